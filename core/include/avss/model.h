@@ -1,0 +1,81 @@
+// A loaded language model: metadata, tokenizer and weights ready for the forward pass.
+// The facade is torch-free (pimpl); a const Model may be used from several threads at once.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "avss/cancel.h"
+#include "avss/progress.h"
+#include "avss/tokenizer.h"
+
+namespace avss {
+
+enum class Device { Auto, Cpu, Cuda };  // Auto = CUDA when libtorch has it and a GPU is present
+
+struct LoadOptions {
+    Device device = Device::Auto;
+};
+
+struct TensorSummary {
+    std::string name;               // as the file spells it, e.g. "blk.0.attn_q.weight"
+    std::vector<std::int64_t> shape;  // torch order ([out, in] for a linear weight)
+    std::string type;               // "Q4_1", "F32", ...
+    std::uint64_t bytes = 0;
+};
+
+struct ModelInfo {
+    std::filesystem::path path;
+    std::string format;        // "gguf"
+    std::string name;          // general.name, else the file name
+    std::string arch;          // general.architecture, e.g. "llama"
+    int layerCount = 0;
+    int hiddenSize = 0;
+    int ffnSize = 0;
+    int headCount = 0;
+    int kvHeadCount = 0;
+    int headDim = 0;
+    int vocabSize = 0;
+    int contextLength = 0;
+    double ropeBase = 10000.0;
+    double normEps = 1e-5;
+    bool tiedEmbeddings = false;
+    std::int64_t parameterCount = 0;
+    std::int64_t fileBytes = 0;
+    std::map<std::string, int> tensorTypeCounts;  // "Q4_1" → 210
+    std::vector<TensorSummary> tensors;
+    std::vector<std::pair<std::string, std::string>> metadata;  // key → rendered value (arrays shortened)
+    std::string fingerprint;   // stable identity of the weights file (see docs/cache-schema.md)
+    std::string device;        // "cpu" or "cuda:0"
+    double loadSeconds = 0.0;
+};
+
+class Model {
+public:
+    // Loads a GGUF file. Throws IoError, FormatError (names the file and the key or tensor),
+    // UnsupportedError (architecture, tensor type), Cancelled.
+    static std::shared_ptr<const Model> load(const std::filesystem::path& path, const LoadOptions& options = {},
+                                             const ProgressFn& progress = {}, const CancelToken* cancel = nullptr);
+    ~Model();
+
+    const ModelInfo& info() const;
+    const Tokenizer& tokenizer() const;
+
+    struct Impl;               // torch internals, core/src/model/model_impl.h
+    const Impl& impl() const { return *m_impl; }
+
+private:
+    explicit Model(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> m_impl;
+};
+
+// Sets libtorch's intra-op thread count (process-wide; call once at start-up). 0 = all cores.
+void setComputeThreads(int threads);
+int computeThreads();
+
+}  // namespace avss

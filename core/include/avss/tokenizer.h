@@ -1,0 +1,57 @@
+// Text ⇄ token ids for the model families AVSS Explorer runs. Immutable after construction:
+// encode()/decode() are const and safe to call from several threads at once.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace avss {
+
+// Everything a tokenizer needs, as read from GGUF metadata (tokenizer.ggml.*) or tokenizer.json.
+struct TokenizerSpec {
+    std::string model;                   // "gpt2" = byte-level BPE (supported); "llama" = SentencePiece BPE
+    std::string pre;                     // pre-tokenizer id: "smollm", "gpt2"/"default", "llama-bpe", "qwen2", ...
+    std::vector<std::string> tokens;     // index = token id, in the model's alphabet (byte-level: Ġ = space)
+    std::vector<std::int32_t> tokenTypes;  // 1 normal, 2 unknown, 3 control, 4 user-defined, 5 unused, 6 byte; may be empty
+    std::vector<std::string> merges;     // "left right", rank order (byte-level BPE)
+    std::vector<float> scores;           // SentencePiece scores (may be empty)
+    std::int32_t bosId = -1, eosId = -1, unkId = -1, padId = -1;  // -1 = none
+    bool addBos = false, addEos = false;  // added by encode(..., addSpecial = true)
+    std::string chatTemplate;            // Jinja source, informational
+};
+
+using TokenId = std::int32_t;
+
+class Tokenizer {
+public:
+    // Throws FormatError (no file: callers add it) on an inconsistent spec (bad merge, id out of range,
+    // empty vocabulary) and UnsupportedError for an unknown model or pre-tokenizer (listing known ones).
+    explicit Tokenizer(TokenizerSpec spec);
+    ~Tokenizer();
+    Tokenizer(Tokenizer&&) noexcept;
+    Tokenizer& operator=(Tokenizer&&) noexcept;
+
+    // Text must be UTF-8 (invalid sequences throw FormatError). addSpecial adds BOS/EOS as the
+    // model's Hugging Face tokenizer does; parseSpecial matches special-token text (e.g. "<|im_end|>")
+    // as whole tokens, as Hugging Face always does for added tokens.
+    std::vector<TokenId> encode(std::string_view text, bool addSpecial = true, bool parseSpecial = true) const;
+    // Byte-level decode back to UTF-8 (invalid byte sequences become U+FFFD, as Hugging Face does).
+    std::string decode(const std::vector<TokenId>& ids, bool skipSpecial = false) const;
+
+    std::int32_t vocabSize() const;
+    const std::string& tokenText(TokenId id) const;  // raw vocabulary piece; throws UsageError when out of range
+    bool isSpecial(TokenId id) const;                // control or user-defined token
+    TokenId bosId() const;
+    TokenId eosId() const;
+    TokenId padId() const;
+    const TokenizerSpec& spec() const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> m_impl;
+};
+
+}  // namespace avss

@@ -1,0 +1,1 @@
+# Sources of core/src/analysis (appended to the lists in core/CMakeLists.txt).

@@ -1,0 +1,1 @@
+# Sources of core/src/cache (appended to the lists in core/CMakeLists.txt).

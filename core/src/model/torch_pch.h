@@ -1,0 +1,3 @@
+// Precompiled header for the few translation units that use libtorch.
+#pragma once
+#include <torch/torch.h>

@@ -1,0 +1,41 @@
+// The decoder forward pass (embeddings → blocks → final norm → LM head) with observation points,
+// a run-time layer-skip mask and an optional KV cache. Shapes: B batch, T new tokens, S cached
+// + new tokens, H hidden, V vocabulary.
+#pragma once
+
+#include <ATen/core/Tensor.h>
+
+#include <vector>
+
+#include "avss/model.h"
+#include "model/activation_observer.h"
+
+namespace avss::model {
+
+// Per-layer keys/values of everything seen so far. Create with `KvCache{}` and pass the same object
+// to successive forward() calls; rows keep their own positions (left padding is handled).
+struct KvCache {
+    std::vector<at::Tensor> keys, values;  // per layer [B, kvHeads, S, D]; undefined for skipped layers
+    at::Tensor keyMask;                     // [B, S] bool: real (non-pad) cached positions
+    at::Tensor nextPosition;                // [B] int64: position id of each row's next real token
+    bool empty() const { return !keyMask.defined(); }
+};
+
+enum class Logits { All, LastOnly, None };
+
+struct ForwardOptions {
+    const std::vector<bool>* skip = nullptr;  // size = layer count; true = bypass the block
+    ActivationObserver* observer = nullptr;
+    KvCache* cache = nullptr;
+    Logits logits = Logits::All;
+};
+
+// tokens: [B, T] int64; mask: [B, T] bool (true = real token) on the model's device.
+// Returns logits [B, T, V] (All), [B, V] (LastOnly: each row's last position), or the final hidden
+// state [B, T, H] after the final norm (None). Throws UsageError on shape/mask mismatch.
+at::Tensor forward(const Model::Impl& m, const at::Tensor& tokens, const at::Tensor& mask, const ForwardOptions& options = {});
+
+// Layer-skip mask from a list of layer numbers; UsageError naming the bad number.
+std::vector<bool> skipMask(int layerCount, const std::vector<int>& skipLayers);
+
+}  // namespace avss::model

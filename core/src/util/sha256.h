@@ -1,0 +1,30 @@
+// SHA-256 (FIPS 180-4) for checking downloaded model files and fingerprinting inputs.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+namespace avss::util {
+
+class Sha256 {
+public:
+    Sha256();
+    void update(const void* data, std::size_t size);
+    std::array<std::uint8_t, 32> finish();  // the object must not be updated afterwards
+    std::string finishHex();
+
+private:
+    void block(const std::uint8_t* p);
+    std::array<std::uint32_t, 8> m_h;
+    std::array<std::uint8_t, 64> m_buf{};
+    std::size_t m_bufLen = 0;
+    std::uint64_t m_total = 0;
+};
+
+std::string sha256Hex(const void* data, std::size_t size);
+std::string sha256File(const std::filesystem::path& path);  // throws IoError
+
+}  // namespace avss::util
