@@ -1,3 +1,37 @@
+// avss: parse the subcommand, run it, map exceptions to exit codes (see avss/error.h).
+#include <csignal>
 #include <iostream>
-#include "avss/version.h"
-int main() { std::cout << "avss " << avss::versionInfo().avss << "\n"; }
+
+#include "avss/error.h"
+#include "avss/model.h"
+#include "avss/paths.h"
+#include "commands.h"
+#include "context.h"
+#include "dispatch.h"
+
+namespace {
+avss::CancelToken g_cancel;
+extern "C" void onSigint(int) { g_cancel.cancel(); }  // the core stops within one batch
+}  // namespace
+
+int main(int argc, char* argv[]) {
+    std::signal(SIGINT, onSigint);
+    avss::cli::Context ctx;
+    ctx.cacheDir = avss::cacheDirFromEnvironment();
+    ctx.cancel = &g_cancel;
+    try {
+        return avss::cli::dispatch(std::vector<std::string>(argv + 1, argv + argc), ctx);
+    } catch (const avss::Cancelled&) {
+        ctx.progressBar.finish();
+        std::cerr << "avss: cancelled\n";
+        return avss::exit_code::kCancelled;
+    } catch (const avss::Error& e) {
+        ctx.progressBar.finish();
+        std::cerr << "avss: error: " << e.what() << "\n";
+        return avss::cli::exitCodeFor(e);
+    } catch (const std::exception& e) {
+        ctx.progressBar.finish();
+        std::cerr << "avss: internal error: " << e.what() << "\n";
+        return avss::exit_code::kInternal;
+    }
+}

@@ -51,6 +51,7 @@ struct ModelInfo {
     std::vector<TensorSummary> tensors;
     std::vector<std::pair<std::string, std::string>> metadata;  // key → rendered value (arrays shortened)
     std::string fingerprint;   // stable identity of the weights file (see docs/cache-schema.md)
+    std::vector<std::string> unusedTensors;  // in the file but not used by the forward pass
     std::string device;        // "cpu" or "cuda:0"
     double loadSeconds = 0.0;
 };

@@ -39,3 +39,8 @@ at::Tensor forward(const Model::Impl& m, const at::Tensor& tokens, const at::Ten
 std::vector<bool> skipMask(int layerCount, const std::vector<int>& skipLayers);
 
 }  // namespace avss::model
+
+namespace avss::model {
+// Logits from final-normed hidden states ([.., H] → [.., V]); lets callers chunk the LM head.
+at::Tensor lmHead(const Model::Impl& m, const at::Tensor& normedHidden);
+}  // namespace avss::model

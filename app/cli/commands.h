@@ -1,0 +1,19 @@
+// The table of avss subcommands; each is defined in its own file under commands/.
+#pragma once
+
+#include <vector>
+
+#include "args.h"
+
+namespace avss::cli {
+
+CommandSpec infoCommand();
+CommandSpec tokenizeCommand();
+CommandSpec generateCommand();
+CommandSpec perplexityCommand();
+
+inline std::vector<CommandSpec> allCommands() {
+    return {infoCommand(), tokenizeCommand(), generateCommand(), perplexityCommand()};
+}
+
+}  // namespace avss::cli

@@ -1,0 +1,71 @@
+// avss info MODEL: architecture, dimensions, tensor types, tokenizer, parameter count.
+#include <iomanip>
+#include <iostream>
+
+#include "../commands.h"
+#include "../context.h"
+
+namespace avss::cli {
+namespace {
+
+int runInfo(const ParsedArgs& args, Context& ctx) {
+    const auto model = ctx.loadModel(args.positional(0), parseDevice(args.get("device")));
+    const auto& i = model->info();
+    const auto& tok = model->tokenizer();
+    std::cout << "file            " << i.path.string() << " (" << i.fileBytes << " bytes, " << i.format << ")\n"
+              << "name            " << i.name << "\n"
+              << "architecture    " << i.arch << "\n"
+              << "layers          " << i.layerCount << "\n"
+              << "hidden size     " << i.hiddenSize << "\n"
+              << "MLP width       " << i.ffnSize << "\n"
+              << "attention heads " << i.headCount << " query / " << i.kvHeadCount << " key-value, head size " << i.headDim << "\n"
+              << "vocabulary      " << i.vocabSize << "\n"
+              << "context length  " << i.contextLength << "\n"
+              << "rope base       " << i.ropeBase << "\n"
+              << "norm epsilon    " << i.normEps << "\n"
+              << "tied embeddings " << (i.tiedEmbeddings ? "yes" : "no") << "\n"
+              << "parameters      " << i.parameterCount << "\n"
+              << "tensor types    ";
+    bool first = true;
+    for (const auto& [type, count] : i.tensorTypeCounts) {
+        std::cout << (first ? "" : ", ") << type << " x" << count;
+        first = false;
+    }
+    std::cout << "\ntokenizer       " << tok.spec().model << " (pre: " << tok.spec().pre << "), " << tok.vocabSize()
+              << " tokens, " << tok.spec().merges.size() << " merges, bos " << tok.bosId() << ", eos " << tok.eosId()
+              << (tok.spec().addBos ? ", adds BOS" : ", adds no BOS") << "\n"
+              << "fingerprint     " << i.fingerprint << "\n"
+              << "device          " << i.device << "\n"
+              << "load time       " << std::fixed << std::setprecision(2) << i.loadSeconds << " s\n";
+    if (!i.unusedTensors.empty()) std::cout << "unused tensors  " << i.unusedTensors.size() << " (not needed by the forward pass)\n";
+    if (args.has("tensors")) {
+        std::cout << "\n";
+        for (const auto& t : i.tensors) {
+            std::cout << std::left << std::setw(34) << t.name << std::setw(6) << t.type << " [";
+            for (std::size_t d = 0; d < t.shape.size(); ++d) std::cout << (d ? ", " : "") << t.shape[d];
+            std::cout << "]  " << t.bytes << " bytes\n";
+        }
+    }
+    if (args.has("metadata")) {
+        std::cout << "\n";
+        for (const auto& [k, v] : i.metadata) std::cout << k << " = " << v << "\n";
+    }
+    return 0;
+}
+
+}  // namespace
+
+CommandSpec infoCommand() {
+    CommandSpec c;
+    c.name = "info";
+    c.summary = "Show a model's architecture, dimensions, tensor types, tokenizer and parameter count";
+    c.positionals = {"MODEL"};
+    c.requiredPositionals = 1;
+    c.options = {{"tensors", "", "also list every tensor with its type, shape and size", ""},
+                 {"metadata", "", "also list every metadata key", ""},
+                 {"device", "DEV", "auto, cpu or cuda", "auto"}};
+    c.run = runInfo;
+    return c;
+}
+
+}  // namespace avss::cli

@@ -1,0 +1,60 @@
+// avss perplexity MODEL --text FILE: token-level perplexity over non-overlapping windows.
+#include <iomanip>
+#include <iostream>
+
+#include "../commands.h"
+#include "../context.h"
+#include "avss/corpus.h"
+#include "avss/perplexity.h"
+
+namespace avss::cli {
+namespace {
+
+int runPerplexity(const ParsedArgs& args, Context& ctx) {
+    const auto corpus = loadCorpus(args.get("text"), CorpusOptions{args.get("json-field")});
+    const auto model = ctx.loadModel(args.positional(0), parseDevice(args.get("device")));
+    const auto tokens = model->tokenizer().encode(corpus.joined(), /*addSpecial=*/false);
+    PerplexityOptions o;
+    o.window = static_cast<int>(args.getInt("window", 2, 1 << 20));
+    o.maxTokens = args.getInt("max-tokens", 0, 1LL << 40);
+    o.batch = static_cast<int>(args.getInt("batch", 1, 1024));
+    o.prependBos = args.has("bos");
+    o.skipLayers = args.getIntList("skip-layers");
+    const auto r = perplexity(*model, tokens, o, ctx.progress(), ctx.cancel);
+    ctx.progressBar.finish();
+    std::cout << std::setprecision(6) << "text            " << corpus.name << " (" << r.tokensAvailable << " tokens)\n"
+              << "windows         " << r.windows << " x " << r.window << " tokens" << (o.prependBos ? " (+BOS)" : "") << "\n"
+              << "predicted       " << r.predictedTokens << " tokens\n"
+              << "mean NLL        " << r.meanNll << " nats/token\n"
+              << "perplexity      " << r.perplexity << "\n"
+              << "time            " << std::fixed << std::setprecision(2) << r.seconds << " s ("
+              << std::setprecision(0) << (r.seconds > 0 ? static_cast<double>(r.tokensUsed) / r.seconds : 0.0)
+              << " tokens/s)\n";
+    if (!o.skipLayers.empty()) std::cout << "skipped layers  " << args.get("skip-layers") << "\n";
+    return 0;
+}
+
+}  // namespace
+
+CommandSpec perplexityCommand() {
+    CommandSpec c;
+    c.name = "perplexity";
+    c.summary = "Token-level perplexity of MODEL on a text (non-overlapping windows, remainder dropped)";
+    c.description = "The whole text is tokenized once (no BOS unless --bos) and cut into windows; within a window\n"
+                    "every token but the first is predicted from the tokens before it. --text builtin uses the\n"
+                    "project's own sample prose.";
+    c.positionals = {"MODEL"};
+    c.requiredPositionals = 1;
+    c.options = {{"text", "FILE", "plain text, JSONL (see --json-field) or 'builtin'", "builtin"},
+                 {"json-field", "NAME", "JSONL field holding the text", "text"},
+                 {"window", "N", "tokens per window", "2048"},
+                 {"max-tokens", "N", "use only the first N tokens (0 = all)", "0"},
+                 {"batch", "B", "windows per forward pass", "1"},
+                 {"bos", "", "prepend BOS to every window", ""},
+                 {"skip-layers", "LIST", "bypass these blocks (what-if pruning), e.g. 3,5,10-12", ""},
+                 {"device", "DEV", "auto, cpu or cuda", "auto"}};
+    c.run = runPerplexity;
+    return c;
+}
+
+}  // namespace avss::cli

@@ -1,0 +1,67 @@
+// Shared CLI services: model resolution/loading and the stderr progress bar.
+#include "context.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <iostream>
+
+#include "avss/error.h"
+#include "avss/paths.h"
+
+namespace avss::cli {
+
+ProgressBar::ProgressBar(bool enabled) : m_enabled(enabled), m_tty(::isatty(STDERR_FILENO) == 1) {}
+
+void ProgressBar::operator()(const Progress& p) {
+    if (!m_enabled) return;
+    const auto now = std::chrono::steady_clock::now();
+    if (p.stage != m_stage) {
+        finish();
+        m_stage = p.stage;
+        m_stageStart = now;
+        m_lastPrint = {};
+    }
+    const bool last = p.total > 0 && p.done >= p.total;
+    if (!last && now - m_lastPrint < std::chrono::milliseconds(200)) return;
+    m_lastPrint = now;
+    const double secs = std::chrono::duration<double>(now - m_stageStart).count();
+    const double rate = secs > 0 ? static_cast<double>(p.done) / secs : 0.0;
+    char line[256];
+    if (p.total > 0) {
+        const double eta = rate > 0 ? static_cast<double>(p.total - p.done) / rate : 0.0;
+        std::snprintf(line, sizeof line, "%-12s %lld/%lld %s  %.0f %s/s  ETA %.0fs   ", p.stage.c_str(),
+                      static_cast<long long>(p.done), static_cast<long long>(p.total), p.unit.c_str(), rate,
+                      p.unit.c_str(), eta);
+    } else {
+        std::snprintf(line, sizeof line, "%-12s %lld %s  %.0f %s/s   ", p.stage.c_str(), static_cast<long long>(p.done),
+                      p.unit.c_str(), rate, p.unit.c_str());
+    }
+    m_lastLine = line;
+    m_open = true;
+    if (m_tty) std::cerr << '\r' << line << std::flush;
+}
+
+void ProgressBar::finish() {
+    if (m_open) std::cerr << (m_tty ? "\n" : m_lastLine + "\n");
+    m_open = false;
+}
+
+std::filesystem::path Context::resolveModel(const std::string& arg) const { return resolveModelArgument(arg, cacheDir); }
+
+std::shared_ptr<const Model> Context::loadModel(const std::string& arg, Device device) {
+    LoadOptions options;
+    options.device = device;
+    auto model = Model::load(resolveModel(arg), options, progress(), cancel);
+    progressBar.finish();
+    return model;
+}
+
+Device parseDevice(const std::string& s) {
+    if (s == "auto") return Device::Auto;
+    if (s == "cpu") return Device::Cpu;
+    if (s == "cuda") return Device::Cuda;
+    throw UsageError({}, "--device must be auto, cpu or cuda, got '" + s + "'");
+}
+
+}  // namespace avss::cli

@@ -1,0 +1,46 @@
+// What every subcommand receives: the cache folder, the cancel token (SIGINT) and a stderr progress bar.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "avss/cancel.h"
+#include "avss/model.h"
+#include "avss/progress.h"
+
+namespace avss::cli {
+
+// Prints "stage  done/total unit  rate unit/s  ETA" on stderr: redrawn in place at most ~5 times a
+// second on a terminal; when stderr is a file or pipe, one summary line per finished stage.
+class ProgressBar {
+public:
+    explicit ProgressBar(bool enabled);
+    void operator()(const Progress& p);
+    void finish();  // ends the current line
+
+private:
+    bool m_enabled;
+    bool m_tty;
+    std::string m_stage, m_lastLine;
+    std::chrono::steady_clock::time_point m_stageStart{}, m_lastPrint{};
+    bool m_open = false;
+};
+
+struct Context {
+    std::filesystem::path cacheDir;
+    CancelToken* cancel = nullptr;
+    bool quiet = false;
+    ProgressBar progressBar{true};
+
+    ProgressFn progress() {
+        return [this](const Progress& p) { progressBar(p); };
+    }
+    std::filesystem::path resolveModel(const std::string& arg) const;
+    std::shared_ptr<const Model> loadModel(const std::string& arg, Device device = Device::Auto);
+};
+
+Device parseDevice(const std::string& s);  // "auto" | "cpu" | "cuda"; UsageError otherwise
+
+}  // namespace avss::cli

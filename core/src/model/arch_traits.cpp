@@ -1,0 +1,32 @@
+// The architecture table.
+#include "model/arch_traits.h"
+
+#include <array>
+
+#include "avss/error.h"
+
+namespace avss::model {
+namespace {
+
+constexpr std::array kArchitectures{
+    ArchTraits{"llama", "Llama 1/2/3, SmolLM/SmolLM2, Mistral (llama.cpp 'llama' GGUFs)", NormKind::Rms, Activation::Silu,
+               /*gatedMlp=*/true, /*ggufPermutedQK=*/true, /*qkvBias=*/false, /*defaultRopeBase=*/10000.0},
+};
+
+}  // namespace
+
+std::string supportedArchitectures() {
+    std::string s;
+    for (const auto& a : kArchitectures) s += (s.empty() ? "" : ", ") + std::string(a.name) + " (" + a.families + ")";
+    return s;
+}
+
+const ArchTraits& archTraits(std::string_view arch, const std::string& file) {
+    for (const auto& a : kArchitectures) {
+        if (arch == a.name) return a;
+    }
+    throw UnsupportedError(file, "architecture '" + std::string(arch) + "' is not supported",
+                           "Supported: " + supportedArchitectures() + ".");
+}
+
+}  // namespace avss::model

@@ -1,0 +1,28 @@
+// Per-architecture facts as data: one row per GGUF `general.architecture`. A new family adds a row
+// (and at most a small file for a real quirk), not a copied model class.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace avss::model {
+
+enum class NormKind { Rms };
+enum class Activation { Silu };
+
+struct ArchTraits {
+    const char* name;          // general.architecture value
+    const char* families;      // human-readable list for `avss info` and errors
+    NormKind norm;
+    Activation activation;
+    bool gatedMlp;             // act(gate(x)) * up(x) → down
+    bool ggufPermutedQK;       // llama.cpp's converter interleaved Q/K rows (undone at load, see docs/engine.md)
+    bool qkvBias;              // attention projections carry biases
+    double defaultRopeBase;    // when {arch}.rope.freq_base is absent
+};
+
+// The row for an architecture, or UnsupportedError (naming `file`) listing the supported ones.
+const ArchTraits& archTraits(std::string_view arch, const std::string& file);
+std::string supportedArchitectures();
+
+}  // namespace avss::model

@@ -1,0 +1,71 @@
+// GGUF → HParams with range checks (llama.cpp was once exploited through an unchecked block_count).
+#include "model/hparams.h"
+
+#include <string>
+
+#include "avss/error.h"
+
+namespace avss::model {
+namespace {
+
+constexpr std::int64_t kMaxLayers = 512;
+constexpr std::int64_t kMaxWidth = 1 << 17;
+constexpr std::int64_t kMaxVocab = 1 << 21;
+
+int requireInt(const io::GgufFile& f, const std::string& key, std::int64_t lo, std::int64_t hi) {
+    const auto v = f.getInt(key);
+    if (!v) throw FormatError(f.path(), "metadata key '" + key + "' is missing", "The file is not a complete model.");
+    if (*v < lo || *v > hi) {
+        throw FormatError(f.path(), "metadata key '" + key + "' is " + std::to_string(*v) + ", outside the supported range " +
+                                        std::to_string(lo) + ".." + std::to_string(hi));
+    }
+    return static_cast<int>(*v);
+}
+
+int optionalInt(const io::GgufFile& f, const std::string& key, int fallback, std::int64_t lo, std::int64_t hi) {
+    return f.find(key) ? requireInt(f, key, lo, hi) : fallback;
+}
+
+}  // namespace
+
+HParams readHParams(const io::GgufFile& f, const ArchTraits& arch) {
+    const std::string a = arch.name;
+    HParams hp;
+    hp.layers = requireInt(f, a + ".block_count", 1, kMaxLayers);
+    hp.hidden = requireInt(f, a + ".embedding_length", 1, kMaxWidth);
+    hp.ffn = requireInt(f, a + ".feed_forward_length", 1, kMaxWidth * 8);
+    hp.heads = requireInt(f, a + ".attention.head_count", 1, 4096);
+    hp.kvHeads = optionalInt(f, a + ".attention.head_count_kv", hp.heads, 1, 4096);
+    if (hp.heads % hp.kvHeads != 0) {
+        throw FormatError(f.path(), "attention.head_count " + std::to_string(hp.heads) + " is not a multiple of head_count_kv " +
+                                        std::to_string(hp.kvHeads));
+    }
+    if (f.find(a + ".attention.key_length") == nullptr && hp.hidden % hp.heads != 0) {
+        throw FormatError(f.path(), "embedding_length " + std::to_string(hp.hidden) + " is not divisible by head_count " +
+                                        std::to_string(hp.heads) + " and attention.key_length is absent");
+    }
+    hp.headDim = optionalInt(f, a + ".attention.key_length", hp.hidden / hp.heads, 2, 4096);
+    const int valueDim = optionalInt(f, a + ".attention.value_length", hp.headDim, 2, 4096);
+    if (valueDim != hp.headDim || hp.headDim % 2 != 0) {
+        throw UnsupportedError(f.path().string(), "head sizes key " + std::to_string(hp.headDim) + " / value " +
+                                                      std::to_string(valueDim) + " are not supported (need equal and even)");
+    }
+    const int ropeDims = optionalInt(f, a + ".rope.dimension_count", hp.headDim, 0, 4096);
+    if (ropeDims != hp.headDim) {
+        throw UnsupportedError(f.path().string(), "partial rotary embeddings (rope.dimension_count " + std::to_string(ropeDims) +
+                                                      " < head size " + std::to_string(hp.headDim) + ") are not supported yet");
+    }
+    hp.contextLength = optionalInt(f, a + ".context_length", 2048, 1, 1 << 24);
+    hp.ropeBase = f.getFloat(a + ".rope.freq_base").value_or(arch.defaultRopeBase);
+    hp.normEps = f.getFloat(a + ".attention.layer_norm_rms_epsilon").value_or(1e-5);
+    if (!(hp.ropeBase > 1.0) || !(hp.normEps > 0.0 && hp.normEps < 1.0)) {
+        throw FormatError(f.path(), "rope.freq_base or layer_norm_rms_epsilon is out of range");
+    }
+    const auto tokens = f.getArray("tokenizer.ggml.tokens");
+    const int fallbackVocab = tokens ? static_cast<int>(tokens->items.size()) : 0;
+    hp.vocab = optionalInt(f, a + ".vocab_size", fallbackVocab, 1, kMaxVocab);
+    if (hp.vocab <= 0) throw FormatError(f.path(), "vocabulary size unknown (no vocab_size and no tokenizer.ggml.tokens)");
+    return hp;
+}
+
+}  // namespace avss::model

@@ -1,0 +1,118 @@
+// Model::load: GGUF → architecture row → hyper-parameters → tokenizer → weights, plus ModelInfo.
+#include <torch/torch.h>
+
+#include <chrono>
+#include <thread>
+
+#include "avss/error.h"
+#include "io/ggml_type.h"
+#include "io/gguf_file.h"
+#include "model/model_impl.h"
+#include "model/weights.h"
+#include "tokenizer/gguf_tokenizer.h"
+#include "util/sha256.h"
+
+namespace avss {
+namespace {
+
+// Identity of a weights file without hashing gigabytes: SHA-256 over the size, the whole header
+// (metadata + tensor table) and 16 evenly spaced 64 KiB samples of the tensor data.
+std::string fingerprint(const io::GgufFile& f) {
+    util::Sha256 h;
+    const std::uint64_t size = f.fileSize();
+    h.update(&size, sizeof size);
+    h.update(f.bytes(), static_cast<std::size_t>(std::min(f.dataOffset(), size)));
+    constexpr std::uint64_t kSample = 64 * 1024;
+    if (size > f.dataOffset()) {
+        const std::uint64_t span = size - f.dataOffset();
+        for (int i = 0; i < 16; ++i) {
+            const std::uint64_t at = f.dataOffset() + span / 16 * static_cast<std::uint64_t>(i);
+            h.update(f.bytes() + at, static_cast<std::size_t>(std::min(kSample, size - at)));
+        }
+    }
+    return h.finishHex();
+}
+
+c10::Device pickDevice(Device d, const std::filesystem::path& path) {
+    const bool cuda = torch::cuda::is_available();
+    if (d == Device::Cuda && !cuda) {
+        throw UnsupportedError(path, "CUDA was requested but this libtorch build has no CUDA or no GPU is visible",
+                               "Use --device cpu, or build against a CUDA libtorch (-DTorch_DIR).");
+    }
+    return (d == Device::Cuda || (d == Device::Auto && cuda)) ? c10::Device(c10::kCUDA, 0) : c10::Device(c10::kCPU);
+}
+
+void fillInfo(ModelInfo& info, const io::GgufFile& f, const model::HParams& hp) {
+    info.path = f.path();
+    info.format = "gguf";
+    info.arch = f.getString("general.architecture").value_or("");
+    info.name = f.getString("general.name").value_or(f.path().filename().string());
+    info.layerCount = hp.layers;
+    info.hiddenSize = hp.hidden;
+    info.ffnSize = hp.ffn;
+    info.headCount = hp.heads;
+    info.kvHeadCount = hp.kvHeads;
+    info.headDim = hp.headDim;
+    info.vocabSize = hp.vocab;
+    info.contextLength = hp.contextLength;
+    info.ropeBase = hp.ropeBase;
+    info.normEps = hp.normEps;
+    info.fileBytes = static_cast<std::int64_t>(f.fileSize());
+    for (const auto& t : f.tensors()) {
+        const auto type = io::ggmlTypeName(t.type);
+        ++info.tensorTypeCounts[type];
+        info.tensors.push_back(TensorSummary{t.name, t.torchShape(), type, t.bytes});
+    }
+    for (const auto& [key, value] : f.metadata()) info.metadata.emplace_back(key, value.toString());
+    info.fingerprint = fingerprint(f);
+}
+
+}  // namespace
+
+Model::Model(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
+Model::~Model() = default;
+
+const ModelInfo& Model::info() const { return m_impl->info; }
+const Tokenizer& Model::tokenizer() const { return *m_impl->tokenizer; }
+
+std::shared_ptr<const Model> Model::load(const std::filesystem::path& path, const LoadOptions& options,
+                                         const ProgressFn& progress, const CancelToken* cancel) {
+    const auto start = std::chrono::steady_clock::now();
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) {
+        throw UnsupportedError(path, "is a folder; only single-file GGUF models can be loaded in this version",
+                               "Convert the model with llama.cpp's convert_hf_to_gguf.py, or pass a .gguf file.");
+    }
+    const auto file = io::GgufFile::open(path);
+    auto impl = std::make_unique<Impl>();
+    const auto arch = file.getString("general.architecture");
+    if (!arch) throw FormatError(path, "metadata key 'general.architecture' is missing");
+    impl->arch = &model::archTraits(*arch, path.string());
+    impl->hp = model::readHParams(file, *impl->arch);
+    try {
+        impl->tokenizer = std::make_unique<Tokenizer>(tokenizerSpecFromGguf(file));
+    } catch (const FormatError& e) {
+        throw FormatError(path, std::string("tokenizer: ") + e.detail());
+    } catch (const UnsupportedError& e) {
+        throw UnsupportedError(path, std::string("tokenizer: ") + e.detail());
+    }
+    impl->device = pickDevice(options.device, path);
+    fillInfo(impl->info, file, impl->hp);
+    auto loaded = model::loadWeights(file, *impl->arch, impl->hp, impl->device, progress, cancel);
+    impl->weights = std::move(loaded.weights);
+    impl->info.parameterCount = loaded.parameterCount;
+    impl->info.tiedEmbeddings = loaded.tiedEmbeddings;
+    impl->info.unusedTensors = std::move(loaded.unusedTensors);
+    impl->info.device = impl->device.str();
+    impl->info.loadSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return std::shared_ptr<const Model>(new Model(std::move(impl)));
+}
+
+void setComputeThreads(int threads) {
+    const int n = threads > 0 ? threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    at::set_num_threads(n);
+}
+
+int computeThreads() { return at::get_num_threads(); }
+
+}  // namespace avss

@@ -1,0 +1,147 @@
+// GGUF tensors → fp32 torch tensors: shape checks, dequantisation (parallel over rows), Q/K
+// un-permutation, and fusion of q/k/v and gate/up rows into single GEMM weights.
+#include "model/weights.h"
+
+#include <ATen/Parallel.h>
+#include <torch/torch.h>
+
+#include <set>
+
+#include "avss/error.h"
+#include "io/dequant.h"
+#include "io/ggml_type.h"
+
+namespace avss::model {
+namespace {
+
+std::string shapeString(const std::vector<std::int64_t>& s) {
+    std::string out = "[";
+    for (std::size_t i = 0; i < s.size(); ++i) out += (i ? ", " : "") + std::to_string(s[i]);
+    return out + "]";
+}
+
+// Hands out each GGUF tensor once, as fp32 on the CPU, and remembers what was consumed.
+class TensorSource {
+public:
+    TensorSource(const io::GgufFile& f, const ProgressFn& progress, const CancelToken* cancel)
+        : m_f(f), m_progress(progress), m_cancel(cancel) {}
+
+    bool has(const std::string& name) const { return m_f.findTensor(name) != nullptr; }
+
+    at::Tensor take(const std::string& name, const std::vector<std::int64_t>& shape) {
+        if (m_cancel) m_cancel->throwIfCancelled();
+        const auto* info = m_f.findTensor(name);
+        if (info == nullptr) throw FormatError(m_f.path(), "tensor '" + name + "' is missing", "The file is not a complete model.");
+        if (info->torchShape() != shape) {
+            throw FormatError(m_f.path(), "tensor '" + name + "' has shape " + shapeString(info->torchShape()) + ", expected " +
+                                              shapeString(shape));
+        }
+        if (!m_used.insert(name).second) throw FormatError(m_f.path(), "tensor '" + name + "' consumed twice");
+        const auto traits = io::ggmlTypeTraits(info->type);
+        if (!traits || !traits->dequantizable) {
+            throw UnsupportedError(m_f.path(), "tensor '" + name + "' uses type " + io::ggmlTypeName(info->type) +
+                                                   ", which cannot be dequantized yet",
+                                   "Supported: F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q5_0, Q5_1.");
+        }
+        auto out = torch::empty(shape, torch::kFloat32);
+        const std::int64_t rowLen = static_cast<std::int64_t>(info->ne[0]);
+        const std::int64_t rows = static_cast<std::int64_t>(info->elements) / std::max<std::int64_t>(rowLen, 1);
+        const std::uint64_t rowBytes = info->ne[0] / traits->blockElements * traits->blockBytes;
+        const std::uint8_t* src = m_f.tensorData(*info);
+        float* dst = out.data_ptr<float>();
+        at::parallel_for(0, rows, 64, [&](std::int64_t begin, std::int64_t end) {
+            for (std::int64_t r = begin; r < end; ++r) {
+                io::dequantize(info->type, src + static_cast<std::uint64_t>(r) * rowBytes, dst + r * rowLen,
+                               static_cast<std::uint64_t>(rowLen));
+            }
+        });
+        ++m_done;
+        report(m_progress, Progress{"loading", m_done, static_cast<std::int64_t>(m_f.tensors().size()), "tensors"});
+        return out;
+    }
+
+    std::vector<std::string> unused() const {
+        std::vector<std::string> out;
+        for (const auto& t : m_f.tensors()) {
+            if (!m_used.count(t.name)) out.push_back(t.name);
+        }
+        return out;
+    }
+
+private:
+    const io::GgufFile& m_f;
+    const ProgressFn& m_progress;
+    const CancelToken* m_cancel;
+    std::set<std::string> m_used;
+    std::int64_t m_done = 0;
+};
+
+// llama.cpp stores each head's rows as interleaved pairs (2i, 2i+1 ↔ i, i+d/2); restore HF order so
+// the forward can use rotate_half RoPE. [heads*d, in] → [heads*d, in].
+at::Tensor unpermuteRows(const at::Tensor& w, int heads, int headDim) {
+    const auto in = w.size(1);
+    return w.view({heads, headDim / 2, 2, in}).transpose(1, 2).reshape({heads * headDim, in}).contiguous();
+}
+
+std::string blk(int layer, const char* role) { return "blk." + std::to_string(layer) + "." + role; }
+
+}  // namespace
+
+LoadedWeights loadWeights(const io::GgufFile& f, const ArchTraits& arch, const HParams& hp, c10::Device device,
+                          const ProgressFn& progress, const CancelToken* cancel) {
+    torch::NoGradGuard noGrad;  // weights are created outside inference mode, without autograd history
+    TensorSource src(f, progress, cancel);
+    const std::int64_t H = hp.hidden, F = hp.ffn, V = hp.vocab;
+    LoadedWeights out;
+    auto& w = out.weights;
+    w.tokenEmbd = src.take("token_embd.weight", {V, H});
+    for (int l = 0; l < hp.layers; ++l) {
+        LayerWeights lw;
+        lw.attnNorm = src.take(blk(l, "attn_norm.weight"), {H});
+        auto q = src.take(blk(l, "attn_q.weight"), {hp.qRows(), H});
+        auto k = src.take(blk(l, "attn_k.weight"), {hp.kvRows(), H});
+        auto v = src.take(blk(l, "attn_v.weight"), {hp.kvRows(), H});
+        if (arch.ggufPermutedQK) {
+            q = unpermuteRows(q, hp.heads, hp.headDim);
+            k = unpermuteRows(k, hp.kvHeads, hp.headDim);
+        }
+        lw.wqkv = torch::cat({q, k, v}, 0).contiguous();
+        if (arch.qkvBias) {
+            lw.bqkv = torch::cat({src.take(blk(l, "attn_q.bias"), {hp.qRows()}), src.take(blk(l, "attn_k.bias"), {hp.kvRows()}),
+                                  src.take(blk(l, "attn_v.bias"), {hp.kvRows()})});
+        }
+        lw.wo = src.take(blk(l, "attn_output.weight"), {H, hp.qRows()});
+        lw.ffnNorm = src.take(blk(l, "ffn_norm.weight"), {H});
+        auto gate = src.take(blk(l, "ffn_gate.weight"), {F, H});
+        auto up = src.take(blk(l, "ffn_up.weight"), {F, H});
+        lw.wGateUp = torch::cat({gate, up}, 0).contiguous();
+        lw.wDown = src.take(blk(l, "ffn_down.weight"), {H, F});
+        w.layers.push_back(std::move(lw));
+    }
+    w.outputNorm = src.take("output_norm.weight", {H});
+    out.tiedEmbeddings = !src.has("output.weight");
+    w.lmHead = out.tiedEmbeddings ? w.tokenEmbd : src.take("output.weight", {V, H});
+    w.invFreq = 1.0 / torch::pow(torch::tensor(hp.ropeBase, torch::kFloat64),
+                                 torch::arange(0, hp.headDim, 2, torch::kFloat64) / static_cast<double>(hp.headDim));
+    w.invFreq = w.invFreq.to(torch::kFloat32);
+    out.unusedTensors = src.unused();
+
+    out.parameterCount = w.tokenEmbd.numel() + w.outputNorm.numel() + (out.tiedEmbeddings ? 0 : w.lmHead.numel());
+    for (const auto& lw : w.layers) {
+        out.parameterCount += lw.attnNorm.numel() + lw.wqkv.numel() + lw.wo.numel() + lw.ffnNorm.numel() +
+                              lw.wGateUp.numel() + lw.wDown.numel() + (lw.bqkv.defined() ? lw.bqkv.numel() : 0);
+    }
+    if (device != c10::Device(c10::kCPU)) {
+        auto move = [&](at::Tensor& t) { if (t.defined()) t = t.to(device); };
+        move(w.tokenEmbd);
+        move(w.outputNorm);
+        move(w.invFreq);
+        for (auto& lw : w.layers) {
+            for (auto* t : {&lw.attnNorm, &lw.wqkv, &lw.bqkv, &lw.wo, &lw.ffnNorm, &lw.wGateUp, &lw.wDown}) move(*t);
+        }
+        w.lmHead = out.tiedEmbeddings ? w.tokenEmbd : w.lmHead.to(device);
+    }
+    return out;
+}
+
+}  // namespace avss::model
