@@ -11,9 +11,10 @@ CommandSpec infoCommand();
 CommandSpec tokenizeCommand();
 CommandSpec generateCommand();
 CommandSpec perplexityCommand();
+CommandSpec scoreCommand();
 
 inline std::vector<CommandSpec> allCommands() {
-    return {infoCommand(), tokenizeCommand(), generateCommand(), perplexityCommand()};
+    return {infoCommand(), tokenizeCommand(), generateCommand(), perplexityCommand(), scoreCommand()};
 }
 
 }  // namespace avss::cli

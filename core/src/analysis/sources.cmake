@@ -1,1 +1,17 @@
 # Sources of core/src/analysis (appended to the lists in core/CMakeLists.txt).
+list(APPEND AVSS_BASE_SOURCES
+  src/analysis/activation_stats.cpp
+  src/analysis/site_reduce.cpp
+  src/analysis/windows.cpp
+  src/analysis/metrics.cpp
+  src/analysis/scoring.cpp
+  src/analysis/pruning_plan.cpp
+  src/analysis/score_report.cpp
+)
+list(APPEND AVSS_TORCH_SOURCES
+  src/analysis/stats_observer.cpp
+  src/analysis/collect.cpp
+)
+# The fused statistics kernel runs once per activation element: let the compiler vectorise its
+# reductions (OpenMP simd pragmas only; no OpenMP runtime).
+set_source_files_properties(src/analysis/site_reduce.cpp PROPERTIES COMPILE_OPTIONS "-O3;-fopenmp-simd")

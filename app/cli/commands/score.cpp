@@ -1,0 +1,290 @@
+// avss score MODEL --data PATH: activation statistics in one pass (or from an HDF5 cache), every
+// layer metric with its spread across shards, rank stability, agreement and a pruning plan.
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <iomanip>
+#include <iostream>
+#include <sstream>
+
+#include "../commands.h"
+#include "../context.h"
+#include "avss/collect.h"
+#include "avss/corpus.h"
+#include "avss/error.h"
+#include "avss/layer_scores.h"
+#include "avss/pruning_plan.h"
+#include "avss/score_report.h"
+#include "avss/stats_cache.h"
+
+namespace avss::cli {
+namespace {
+
+constexpr std::size_t kMetricsPerTable = 5;  // keeps the table under ~110 columns
+
+std::vector<double> doubleList(const ParsedArgs& args, const std::string& name) {
+    std::vector<double> out;
+    for (const auto& item : args.getList(name)) {
+        char* end = nullptr;
+        const double v = std::strtod(item.c_str(), &end);
+        if (end == item.c_str() || *end != '\0') throw UsageError({}, "--" + name + " expects numbers, got '" + item + "'");
+        out.push_back(v);
+    }
+    return out;
+}
+
+CollectOptions collectOptions(const ParsedArgs& args) {
+    CollectOptions o;
+    o.sequenceLength = static_cast<int>(args.getInt("seq-len", 2, 1 << 20));
+    o.maxTokens = args.getInt("max-tokens", 0, 1LL << 40);
+    o.batchSize = static_cast<int>(args.getInt("batch", 1, 4096));
+    o.shards = static_cast<int>(args.getInt("shards", 1, 4096));
+    o.settings.absThresholds = doubleList(args, "abs-thresholds");
+    o.settings.relThresholds = doubleList(args, "rel-thresholds");
+    o.settings.excludeFirstToken = args.has("exclude-first");
+    o.settings.attnOut = args.has("attn");
+    return o;
+}
+
+PruningRule pruningRule(const ParsedArgs& args) {
+    PruningRule r;
+    r.kind = parseRuleKind(args.get("rule"));
+    r.fraction = args.getDouble("fraction");
+    r.mass = args.getDouble("mass");
+    r.count = static_cast<int>(args.getInt("count", 0, 1 << 20));
+    r.protectFirst = r.protectLast = false;
+    for (const auto& p : args.getList("protect")) {
+        if (p == "first") r.protectFirst = true;
+        else if (p == "last") r.protectLast = true;
+        else if (p != "none") throw UsageError({}, "--protect takes first, last or none, got '" + p + "'");
+    }
+    return r;
+}
+
+// Statistics from the cache when it matches, else from one pass over the data (then cached).
+ActivationStats obtainStats(const ParsedArgs& args, Context& ctx) {
+    if (args.has("from-cache")) {
+        if (args.positionalCount() > 0) throw UsageError({}, "MODEL is not used with --from-cache (the cache holds all statistics)");
+        return StatsCache(args.get("from-cache")).load();
+    }
+    if (args.positionalCount() == 0) throw UsageError({}, "MODEL is required (or --from-cache FILE)");
+    const auto corpus = loadCorpus(args.get("data"), CorpusOptions{args.get("json-field")});
+    const auto options = collectOptions(args);
+    const auto model = ctx.loadModel(args.positional(0), parseDevice(args.get("device")));
+    std::optional<StatsCache> cache;
+    if (args.has("cache")) {
+        cache.emplace(args.get("cache"));
+        auto hit = cache->find(wantedProvenance(model->info(), corpus, options));
+        if (hit.hit() && !args.has("recompute")) {
+            std::cerr << "cache: using " << cache->file().string() << "\n";
+            return std::move(*hit.stats);
+        }
+        if (hit.status == CacheStatus::Invalid || hit.status == CacheStatus::NewerSchema) {
+            throw IoError({}, hit.reason, "The cache file would not be replaced; choose another --cache path or delete it.");
+        }
+        std::cerr << "cache: " << (hit.hit() ? "--recompute given" : hit.reason) << "; recomputing\n";
+    }
+    const auto start = std::chrono::steady_clock::now();
+    auto stats = collectStats(*model, corpus, options, ctx.progress(), ctx.cancel);
+    ctx.progressBar.finish();
+    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::cerr << "analysed " << stats.provenance.tokens << " tokens in " << std::fixed << std::setprecision(1) << secs << " s ("
+              << std::setprecision(0) << static_cast<double>(stats.provenance.tokens) / secs << " tokens/s)\n"
+              << std::defaultfloat;
+    if (cache) {
+        cache->store(stats);
+        std::cerr << "cache: wrote " << cache->file().string() << "\n";
+    }
+    return stats;
+}
+
+std::string cell(const LayerScore& s, bool usesData) {
+    char buf[64];
+    if (!std::isfinite(s.value)) {
+        std::snprintf(buf, sizeof buf, "%9s %5s %3s", "n/a", "", "");
+    } else if (!usesData || !std::isfinite(s.sd)) {
+        std::snprintf(buf, sizeof buf, "%9.3g %5s r%-2d", s.value, "", s.rank);
+    } else {
+        const double rel = s.mean != 0 ? 100.0 * s.sd / std::fabs(s.mean) : 0.0;
+        std::snprintf(buf, sizeof buf, "%9.3g ±%3.0f%% r%-2d", s.value, std::min(rel, 999.0), s.rank);
+    }
+    return buf;
+}
+
+std::string setText(const std::vector<int>& v) {
+    std::ostringstream o;
+    o << '{';
+    for (std::size_t i = 0; i < v.size(); ++i) o << (i ? "," : "") << v[i];
+    o << '}';
+    return o.str();
+}
+
+std::string fixed(double v, int precision) {
+    if (!std::isfinite(v)) return "n/a";
+    std::ostringstream o;
+    o << std::fixed << std::setprecision(precision) << v;
+    return o.str();
+}
+
+void printHeader(const StatsProvenance& p) {
+    std::cout << "model     " << p.modelName << " (" << p.layerCount << " layers, fingerprint " << p.modelFingerprint.substr(0, 12)
+              << ")\ndata      " << p.dataName << " (fingerprint " << p.dataFingerprint.substr(0, 12) << ")\ntokens    "
+              << p.tokens << " in " << p.sequences << " sequences of " << p.options.sequenceLength << (p.bosPerWindow ? " (BOS each)" : "")
+              << ", " << p.shardCount << " shards, batch " << p.options.batchSize
+              << (p.options.settings.excludeFirstToken ? ", first position excluded" : "") << "\n";
+    for (const auto& w : p.warnings) std::cout << "note      " << w << "\n";
+    std::cout << "cells     value ±sd across shards (% of mean), rN = rank (r0 = first to prune)\n";
+}
+
+void printTables(const std::vector<LayerScores>& scores) {
+    for (std::size_t first = 0; first < scores.size(); first += kMetricsPerTable) {
+        const auto last = std::min(scores.size(), first + kMetricsPerTable);
+        std::cout << "\nlayer";
+        for (auto i = first; i < last; ++i) std::printf(" | %-20s", scores[i].metric.c_str());
+        std::cout << std::flush;
+        std::printf("\n");
+        for (std::size_t l = 0; l < scores[first].layers.size(); ++l) {
+            std::printf("%5zu", l);
+            for (auto i = first; i < last; ++i) {
+                std::printf(" | %-20s", cell(scores[i].layers[l], findMetric(scores[i].metric).usesData).c_str());
+            }
+            std::printf("\n");
+        }
+        std::fflush(stdout);
+    }
+}
+
+void printStability(const std::vector<LayerScores>& scores) {
+    if (scores.empty()) return;
+    const int k = scores.front().stability.bottomCount;
+    std::cout << "\nlowest " << k << " layers (rank 0.." << k - 1 << ") and rank stability across shards\n";
+    std::printf("%-20s %-28s %-13s %-13s %s\n", "metric", "lowest set", "tau mean/min", "set changed", "Jaccard");
+    for (const auto& s : scores) {
+        const auto& st = s.stability;
+        const std::string tau = st.applicable ? fixed(st.kendallTauMean, 2) + "/" + fixed(st.kendallTauMin, 2) : "n/a";
+        const std::string changed = st.applicable ? fixed(100 * st.bottomSetChangedFraction, 0) + "% of " + std::to_string(st.shards) : "n/a";
+        std::printf("%-20s %-28s %-13s %-13s %s\n", s.metric.c_str(), setText(s.bottomSet).c_str(), tau.c_str(), changed.c_str(),
+                    st.applicable ? fixed(st.bottomSetJaccardMean, 2).c_str() : "n/a");
+    }
+}
+
+void printAgreement(const MetricAgreement& a) {
+    std::cout << "\nagreement between metrics: Kendall tau of ranks (upper right), Jaccard of lowest-" << a.bottomCount
+              << " sets (lower left)\n";
+    std::printf("%-22s", "");
+    for (std::size_t j = 0; j < a.metrics.size(); ++j) std::printf(" %5zu", j);
+    std::printf("\n");
+    for (std::size_t i = 0; i < a.metrics.size(); ++i) {
+        std::printf("%2zu %-19s", i, a.metrics[i].c_str());
+        for (std::size_t j = 0; j < a.metrics.size(); ++j) {
+            const double v = i == j ? NAN : (j > i ? a.kendallTau[i][j] : a.jaccard[i][j]);
+            std::printf(" %5s", i == j ? "-" : fixed(v, 2).c_str());
+        }
+        std::printf("\n");
+    }
+    std::fflush(stdout);
+}
+
+void printPlans(const ScoreReport& r) {
+    std::cout << "\npruning plans\n";
+    for (const auto& p : r.plans) std::cout << "  " << p.metric << ": remove " << setText(p.removed) << "   (" << p.description << ")\n";
+    if (r.spanPlan) std::cout << "  " << r.spanPlan->metric << ": remove " << setText(r.spanPlan->removed) << "   (" << r.spanPlan->description << ")\n";
+    for (const auto& p : r.plans) {
+        for (const auto& n : p.notes) std::cout << "  note: " << p.metric << ": " << n << "\n";
+    }
+    bool header = false;
+    for (const auto& s : r.scores) {
+        for (const auto& w : s.warnings) {
+            if (!header) std::cout << "\nwarnings\n";
+            header = true;
+            std::cout << "  " << w << "\n";
+        }
+    }
+}
+
+ScoreReport buildReport(const ParsedArgs& args, const ActivationStats& stats) {
+    const auto start = std::chrono::steady_clock::now();
+    ScoreReport r;
+    r.provenance = stats.provenance;
+    ScoreOptions so;
+    so.seed = static_cast<std::uint64_t>(args.getInt("seed", 0, 1LL << 62));
+    const auto ids = args.getList("metrics").empty() ? metricIds() : args.getList("metrics");
+    const auto rule = pruningRule(args);
+    const bool massRule = rule.kind == RuleKind::Mass || rule.kind == RuleKind::ReferenceCode;
+    for (const auto& id : ids) {
+        r.scores.push_back(scoreLayers(stats, id, so));
+        if (massRule && findMetric(id).order != PruneOrder::LowFirst) continue;  // mass of a high-first metric means nothing
+        r.plans.push_back(planPruning(r.scores.back(), rule));
+    }
+    if (massRule && r.plans.size() != r.scores.size()) r.plans.clear();  // keep plans aligned with scores in the report
+    r.agreement = compareMetrics(r.scores);
+    const int L = stats.layerCount();
+    const int span = static_cast<int>(args.getInt("span", 0, 1 << 20));
+    const int n = span > 0 ? span : L / 4;
+    if (n >= 1 && n < L) {
+        r.spans = scoreSpans(stats, n);
+        r.spanPlan = planSpanPruning(*r.spans, L, rule.protectFirst, rule.protectLast);
+    }
+    r.scoringSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return r;
+}
+
+int runScore(const ParsedArgs& args, Context& ctx) {
+    const auto stats = obtainStats(args, ctx);
+    const auto report = buildReport(args, stats);
+    printHeader(report.provenance);
+    printTables(report.scores);
+    printStability(report.scores);
+    printAgreement(report.agreement);
+    printPlans(report);
+    std::cout << "\nscored " << report.scores.size() << " metrics in " << fixed(report.scoringSeconds * 1000, 1) << " ms\n";
+    if (args.has("out")) {
+        writeScoreReport(args.get("out"), report);
+        std::cerr << "wrote " << args.get("out") << "\n";
+    }
+    return 0;
+}
+
+}  // namespace
+
+CommandSpec scoreCommand() {
+    CommandSpec c;
+    c.name = "score";
+    c.summary = "Layer scores (AVSS presets, Block Influence, angular distance, ...) with uncertainty";
+    c.description =
+        "Runs MODEL once over the calibration text and collects streaming statistics of every block, then\n"
+        "scores the layers with every metric (docs/metrics.md). The text is tokenized once (no special\n"
+        "tokens), cut into non-overlapping --seq-len windows (BOS first only if the tokenizer adds BOS;\n"
+        "the remainder is dropped) and split into --shards contiguous shards: each score is reported as\n"
+        "the all-data value with its sd across shards, plus rank stability. rank 0 = first to prune.\n"
+        "--cache FILE reuses or writes an HDF5 cache; --from-cache FILE rescores without the model.";
+    c.positionals = {"MODEL"};
+    c.requiredPositionals = 0;
+    c.options = {{"data", "PATH", "plain text, JSONL or 'builtin'", "builtin"},
+                 {"json-field", "NAME", "JSONL field holding the text", "text"},
+                 {"max-tokens", "N", "use only the first N corpus tokens (0 = all)", "0"},
+                 {"seq-len", "L", "tokens per sequence", "256"},
+                 {"batch", "B", "sequences per forward pass", "8"},
+                 {"shards", "K", "calibration shards for sd and rank stability", "8"},
+                 {"metrics", "LIST", "metric ids, comma-separated (default: all)", ""},
+                 {"out", "FILE", "write the scores as .json or .csv", ""},
+                 {"cache", "FILE", "HDF5 analysis cache to reuse or write", ""},
+                 {"from-cache", "FILE", "score from this cache without the model", ""},
+                 {"recompute", "", "ignore a matching cache and collect again", ""},
+                 {"rule", "NAME", "pruning rule: fraction, count, mass, reference-code", "fraction"},
+                 {"fraction", "P", "fraction rule: remove floor(P x layers)", "0.25"},
+                 {"count", "K", "count rule: remove K layers", "0"},
+                 {"mass", "TAU", "mass and reference-code rules: cumulative share", "0.25"},
+                 {"protect", "LIST", "blocks never removed: first, last or none", "first,last"},
+                 {"span", "N", "Gromov span length (0 = floor(layers/4))", "0"},
+                 {"seed", "S", "seed of the random metric", "0"},
+                 {"exclude-first", "", "leave each sequence's first position out of the statistics", ""},
+                 {"attn", "", "also collect attention-output statistics", ""},
+                 {"abs-thresholds", "LIST", "near-zero thresholds |a| < t", "1e-5,1e-4,1e-3,1e-2"},
+                 {"rel-thresholds", "LIST", "near-zero thresholds |a| < alpha x RMS(token)", "0.01,0.05,0.1"},
+                 {"device", "DEV", "auto, cpu or cuda", "auto"}};
+    c.run = runScore;
+    return c;
+}
+
+}  // namespace avss::cli

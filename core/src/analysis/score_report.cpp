@@ -1,0 +1,154 @@
+// Score reports as JSON and CSV (schema: docs/metrics.md, "Output files").
+#include "avss/score_report.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include "avss/error.h"
+
+namespace avss {
+namespace {
+
+using nlohmann::json;
+
+json num(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
+
+json provenanceJson(const StatsProvenance& p) {
+    const auto& o = p.options;
+    return {{"model", {{"name", p.modelName}, {"fingerprint", p.modelFingerprint}, {"layers", p.layerCount},
+                       {"hidden_size", p.hiddenSize}, {"ffn_size", p.ffnSize}}},
+            {"data", {{"name", p.dataName}, {"fingerprint", p.dataFingerprint}, {"tokens_available", p.tokensAvailable}}},
+            {"tokens", p.tokens},
+            {"sequences", p.sequences},
+            {"sequence_length", o.sequenceLength},
+            {"max_tokens", o.maxTokens},
+            {"batch_size", o.batchSize},
+            {"shards_requested", o.shards},
+            {"shards", p.shardCount},
+            {"bos_per_window", p.bosPerWindow},
+            {"settings", {{"abs_thresholds", o.settings.absThresholds}, {"rel_thresholds", o.settings.relThresholds},
+                          {"reference_epsilon", o.settings.referenceEpsilon},
+                          {"exclude_first_token", o.settings.excludeFirstToken}, {"attn_out", o.settings.attnOut}}},
+            {"tool_version", p.toolVersion},
+            {"cache_schema_version", p.schemaVersion},
+            {"created_utc", p.createdUtc},
+            {"warnings", p.warnings}};
+}
+
+json layersJson(const std::vector<LayerScore>& layers, const char* key) {
+    json out = json::array();
+    for (const auto& l : layers) {
+        out.push_back({{key, l.layer}, {"value", num(l.value)}, {"mean", num(l.mean)}, {"sd", num(l.sd)},
+                       {"rank", l.rank}, {"bottom_frequency", num(l.bottomFrequency)}});
+    }
+    return out;
+}
+
+json planJson(const PruningPlan& p) {
+    return {{"rule", ruleName(p.rule.kind)}, {"count", p.rule.count}, {"fraction", p.rule.fraction}, {"mass", p.rule.mass},
+            {"protect_first", p.rule.protectFirst}, {"protect_last", p.rule.protectLast}, {"removed", p.removed},
+            {"kept", p.kept}, {"description", p.description}, {"notes", p.notes}};
+}
+
+json metricJson(const LayerScores& s, const PruningPlan* plan) {
+    const auto& info = findMetric(s.metric);
+    const auto& st = s.stability;
+    json components = json::object();
+    for (const auto& c : s.components) {
+        json v = json::array();
+        for (double x : c.values) v.push_back(num(x));
+        components[c.name] = v;
+    }
+    json m = {{"id", s.metric}, {"name", info.name}, {"formula", info.formula}, {"measured", info.measured},
+              {"direction", info.order == PruneOrder::LowFirst ? "low values pruned first" : "high values pruned first"},
+              {"layers", layersJson(s.layers, "layer")}, {"prune_order", s.pruneOrder}, {"bottom_set", s.bottomSet},
+              {"stability", {{"applicable", st.applicable}, {"shards", st.shards}, {"bottom_count", st.bottomCount},
+                             {"kendall_tau_mean", num(st.kendallTauMean)}, {"kendall_tau_min", num(st.kendallTauMin)},
+                             {"bottom_set_changed_fraction", num(st.bottomSetChangedFraction)},
+                             {"bottom_set_jaccard_mean", num(st.bottomSetJaccardMean)}}},
+              {"components", components}, {"warnings", s.warnings}};
+    if (s.metric == "random") m["seed"] = s.seed;
+    if (plan != nullptr) m["plan"] = planJson(*plan);
+    return m;
+}
+
+json matrixJson(const std::vector<std::vector<double>>& m) {
+    json out = json::array();
+    for (const auto& row : m) {
+        json r = json::array();
+        for (double v : row) r.push_back(num(v));
+        out.push_back(r);
+    }
+    return out;
+}
+
+}  // namespace
+
+std::string scoreReportJson(const ScoreReport& r) {
+    json metrics = json::array();
+    for (std::size_t i = 0; i < r.scores.size(); ++i) {
+        metrics.push_back(metricJson(r.scores[i], i < r.plans.size() ? &r.plans[i] : nullptr));
+    }
+    json j = {{"schema", "avss-scores"},
+              {"schema_version", kScoreReportSchemaVersion},
+              {"conventions", "layers are 0-based; for every metric rank 0 = first layer to prune; sd is across shards (N-1)"},
+              {"provenance", provenanceJson(r.provenance)},
+              {"layer_count", r.provenance.layerCount},
+              {"metrics", metrics},
+              {"agreement", {{"metrics", r.agreement.metrics}, {"bottom_count", r.agreement.bottomCount},
+                             {"kendall_tau", matrixJson(r.agreement.kendallTau)}, {"jaccard", matrixJson(r.agreement.jaccard)}}},
+              {"scoring_seconds", r.scoringSeconds}};
+    if (r.spans) {
+        j["spans"] = {{"length", r.spans->length}, {"starts", layersJson(r.spans->starts, "start")}, {"warnings", r.spans->warnings}};
+        if (r.spanPlan) j["spans"]["plan"] = planJson(*r.spanPlan);
+    }
+    return j.dump(2) + "\n";
+}
+
+std::string scoreReportCsv(const ScoreReport& r) {
+    std::ostringstream o;
+    o.precision(17);
+    o << "metric,layer,value,mean,sd,rank,bottom_frequency,removed\n";
+    auto cell = [&](double v) -> std::ostream& { return std::isfinite(v) ? (o << v) : o; };
+    for (std::size_t i = 0; i < r.scores.size(); ++i) {
+        for (const auto& l : r.scores[i].layers) {
+            bool removed = false;
+            if (i < r.plans.size()) {
+                for (int x : r.plans[i].removed) removed = removed || x == l.layer;
+            }
+            o << r.scores[i].metric << ',' << l.layer << ',';
+            cell(l.value) << ',';
+            cell(l.mean) << ',';
+            cell(l.sd) << ',' << l.rank << ',';
+            cell(l.bottomFrequency) << ',' << (removed ? 1 : 0) << '\n';
+        }
+    }
+    return o.str();
+}
+
+void writeScoreReport(const std::filesystem::path& path, const ScoreReport& report) {
+    const auto ext = path.extension().string();
+    std::string text;
+    if (ext == ".json") text = scoreReportJson(report);
+    else if (ext == ".csv") text = scoreReportCsv(report);
+    else throw UsageError(path, "unknown output format '" + ext + "'", "Use a .json or .csv file name.");
+    const auto tmp = path.parent_path() / ("." + path.filename().string() + ".tmp");
+    {
+        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+        if (!out) throw IoError(tmp, "cannot open for writing");
+        out << text;
+        out.flush();
+        if (!out) throw IoError(tmp, "write failed", "The disk may be full.");
+    }
+    std::error_code ec;
+    std::filesystem::rename(tmp, path, ec);
+    if (ec) {
+        std::filesystem::remove(tmp, ec);
+        throw IoError(path, "cannot write the report (" + ec.message() + ")");
+    }
+}
+
+}  // namespace avss

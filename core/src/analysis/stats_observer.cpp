@@ -1,0 +1,181 @@
+// StatsObserver (see stats_observer.h). Letters: B batch, T positions, W site width, Bv sequences
+// with at least one real token, S = L + 1 last-token states.
+#include "analysis/stats_observer.h"
+
+#include <ATen/Parallel.h>
+#include <torch/torch.h>
+
+#include <cmath>
+
+#include "avss/error.h"
+
+namespace avss::analysis {
+
+StatsObserver::StatsObserver(int layers, const StatsSettings& settings, Reduction reduction)
+    : m_layers(layers), m_settings(settings), m_reduction(reduction), m_reducer(settings) {}
+
+StatsObserver::~StatsObserver() = default;
+
+void StatsObserver::beginBatch(const at::Tensor& mask, ShardStats& target) {
+    const auto cpu = mask.to(torch::kCPU).to(torch::kUInt8).contiguous();  // [B, T]
+    const int B = static_cast<int>(cpu.size(0)), T = static_cast<int>(cpu.size(1));
+    const auto* p = cpu.data_ptr<std::uint8_t>();
+    m_rows = batchRows(std::vector<std::uint8_t>(p, p + static_cast<std::size_t>(B) * static_cast<std::size_t>(T)), B, T,
+                       m_settings.excludeFirstToken);
+    auto count = torch::zeros({B, T}, torch::kBool);
+    auto acc = count.accessor<bool, 2>();
+    std::vector<std::int64_t> seqs, last;
+    for (int b = 0; b < B; ++b) {
+        for (int t : m_rows.rows[static_cast<std::size_t>(b)]) acc[b][t] = true;
+        if (m_rows.last[static_cast<std::size_t>(b)] >= 0) {
+            seqs.push_back(b);
+            last.push_back(m_rows.last[static_cast<std::size_t>(b)]);
+        }
+    }
+    m_countMask = count.to(mask.device());
+    m_lastSeq = torch::tensor(seqs, torch::kInt64).to(mask.device());
+    m_lastIndex = torch::tensor(last, torch::kInt64).to(mask.device());
+    m_lastStates.assign(static_cast<std::size_t>(m_layers) + 1, at::Tensor{});
+    if (target.layers.empty()) target.layers.resize(static_cast<std::size_t>(m_layers));
+    m_target = &target;
+}
+
+bool StatsObserver::wants(model::Site site) const {
+    return site.point != model::Point::AttnOut || m_settings.attnOut;
+}
+
+void StatsObserver::observe(model::Site site, const at::Tensor& x, const at::Tensor& /*mask: see beginBatch*/) {
+    if (m_target == nullptr) throw UsageError({}, "StatsObserver received activations outside beginBatch()/endBatch()");
+    auto& layer = m_target->layers.at(static_cast<std::size_t>(site.layer));
+    const bool fused = m_reduction == Reduction::Fused || (m_reduction == Reduction::Auto && x.is_cpu());
+    auto reduce = [&](SiteStats& s, const at::Tensor* in, TransitionStats* tr) {
+        if (fused) reduceFused(x, s, in, tr);
+        else reduceTorch(x, s, in, tr);
+    };
+    switch (site.point) {
+        case model::Point::BlockIn:
+            m_blockIn = x;  // a handle, not a copy: released at this block's output
+            if (site.layer == 0) keepLastTokens(0, x);
+            return;
+        case model::Point::AttnOut: reduce(layer.attnOut, nullptr, nullptr); return;
+        case model::Point::MlpAct: reduce(layer.mlpAct, nullptr, nullptr); return;
+        case model::Point::BlockOut:
+            reduce(layer.blockOut, m_blockIn.defined() ? &m_blockIn : nullptr, &layer.transition);
+            keepLastTokens(site.layer + 1, x);
+            m_blockIn = at::Tensor{};
+            return;
+    }
+}
+
+void StatsObserver::reduceFused(const at::Tensor& x, SiteStats& site, const at::Tensor* blockIn, TransitionStats* tr) {
+    if (!x.is_cpu()) throw UsageError({}, "the fused statistics kernel needs CPU tensors");
+    const auto xc = x.to(torch::kFloat32).contiguous();  // no copy for the usual float32 contiguous case
+    at::Tensor in;
+    if (blockIn != nullptr) in = blockIn->to(torch::kFloat32).contiguous();
+    const ParallelFor parallel = [](std::int64_t n, const std::function<void(std::int64_t, std::int64_t)>& body) {
+        at::parallel_for(0, n, 1, body);
+    };
+    m_reducer.reduce(xc.data_ptr<float>(), static_cast<int>(xc.size(2)), m_rows, site,
+                     in.defined() ? in.data_ptr<float>() : nullptr, in.defined() ? tr : nullptr, parallel);
+}
+
+// The same quantities with torch ops in float64, for tensors on an accelerator.
+void StatsObserver::reduceTorch(const at::Tensor& x, SiteStats& site, const at::Tensor* blockIn, TransitionStats* tr) {
+    const std::int64_t n = m_rows.count();
+    if (n == 0) return;
+    const auto W = x.size(2);
+    const auto xd = x.to(torch::kFloat64);                  // [B, T, W]
+    const auto m = m_countMask.unsqueeze(-1);               // [B, T, 1]
+    const auto mf = m_countMask.to(torch::kFloat64);        // [B, T]
+    const auto nb = mf.sum(1);                              // [B]
+    const auto seqSum = (xd * mf.unsqueeze(-1)).sum(1);     // [B, W]
+    const auto mean = seqSum.sum(0) / static_cast<double>(n);  // [W]
+    const auto m2 = ((xd - mean) * mf.unsqueeze(-1)).square().sum(at::IntArrayRef{0, 1});
+    const auto ax = xd.abs();
+    const auto rowSq = xd.square().sum(-1);                 // [B, T]
+    const auto rms = (rowSq / static_cast<double>(W)).sqrt();
+    std::vector<at::Tensor> counts;
+    for (double t : m_settings.absThresholds) counts.push_back(ax.lt(t).logical_and(m).sum());
+    counts.push_back(ax.lt(m_settings.referenceEpsilon).logical_and(m).sum());
+    for (double a : m_settings.relThresholds) counts.push_back(ax.lt((rms * a).unsqueeze(-1)).logical_and(m).sum());
+    const double root = std::sqrt(static_cast<double>(W));
+    const auto l2 = rowSq.sqrt();
+    auto hoyer = W < 2 ? torch::zeros_like(l2) : torch::where(l2 > 0, (root - ax.sum(-1) / l2) / (root - 1.0), torch::ones_like(l2));
+    const auto valid = nb > 0;
+    const auto pooled = (seqSum / nb.clamp_min(1).unsqueeze(-1)).var(1, /*unbiased=*/true);  // [B]
+    std::vector<at::Tensor> scalars{(hoyer * mf).sum(), torch::where(valid, pooled, torch::zeros_like(pooled)).sum(),
+                                    valid.sum().to(torch::kFloat64)};
+    if (blockIn != nullptr && tr != nullptr) {
+        const auto in = blockIn->to(torch::kFloat64);
+        const auto dot = (in * xd).sum(-1), inSq = in.square().sum(-1), diff = (xd - in).square().sum(-1);
+        const auto denom = (inSq * rowSq).sqrt();
+        const auto cos = torch::where(denom > 0, (dot / denom).clamp(-1.0, 1.0),
+                                      torch::where(diff == 0, torch::ones_like(dot), torch::zeros_like(dot)));
+        const auto rel = torch::where(inSq > 0, (diff / inSq).sqrt(), torch::zeros_like(dot));
+        scalars.push_back((cos * mf).sum());
+        scalars.push_back((cos.acos() / M_PI * mf).sum());
+        scalars.push_back((rel * mf).sum());
+    }
+    const auto sc = torch::stack(scalars).to(torch::kCPU);
+    const auto cc = torch::stack(counts).to(torch::kCPU);
+    const auto mc = mean.to(torch::kCPU).contiguous(), m2c = m2.to(torch::kCPU).contiguous();
+    SiteStats batch;
+    batch.tokens = n;
+    batch.mean.assign(mc.data_ptr<double>(), mc.data_ptr<double>() + W);
+    batch.m2.assign(m2c.data_ptr<double>(), m2c.data_ptr<double>() + W);
+    const auto* c = cc.data_ptr<std::int64_t>();
+    const std::size_t nAbs = m_settings.absThresholds.size();
+    batch.nearZeroAbs.assign(c, c + nAbs);
+    batch.nearZeroRel.assign(c + nAbs + 1, c + cc.numel());
+    const auto* s = sc.data_ptr<double>();
+    batch.hoyerSum = s[0];
+    batch.pooledVarSum = s[1];
+    batch.pooledSamples = static_cast<std::int64_t>(std::llround(s[2]));
+    batch.refBatches = 1;
+    batch.refPooledVarSum = batch.pooledVarSum / s[2];
+    batch.refNearZeroSum = static_cast<double>(c[nAbs]) / (static_cast<double>(n) * static_cast<double>(W));
+    site.merge(batch);
+    if (blockIn != nullptr && tr != nullptr) tr->merge(TransitionStats{n, s[3], s[4], s[5]});
+}
+
+void StatsObserver::keepLastTokens(int state, const at::Tensor& x) {
+    if (m_lastSeq.numel() == 0) return;
+    m_lastStates[static_cast<std::size_t>(state)] = x.index({m_lastSeq, m_lastIndex}).to(torch::kFloat64);  // [Bv, H]
+}
+
+void StatsObserver::endBatch() {
+    if (m_target == nullptr) return;
+    const auto Bv = m_lastSeq.numel();
+    auto& spans = m_target->spans;
+    const int S = m_layers + 1;
+    bool complete = Bv > 0;
+    for (const auto& t : m_lastStates) complete = complete && t.defined();
+    if (complete) {
+        const auto states = torch::stack(m_lastStates, 1);                              // [Bv, S, H]
+        const auto unit = states / states.norm(2, -1, /*keepdim=*/true).clamp_min(1e-300);
+        const auto cos = torch::bmm(unit, unit.transpose(1, 2)).clamp(-1.0, 1.0);     // [Bv, S, S]
+        const auto angleSum = (cos.acos() / M_PI).sum(0).to(torch::kCPU).contiguous();  // [S, S]
+        const auto cosSum = cos.sum(0).to(torch::kCPU).contiguous();
+        SpanStats batch;
+        batch.states = S;
+        batch.sequences = Bv;
+        batch.angleSum.assign(static_cast<std::size_t>(S) * static_cast<std::size_t>(S), 0.0);
+        batch.cosSum = batch.angleSum;
+        const auto* a = angleSum.data_ptr<double>();
+        const auto* c = cosSum.data_ptr<double>();
+        for (int i = 0; i < S; ++i) {
+            for (int j = i + 1; j < S; ++j) {
+                const auto k = static_cast<std::size_t>(i) * static_cast<std::size_t>(S) + static_cast<std::size_t>(j);
+                batch.angleSum[k] = a[k];
+                batch.cosSum[k] = c[k];
+            }
+        }
+        spans.merge(batch);
+    }
+    m_target->sequences += Bv;
+    m_lastStates.clear();
+    m_blockIn = at::Tensor{};
+    m_target = nullptr;
+}
+
+}  // namespace avss::analysis

@@ -1,0 +1,51 @@
+// The observer that turns live activations into SiteStats during the forward pass. Reduction
+// happens on the model's device: on the CPU a fused single-pass kernel (site_reduce.h), elsewhere
+// torch ops in float64; either way only per-channel vectors and scalars leave the device, and no
+// activation is kept beyond its batch (the block input only until the block's output arrives).
+#pragma once
+
+#include <ATen/core/Tensor.h>
+
+#include <memory>
+#include <vector>
+
+#include "analysis/site_reduce.h"
+#include "avss/activation_stats.h"
+#include "model/activation_observer.h"
+
+namespace avss::analysis {
+
+enum class Reduction { Auto, Fused, Torch };  // Auto: Fused for CPU tensors, Torch elsewhere
+
+class StatsObserver final : public model::ActivationObserver {
+public:
+    StatsObserver(int layers, const StatsSettings& settings, Reduction reduction = Reduction::Auto);
+    ~StatsObserver() override;
+
+    // mask: [B, T] bool, the forward pass's mask. Statistics of the batch merge into `target`
+    // as sites arrive; endBatch() adds the last-token span angles and counts the sequences.
+    void beginBatch(const at::Tensor& mask, ShardStats& target);
+    void endBatch();
+
+    bool wants(model::Site site) const override;
+    void observe(model::Site site, const at::Tensor& x, const at::Tensor& mask) override;
+
+private:
+    void reduceFused(const at::Tensor& x, SiteStats& site, const at::Tensor* blockIn, TransitionStats* tr);
+    void reduceTorch(const at::Tensor& x, SiteStats& site, const at::Tensor* blockIn, TransitionStats* tr);
+    void keepLastTokens(int state, const at::Tensor& x);
+
+    int m_layers;
+    StatsSettings m_settings;
+    Reduction m_reduction;
+    SiteReducer m_reducer;
+    ShardStats* m_target = nullptr;
+    BatchRows m_rows;
+    at::Tensor m_countMask;    // [B, T] bool on the device: positions that count
+    at::Tensor m_lastIndex;    // [Bv] int64: last real position of each non-empty sequence
+    at::Tensor m_lastSeq;      // [Bv] int64: which sequences those are
+    at::Tensor m_blockIn;      // the current block's input, released at its output
+    std::vector<at::Tensor> m_lastStates;  // [L + 1] of [Bv, H]
+};
+
+}  // namespace avss::analysis

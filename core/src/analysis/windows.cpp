@@ -1,0 +1,71 @@
+// Cutting the calibration text into windows and shards (see windows.h).
+#include "analysis/windows.h"
+
+#include <cmath>
+
+#include "avss/error.h"
+
+namespace avss::analysis {
+namespace {
+
+void checkThresholds(const std::vector<double>& values, const char* what) {
+    for (double v : values) {
+        if (!(v > 0) || !std::isfinite(v)) {
+            throw UsageError({}, std::string(what) + " must be positive and finite, got " + std::to_string(v));
+        }
+    }
+}
+
+}  // namespace
+
+void validateOptions(const CollectOptions& o, int contextLength) {
+    if (o.sequenceLength < 2 || o.sequenceLength > contextLength) {
+        throw UsageError({}, "sequence length " + std::to_string(o.sequenceLength) + " is outside 2.." +
+                                 std::to_string(contextLength) + " (the model's context length)");
+    }
+    if (o.batchSize < 1) throw UsageError({}, "batch size must be at least 1, got " + std::to_string(o.batchSize));
+    if (o.shards < 1) throw UsageError({}, "shard count must be at least 1, got " + std::to_string(o.shards));
+    if (o.maxTokens < 0) throw UsageError({}, "max tokens must be 0 (all) or positive");
+    checkThresholds(o.settings.absThresholds, "absolute thresholds");
+    checkThresholds(o.settings.relThresholds, "relative thresholds");
+    checkThresholds({o.settings.referenceEpsilon}, "the reference epsilon");
+}
+
+WindowPlan planWindows(const Tokenizer& tokenizer, const Corpus& corpus, const CollectOptions& o, int contextLength) {
+    validateOptions(o, contextLength);
+    WindowPlan p;
+    p.tokens = tokenizer.encode(corpus.joined(), /*addSpecial=*/false);
+    p.tokensAvailable = static_cast<std::int64_t>(p.tokens.size());
+    if (o.maxTokens > 0 && o.maxTokens < p.tokensAvailable) p.tokens.resize(static_cast<std::size_t>(o.maxTokens));
+    p.sequenceLength = o.sequenceLength;
+    p.bos = tokenizer.spec().addBos && tokenizer.bosId() >= 0;
+    p.bosId = tokenizer.bosId();
+    p.content = o.sequenceLength - (p.bos ? 1 : 0);
+    p.windows = static_cast<int>(static_cast<std::int64_t>(p.tokens.size()) / p.content);
+    const std::filesystem::path where = corpus.path.empty() ? std::filesystem::path(corpus.name) : corpus.path;
+    if (p.windows == 0) {
+        throw UsageError(where, "the text has " + std::to_string(p.tokens.size()) + " tokens" +
+                                    (o.maxTokens > 0 ? " (after --max-tokens)" : "") + ", fewer than one sequence of " +
+                                    std::to_string(o.sequenceLength) + " tokens",
+                         "Use a longer text or a smaller sequence length (--seq-len).");
+    }
+    const int shards = std::min(o.shards, p.windows);
+    if (shards < o.shards) {
+        p.warnings.push_back("only " + std::to_string(p.windows) + " sequences of " + std::to_string(o.sequenceLength) +
+                             " tokens: using " + std::to_string(shards) + " shards instead of " + std::to_string(o.shards));
+    }
+    if (shards < 2) p.warnings.push_back("one shard only: no spread across shards and no rank stability");
+    for (int s = 0; s <= shards; ++s) p.shardBegin.push_back(static_cast<int>(static_cast<std::int64_t>(s) * p.windows / shards));
+    const auto dropped = static_cast<std::int64_t>(p.tokens.size()) - static_cast<std::int64_t>(p.windows) * p.content;
+    if (dropped > 0) p.warnings.push_back(std::to_string(dropped) + " trailing tokens (less than one sequence) were not used");
+    return p;
+}
+
+void WindowPlan::fill(int window, std::int64_t* out) const {
+    const auto base = static_cast<std::size_t>(window) * static_cast<std::size_t>(content);
+    int i = 0;
+    if (bos) out[i++] = bosId;
+    for (int t = 0; t < content; ++t) out[i++] = tokens[base + static_cast<std::size_t>(t)];
+}
+
+}  // namespace avss::analysis

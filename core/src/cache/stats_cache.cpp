@@ -1,0 +1,128 @@
+// StatsCache: lookup policy (what may be used, what may be replaced) and the atomic write.
+#include "avss/stats_cache.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <atomic>
+
+#include "avss/error.h"
+#include "cache/cache_schema.h"
+#include "cache/h5_file.h"
+
+namespace avss {
+namespace {
+
+struct Inspection {
+    CacheStatus status = CacheStatus::Missing;
+    std::string reason;
+    int schemaVersion = 0;
+};
+
+// What the file at `path` is, without reading the accumulators. Never throws for its contents.
+Inspection inspect(const std::filesystem::path& path) {
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec)) return {CacheStatus::Missing, path.string() + ": no cache file yet", 0};
+    if (!cache::H5Reader::isHdf5(path)) {
+        return {CacheStatus::Invalid, path.string() + ": not an HDF5 file (or unreadable)", 0};
+    }
+    try {
+        const cache::H5Reader r(path);
+        if (!r.hasAttribute("/", "format") || r.stringAttribute("/", "format") != cache::kFormatName) {
+            return {CacheStatus::Invalid, path.string() + ": an HDF5 file, but not an AVSS analysis cache", 0};
+        }
+        const auto version = static_cast<int>(r.intAttribute("/", "schema_version"));
+        if (version > kStatsCacheSchemaVersion) {
+            return {CacheStatus::NewerSchema, path.string() + ": written with cache schema " + std::to_string(version) +
+                                                  " by a newer AVSS Explorer; this version reads schema " +
+                                                  std::to_string(kStatsCacheSchemaVersion), version};
+        }
+        if (version < kStatsCacheSchemaVersion) {
+            return {CacheStatus::Stale, path.string() + ": old cache schema " + std::to_string(version), version};
+        }
+        return {CacheStatus::Hit, {}, version};
+    } catch (const Error& e) {
+        return {CacheStatus::Invalid, e.what(), 0};
+    }
+}
+
+void fsyncPath(const std::filesystem::path& p, bool directory) {
+    const int fd = ::open(p.c_str(), directory ? O_RDONLY | O_DIRECTORY : O_RDONLY);
+    if (fd < 0) throw IoError(p, "cannot open for fsync");
+    const int rc = ::fsync(fd);
+    ::close(fd);
+    if (rc != 0 && !directory) throw IoError(p, "fsync failed", "The disk may be full.");
+}
+
+std::filesystem::path temporaryPath(const std::filesystem::path& file) {
+    static std::atomic<unsigned> counter{0};
+    auto name = "." + file.filename().string() + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
+    return file.parent_path() / name;
+}
+
+}  // namespace
+
+const char* cacheStatusName(CacheStatus s) {
+    switch (s) {
+        case CacheStatus::Hit: return "hit";
+        case CacheStatus::Missing: return "missing";
+        case CacheStatus::Stale: return "stale";
+        case CacheStatus::NewerSchema: return "newer-schema";
+        case CacheStatus::Invalid: return "invalid";
+    }
+    return "?";
+}
+
+StatsCache::StatsCache(std::filesystem::path file) : m_file(std::move(file)) {}
+
+CacheLookup StatsCache::find(const StatsProvenance& wanted) const {
+    cache::H5Lock lock;
+    const auto ins = inspect(m_file);
+    if (ins.status != CacheStatus::Hit) return {ins.status, std::nullopt, ins.reason};
+    try {
+        auto stats = load();
+        const auto mismatch = provenanceMismatch(stats.provenance, wanted);
+        if (!mismatch.empty()) return {CacheStatus::Stale, std::nullopt, m_file.string() + ": " + mismatch};
+        return {CacheStatus::Hit, std::move(stats), {}};
+    } catch (const Error& e) {
+        return {CacheStatus::Invalid, std::nullopt, e.what()};
+    }
+}
+
+ActivationStats StatsCache::load() const {
+    cache::H5Lock lock;
+    const auto ins = inspect(m_file);
+    if (ins.status == CacheStatus::Missing) throw IoError(m_file, "file not found", "Run `avss score MODEL --cache FILE` first.");
+    if (ins.status != CacheStatus::Hit) throw FormatError({}, ins.reason, "Delete the file to recompute, or use a matching AVSS Explorer.");
+    const cache::H5Reader r(m_file);
+    auto stats = cache::readStats(r, m_file);
+    stats.provenance.schemaVersion = ins.schemaVersion;
+    return stats;
+}
+
+void StatsCache::store(const ActivationStats& stats) const {
+    cache::H5Lock lock;
+    const auto ins = inspect(m_file);
+    if (ins.status == CacheStatus::Invalid || ins.status == CacheStatus::NewerSchema) {
+        throw IoError({}, "refusing to replace " + ins.reason, "Choose another --cache path or delete the file.");
+    }
+    const auto tmp = temporaryPath(m_file);
+    try {
+        {
+            cache::H5Writer w(tmp);
+            cache::writeStats(w, stats, kStatsCacheSchemaVersion);
+            w.close();
+        }
+        fsyncPath(tmp, false);
+        std::error_code ec;
+        std::filesystem::rename(tmp, m_file, ec);
+        if (ec) throw IoError(m_file, "cannot replace the cache file (" + ec.message() + ")");
+        fsyncPath(m_file.parent_path().empty() ? std::filesystem::path(".") : m_file.parent_path(), true);
+    } catch (...) {
+        std::error_code ec;
+        std::filesystem::remove(tmp, ec);  // never leave a half-written temporary behind; the error goes on
+        throw;
+    }
+}
+
+}  // namespace avss
