@@ -31,27 +31,20 @@ double bestOf(int reps, F&& f) {
     return best;
 }
 
-// GFLOP/s of C[m,n] = A[m,k] B[k,n] in fp32 (best of reps after a warm-up).
-double matmulGflops(std::int64_t m, std::int64_t k, std::int64_t n, int reps) {
-    const auto a = torch::randn({m, k}), b = torch::randn({k, n});
-    auto c = torch::matmul(a, b);
-    const double s = bestOf(reps, [&] { c = torch::matmul(a, b); });
-    return 2.0 * static_cast<double>(m * k * n) / s / 1e9;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
     std::string modelArg = "default";
-    int batch = 4, seq = 512, reps = 3;
+    int batch = 4, seq = 512, reps = 3, threads = 0;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
         if (a == "--batch" && i + 1 < argc) batch = std::stoi(argv[++i]);
         else if (a == "--seq" && i + 1 < argc) seq = std::stoi(argv[++i]);
         else if (a == "--reps" && i + 1 < argc) reps = std::stoi(argv[++i]);
+        else if (a == "--threads" && i + 1 < argc) threads = std::stoi(argv[++i]);
         else modelArg = a;
     }
-    avss::setComputeThreads(0);
+    avss::configureProcess(threads);
     torch::manual_seed(0);
     const auto path = avss::resolveModelArgument(modelArg, avss::cacheDirFromEnvironment());
     std::printf("threads %d, batch %d x %d tokens, best of %d\n", avss::computeThreads(), batch, seq, reps);
@@ -68,22 +61,30 @@ int main(int argc, char** argv) {
 
     const auto& m = model->impl();
     const auto& hp = m.hp;
-    const double B = batch, T = seq, H = hp.hidden, F = hp.ffn, D = hp.headDim, Hq = hp.heads, Hk = hp.kvHeads;
+    const double B = batch, T = seq, H = hp.hidden, F = hp.ffn, D = hp.headDim, Hq = hp.heads, Hk = hp.kvHeads;  // useful FLOPs only
     const double linear = H * (Hq + 2 * Hk) * D + Hq * D * H + 3 * H * F;        // per token per layer
-    const double attention = 2.0 * 2.0 * T * D * Hq;                               // QK^T and AV, full T×T per token
-    const double flops = 2.0 * B * T * (hp.layers * linear + hp.vocab * H) + B * T * hp.layers * attention;
+    // Causal attention: query t meets t+1 keys; QK^T and AV each cost 2·D flops per pair and head.
+    const double attentionPerSeq = 2.0 * 2.0 * D * Hq * (T * (T + 1) / 2);
+    const double flops = 2.0 * B * T * (hp.layers * linear + hp.vocab * H) + B * hp.layers * attentionPerSeq;
 
-    const double squareG = matmulGflops(2048, 2048, 2048, reps);
-    const double shapedG = matmulGflops(static_cast<std::int64_t>(B * T), hp.hidden, 2 * hp.ffn, reps);
-    const double roofline = std::max(squareG, shapedG);
-    std::printf("fp32 matmul: %.1f GFLOP/s (2048^3), %.1f GFLOP/s ([%d x %d] x [%d x %d]); roofline %.1f GFLOP/s\n", squareG,
-                shapedG, batch * seq, hp.hidden, hp.hidden, 2 * hp.ffn, roofline);
-
+    // Roofline and forward are timed in alternation so both see the same machine load (it is shared).
     torch::InferenceMode guard;
     const auto tokens = torch::randint(0, hp.vocab, {batch, seq}, torch::kInt64);
     const auto mask = torch::ones({batch, seq}, torch::kBool);
+    const auto a = torch::randn({2048, 2048}), b = torch::randn({2048, 2048});
+    const auto x = torch::randn({batch * seq, hp.hidden}), w = torch::randn({hp.hidden, 2 * hp.ffn});
     avss::model::forward(m, tokens, mask);  // warm-up
-    const double fwd = bestOf(reps, [&] { avss::model::forward(m, tokens, mask); });
+    double square = 1e300, shaped = 1e300, fwd = 1e300;
+    for (int r = 0; r < reps; ++r) {
+        square = std::min(square, bestOf(1, [&] { torch::matmul(a, b); }));
+        shaped = std::min(shaped, bestOf(1, [&] { torch::matmul(x, w); }));
+        fwd = std::min(fwd, bestOf(1, [&] { avss::model::forward(m, tokens, mask); }));
+    }
+    const double squareG = 2.0 * 2048.0 * 2048.0 * 2048.0 / square / 1e9;
+    const double shapedG = 2.0 * B * T * H * 2 * F / shaped / 1e9;
+    const double roofline = std::max(squareG, shapedG);
+    std::printf("fp32 matmul: %.1f GFLOP/s (2048^3), %.1f GFLOP/s ([%d x %d] x [%d x %d]); roofline %.1f GFLOP/s\n", squareG,
+                shapedG, batch * seq, hp.hidden, hp.hidden, 2 * hp.ffn, roofline);
     const double achieved = flops / fwd / 1e9;
     std::printf("forward: %.3f s per batch, %.0f tokens/s, %.1f GFLOP/s (%.2f GFLOP per batch)\n", fwd, B * T / fwd, achieved,
                 flops / 1e9);

@@ -64,7 +64,7 @@ int dispatch(const std::vector<std::string>& args, Context& ctx) {
         printUsage(commands);
         return exit_code::kUsage;
     }
-    setComputeThreads(threads);
+    configureProcess(threads);
     for (const auto& c : commands) {
         if (c.name != args[i]) continue;
         const auto parsed = c.parse(std::vector<std::string>(args.begin() + static_cast<long>(i) + 1, args.end()));

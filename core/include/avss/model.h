@@ -75,8 +75,12 @@ private:
     std::unique_ptr<Impl> m_impl;
 };
 
-// Sets libtorch's intra-op thread count (process-wide; call once at start-up). 0 = all cores.
-void setComputeThreads(int threads);
+// Process-wide start-up settings, called once by each program's main(): libtorch's intra-op thread
+// count (0 = all cores) and, with glibc, a heap policy that keeps large freed blocks for reuse —
+// otherwise every activation-sized tensor is a fresh mmap whose page faults made ops such as
+// softmax 3x slower (measured, docs/engine.md).
+void configureProcess(int threads);
+void setComputeThreads(int threads);  // libtorch's intra-op threads only (process-wide); 0 = all cores
 int computeThreads();
 
 }  // namespace avss

@@ -23,6 +23,9 @@ struct Site {
     Point point = Point::BlockOut;
 };
 
+// Lifetime: every tensor is valid during observe() only, except that the BlockIn tensor is never
+// modified while its block runs, so an observer may keep a handle to it until that layer's BlockOut.
+// Copy anything else you keep (AttnOut, for one, becomes the residual sum in place).
 class ActivationObserver {
 public:
     virtual ~ActivationObserver() = default;

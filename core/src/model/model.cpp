@@ -2,6 +2,9 @@
 #include <torch/torch.h>
 
 #include <chrono>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <thread>
 
 #include "avss/error.h"
@@ -106,6 +109,14 @@ std::shared_ptr<const Model> Model::load(const std::filesystem::path& path, cons
     impl->info.device = impl->device.str();
     impl->info.loadSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return std::shared_ptr<const Model>(new Model(std::move(impl)));
+}
+
+void configureProcess(int threads) {
+#ifdef __GLIBC__
+    mallopt(M_MMAP_THRESHOLD, 1 << 30);  // serve blocks up to 1 GiB from the heap, not fresh mmaps
+    mallopt(M_TRIM_THRESHOLD, 1 << 30);  // and do not hand freed heap back to the kernel eagerly
+#endif
+    setComputeThreads(threads);
 }
 
 void setComputeThreads(int threads) {

@@ -13,13 +13,14 @@
 
 namespace avss::model {
 
+// Projections are stored pre-multiplied so the forward does less elementwise work: each RMSNorm
+// weight is folded into the columns of the projection that follows it, and the 1/sqrt(D) attention
+// scale into the q rows (RoPE is linear, so it commutes with the scale).
 struct LayerWeights {
-    at::Tensor attnNorm;  // [H]
-    at::Tensor wqkv;      // [(heads + 2 kvHeads) * D, H]: q, k, v rows fused for one GEMM, q/k in HF order
-    at::Tensor bqkv;      // [(heads + 2 kvHeads) * D] or undefined
+    at::Tensor wqkv;      // [(heads + 2 kvHeads) * D, H]: q, k, v rows (q/k in HF order) × attn_norm columns
+    at::Tensor bqkv;      // [(heads + 2 kvHeads) * D] or undefined (q part scaled like the rows)
     at::Tensor wo;        // [H, heads * D]
-    at::Tensor ffnNorm;   // [H]
-    at::Tensor wGateUp;   // [2F, H]: gate rows then up rows
+    at::Tensor wGateUp;   // [2F, H]: gate rows then up rows × ffn_norm columns
     at::Tensor wDown;     // [H, F]
 };
 

@@ -13,14 +13,11 @@
 namespace avss::model {
 namespace {
 
-at::Tensor rmsNorm(const at::Tensor& x, const at::Tensor& weight, double eps) {
-    const auto rms = torch::rsqrt(x.pow(2).mean(-1, /*keepdim=*/true).add_(eps));
-    return x * rms * weight;
-}
-
-at::Tensor rotateHalf(const at::Tensor& x) {  // [.., D] → cat(-x2, x1)
-    const auto half = x.size(-1) / 2;
-    return torch::cat({-x.narrow(-1, half, half), x.narrow(-1, 0, half)}, -1);
+// x / rms(x) over the last dimension. The norm's weight is folded into the next projection at load
+// time (weights.cpp), so this is one reduction pass and one multiply.
+at::Tensor rmsNormalize(const at::Tensor& x, double eps) {
+    const auto sumSq = at::linalg_vector_norm(x, 2, {-1}, /*keepdim=*/true).square_();
+    return x * sumSq.div_(static_cast<double>(x.size(-1))).add_(eps).rsqrt_();
 }
 
 // Position ids per row: each real token gets its index among the row's real tokens (plus what the
@@ -31,29 +28,57 @@ at::Tensor positionIds(const at::Tensor& mask, const KvCache* cache) {
     return pos.clamp_min(0);
 }
 
-// Additive attention bias [B, 1, 1, T, S]: 0 where query t may see key s (causal and key is real),
-// -inf elsewhere; every query may see itself so rows of pads never become all -inf (NaN).
-at::Tensor attentionBias(const at::Tensor& keyMask, std::int64_t T) {
-    const auto S = keyMask.size(1);
+// Queries per attention block: bounds the score buffer for long windows and lets keys stop at the
+// causal edge; smaller blocks were slower on CPU (more, smaller GEMMs) in bench/attention tests.
+constexpr std::int64_t kQueryBlock = 512;
+
+struct AttentionMask {
+    bool padded = false;  // some key is padding: use the full bias
+    at::Tensor bias;      // [B, 1, T, 1, S] additive: 0 = visible, -inf = hidden (only when padded)
+    at::Tensor triangle;  // [kQueryBlock, 1, kQueryBlock]: -inf above the diagonal (no-padding fast path)
+};
+
+// Query t may see key s when s is not after it and s is a real token; every query may see itself so
+// rows of pads never become all -inf (NaN).
+AttentionMask attentionMask(const at::Tensor& keyMask, std::int64_t T) {
+    AttentionMask am;
     const auto opts = torch::TensorOptions().device(keyMask.device());
+    const auto inf = -std::numeric_limits<float>::infinity();
+    am.padded = !keyMask.all().item<bool>();
+    if (!am.padded) {
+        am.triangle = torch::full({kQueryBlock, kQueryBlock}, inf, opts.dtype(torch::kFloat32)).triu_(1).unsqueeze(1);
+        return am;
+    }
+    const auto S = keyMask.size(1);
     const auto q = torch::arange(S - T, S, opts.dtype(torch::kInt64)).unsqueeze(1);  // [T, 1] absolute index
     const auto k = torch::arange(0, S, opts.dtype(torch::kInt64)).unsqueeze(0);      // [1, S]
-    const auto causal = k.le(q);                                                     // [T, S]
-    auto allowed = causal.unsqueeze(0).logical_and(keyMask.unsqueeze(1));            // [B, T, S]
+    auto allowed = k.le(q).unsqueeze(0).logical_and(keyMask.unsqueeze(1));           // [B, T, S]
     allowed = allowed.logical_or(k.eq(q).unsqueeze(0));
-    auto bias = torch::zeros(allowed.sizes(), opts.dtype(torch::kFloat32));
-    bias.masked_fill_(allowed.logical_not(), -std::numeric_limits<float>::infinity());
-    return bias.unsqueeze(1).unsqueeze(1);
+    am.bias = torch::zeros(allowed.sizes(), opts.dtype(torch::kFloat32)).masked_fill_(allowed.logical_not(), inf);
+    am.bias = am.bias.unsqueeze(1).unsqueeze(3);
+    return am;
 }
 
 struct Rope {
-    at::Tensor cos, sin;  // [B, T, 1, D]
+    at::Tensor cos;       // [B, T, 1, D]
+    at::Tensor sinFirst;  // [B, T, 1, D/2]: −sin, for the first half of each head
+    at::Tensor sinSecond; // [B, T, 1, D/2]: +sin, for the second half
 };
 
 Rope ropeTables(const at::Tensor& positions, const at::Tensor& invFreq) {
     const auto angles = positions.to(torch::kFloat32).unsqueeze(-1) * invFreq;  // [B, T, D/2]
-    const auto full = torch::cat({angles, angles}, -1).unsqueeze(2);            // [B, T, 1, D]
-    return {full.cos(), full.sin()};
+    const auto sin = angles.sin().unsqueeze(2);
+    return {torch::cat({angles, angles}, -1).cos().unsqueeze(2), -sin, sin};
+}
+
+// HF's rotate_half RoPE, x·cos + rotate_half(x)·sin with rotate_half(x) = (−x2, x1), written as one
+// multiply and two half-width fused multiply-adds (no rotated copy of x).
+at::Tensor applyRope(const at::Tensor& x, const Rope& rope) {
+    const auto half = x.size(-1) / 2;
+    auto out = x * rope.cos;
+    out.narrow(-1, 0, half).addcmul_(x.narrow(-1, half, half), rope.sinFirst);
+    out.narrow(-1, half, half).addcmul_(x.narrow(-1, 0, half), rope.sinSecond);
+    return out;
 }
 
 class Notifier {  // asks the observer once per site; a missing observer costs one branch
@@ -68,35 +93,46 @@ private:
     const at::Tensor& m_mask;
 };
 
+// Grouped-query attention. Queries are laid out [B·Hk, T·G, D] (row = position t, then the G query
+// heads sharing KV head k), so a block of positions is a contiguous row range and every product is
+// a plain batched GEMM over [B·Hk] with no per-head copies of K or V.
 at::Tensor attention(const Model::Impl& m, const LayerWeights& lw, int layer, const at::Tensor& h, const Rope& rope,
-                     const at::Tensor& bias, KvCache* cache) {
+                     const AttentionMask& mask, KvCache* cache) {
     const auto& hp = m.hp;
     const auto B = h.size(0), T = h.size(1);
     const std::int64_t Hq = hp.heads, Hk = hp.kvHeads, G = Hq / Hk, D = hp.headDim;
-    auto qkv = torch::linear(h, lw.wqkv, lw.bqkv.defined() ? lw.bqkv : at::Tensor{});  // [B, T, (Hq + 2Hk) D]
-    auto q = qkv.narrow(-1, 0, Hq * D).view({B, T, Hq, D});
-    auto k = qkv.narrow(-1, Hq * D, Hk * D).view({B, T, Hk, D});
-    auto v = qkv.narrow(-1, (Hq + Hk) * D, Hk * D).view({B, T, Hk, D});
-    q = q * rope.cos + rotateHalf(q) * rope.sin;
-    k = k * rope.cos + rotateHalf(k) * rope.sin;
-    k = k.permute({0, 2, 1, 3});  // [B, Hk, T, D]
-    v = v.permute({0, 2, 1, 3});
+    const auto qkv = torch::linear(h, lw.wqkv, lw.bqkv.defined() ? lw.bqkv : at::Tensor{});  // [B, T, (Hq + 2Hk) D]
+    const auto qk = applyRope(qkv.narrow(-1, 0, (Hq + Hk) * D).view({B, T, Hq + Hk, D}), rope);  // q and k in one pass
+    auto k = qk.narrow(2, Hq, Hk).permute({0, 2, 1, 3}).contiguous();                              // [B, Hk, T, D]
+    auto v = qkv.narrow(-1, (Hq + Hk) * D, Hk * D).view({B, T, Hk, D}).permute({0, 2, 1, 3}).contiguous();
     if (cache != nullptr) {
         auto& ck = cache->keys[static_cast<std::size_t>(layer)];
         auto& cv = cache->values[static_cast<std::size_t>(layer)];
-        ck = ck.defined() ? torch::cat({ck, k}, 2) : k.contiguous();
-        cv = cv.defined() ? torch::cat({cv, v}, 2) : v.contiguous();
+        ck = ck.defined() ? torch::cat({ck, k}, 2) : k;
+        cv = cv.defined() ? torch::cat({cv, v}, 2) : v;
         k = ck;
         v = cv;
     }
     const auto S = k.size(2);
-    // Group the G query heads of each KV head into one matrix so K and V are never copied per head.
-    auto qg = q.view({B, T, Hk, G, D}).permute({0, 2, 3, 1, 4}).reshape({B, Hk, G * T, D});
-    auto scores = torch::matmul(qg, k.transpose(-1, -2)).mul_(1.0 / std::sqrt(static_cast<double>(D)));  // [B, Hk, G T, S]
-    scores = scores.view({B, Hk, G, T, S}).add_(bias).softmax(-1).view({B, Hk, G * T, S});
-    auto out = torch::matmul(scores, v);  // [B, Hk, G T, D]
-    out = out.view({B, Hk, G, T, D}).permute({0, 3, 1, 2, 4}).reshape({B, T, Hq * D});
-    return torch::linear(out, lw.wo);  // [B, T, H]
+    const auto k3 = k.view({B * Hk, S, D}), v3 = v.view({B * Hk, S, D});
+    const auto q3 = qk.narrow(2, 0, Hq).reshape({B, T, Hk, G * D}).permute({0, 2, 1, 3}).contiguous().view({B * Hk, T * G, D});
+    auto out = torch::empty({B, T, Hk, G * D}, qkv.options());
+    for (std::int64_t t0 = 0; t0 < T; t0 += kQueryBlock) {
+        const auto tb = std::min(kQueryBlock, T - t0);
+        const auto visible = S - T + t0 + tb;  // keys the block's last query may see
+        // q carries the 1/sqrt(D) score scale (folded into its weights at load time).
+        auto scores = torch::bmm(q3.narrow(1, t0 * G, tb * G), k3.narrow(1, 0, visible).transpose(1, 2));  // [B Hk, tb G, vis]
+        auto grid = scores.view({B, Hk, tb, G, visible});
+        if (mask.padded) {
+            grid.add_(mask.bias.narrow(2, t0, tb).narrow(4, 0, visible));
+        } else {  // no padding: only the diagonal tb×tb corner needs the causal triangle
+            grid.narrow(4, visible - tb, tb).add_(mask.triangle.narrow(0, 0, tb).narrow(2, 0, tb));
+        }
+        at::_softmax_out(scores, scores, -1, false);  // in place: no second score-sized buffer
+        const auto ob = torch::bmm(scores, v3.narrow(1, 0, visible));  // [B Hk, tb G, D]
+        out.narrow(1, t0, tb).copy_(ob.view({B, Hk, tb, G * D}).permute({0, 2, 1, 3}));
+    }
+    return torch::linear(out.view({B, T, Hq * D}), lw.wo);  // [B, T, H]
 }
 
 }  // namespace
@@ -143,7 +179,7 @@ at::Tensor forward(const Model::Impl& m, const at::Tensor& tokens, const at::Ten
     }
     const auto rope = ropeTables(positionIds(boolMask, cache), m.weights.invFreq);
     const auto keyMask = (cache != nullptr && !cache->empty()) ? torch::cat({cache->keyMask, boolMask}, 1) : boolMask;
-    const auto bias = attentionBias(keyMask, T);
+    const auto attnMask = attentionMask(keyMask, T);
     const Notifier notify(options.observer, boolMask);
 
     auto x = torch::embedding(m.weights.tokenEmbd, tokens);  // [B, T, H]
@@ -151,13 +187,13 @@ at::Tensor forward(const Model::Impl& m, const at::Tensor& tokens, const at::Ten
         if (options.skip != nullptr && (*options.skip)[static_cast<std::size_t>(l)]) continue;
         const auto& lw = m.weights.layers[static_cast<std::size_t>(l)];
         notify(l, Point::BlockIn, x);
-        const auto attn = attention(m, lw, l, rmsNorm(x, lw.attnNorm, hp.normEps), rope, bias, cache);
+        auto attn = attention(m, lw, l, rmsNormalize(x, hp.normEps), rope, attnMask, cache);
         notify(l, Point::AttnOut, attn);
-        x = x + attn;
-        const auto gateUp = torch::linear(rmsNorm(x, lw.ffnNorm, hp.normEps), lw.wGateUp);  // [B, T, 2F]
+        x = attn.add_(x);  // new storage: the BlockIn tensor an observer may hold stays intact
+        const auto gateUp = torch::linear(rmsNormalize(x, hp.normEps), lw.wGateUp);  // [B, T, 2F]
         const auto act = torch::silu(gateUp.narrow(-1, 0, hp.ffn)).mul_(gateUp.narrow(-1, hp.ffn, hp.ffn));  // [B, T, F]
         notify(l, Point::MlpAct, act);
-        x = x + torch::linear(act, lw.wDown);
+        x = torch::linear(act, lw.wDown).add_(x);
         notify(l, Point::BlockOut, x);
     }
     if (cache != nullptr) {
@@ -168,9 +204,9 @@ at::Tensor forward(const Model::Impl& m, const at::Tensor& tokens, const at::Ten
     if (options.logits == Logits::LastOnly) {
         const auto idx = (boolMask.to(torch::kInt64) * torch::arange(T, tokens.options().dtype(torch::kInt64))).argmax(1);  // [B]
         const auto last = x.index({torch::arange(x.size(0), idx.options()), idx});  // [B, H]
-        return lmHead(m, rmsNorm(last, m.weights.outputNorm, hp.normEps));
+        return lmHead(m, rmsNormalize(last, hp.normEps).mul_(m.weights.outputNorm));
     }
-    const auto normed = rmsNorm(x, m.weights.outputNorm, hp.normEps);
+    const auto normed = rmsNormalize(x, hp.normEps).mul_(m.weights.outputNorm);
     return options.logits == Logits::None ? normed : lmHead(m, normed);
 }
 

@@ -5,6 +5,7 @@
 #include <ATen/Parallel.h>
 #include <torch/torch.h>
 
+#include <cmath>
 #include <set>
 
 #include "avss/error.h"
@@ -56,9 +57,12 @@ public:
             }
         });
         ++m_done;
+        m_elements += static_cast<std::int64_t>(info->elements);
         report(m_progress, Progress{"loading", m_done, static_cast<std::int64_t>(m_f.tensors().size()), "tensors"});
         return out;
     }
+
+    std::int64_t consumedElements() const { return m_elements; }
 
     std::vector<std::string> unused() const {
         std::vector<std::string> out;
@@ -74,6 +78,7 @@ private:
     const CancelToken* m_cancel;
     std::set<std::string> m_used;
     std::int64_t m_done = 0;
+    std::int64_t m_elements = 0;
 };
 
 // llama.cpp stores each head's rows as interleaved pairs (2i, 2i+1 ↔ i, i+d/2); restore HF order so
@@ -95,9 +100,10 @@ LoadedWeights loadWeights(const io::GgufFile& f, const ArchTraits& arch, const H
     LoadedWeights out;
     auto& w = out.weights;
     w.tokenEmbd = src.take("token_embd.weight", {V, H});
+    const double qScale = 1.0 / std::sqrt(static_cast<double>(hp.headDim));
     for (int l = 0; l < hp.layers; ++l) {
         LayerWeights lw;
-        lw.attnNorm = src.take(blk(l, "attn_norm.weight"), {H});
+        const auto attnNorm = src.take(blk(l, "attn_norm.weight"), {H});
         auto q = src.take(blk(l, "attn_q.weight"), {hp.qRows(), H});
         auto k = src.take(blk(l, "attn_k.weight"), {hp.kvRows(), H});
         auto v = src.take(blk(l, "attn_v.weight"), {hp.kvRows(), H});
@@ -105,16 +111,16 @@ LoadedWeights loadWeights(const io::GgufFile& f, const ArchTraits& arch, const H
             q = unpermuteRows(q, hp.heads, hp.headDim);
             k = unpermuteRows(k, hp.kvHeads, hp.headDim);
         }
-        lw.wqkv = torch::cat({q, k, v}, 0).contiguous();
+        lw.wqkv = (torch::cat({q * qScale, k, v}, 0) * attnNorm.unsqueeze(0)).contiguous();
         if (arch.qkvBias) {
-            lw.bqkv = torch::cat({src.take(blk(l, "attn_q.bias"), {hp.qRows()}), src.take(blk(l, "attn_k.bias"), {hp.kvRows()}),
+            lw.bqkv = torch::cat({src.take(blk(l, "attn_q.bias"), {hp.qRows()}) * qScale, src.take(blk(l, "attn_k.bias"), {hp.kvRows()}),
                                   src.take(blk(l, "attn_v.bias"), {hp.kvRows()})});
         }
         lw.wo = src.take(blk(l, "attn_output.weight"), {H, hp.qRows()});
-        lw.ffnNorm = src.take(blk(l, "ffn_norm.weight"), {H});
+        const auto ffnNorm = src.take(blk(l, "ffn_norm.weight"), {H});
         auto gate = src.take(blk(l, "ffn_gate.weight"), {F, H});
         auto up = src.take(blk(l, "ffn_up.weight"), {F, H});
-        lw.wGateUp = torch::cat({gate, up}, 0).contiguous();
+        lw.wGateUp = (torch::cat({gate, up}, 0) * ffnNorm.unsqueeze(0)).contiguous();
         lw.wDown = src.take(blk(l, "ffn_down.weight"), {H, F});
         w.layers.push_back(std::move(lw));
     }
@@ -126,18 +132,14 @@ LoadedWeights loadWeights(const io::GgufFile& f, const ArchTraits& arch, const H
     w.invFreq = w.invFreq.to(torch::kFloat32);
     out.unusedTensors = src.unused();
 
-    out.parameterCount = w.tokenEmbd.numel() + w.outputNorm.numel() + (out.tiedEmbeddings ? 0 : w.lmHead.numel());
-    for (const auto& lw : w.layers) {
-        out.parameterCount += lw.attnNorm.numel() + lw.wqkv.numel() + lw.wo.numel() + lw.ffnNorm.numel() +
-                              lw.wGateUp.numel() + lw.wDown.numel() + (lw.bqkv.defined() ? lw.bqkv.numel() : 0);
-    }
+    out.parameterCount = src.consumedElements();  // as stored: a tied LM head is counted once
     if (device != c10::Device(c10::kCPU)) {
         auto move = [&](at::Tensor& t) { if (t.defined()) t = t.to(device); };
         move(w.tokenEmbd);
         move(w.outputNorm);
         move(w.invFreq);
         for (auto& lw : w.layers) {
-            for (auto* t : {&lw.attnNorm, &lw.wqkv, &lw.bqkv, &lw.wo, &lw.ffnNorm, &lw.wGateUp, &lw.wDown}) move(*t);
+            for (auto* t : {&lw.wqkv, &lw.bqkv, &lw.wo, &lw.wGateUp, &lw.wDown}) move(*t);
         }
         w.lmHead = out.tiedEmbeddings ? w.tokenEmbd : w.lmHead.to(device);
     }

@@ -1,0 +1,117 @@
+// Parity with Hugging Face transformers on a tiny random Llama written as GGUF by
+// tools/make_tiny_model.py (mixed F32/F16/BF16/Q8_0/Q4_0/Q4_1/Q5_0/Q5_1 tensors, permuted Q/K).
+#include "support/torch_catch.h"
+
+#include "avss/generate.h"
+#include "avss/model.h"
+#include "model/model_impl.h"
+#include "model/transformer.h"
+#include "support/reference_json.h"
+
+using namespace avss;
+
+namespace {
+
+const nlohmann::json& reference() {
+    static const auto ref = test::loadReference("tiny_llama_reference.json");
+    return ref;
+}
+
+std::shared_ptr<const Model> tinyModel() {
+    static const auto m = Model::load(std::string(AVSS_TEST_DATA_DIR) + "/tiny_llama.gguf", LoadOptions{Device::Cpu});
+    return m;
+}
+
+at::Tensor tensorOf(const nlohmann::json& nested) {  // [T][V] or [T][H] lists → float tensor
+    std::vector<float> flat;
+    std::int64_t rows = 0, cols = 0;
+    for (const auto& row : nested) {
+        ++rows;
+        cols = static_cast<std::int64_t>(row.size());
+        for (const auto& v : row) flat.push_back(v.get<float>());
+    }
+    return torch::tensor(flat).view({rows, cols});
+}
+
+at::Tensor idsOf(const nlohmann::json& ids) {
+    return torch::tensor(ids.get<std::vector<std::int64_t>>(), torch::kInt64).unsqueeze(0);
+}
+
+double relErr(const at::Tensor& ours, const at::Tensor& ref) {
+    return (ours - ref).abs().max().item<double>() / ref.abs().max().item<double>();
+}
+
+struct BlockOutputs : model::ActivationObserver {
+    std::vector<at::Tensor> out;
+    bool wants(model::Site s) const override { return s.point == model::Point::BlockOut || (s.point == model::Point::BlockIn && s.layer == 0); }
+    void observe(model::Site, const at::Tensor& x, const at::Tensor&) override { out.push_back(x[0].clone()); }
+};
+
+}  // namespace
+
+TEST_CASE("tiny model: logits at every position match transformers", "[parity]") {
+    torch::NoGradGuard g;
+    const auto& seqs = reference().at("sequences");
+    REQUIRE(seqs.size() == 4);
+    for (const auto& s : seqs) {
+        const auto tokens = idsOf(s.at("ids"));
+        const auto logits = model::forward(tinyModel()->impl(), tokens, torch::ones_like(tokens, torch::kBool))[0];
+        const auto ref = tensorOf(s.at("logits"));
+        REQUIRE(logits.sizes() == ref.sizes());
+        CHECK(relErr(logits, ref) < 1e-4);
+        CHECK(torch::equal(logits.argmax(-1), ref.argmax(-1)));
+    }
+}
+
+TEST_CASE("tiny model: every block output matches transformers' hidden states", "[parity]") {
+    torch::NoGradGuard g;
+    const auto& hs = reference().at("hidden_states");
+    const auto tokens = idsOf(reference().at("sequences").at(hs.at("seq_index").get<int>()).at("ids"));
+    BlockOutputs obs;
+    model::ForwardOptions o;
+    o.observer = &obs;
+    model::forward(tinyModel()->impl(), tokens, torch::ones_like(tokens, torch::kBool), o);
+    const auto& values = hs.at("values");  // [0] embeddings, [1..L-1] block outputs, [L] final-normed
+    const auto layers = static_cast<std::size_t>(tinyModel()->info().layerCount);
+    REQUIRE(obs.out.size() == layers + 1);
+    for (std::size_t i = 0; i < layers; ++i) CHECK(relErr(obs.out[i], tensorOf(values.at(i))) < 1e-4);
+    // The last block is compared before the final norm (HF's last hidden state has it applied).
+    CHECK(relErr(obs.out[layers], tensorOf(hs.at("last_layer_output_pre_norm"))) < 1e-4);
+}
+
+TEST_CASE("tiny model: a left-padded batch matches transformers at real positions", "[parity]") {
+    torch::NoGradGuard g;
+    const auto& seqs = reference().at("sequences");
+    const auto& batched = reference().at("batched");
+    const std::int64_t len = batched.at("batch_len").get<std::int64_t>();
+    auto tokens = torch::full({4, len}, batched.at("pad_token_id").get<std::int64_t>(), torch::kInt64);
+    auto mask = torch::zeros({4, len}, torch::kBool);
+    for (std::int64_t b = 0; b < 4; ++b) {
+        const auto ids = seqs.at(b).at("ids").get<std::vector<std::int64_t>>();
+        const auto n = static_cast<std::int64_t>(ids.size());
+        tokens[b].narrow(0, len - n, n).copy_(torch::tensor(ids, torch::kInt64));
+        mask[b].narrow(0, len - n, n).fill_(true);
+    }
+    const auto logits = model::forward(tinyModel()->impl(), tokens, mask);
+    for (std::int64_t b = 0; b < 4; ++b) {
+        const auto ref = tensorOf(batched.at("logits_real_positions").at(b));
+        CHECK(relErr(logits[b].narrow(0, len - ref.size(0), ref.size(0)), ref) < 1e-4);
+    }
+}
+
+TEST_CASE("tiny model: greedy continuation matches transformers", "[parity]") {
+    const auto& greedy = reference().at("greedy");
+    const auto prompt = reference().at("sequences").at(greedy.at("seq_index").get<int>()).at("ids").get<std::vector<TokenId>>();
+    GenerateOptions o;
+    o.maxNewTokens = greedy.at("n_new").get<int>();
+    o.stopAtEos = false;
+    CHECK(generate(*tinyModel(), prompt, o).tokens == greedy.at("ids").get<std::vector<TokenId>>());
+}
+
+TEST_CASE("tiny model: tokenizer matches the reference cases", "[parity]") {
+    const auto& cases = reference().at("tokenizer").at("cases");
+    REQUIRE_FALSE(cases.empty());
+    for (const auto& c : cases) {
+        CHECK(tinyModel()->tokenizer().encode(c.at("text").get<std::string>()) == c.at("ids").get<std::vector<TokenId>>());
+    }
+}

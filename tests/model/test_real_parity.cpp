@@ -1,0 +1,90 @@
+// Parity of the engine with Hugging Face transformers on the real sample model (fixture written by
+// tools/make_reference.py from the same GGUF): final logits, greedy generation, model facts.
+#include "support/torch_catch.h"
+
+#include <iostream>
+
+#include "avss/generate.h"
+#include "avss/model.h"
+#include "model/model_impl.h"
+#include "model/transformer.h"
+#include "support/real_model.h"
+#include "support/reference_json.h"
+
+using namespace avss;
+
+namespace {
+
+const nlohmann::json& reference() {
+    static const auto ref = test::loadReference("smollm2_reference.json");
+    return ref;
+}
+
+std::shared_ptr<const Model> realModel() {
+    static const auto m = Model::load(test::requireRealModel(), LoadOptions{Device::Cpu});
+    return m;
+}
+
+}  // namespace
+
+TEST_CASE("real model: facts", "[parity][real]") {
+    const auto& i = realModel()->info();
+    CHECK(i.arch == "llama");
+    CHECK(i.layerCount == 30);
+    CHECK(i.hiddenSize == 576);
+    CHECK(i.headCount == 9);
+    CHECK(i.kvHeadCount == 3);
+    CHECK(i.vocabSize == 49152);
+    CHECK(i.parameterCount == 134515008);
+    CHECK(i.tiedEmbeddings);
+}
+
+TEST_CASE("real model: logits match transformers within 1e-3 of max |logit|", "[parity][real]") {
+    torch::NoGradGuard g;
+    const auto checksumIds = reference().at("checksum_ids").get<std::vector<std::int64_t>>();
+    const auto& prompts = reference().at("prompts");
+    REQUIRE(prompts.size() >= 5);
+    for (const auto& p : prompts) {
+        INFO("prompt " << p.at("name").get<std::string>());
+        double worst = 0;  // largest |ours - reference| / max|logit| over all compared values
+        const auto ids = p.at("ids").get<std::vector<std::int64_t>>();
+        CHECK(realModel()->tokenizer().encode(p.at("text").get<std::string>()) == p.at("ids").get<std::vector<TokenId>>());
+        const auto tokens = torch::tensor(ids, torch::kInt64).unsqueeze(0);
+        const auto logits = model::forward(realModel()->impl(), tokens, torch::ones_like(tokens, torch::kBool))[0];  // [T, V]
+        for (const auto& pos : p.at("positions")) {
+            INFO("position " << pos.at("label").get<std::string>());
+            const auto row = logits[pos.at("pos").get<std::int64_t>()].to(torch::kFloat64);
+            const double maxAbs = pos.at("max_abs").get<double>();
+            const double tol = 1e-3 * maxAbs;
+            CHECK(std::abs(row.abs().max().item<double>() - maxAbs) <= tol);
+            CHECK(row.argmax().item<std::int64_t>() == pos.at("argmax").get<std::int64_t>());
+            const auto topIds = pos.at("top10_ids").get<std::vector<std::int64_t>>();
+            const auto topVals = pos.at("top10_logits").get<std::vector<double>>();
+            auto compare = [&](std::int64_t id, double expected) {
+                const double d = std::abs(row[id].item<double>() - expected);
+                worst = std::max(worst, d / maxAbs);
+                CHECK(d <= tol);
+            };
+            for (std::size_t k = 0; k < topIds.size(); ++k) compare(topIds[k], topVals[k]);
+            const auto sums = pos.at("checksum_logits").get<std::vector<double>>();
+            for (std::size_t k = 0; k < checksumIds.size(); ++k) compare(checksumIds[k], sums[k]);
+            // Whole-row checks: the mean and the RMS of the row differ by no more than the max difference.
+            const double V = static_cast<double>(row.numel());
+            CHECK(std::abs(row.sum().item<double>() / V - pos.at("sum").get<double>() / V) <= tol);
+            CHECK(std::abs(std::sqrt(row.square().sum().item<double>() / V) - std::sqrt(pos.at("sum_sq").get<double>() / V)) <= tol);
+            CHECK(std::abs(torch::logsumexp(row, 0).item<double>() - pos.at("logsumexp").get<double>()) <= tol);
+        }
+        std::cout << "parity: prompt '" << p.at("name").get<std::string>() << "' max |diff| / max |logit| = " << worst << "\n";
+    }
+}
+
+TEST_CASE("real model: greedy generation of 32 tokens is identical", "[parity][real]") {
+    for (const auto& p : reference().at("prompts")) {
+        INFO("prompt " << p.at("name").get<std::string>());
+        GenerateOptions o;
+        o.maxNewTokens = p.at("greedy").at("n_new").get<int>();
+        o.stopAtEos = false;
+        const auto r = generate(*realModel(), p.at("ids").get<std::vector<TokenId>>(), o);
+        CHECK(r.tokens == p.at("greedy").at("ids").get<std::vector<TokenId>>());
+    }
+}
