@@ -1,14 +1,11 @@
 // GGUF v3 serialisation (little-endian, default alignment 32).
 #include "io/gguf_writer.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
 #include <cstring>
 
 #include "avss/error.h"
 #include "io/ggml_type.h"
+#include "util/atomic_file.h"
 
 namespace avss::io {
 namespace {
@@ -98,7 +95,14 @@ void GgufWriter::setF32Array(const std::string& key, const std::vector<float>& v
 
 void GgufWriter::addTensor(const std::string& name, std::vector<std::uint64_t> ne, std::uint32_t type,
                            std::vector<std::uint8_t> data) {
-    m_tensors.push_back(Tensor{name, std::move(ne), type, std::move(data)});
+    const auto size = data.size();
+    m_tensors.push_back(Tensor{name, std::move(ne), type, std::move(data), nullptr, size});
+    m_tensors.back().data = m_tensors.back().owned.data();  // a moved vector keeps its buffer, so this stays valid
+}
+
+void GgufWriter::addTensorView(const std::string& name, std::vector<std::uint64_t> ne, std::uint32_t type,
+                               const std::uint8_t* data, std::uint64_t size) {
+    m_tensors.push_back(Tensor{name, std::move(ne), type, {}, data, size});
 }
 
 void GgufWriter::addF32Tensor(const std::string& name, std::vector<std::uint64_t> ne, const std::vector<float>& values) {
@@ -107,7 +111,7 @@ void GgufWriter::addF32Tensor(const std::string& name, std::vector<std::uint64_t
     addTensor(name, std::move(ne), static_cast<std::uint32_t>(GgmlType::F32), std::move(bytes));
 }
 
-std::vector<std::uint8_t> GgufWriter::toBytes() const {
+std::vector<std::uint8_t> GgufWriter::header() const {
     std::vector<std::uint8_t> b;
     Out out(b);
     out.raw<std::uint32_t>(0x46554747);
@@ -135,44 +139,41 @@ std::vector<std::uint8_t> GgufWriter::toBytes() const {
         for (auto d : t.ne) out.raw<std::uint64_t>(d);
         out.raw<std::uint32_t>(t.type);
         out.raw<std::uint64_t>(offset);
-        offset += t.data.size();
+        offset += t.size;
         offset += (m_alignment - offset % m_alignment) % m_alignment;
     }
     out.pad(m_alignment);
-    for (const auto& t : m_tensors) {
-        b.insert(b.end(), t.data.begin(), t.data.end());
-        out.pad(m_alignment);
-    }
     return b;
 }
 
-void GgufWriter::write(const std::filesystem::path& path) const { writeFileAtomically(path, toBytes()); }
-
-void writeFileAtomically(const std::filesystem::path& path, const std::vector<std::uint8_t>& bytes) {
-    const auto tmp = path.string() + ".tmp-" + std::to_string(::getpid());
-    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) throw IoError(path, std::string("cannot create temporary file (") + std::strerror(errno) + ")");
-    std::size_t done = 0;
-    while (done < bytes.size()) {
-        const auto n = ::write(fd, bytes.data() + done, bytes.size() - done);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            const int err = errno;
-            ::close(fd);
-            ::unlink(tmp.c_str());
-            throw IoError(path, std::string("write failed (") + std::strerror(err) + ")");
+// Feeds the file to sink(pointer, size) piece by piece: header, then each tensor and its padding.
+template <class Sink>
+void GgufWriter::emit(Sink&& sink, const CancelToken* cancel) const {
+    const auto head = header();
+    sink(head.data(), head.size());
+    static const std::uint8_t zeros[64] = {};
+    for (const auto& t : m_tensors) {
+        if (cancel) cancel->throwIfCancelled();
+        sink(t.data, t.size);
+        std::uint64_t pad = (m_alignment - t.size % m_alignment) % m_alignment;
+        while (pad > 0) {
+            const auto n = std::min<std::uint64_t>(pad, sizeof zeros);
+            sink(zeros, n);
+            pad -= n;
         }
-        done += static_cast<std::size_t>(n);
     }
-    if (::fsync(fd) != 0 || ::close(fd) != 0) {
-        ::unlink(tmp.c_str());
-        throw IoError(path, "could not flush the file to disk");
-    }
-    if (::rename(tmp.c_str(), path.c_str()) != 0) {
-        const int err = errno;
-        ::unlink(tmp.c_str());
-        throw IoError(path, std::string("cannot rename the temporary file into place (") + std::strerror(err) + ")");
-    }
+}
+
+std::vector<std::uint8_t> GgufWriter::toBytes() const {
+    std::vector<std::uint8_t> b;
+    emit([&](const std::uint8_t* p, std::uint64_t n) { b.insert(b.end(), p, p + n); }, nullptr);
+    return b;
+}
+
+void GgufWriter::write(const std::filesystem::path& path, const CancelToken* cancel) const {
+    util::AtomicFile file(path);
+    emit([&](const std::uint8_t* p, std::uint64_t n) { file.write(p, static_cast<std::size_t>(n)); }, cancel);
+    file.commit();
 }
 
 }  // namespace avss::io

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "avss/cancel.h"
 #include "io/gguf_file.h"
 
 namespace avss::io {
@@ -28,24 +29,30 @@ public:
     // ne in ggml order (ne[0] contiguous); data must hold exactly the type's byte size.
     void addTensor(const std::string& name, std::vector<std::uint64_t> ne, std::uint32_t type, std::vector<std::uint8_t> data);
     void addF32Tensor(const std::string& name, std::vector<std::uint64_t> ne, const std::vector<float>& values);
+    // No copy: `data` (e.g. a mapped source file) must stay valid until write()/toBytes() return.
+    void addTensorView(const std::string& name, std::vector<std::uint64_t> ne, std::uint32_t type, const std::uint8_t* data,
+                       std::uint64_t size);
 
     std::vector<std::uint8_t> toBytes() const;
-    // Atomic: writes "<path>.tmp-<pid>" in the same folder, flushes, renames. Throws IoError.
-    void write(const std::filesystem::path& path) const;
+    // Streams header and tensor data to a temporary file in the same folder, then renames it into
+    // place (util/atomic_file.h). Throws IoError; Cancelled (checked between tensors) leaves no file.
+    void write(const std::filesystem::path& path, const CancelToken* cancel = nullptr) const;
 
 private:
     struct Tensor {
         std::string name;
         std::vector<std::uint64_t> ne;
         std::uint32_t type;
-        std::vector<std::uint8_t> data;
+        std::vector<std::uint8_t> owned;  // empty for views
+        const std::uint8_t* data;
+        std::uint64_t size;
     };
+    std::vector<std::uint8_t> header() const;  // everything before the tensor data, padding included
+    template <class Sink>
+    void emit(Sink&& sink, const CancelToken* cancel) const;
     std::uint32_t m_alignment;
     std::vector<std::pair<std::string, GgufValue>> m_kv;
     std::vector<Tensor> m_tensors;
 };
-
-// Writes `bytes` to `path` atomically (temp file in the same folder, fsync, rename). Throws IoError.
-void writeFileAtomically(const std::filesystem::path& path, const std::vector<std::uint8_t>& bytes);
 
 }  // namespace avss::io

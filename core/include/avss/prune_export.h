@@ -1,0 +1,41 @@
+// Writing a depth-pruned copy of a model: the kept blocks renumbered 0..K-1, block_count and every
+// per-layer metadata array trimmed, tensors copied byte for byte (no re-quantisation), then a
+// self-check that reloads the file and compares it with the skip-mask forward of the original.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "avss/cancel.h"
+#include "avss/model.h"
+#include "avss/progress.h"
+
+namespace avss {
+
+struct ExportOptions {
+    bool selfCheck = true;
+    int checkTokens = 64;  // tokens of the built-in sample text used by the self-check
+};
+
+struct ExportResult {
+    std::filesystem::path path;
+    std::vector<int> removed;        // original block numbers, ascending
+    std::vector<int> kept;           // original block numbers, ascending; kept[i] became blk.i
+    int layersBefore = 0;
+    std::uint64_t bytes = 0;
+    bool selfChecked = false;
+    double maxLogitDiff = 0;         // |pruned file − original with skip mask|, over checkTokens positions
+    double maxLogit = 0;             // max |logit| of the original (the scale of the difference)
+    double seconds = 0;
+};
+
+// The source is model.info().path. Throws UsageError (no block left, bad layer number, output equal
+// to the source), IoError, FormatError (self-check failed: the output is deleted), Cancelled (no file
+// left behind). Metadata added: avss.pruned.removed_layers, avss.pruned.original_block_count,
+// avss.pruned.source_fingerprint.
+ExportResult exportPrunedModel(const Model& model, const std::vector<int>& removedLayers, const std::filesystem::path& out,
+                               const ExportOptions& options = {}, const ProgressFn& progress = {},
+                               const CancelToken* cancel = nullptr);
+
+}  // namespace avss

@@ -1,0 +1,127 @@
+// Depth-pruned GGUF export with a reload self-check (see avss/prune_export.h).
+#include "avss/prune_export.h"
+
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <chrono>
+#include <regex>
+#include <set>
+
+#include "avss/corpus.h"
+#include "avss/error.h"
+#include "io/gguf_file.h"
+#include "io/gguf_writer.h"
+#include "model/model_impl.h"
+#include "model/transformer.h"
+
+namespace avss {
+namespace {
+
+// "blk.<n>.<rest>" → (n, rest); nullopt for global tensors.
+std::optional<std::pair<int, std::string>> blockOf(const std::string& name) {
+    static const std::regex re(R"(^blk\.(\d+)\.(.+)$)");
+    std::smatch m;
+    if (!std::regex_match(name, m, re)) return std::nullopt;
+    return std::make_pair(std::stoi(m[1].str()), m[2].str());
+}
+
+// Per-layer metadata arrays (e.g. llama.feed_forward_length in files with one value per layer) are
+// trimmed to the kept layers; everything else is copied unchanged.
+io::GgufValue trimmedIfPerLayer(const io::GgufValue& v, int layers, const std::vector<int>& kept) {
+    const auto* a = std::get_if<io::GgufArray>(&v.value);
+    if (a == nullptr || static_cast<int>(a->items.size()) != layers || a->elementType == io::GgufType::String) return v;
+    io::GgufArray out{a->elementType, {}};
+    for (int l : kept) out.items.push_back(a->items[static_cast<std::size_t>(l)]);
+    return io::GgufValue{io::GgufType::Array, std::move(out)};
+}
+
+void writePruned(const io::GgufFile& src, const Model& model, const std::vector<int>& removed, const std::vector<int>& kept,
+                 const std::filesystem::path& out, const CancelToken* cancel) {
+    const auto& info = model.info();
+    const std::string prefix = info.arch + ".";
+    io::GgufWriter w(src.alignment());
+    for (const auto& [key, value] : src.metadata()) {
+        if (key == "general.alignment") continue;  // the writer adds it for a non-default alignment
+        w.set(key, key.rfind(prefix, 0) == 0 ? trimmedIfPerLayer(value, info.layerCount, kept) : value);
+    }
+    w.setU32(prefix + "block_count", static_cast<std::uint32_t>(kept.size()));
+    w.setI32Array("avss.pruned.removed_layers", std::vector<std::int32_t>(removed.begin(), removed.end()));
+    w.setU32("avss.pruned.original_block_count", static_cast<std::uint32_t>(info.layerCount));
+    w.setString("avss.pruned.source_fingerprint", info.fingerprint);
+    std::vector<int> newIndex(static_cast<std::size_t>(info.layerCount), -1);
+    for (std::size_t i = 0; i < kept.size(); ++i) newIndex[static_cast<std::size_t>(kept[i])] = static_cast<int>(i);
+    for (const auto& t : src.tensors()) {
+        std::string name = t.name;
+        if (const auto b = blockOf(t.name)) {
+            if (b->first < 0 || b->first >= info.layerCount) {
+                throw FormatError(src.path(), "tensor '" + t.name + "' names block " + std::to_string(b->first) +
+                                                  " but the model has " + std::to_string(info.layerCount));
+            }
+            const int to = newIndex[static_cast<std::size_t>(b->first)];
+            if (to < 0) continue;  // a removed block
+            name = "blk." + std::to_string(to) + "." + b->second;
+        }
+        w.addTensorView(name, t.ne, t.type, src.tensorData(t), t.bytes);
+    }
+    w.write(out, cancel);
+}
+
+// Logits of the original with the skip mask and of the exported file, on the same tokens.
+std::pair<double, double> selfCheck(const Model& original, const std::vector<bool>& skip, const std::filesystem::path& out,
+                                    int checkTokens) {
+    const auto pruned = Model::load(out, LoadOptions{Device::Cpu});
+    auto ids = original.tokenizer().encode(builtinSampleText().substr(0, 2000), false);
+    ids.resize(std::min<std::size_t>(ids.size(), static_cast<std::size_t>(std::max(checkTokens, 2))));
+    torch::InferenceMode guard;
+    const auto tokens = torch::tensor(std::vector<std::int64_t>(ids.begin(), ids.end()), torch::kInt64).unsqueeze(0);
+    const auto mask = torch::ones_like(tokens, torch::kBool);
+    model::ForwardOptions o;
+    o.skip = &skip;
+    const auto reference = model::forward(original.impl(), tokens.to(original.impl().device), mask.to(original.impl().device), o).cpu();
+    const auto actual = model::forward(pruned->impl(), tokens, mask).cpu();
+    return {(reference - actual).abs().max().item<double>(), reference.abs().max().item<double>()};
+}
+
+}  // namespace
+
+ExportResult exportPrunedModel(const Model& model, const std::vector<int>& removedLayers, const std::filesystem::path& out,
+                               const ExportOptions& options, const ProgressFn& progress, const CancelToken* cancel) {
+    const auto start = std::chrono::steady_clock::now();
+    const auto& info = model.info();
+    const auto skip = model::skipMask(info.layerCount, removedLayers);  // validates the numbers
+    ExportResult r;
+    r.path = out;
+    r.layersBefore = info.layerCount;
+    for (int l = 0; l < info.layerCount; ++l) (skip[static_cast<std::size_t>(l)] ? r.removed : r.kept).push_back(l);
+    if (r.kept.empty()) throw UsageError(out, "every block would be removed", "Keep at least one block.");
+    std::error_code ec;
+    if (std::filesystem::equivalent(out, info.path, ec)) throw UsageError(out, "is the model being pruned", "Choose another output file.");
+
+    report(progress, Progress{"exporting", 0, 2, "steps"});
+    const auto src = io::GgufFile::open(info.path);
+    writePruned(src, model, r.removed, r.kept, out, cancel);
+    r.bytes = std::filesystem::file_size(out);
+    report(progress, Progress{"exporting", 1, 2, "steps"});
+    if (options.selfCheck) {
+        if (cancel) cancel->throwIfCancelled();
+        try {
+            std::tie(r.maxLogitDiff, r.maxLogit) = selfCheck(model, skip, out, options.checkTokens);
+        } catch (...) {
+            std::filesystem::remove(out, ec);
+            throw;
+        }
+        if (!(r.maxLogitDiff <= 1e-4 * std::max(1.0, r.maxLogit))) {
+            std::filesystem::remove(out, ec);
+            throw FormatError(out, "self-check failed: the reloaded pruned model differs from the skip-mask forward by " +
+                                       std::to_string(r.maxLogitDiff) + " (max |logit| " + std::to_string(r.maxLogit) + ")",
+                              "The file was deleted; please report this as a bug.");
+        }
+        r.selfChecked = true;
+    }
+    report(progress, Progress{"exporting", 2, 2, "steps"});
+    r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return r;
+}
+
+}  // namespace avss
