@@ -12,9 +12,10 @@ CommandSpec tokenizeCommand();
 CommandSpec generateCommand();
 CommandSpec perplexityCommand();
 CommandSpec scoreCommand();
+CommandSpec pruneCommand();
 
 inline std::vector<CommandSpec> allCommands() {
-    return {infoCommand(), tokenizeCommand(), generateCommand(), perplexityCommand(), scoreCommand()};
+    return {infoCommand(), tokenizeCommand(), generateCommand(), perplexityCommand(), scoreCommand(), pruneCommand()};
 }
 
 }  // namespace avss::cli

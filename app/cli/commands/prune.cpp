@@ -1,0 +1,82 @@
+// avss prune MODEL --out FILE: write a depth-pruned GGUF (explicit layers, or a plan from an analysis
+// cache), with the reload self-check.
+#include <iostream>
+
+#include "../commands.h"
+#include "../context.h"
+#include "../pruning_args.h"
+#include "avss/error.h"
+#include "avss/layer_scores.h"
+#include "avss/prune_export.h"
+#include "avss/stats_cache.h"
+
+namespace avss::cli {
+namespace {
+
+std::string joined(const std::vector<int>& v) {
+    std::string s;
+    for (int x : v) s += (s.empty() ? "" : ",") + std::to_string(x);
+    return s;
+}
+
+// The layers to remove: --remove, or the plan of --metric under the rule options on --from-cache.
+std::vector<int> layersToRemove(const ParsedArgs& args, const Model& model) {
+    if (args.has("remove") == args.has("from-cache")) {
+        throw UsageError({}, "give either --remove LIST or --from-cache FILE (with --metric and rule options)");
+    }
+    if (args.has("remove")) return args.getIntList("remove");
+    const auto stats = StatsCache(args.get("from-cache")).load();
+    if (stats.provenance.modelFingerprint != model.info().fingerprint) {
+        throw UsageError(args.get("from-cache"), "was computed for another model (fingerprint " +
+                                                     stats.provenance.modelFingerprint.substr(0, 12) + "…)",
+                         "Score this model first: avss score MODEL --cache FILE.");
+    }
+    const auto plan = planPruning(scoreLayers(stats, args.get("metric")), pruningRuleFromArgs(args));
+    std::cerr << "plan: " << plan.description << "\n";
+    return plan.removed;
+}
+
+int runPrune(const ParsedArgs& args, Context& ctx) {
+    if (!args.has("out")) throw UsageError({}, "--out FILE is required");
+    const auto model = ctx.loadModel(args.positional(0), parseDevice(args.get("device")));
+    const auto removed = layersToRemove(args, *model);
+    ExportOptions o;
+    o.selfCheck = !args.has("no-check");
+    const auto r = exportPrunedModel(*model, removed, args.get("out"), o, ctx.progress(), ctx.cancel);
+    ctx.progressBar.finish();
+    std::cout << "wrote        " << r.path.string() << " (" << r.bytes << " bytes)\n"
+              << "layers       " << r.layersBefore << " -> " << r.kept.size() << "\n"
+              << "removed      " << joined(r.removed) << "\n"
+              << "kept         " << joined(r.kept) << " (renumbered 0.." << r.kept.size() - 1 << ")\n";
+    if (r.selfChecked) {
+        std::cout << "self-check   passed: reloaded file vs skip-mask forward, max |diff| " << r.maxLogitDiff
+                  << " (max |logit| " << r.maxLogit << ")\n";
+    } else {
+        std::cout << "self-check   skipped (--no-check)\n";
+    }
+    return 0;
+}
+
+}  // namespace
+
+CommandSpec pruneCommand() {
+    CommandSpec c;
+    c.name = "prune";
+    c.summary = "Write a depth-pruned copy of MODEL (blocks removed and renumbered), checked by reloading it";
+    c.description = "Layers come from --remove, or from a pruning plan: --from-cache FILE --metric ID plus the rule\n"
+                    "options (the same as 'avss score'). Tensors are copied byte for byte; block_count and per-layer\n"
+                    "metadata are updated; the removed original layer numbers are stored as avss.pruned.removed_layers.";
+    c.positionals = {"MODEL"};
+    c.requiredPositionals = 1;
+    c.options = {{"out", "FILE", "output .gguf", ""},
+                 {"remove", "LIST", "original block numbers to remove, e.g. 3,5,10-12", ""},
+                 {"from-cache", "FILE", "HDF5 analysis of this model (avss score --cache)", ""},
+                 {"metric", "ID", "metric whose plan to apply (see avss score)", "avss-paper"},
+                 {"no-check", "", "skip the reload self-check", ""},
+                 {"device", "DEV", "auto, cpu or cuda", "auto"}};
+    for (auto& o : pruningRuleOptions()) c.options.push_back(o);
+    c.run = runPrune;
+    return c;
+}
+
+}  // namespace avss::cli

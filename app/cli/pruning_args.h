@@ -1,0 +1,14 @@
+// Command-line options that describe a pruning rule, shared by `avss score` and `avss prune`.
+#pragma once
+
+#include <vector>
+
+#include "args.h"
+#include "avss/pruning_plan.h"
+
+namespace avss::cli {
+
+std::vector<OptionSpec> pruningRuleOptions();      // --rule --fraction --count --mass --protect
+PruningRule pruningRuleFromArgs(const ParsedArgs& args);
+
+}  // namespace avss::cli
