@@ -1,0 +1,276 @@
+// The explorer end to end on a tiny model: open, analyse, heatmap data = the core's scores, the
+// slider's highlighted set, cancel leaves the cache as it was, reopen from the cache, event-loop
+// stall during an analysis, what-if measurement.
+#include <catch2/catch.hpp>
+
+#include <QFile>
+#include <QSignalSpy>
+#include <QSlider>
+#include <QTest>
+#include <algorithm>
+
+#include "avss/layer_scores.h"
+#include "avss/prune_export.h"
+#include "avss/pruning_plan.h"
+#include "avss/stats_cache.h"
+#include "main_window.h"
+#include "models/layer_table_model.h"
+#include "stall_monitor.h"
+#include "tiny_fixture.h"
+#include "widgets/heatmap_view.h"
+#include "widgets/layer_views.h"
+#include "widgets/prune_panel.h"
+
+using namespace avss::ui;
+using avss::ui::test::TinyFixture;
+using avss::ui::test::waitUntil;
+
+namespace {
+
+// Opens the tiny model with the given settings and waits until the cache lookup answered.
+void openTiny(MainWindow& w, const TinyFixture& f, const AnalysisSettings& settings) {
+    w.workspace().setSettings(settings);
+    w.openModelFile(f.modelPath);
+    REQUIRE(waitUntil([&] { return w.workspace().model() && !w.jobs().isBusy(JobKind::Load) && !w.jobs().isBusy(JobKind::Analysis); }));
+}
+
+void analyse(MainWindow& w, AnalysisMode mode) {
+    w.jobs().analyse(mode);
+    REQUIRE(waitUntil([&] { return !w.jobs().isBusy(JobKind::Analysis); }));
+    REQUIRE(w.workspace().hasAnalysis());
+}
+
+QByteArray fileBytes(const QString& path) {
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+std::vector<int> sorted(std::vector<int> v) {
+    std::sort(v.begin(), v.end());
+    return v;
+}
+
+// Cancels the running analysis from the worker thread after its first batch.
+void cancelAfterFirstBatch(MainWindow& w, QObject& context) {
+    auto* worker = w.jobs().analysisWorker();
+    auto fired = std::make_shared<std::atomic<bool>>(false);
+    QObject::connect(worker, &JobWorker::progressed, &context, [worker, fired](const JobProgress& p) {
+        if (p.done > 0 && p.done < p.total && !fired->exchange(true)) worker->cancel();
+    }, Qt::DirectConnection);
+}
+
+}  // namespace
+
+TEST_CASE("explorer: analyse a tiny model; the heatmap shows the core's scores; the slider highlights the plan", "[ui][explorer]") {
+    TinyFixture f;
+    MainWindow w(f.cacheDir);
+    w.resize(1400, 900);
+    w.show();
+    openTiny(w, f, test::tinySettings());
+    REQUIRE_FALSE(w.workspace().hasAnalysis());  // nothing cached yet
+    analyse(w, AnalysisMode::CacheFirst);
+    const auto& analysis = w.workspace().analysis();
+    CHECK_FALSE(analysis.fromCache);
+    REQUIRE(QFile::exists(analysis.cacheFile));
+
+    // The numbers behind the heatmap equal the core's scores of the statistics stored on disk.
+    const auto stored = avss::StatsCache(toPath(analysis.cacheFile)).load();
+    const auto& grid = w.views().heatmap()->grid();
+    int metricRows = 0;
+    for (const auto& info : avss::metricRegistry()) metricRows += info.usesData ? 1 : 0;
+    const auto paper = avss::scoreLayers(stored, "avss-paper");
+    CHECK(grid.rows.size() == static_cast<std::size_t>(metricRows) + paper.components.size());
+    CHECK(grid.layers == 6);
+    for (const auto& row : grid.rows) {
+        INFO("row " << toUtf8(row.id));
+        const auto core = avss::scoreLayers(stored, toUtf8(row.metricId));
+        for (int l = 0; l < grid.layers; ++l) {
+            const auto i = static_cast<std::size_t>(l);
+            double expected = core.layers[i].value;
+            if (!row.isMetric) {
+                const auto name = toUtf8(row.id.section(QLatin1Char('/'), 1));
+                const auto c = std::find_if(core.components.begin(), core.components.end(), [&](const auto& s) { return s.name == name; });
+                REQUIRE(c != core.components.end());
+                expected = c->values[i];
+            }
+            CHECK(row.values[i] == Approx(expected).epsilon(1e-12));
+            if (row.isMetric) CHECK(row.rank[i] == core.layers[i].rank);
+        }
+    }
+
+    // Moving the slider re-plans at once and every view marks the same layers.
+    auto* slider = w.prunePanel().slider();
+    for (int count : {2, 3, 0}) {
+        slider->setValue(count);
+        avss::PruningRule rule;
+        rule.kind = avss::RuleKind::Count;
+        rule.count = count;
+        const auto expected = avss::planPruning(avss::scoreLayers(stored, toUtf8(w.workspace().metric())), rule).removed;
+        INFO("slider at " << count);
+        REQUIRE(w.workspace().plan().has_value());
+        CHECK(w.workspace().plan()->removed == expected);
+        CHECK(sorted(w.views().heatmap()->removedLayers()) == sorted(expected));
+        const auto* table = w.views().tableModel();
+        for (int l = 0; l < table->rowCount(); ++l) {
+            const bool removed = std::find(expected.begin(), expected.end(), l) != expected.end();
+            CHECK((table->index(l, LayerTableModel::PlanColumn).data().toString() == QLatin1String("removed")) == removed);
+        }
+    }
+
+    // Arrow keys move the selected cell; the layer detail follows the workspace.
+    auto* heatmap = w.views().heatmap();
+    heatmap->setFocus();
+    QTest::mouseClick(heatmap, Qt::LeftButton, {}, QPoint(heatmap->width() * 9 / 10, heatmap->height() / 4));
+    const int clicked = w.workspace().selectedLayer();
+    REQUIRE(clicked >= 0);
+    QTest::keyClick(heatmap, clicked < 5 ? Qt::Key_Right : Qt::Key_Left);
+    CHECK(w.workspace().selectedLayer() == (clicked < 5 ? clicked + 1 : clicked - 1));
+    QTest::keyClick(heatmap, Qt::Key_End);
+    CHECK(w.workspace().selectedLayer() == 5);
+}
+
+TEST_CASE("explorer: cancelling an analysis midway leaves the cache file as it was", "[ui][explorer]") {
+    TinyFixture f;
+    MainWindow w(f.cacheDir);
+    openTiny(w, f, test::tinySettings());
+    QObject context;
+    QSignalSpy cancelled(w.jobs().analysisWorker(), &JobWorker::cancelled);
+
+    SECTION("no cache yet: none afterwards") {
+        cancelAfterFirstBatch(w, context);
+        w.jobs().analyse(AnalysisMode::CacheFirst);
+        REQUIRE(waitUntil([&] { return !w.jobs().isBusy(JobKind::Analysis); }));
+        CHECK(cancelled.count() == 1);
+        CHECK_FALSE(w.workspace().hasAnalysis());
+        CHECK(QDir(f.cacheDir + QStringLiteral("/analyses")).entryList(QDir::Files).isEmpty());
+    }
+    SECTION("a re-run cancelled midway keeps the old file byte for byte") {
+        analyse(w, AnalysisMode::CacheFirst);
+        const QString file = w.workspace().analysis().cacheFile;
+        const QByteArray before = fileBytes(file);
+        REQUIRE_FALSE(before.isEmpty());
+        cancelAfterFirstBatch(w, context);
+        w.jobs().analyse(AnalysisMode::Recompute);
+        REQUIRE(waitUntil([&] { return !w.jobs().isBusy(JobKind::Analysis); }));
+        CHECK(cancelled.count() == 1);
+        CHECK(fileBytes(file) == before);
+        CHECK(QDir(f.cacheDir + QStringLiteral("/analyses")).entryList(QDir::Files).size() == 1);  // no temporary left
+        CHECK(w.workspace().hasAnalysis());  // the earlier results stay on screen
+    }
+}
+
+TEST_CASE("explorer: a model + data pair analysed before opens from the cache at once", "[ui][explorer]") {
+    TinyFixture f;
+    QString file;
+    std::vector<double> values;
+    {
+        MainWindow first(f.cacheDir);
+        openTiny(first, f, test::tinySettings());
+        analyse(first, AnalysisMode::CacheFirst);
+        file = first.workspace().analysis().cacheFile;
+        values = first.views().heatmap()->grid().rows.front().values;
+    }
+    MainWindow second(f.cacheDir);
+    QSignalSpy progressed(second.jobs().analysisWorker(), &JobWorker::progressed);
+    openTiny(second, f, test::tinySettings());  // no Analyse: the cache lookup alone brings the results
+    REQUIRE(second.workspace().hasAnalysis());
+    const auto& a = second.workspace().analysis();
+    CHECK(a.fromCache);
+    CHECK(a.cacheFile == file);
+    CHECK(progressed.count() == 0);  // the model never ran
+    CHECK(a.stats->provenance.schemaVersion > 0);
+    CHECK_FALSE(a.stats->provenance.createdUtc.empty());
+    CHECK(second.views().heatmap()->grid().rows.front().values == values);
+
+    // Other settings are another cache entry: nothing is shown as if it belonged to them.
+    auto other = test::tinySettings();
+    other.shards = 2;
+    QSignalSpy missing(&second.jobs(), &JobCenter::analysisMissing);
+    second.workspace().setSettings(other);
+    REQUIRE(waitUntil([&] { return missing.count() > 0; }));
+}
+
+TEST_CASE("explorer: the event loop never stalls for 50 ms while an analysis runs", "[ui][explorer]") {
+    TinyFixture f;
+    MainWindow w(f.cacheDir);
+    w.resize(1400, 900);
+    w.show();
+    auto settings = test::tinySettings();
+    settings.tokens = 16384;  // 128 windows of 128, one per batch: long enough for many ticks
+    settings.sequenceLength = 128;
+    settings.batchSize = 1;
+    openTiny(w, f, settings);
+    StallMonitor monitor;
+    monitor.start();
+    w.jobs().analyse(AnalysisMode::Recompute);
+    REQUIRE(waitUntil([&] { return !w.jobs().isBusy(JobKind::Analysis); }));
+    monitor.stop();
+    REQUIRE(w.workspace().hasAnalysis());
+    INFO("max gap " << monitor.maxGapMs() << " ms over " << monitor.ticks() << " ticks");
+    CHECK(monitor.ticks() >= 10);
+    CHECK(monitor.maxGapMs() < 50.0);
+}
+
+TEST_CASE("explorer: Measure adds a retention point, cached per configuration", "[ui][explorer]") {
+    TinyFixture f;
+    MainWindow w(f.cacheDir);
+    openTiny(w, f, test::tinySettings());
+    analyse(w, AnalysisMode::CacheFirst);
+    w.prunePanel().slider()->setValue(2);
+    const auto removed = sorted(w.workspace().plan()->removed);
+    REQUIRE(removed.size() == 2);
+    w.jobs().measure();
+    REQUIRE(w.jobs().isBusy(JobKind::Measure));
+    REQUIRE(waitUntil([&] { return !w.jobs().isBusy(JobKind::Measure); }));
+    const auto& points = w.workspace().measurements().points();
+    REQUIRE(points.size() == 2);  // the dense model (0 removed) and the plan
+    const auto plan = std::find_if(points.begin(), points.end(), [](const MeasuredPoint& p) { return !p.removed.empty(); });
+    REQUIRE(plan != points.end());
+    CHECK(plan->removed == removed);
+    CHECK(std::isfinite(plan->retention()));
+    CHECK(plan->retention() > 0);
+    CHECK(QFile::exists(w.workspace().measurements().file()));
+
+    // The same configuration again: answered from the measurement cache, no job.
+    w.jobs().measure();
+    CHECK_FALSE(w.jobs().isBusy(JobKind::Measure));
+    CHECK(w.workspace().measurements().points().size() == 2);
+}
+
+TEST_CASE("explorer: a folder opened as a model is reported with the core's message", "[ui][explorer]") {
+    TinyFixture f;
+    MainWindow w(f.cacheDir);
+    QSignalSpy errors(&w.jobs(), &JobCenter::errorRaised);
+    w.openModelFile(toQString(f.dir.path()));
+    REQUIRE(waitUntil([&] { return errors.count() > 0; }));
+    CHECK(errors.front().at(1).toString().contains(toQString(f.dir.path())));
+    CHECK_FALSE(w.workspace().model());
+}
+
+TEST_CASE("explorer: Export pruned model writes a self-checked GGUF without the plan's blocks", "[ui][explorer]") {
+    TinyFixture f;
+    MainWindow w(f.cacheDir);
+    openTiny(w, f, test::tinySettings());
+    analyse(w, AnalysisMode::CacheFirst);
+    w.prunePanel().slider()->setValue(2);
+    const auto removed = sorted(w.workspace().plan()->removed);
+    QSignalSpy exported(&w.jobs(), &JobCenter::exported);
+    QSignalSpy errors(&w.jobs(), &JobCenter::errorRaised);
+
+    const QString out = toQString(f.dir.path() / "pruned.gguf");
+    w.jobs().exportModel(out);
+    REQUIRE(waitUntil([&] { return !w.jobs().isBusy(JobKind::Export); }));
+    REQUIRE(exported.count() == 1);
+    CHECK(errors.count() == 0);
+    const auto result = exported.front().at(0).value<avss::ExportResult>();
+    CHECK(result.removed == removed);
+    CHECK(result.selfChecked);
+    const auto pruned = avss::Model::load(toPath(out), avss::LoadOptions{avss::Device::Cpu});
+    CHECK(pruned->info().layerCount == 4);
+
+    // The source itself as the output is refused by the core, and the refusal reaches the user.
+    w.jobs().exportModel(f.modelPath);
+    REQUIRE(waitUntil([&] { return !w.jobs().isBusy(JobKind::Export); }));
+    CHECK(exported.count() == 1);
+    CHECK(errors.count() == 1);
+}

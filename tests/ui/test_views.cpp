@@ -1,0 +1,186 @@
+// Pure adapters and value views: colour map, heatmap rows, table models, CSV, sessions, image export.
+#include <catch2/catch.hpp>
+
+#include <QAbstractItemModelTester>
+#include <QFile>
+#include <QImage>
+#include <cmath>
+
+#include "avss/collect.h"
+#include "avss/corpus.h"
+#include "avss/model.h"
+#include "export_files.h"
+#include "models/csv_export.h"
+#include "models/layer_detail_model.h"
+#include "models/layer_table_model.h"
+#include "models/measurement_model.h"
+#include "render/colour_map.h"
+#include "render/heatmap_grid.h"
+#include "session.h"
+#include "tiny_fixture.h"
+#include "widgets/heatmap_view.h"
+
+using namespace avss::ui;
+
+namespace {
+
+// Scores of a real (tiny) analysis, computed once for the cases below.
+const std::vector<avss::LayerScores>& tinyScores() {
+    static const auto scores = [] {
+        test::TinyFixture f(5);
+        const auto model = avss::Model::load(toPath(f.modelPath), avss::LoadOptions{avss::Device::Cpu});
+        const auto stats = avss::collectStats(*model, avss::loadCorpus("builtin"), test::tinySettings().collectOptions());
+        std::vector<avss::LayerScores> out;
+        for (const auto& m : avss::metricRegistry()) out.push_back(avss::scoreLayers(stats, m.id));
+        return out;
+    }();
+    return scores;
+}
+
+int channelDistance(const QColor& a, const QColor& b) {
+    return std::max({std::abs(a.red() - b.red()), std::abs(a.green() - b.green()), std::abs(a.blue() - b.blue())});
+}
+
+}  // namespace
+
+TEST_CASE("viridis matches the published colours and gets lighter monotonically", "[ui][render]") {
+    CHECK(channelDistance(viridis(0.0), QColor(0x44, 0x01, 0x54)) <= 4);
+    CHECK(channelDistance(viridis(0.25), QColor(0x3b, 0x52, 0x8b)) <= 4);
+    CHECK(channelDistance(viridis(0.5), QColor(0x21, 0x91, 0x8c)) <= 4);
+    CHECK(channelDistance(viridis(0.75), QColor(0x5e, 0xc9, 0x62)) <= 4);
+    CHECK(channelDistance(viridis(1.0), QColor(0xfd, 0xe7, 0x25)) <= 4);
+    double last = -1;
+    for (int i = 0; i <= 100; ++i) {
+        const QColor c = viridis(i / 100.0);
+        const double luma = 0.2126 * c.redF() + 0.7152 * c.greenF() + 0.0722 * c.blueF();
+        CHECK(luma > last);
+        last = luma;
+    }
+    CHECK(viridis(-1) == viridis(0));
+    CHECK(viridis(2) == viridis(1));
+}
+
+TEST_CASE("heatmap rows come from the scores, oriented so that dark = pruned first", "[ui][render]") {
+    const auto& scores = tinyScores();
+    const auto grid = buildHeatmapGrid(scores, HeatmapScale::Rank);
+    REQUIRE(grid.layers == 5);
+    for (const auto& s : scores) {
+        const int row = grid.rowOf(toQString(s.metric));
+        if (!avss::findMetric(s.metric).usesData) {
+            CHECK(row < 0);  // reverse and random carry no information about the model
+            continue;
+        }
+        REQUIRE(row >= 0);
+        const auto& r = grid.rows[static_cast<std::size_t>(row)];
+        for (const auto& l : s.layers) {
+            CHECK(r.normalised[static_cast<std::size_t>(l.layer)] == Approx(l.rank / 4.0));
+        }
+    }
+    const auto byValue = buildHeatmapGrid(scores, HeatmapScale::Value);
+    for (const auto& r : byValue.rows) {
+        double lo = 2, hi = -1;
+        for (double t : r.normalised) {
+            if (std::isnan(t)) continue;
+            lo = std::min(lo, t), hi = std::max(hi, t);
+        }
+        CHECK(lo == Approx(0.0));
+        CHECK(hi == Approx(1.0));
+    }
+    const QImage cells = renderHeatmapCells(byValue);
+    CHECK(cells.width() == 5);
+    CHECK(cells.height() == static_cast<int>(byValue.rows.size()));
+}
+
+TEST_CASE("heatmap rows spanning decades are coloured by their logarithm", "[ui][render]") {
+    avss::LayerScores s = tinyScores().front();  // avss-paper: a LowFirst metric
+    const double values[] = {1e-4, 1e-3, 1e-2, 1e-1, 1.0};
+    for (std::size_t i = 0; i < s.layers.size(); ++i) s.layers[i].value = values[i];
+    s.components.clear();
+    const auto grid = buildHeatmapGrid({s}, HeatmapScale::Value);
+    REQUIRE(grid.rows.size() == 1);
+    CHECK(grid.rows[0].logColour);
+    for (std::size_t i = 0; i < 5; ++i) CHECK(grid.rows[0].normalised[i] == Approx(i / 4.0));
+}
+
+TEST_CASE("table models pass QAbstractItemModelTester and export as CSV", "[ui][models]") {
+    const auto scores = std::make_shared<const std::vector<avss::LayerScores>>(tinyScores());
+    LayerTableModel table;
+    QAbstractItemModelTester t1(&table, QAbstractItemModelTester::FailureReportingMode::Fatal);
+    table.setScores(scores->front(), {2}, {0, 4});
+    CHECK(table.rowCount() == 5);
+    CHECK(table.index(2, LayerTableModel::PlanColumn).data().toString() == QStringLiteral("removed"));
+    CHECK(table.index(0, LayerTableModel::PlanColumn).data().toString() == QStringLiteral("protected"));
+
+    LayerDetailModel detail;
+    QAbstractItemModelTester t2(&detail, QAbstractItemModelTester::FailureReportingMode::Fatal);
+    detail.setLayer(scores, 3);
+    CHECK(detail.rowCount() == static_cast<int>(scores->size()));
+    CHECK(detail.index(0, LayerDetailModel::Rank).data().toString() == QStringLiteral("%1 / 5").arg(scores->front().layers[3].rank));
+
+    MeasurementModel measured;
+    QAbstractItemModelTester t3(&measured, QAbstractItemModelTester::FailureReportingMode::Fatal);
+    MeasuredPoint p;
+    p.metric = QStringLiteral("bi");
+    p.removed = {1, 3};
+    p.denseNll = std::log(10.0);
+    p.prunedNll = std::log(20.0);
+    p.note = QStringLiteral("overlaps, \"partly\"");
+    measured.setPoints({p});
+    CHECK(measured.index(0, MeasurementModel::Retention).data().toString() == QStringLiteral("0.5000"));
+
+    const QString csv = tableToCsv(measured);
+    const auto lines = csv.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    REQUIRE(lines.size() == 2);
+    CHECK(lines[0].startsWith(QStringLiteral("Metric,Removed,Blocks,")));
+    CHECK(lines[1].endsWith(QStringLiteral(",\"overlaps, \"\"partly\"\"\"")));
+}
+
+TEST_CASE("a session survives the JSON round trip", "[ui][session]") {
+    Session s;
+    s.modelPath = QStringLiteral("/models/tiny.gguf");
+    s.data = DataSource{QStringLiteral("/data/pairs.jsonl"), QStringLiteral("body")};
+    s.settings = test::tinySettings();
+    s.cacheFile = QStringLiteral("/tmp/mine.h5");
+    s.metric = QStringLiteral("bi");
+    s.rule.kind = avss::RuleKind::Mass;
+    s.rule.mass = 0.3;
+    s.rule.protectLast = false;
+    s.selectedLayer = 4;
+    s.windowState = QByteArray("\x01\x02state", 7);
+    QString error;
+    const auto back = sessionFromJson(sessionToJson(s), &error);
+    REQUIRE(back.has_value());
+    CHECK(back->modelPath == s.modelPath);
+    CHECK(back->data == s.data);
+    CHECK(back->settings == s.settings);
+    CHECK(back->cacheFile == s.cacheFile);
+    CHECK(back->metric == s.metric);
+    CHECK(back->rule.kind == avss::RuleKind::Mass);
+    CHECK(back->rule.mass == 0.3);
+    CHECK_FALSE(back->rule.protectLast);
+    CHECK(back->selectedLayer == 4);
+    CHECK(back->windowState == s.windowState);
+
+    CHECK_FALSE(sessionFromJson("{\"version\": 99}", &error).has_value());
+    CHECK(error.contains(QStringLiteral("version")));
+    CHECK_FALSE(sessionFromJson("{\"version\": 1, \"rule\": {\"kind\": \"sideways\"}}", &error).has_value());
+    CHECK(error.contains(QStringLiteral("rule.kind")));
+}
+
+TEST_CASE("any view exports to PNG and SVG", "[ui][export]") {
+    avss::test::TempDir dir;
+    HeatmapView view;
+    view.resize(640, 360);
+    view.setScores(std::make_shared<const std::vector<avss::LayerScores>>(tinyScores()));
+    const QString png = toQString(dir.path() / "heatmap.png"), svg = toQString(dir.path() / "heatmap.svg");
+    REQUIRE(saveWidgetImage(view, png).isEmpty());
+    REQUIRE(saveWidgetImage(view, svg).isEmpty());
+    const QImage image(png);
+    CHECK(image.width() >= 640);
+    QFile svgFile(svg);
+    REQUIRE(svgFile.open(QIODevice::ReadOnly));
+    const QByteArray text = svgFile.readAll();
+    CHECK(text.contains("<svg"));
+    CHECK(text.contains("AVSS (paper)"));  // row labels are text in the drawing
+    CHECK_FALSE(saveWidgetImage(view, toQString(dir.path() / "heatmap.bmp")).isEmpty());
+}

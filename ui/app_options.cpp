@@ -1,0 +1,76 @@
+// QCommandLineParser set-up for avss-explorer.
+#include "app_options.h"
+
+#include <QCommandLineParser>
+#include <cstring>
+
+namespace avss::ui {
+
+bool wantsVersion(int argc, char** argv) {
+    for (int i = 1; i < argc; ++i) {
+        if (std::strcmp(argv[i], "--version") == 0 || std::strcmp(argv[i], "-v") == 0) return true;
+    }
+    return false;
+}
+
+std::optional<AppOptions> parseAppOptions(const QStringList& arguments, QString* message, int* exitCode) {
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QObject::tr("AVSS Explorer: per-layer importance, pruning what-ifs and mitigation for LLMs."));
+    const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")}, QObject::tr("Show this help."));
+    const QCommandLineOption version({QStringLiteral("v"), QStringLiteral("version")}, QObject::tr("Print the versions and exit."));
+    const QCommandLineOption model(QStringLiteral("model"), QObject::tr("Model to open: a .gguf file or 'default'."), QStringLiteral("MODEL"));
+    const QCommandLineOption data(QStringLiteral("data"), QObject::tr("Calibration data: 'builtin' or a text/JSONL file."), QStringLiteral("DATA"));
+    const QCommandLineOption session(QStringLiteral("session"), QObject::tr("Reopen a saved session."), QStringLiteral("FILE"));
+    const QCommandLineOption shot(QStringLiteral("screenshot"), QObject::tr("Render the window with a finished analysis to a PNG and exit."), QStringLiteral("PNG"));
+    const QCommandLineOption metric(QStringLiteral("metric"), QObject::tr("Metric to show and prune by."), QStringLiteral("ID"));
+    const QCommandLineOption remove(QStringLiteral("remove"), QObject::tr("Number of layers the plan removes."), QStringLiteral("K"));
+    const QCommandLineOption layer(QStringLiteral("layer"), QObject::tr("Layer to select."), QStringLiteral("N"));
+    const QCommandLineOption measure(QStringLiteral("measure"), QObject::tr("Screenshot: measure the plan's retention first."));
+    const QCommandLineOption recompute(QStringLiteral("recompute"), QObject::tr("Screenshot: analyse even if cached."));
+    const QCommandLineOption panel(QStringLiteral("panel"), QObject::tr("Screenshot: dock to raise (prune, mitigation, detail, table)."), QStringLiteral("NAME"));
+    const QCommandLineOption scale(QStringLiteral("heatmap-scale"), QObject::tr("Heatmap colour: value or rank."), QStringLiteral("SCALE"));
+    const QCommandLineOption size(QStringLiteral("size"), QObject::tr("Screenshot window size, WxH (default 1600x1000)."), QStringLiteral("WxH"));
+    parser.addOptions({help, version, model, data, session, shot, metric, remove, layer, measure, recompute, panel, scale, size});
+    parser.addPositionalArgument(QStringLiteral("model"), QObject::tr("A .gguf model file to open."), QStringLiteral("[MODEL]"));
+    *exitCode = 2;
+    if (!parser.parse(arguments)) {
+        *message = parser.errorText() + QLatin1Char('\n') + parser.helpText();
+        return std::nullopt;
+    }
+    if (parser.isSet(help)) {
+        *message = parser.helpText();
+        *exitCode = 0;
+        return std::nullopt;
+    }
+    AppOptions o;
+    o.model = parser.value(model);
+    if (o.model.isEmpty() && !parser.positionalArguments().isEmpty()) o.model = parser.positionalArguments().front();
+    o.data = parser.value(data);
+    o.session = parser.value(session);
+    o.screenshot = parser.value(shot);
+    o.metric = parser.value(metric);
+    bool ok = true;
+    if (parser.isSet(remove)) o.remove = parser.value(remove).toInt(&ok);
+    if (ok && parser.isSet(layer)) o.layer = parser.value(layer).toInt(&ok);
+    if (ok && parser.isSet(size)) {
+        const auto parts = parser.value(size).split(QLatin1Char('x'));
+        ok = parts.size() == 2;
+        if (ok) o.width = parts[0].toInt(&ok);
+        if (ok) o.height = parts[1].toInt(&ok);
+    }
+    if (!ok || o.remove < -1 || o.layer < -1) {
+        *message = QObject::tr("--remove, --layer and --size take non-negative integers (--size as WxH)");
+        return std::nullopt;
+    }
+    o.measure = parser.isSet(measure);
+    o.recompute = parser.isSet(recompute);
+    o.panel = parser.value(panel);
+    o.heatmapScale = parser.value(scale);
+    if (!o.screenshot.isEmpty() && o.model.isEmpty()) {
+        *message = QObject::tr("--screenshot needs --model (a .gguf file or 'default')");
+        return std::nullopt;
+    }
+    return o;
+}
+
+}  // namespace avss::ui

@@ -1,0 +1,83 @@
+// The background jobs of the explorer: one long-lived worker thread per job kind, job ids so that
+// only the latest request of each kind is delivered, and the glue from results to the Workspace.
+// Declared after the Workspace in MainWindow, so its threads stop before the model goes away.
+#pragma once
+
+#include <QObject>
+#include <QTimer>
+#include <map>
+
+#include "workers/analysis_worker.h"
+#include "workers/export_worker.h"
+#include "workers/load_worker.h"
+#include "workers/measure_worker.h"
+#include "workers/worker_thread.h"
+
+namespace avss::ui {
+
+class Workspace;
+
+class JobCenter : public QObject {
+    Q_OBJECT
+public:
+    JobCenter(Workspace& workspace, QString cacheDir, QObject* parent = nullptr);
+    ~JobCenter() override;
+
+    // Each starts a job (or answers at once from a cache) and returns without waiting.
+    void openModel(const QString& path);
+    void analyse(AnalysisMode mode);
+    void measure();
+    void exportModel(const QString& outPath);  // the current plan's blocks removed, self-checked
+    void cancel(JobKind kind);  // direct call on the worker's atomic token; the job ends with `cancelled`
+
+    bool isBusy(JobKind kind) const;
+    const QString& cacheDir() const { return m_cacheDir; }
+
+    // Workers, for tests that watch the raw signals.
+    AnalysisWorker* analysisWorker() const { return m_analysis.worker(); }
+
+Q_SIGNALS:
+    void busyChanged(avss::ui::JobKind kind, bool busy);
+    void progressed(avss::ui::JobKind kind, const avss::ui::JobProgress& progress);
+    void statusMessage(const QString& message);
+    void errorRaised(const QString& title, const QString& message);
+    void analysisMissing(const QString& reason);  // a cache lookup found nothing usable for these settings
+    void exported(const avss::ExportResult& result);
+
+private:
+    struct Track {      // the latest job of one kind
+        JobId current = 0;
+        bool busy = false;
+        AnalysisMode mode = AnalysisMode::CacheOnly;  // analysis only
+    };
+    JobId begin(JobKind kind);
+    bool accept(JobKind kind, JobId id);  // true when id is the current job; ends the busy state
+    void abandon(JobKind kind);           // cancels the current job and ignores whatever it still reports
+    template <class W>
+    void connectCommon(W* worker, JobKind kind);
+    void onLoaded(const LoadResult& result);
+    void onAnalysed(const AnalysisResult& result);
+    void onMeasured(const MeasureResult& result);
+    void onExported(const ExportDone& done);
+    void probeCache();
+
+    Workspace& m_workspace;
+    QString m_cacheDir;
+    JobId m_nextId = 1;
+    std::map<JobKind, Track> m_tracks;
+    avss::Device m_loadedDevice = avss::Device::Auto;
+    QTimer m_probeDebounce;  // settings edits look the cache up 150 ms after the last change
+    struct MeasureContext {
+        QString metric, rule, cacheFile;
+        int window = 0;
+        qint64 evalTokens = 0;
+    } m_measureContext;
+    WorkerThread<LoadWorker> m_load{"avss-load"};
+    WorkerThread<AnalysisWorker> m_analysis{"avss-analysis"};
+    WorkerThread<MeasureWorker> m_measure{"avss-measure"};
+    WorkerThread<ExportWorker> m_export{"avss-export"};
+};
+
+}  // namespace avss::ui
+
+Q_DECLARE_METATYPE(avss::ui::JobKind)

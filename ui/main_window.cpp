@@ -1,0 +1,342 @@
+// Main window composition: actions and menus, docks, status bar, drag and drop, sessions.
+#include "main_window.h"
+
+#include <QActionGroup>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDockWidget>
+#include <QFile>
+#include <QFileDialog>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QScrollArea>
+#include <QSettings>
+#include <QStatusBar>
+#include <QTableView>
+#include <QToolBar>
+#include <QVBoxLayout>
+
+#include "about.h"
+#include "app_options.h"
+#include "avss/paths.h"
+#include "export_files.h"
+#include "models/layer_detail_model.h"
+#include "models/layer_table_model.h"
+#include "models/measurement_model.h"
+#include "session.h"
+#include "util/qt_convert.h"
+#include "widgets/analysis_box.h"
+#include "widgets/data_panel.h"
+#include "widgets/heatmap_view.h"
+#include "widgets/layer_detail.h"
+#include "widgets/layer_views.h"
+#include "widgets/mitigation_panel.h"
+#include "widgets/prune_panel.h"
+#include "widgets/score_chart.h"
+
+namespace avss::ui {
+namespace {
+
+bool isDataFile(const QString& path) {
+    for (const char* ext : {".txt", ".md", ".jsonl", ".ndjson"}) {
+        if (path.endsWith(QLatin1String(ext), Qt::CaseInsensitive)) return true;
+    }
+    return false;
+}
+
+}  // namespace
+
+MainWindow::MainWindow(const QString& cacheDir, QWidget* parent)
+    : QMainWindow(parent), m_jobs(m_workspace, cacheDir) {
+    setWindowTitle(tr("AVSS Explorer"));
+    setAcceptDrops(true);
+    setDockOptions(AnimatedDocks | AllowTabbedDocks | AllowNestedDocks);
+    createActions();
+    m_views = new LayerViews(m_workspace, this);
+    setCentralWidget(m_views);
+    createDocks();
+    createMenus();
+    connectJobs();
+    statusBar()->showMessage(tr("Open a model (Ctrl+O) or the sample model (Ctrl+Shift+O)"));
+    m_defaultState = saveState();
+}
+
+// Panels go before the Workspace and JobCenter members they refer to (style.md §6, shutdown order).
+MainWindow::~MainWindow() {
+    for (auto& [name, dock] : m_docks) delete dock;
+    delete takeCentralWidget();
+}
+
+void MainWindow::createActions() {
+    auto make = [this](const QString& text, const QKeySequence& key, auto slot) {
+        auto* a = new QAction(text, this);
+        if (!key.isEmpty()) a->setShortcut(key);
+        connect(a, &QAction::triggered, this, slot);
+        return a;
+    };
+    auto& a = m_actions;
+    a.openModel = make(tr("&Open model…"), QKeySequence::Open, [this] {
+        const QString file = QFileDialog::getOpenFileName(this, tr("Open model"), {}, tr("GGUF models (*.gguf);;All files (*)"));
+        if (!file.isEmpty()) openModelFile(file);
+    });
+    a.openSample = make(tr("Open &sample model"), QKeySequence(tr("Ctrl+Shift+O")), [this] { openModelFile(QStringLiteral("default")); });
+    a.openData = make(tr("Open calibration &data…"), QKeySequence(tr("Ctrl+D")), [this] { m_data->chooseDataFile(); });
+    a.builtinData = make(tr("Use the &built-in text"), {}, [this] { m_workspace.setDataSource(DataSource{}); });
+    a.openSession = make(tr("Open s&ession…"), QKeySequence(tr("Ctrl+Alt+O")), [this] { chooseSessionToOpen(); });
+    a.saveSession = make(tr("Save session…"), QKeySequence::Save, [this] { chooseSessionToSave(); });
+    a.exportModel = make(tr("Export &pruned model…"), QKeySequence(tr("Ctrl+E")), [this] { m_prune->chooseExportFile(); });
+    a.quit = make(tr("&Quit"), QKeySequence::Quit, [this] { close(); });
+    a.analyse = make(tr("&Analyse"), QKeySequence(Qt::Key_F5), [this] { m_jobs.analyse(AnalysisMode::CacheFirst); });
+    a.rerun = make(tr("&Re-run"), QKeySequence(tr("Shift+F5")), [this] { m_jobs.analyse(AnalysisMode::Recompute); });
+    a.cancel = make(tr("&Cancel"), QKeySequence(Qt::Key_Escape), [this] {
+        for (auto kind : {JobKind::Load, JobKind::Analysis, JobKind::Measure, JobKind::Export}) {
+            if (m_jobs.isBusy(kind)) m_jobs.cancel(kind);
+        }
+    });
+    a.measure = make(tr("&Measure what-if"), QKeySequence(tr("Ctrl+M")), [this] { m_jobs.measure(); });
+    a.scaleValue = make(tr("Heatmap colour by &value"), {}, [this] { setHeatmapScale(HeatmapScale::Value); });
+    a.scaleRank = make(tr("Heatmap colour by &rank"), {}, [this] { setHeatmapScale(HeatmapScale::Rank); });
+    a.resetLayout = make(tr("Reset &layout"), {}, [this] { restoreState(m_defaultState); });
+    a.about = make(tr("&About AVSS Explorer"), {}, [this] { showAboutDialog(this); });
+    a.aboutQt = make(tr("About &Qt"), {}, [] { QApplication::aboutQt(); });
+    a.rerun->setToolTip(tr("Analyse again even if the cache has these results, then replace the cache file"));
+    a.exportModel->setEnabled(false);  // follows the plan and the export job (connectJobs)
+    auto* scales = new QActionGroup(this);
+    for (QAction* s : {a.scaleValue, a.scaleRank}) s->setCheckable(true), scales->addAction(s);
+    a.scaleValue->setChecked(true);
+}
+
+void MainWindow::createMenus() {
+    auto& a = m_actions;
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    file->addActions({a.openModel, a.openSample});
+    a.recent = file->addMenu(tr("Open &recent"));
+    connect(a.recent, &QMenu::aboutToShow, this, [this] { m_recent.fillMenu(m_actions.recent, [this](const QString& p) { openModelFile(p); }); });
+    file->addSeparator();
+    file->addActions({a.openData, a.builtinData});
+    file->addSeparator();
+    file->addActions({a.openSession, a.saveSession});
+    file->addSeparator();
+    a.exportMenu = file->addMenu(tr("E&xport"));
+    a.exportMenu->addAction(tr("Heatmap image (PNG/SVG)…"), this, [this] { exportWidgetInteractive(this, *m_views->heatmap(), QStringLiteral("heatmap")); });
+    a.exportMenu->addAction(tr("Score chart image (PNG/SVG)…"), this, [this] { exportWidgetInteractive(this, *m_views->chart(), QStringLiteral("scores")); });
+    a.exportMenu->addAction(tr("Retention chart image (PNG/SVG)…"), this, [this] { exportWidgetInteractive(this, *m_prune->retentionChart(), QStringLiteral("retention")); });
+    a.exportMenu->addSeparator();
+    a.exportMenu->addAction(tr("Layer table (CSV)…"), this, [this] { exportTableInteractive(this, *m_views->tableModel(), QStringLiteral("layers")); });
+    a.exportMenu->addAction(tr("Layer detail (CSV)…"), this, [this] { exportTableInteractive(this, *m_detail->model(), QStringLiteral("layer-detail")); });
+    a.exportMenu->addAction(tr("Measurements (CSV)…"), this, [this] { exportTableInteractive(this, *m_prune->measurementModel(), QStringLiteral("measurements")); });
+    file->addAction(a.exportModel);
+    file->addSeparator();
+    file->addAction(a.quit);
+    QMenu* analysis = menuBar()->addMenu(tr("&Analysis"));
+    analysis->addActions({a.analyse, a.rerun, a.cancel});
+    analysis->addSeparator();
+    analysis->addAction(a.measure);
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    view->addActions({a.scaleValue, a.scaleRank});
+    view->addSeparator();
+    for (auto& [name, dock] : m_docks) view->addAction(dock->toggleViewAction());
+    view->addSeparator();
+    view->addAction(a.resetLayout);
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addActions({a.about, a.aboutQt});
+
+    QToolBar* tools = addToolBar(tr("Main"));
+    tools->setObjectName(QStringLiteral("mainToolBar"));
+    tools->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    tools->addActions({a.openModel, a.openSample, a.openData});
+    tools->addSeparator();
+    tools->addActions({a.analyse, a.rerun, a.cancel});
+    tools->addSeparator();
+    tools->addActions({a.measure, a.exportModel});
+}
+
+QDockWidget* MainWindow::addDock(const QString& title, const QString& name, QWidget* content, Qt::DockWidgetArea area) {
+    auto* dock = new QDockWidget(title, this);
+    dock->setObjectName(name + QStringLiteral("Dock"));  // saveState/restoreState key
+    dock->setWidget(content);
+    addDockWidget(area, dock);
+    m_docks[name] = dock;
+    return dock;
+}
+
+void MainWindow::createDocks() {
+    auto* left = new QWidget;
+    auto* leftLayout = new QVBoxLayout(left);
+    leftLayout->setContentsMargins(0, 0, 0, 0);
+    m_data = new DataPanel(m_workspace, m_actions.openModel, m_actions.openSample, left);
+    m_analysisBox = new AnalysisBox(m_workspace, m_jobs, {m_actions.analyse, m_actions.rerun, m_actions.cancel}, left);
+    leftLayout->addWidget(m_data);
+    leftLayout->addWidget(m_analysisBox, 1);
+    auto* scroll = new QScrollArea;
+    scroll->setWidget(left);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    addDock(tr("Model & data"), QStringLiteral("data"), scroll, Qt::LeftDockWidgetArea);
+
+    // Right side: what-if above layer detail; mitigation and the layer table are tabs beside them.
+    m_prune = new PrunePanel(m_workspace, m_jobs);
+    auto* pruneDock = addDock(tr("Pruning what-if"), QStringLiteral("prune"), m_prune, Qt::RightDockWidgetArea);
+    m_detail = new LayerDetail(m_workspace);
+    auto* detailDock = addDock(tr("Layer detail"), QStringLiteral("detail"), m_detail, Qt::RightDockWidgetArea);
+    splitDockWidget(pruneDock, detailDock, Qt::Vertical);
+    m_mitigation = new MitigationPanel;
+    auto* mitigationDock = addDock(tr("Mitigation"), QStringLiteral("mitigation"), m_mitigation, Qt::RightDockWidgetArea);
+    tabifyDockWidget(pruneDock, mitigationDock);
+    auto* tableDock = addDock(tr("Layer table"), QStringLiteral("table"), nullptr, Qt::RightDockWidgetArea);
+    tableDock->setWidget(m_views->createTable(tableDock));
+    tabifyDockWidget(detailDock, tableDock);
+    pruneDock->raise();
+    detailDock->raise();
+    resizeDocks({m_docks[QStringLiteral("data")], pruneDock}, {360, 480}, Qt::Horizontal);
+    resizeDocks({pruneDock, detailDock}, {560, 420}, Qt::Vertical);
+}
+
+void MainWindow::connectJobs() {
+    m_jobLabel = new QLabel(this);
+    statusBar()->addPermanentWidget(m_jobLabel);
+    connect(&m_jobs, &JobCenter::statusMessage, this, [this](const QString& m) { statusBar()->showMessage(m, 15000); });
+    connect(&m_jobs, &JobCenter::errorRaised, this, &MainWindow::showError);
+    connect(&m_workspace, &Workspace::noticed, this, [this](const QString& m) { statusBar()->showMessage(m, 15000); });
+    connect(&m_jobs, &JobCenter::busyChanged, this, [this] {
+        QStringList running;
+        if (m_jobs.isBusy(JobKind::Load)) running << tr("loading");
+        if (m_jobs.isBusy(JobKind::Analysis)) running << tr("analysing");
+        if (m_jobs.isBusy(JobKind::Measure)) running << tr("measuring");
+        if (m_jobs.isBusy(JobKind::Export)) running << tr("exporting");
+        m_jobLabel->setText(running.join(QStringLiteral(", ")));
+        m_actions.measure->setEnabled(!m_jobs.isBusy(JobKind::Measure));
+        m_actions.exportModel->setEnabled(m_prune->canExport());
+    });
+    connect(&m_workspace, &Workspace::planChanged, this, [this] { m_actions.exportModel->setEnabled(m_prune->canExport()); });
+    connect(&m_jobs, &JobCenter::exported, this, [this](const avss::ExportResult& r) {
+        auto* box = new QMessageBox(QMessageBox::Information, tr("Pruned model exported"), PrunePanel::describeExport(r), QMessageBox::Ok, this);
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        box->open();
+    });
+    connect(&m_workspace, &Workspace::modelChanged, this, [this] {
+        const auto& model = m_workspace.model();
+        setWindowTitle(model ? tr("%1 — AVSS Explorer").arg(toQString(model->info().name)) : tr("AVSS Explorer"));
+    });
+}
+
+void MainWindow::showError(const QString& title, const QString& message) {
+    statusBar()->showMessage(title + QStringLiteral(": ") + message, 30000);
+    auto* box = new QMessageBox(QMessageBox::Warning, title, message, QMessageBox::Ok, this);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();  // window-modal, never blocks the event loop
+}
+
+void MainWindow::openModelFile(const QString& pathOrDefault) {
+    QString path = pathOrDefault;
+    if (pathOrDefault == QLatin1String("default")) {
+        const auto sample = avss::sampleModelPath(toPath(m_jobs.cacheDir()));
+        if (!QFile::exists(toQString(sample))) {
+            showError(tr("Sample model missing"), tr("%1 is not there yet. Run scripts/fetch-model.sh to download it (98 MB, checked by SHA-256).")
+                                                      .arg(toQString(sample)));
+            return;
+        }
+        path = toQString(sample);
+    }
+    m_recent.add(path);
+    m_jobs.openModel(path);
+}
+
+void MainWindow::setHeatmapScale(HeatmapScale scale) {
+    m_views->heatmap()->setScale(scale);
+    (scale == HeatmapScale::Rank ? m_actions.scaleRank : m_actions.scaleValue)->setChecked(true);
+}
+
+void MainWindow::raisePanel(const QString& name) {
+    const auto it = m_docks.find(name);
+    if (it != m_docks.end()) it->second->raise();
+}
+
+void MainWindow::restoreLayout() {
+    QSettings settings;
+    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), saveState());
+    event->accept();
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
+    if (event->mimeData()->hasUrls()) event->acceptProposedAction();
+}
+
+// A dropped .gguf (or anything else, which the core then names) opens as the model; text and
+// JSONL files become the calibration data; *.avss.json reopens a session.
+void MainWindow::dropEvent(QDropEvent* event) {
+    for (const QUrl& url : event->mimeData()->urls()) {
+        if (!url.isLocalFile()) continue;
+        const QString path = url.toLocalFile();
+        if (path.endsWith(QLatin1String(".avss.json"))) {
+            const QString error = openSession(path);
+            if (!error.isEmpty()) showError(tr("Cannot open the session"), error);
+        } else if (isDataFile(path)) {
+            m_workspace.setDataSource(DataSource{path, m_workspace.dataSource().jsonField});
+        } else {
+            openModelFile(path);
+        }
+    }
+    event->acceptProposedAction();
+}
+
+QString MainWindow::openSession(const QString& file) {
+    QFile in(file);
+    if (!in.open(QIODevice::ReadOnly)) return tr("%1: %2").arg(file, in.errorString());
+    QString error;
+    const auto session = sessionFromJson(in.readAll(), &error);
+    if (!session) return tr("%1: %2").arg(file, error);
+    applySession(*session, m_workspace);
+    restoreGeometry(session->windowGeometry);
+    restoreState(session->windowState);
+    if (!session->modelPath.isEmpty()) openModelFile(session->modelPath);
+    return {};
+}
+
+QString MainWindow::saveSession(const QString& file) {
+    Session session = captureSession(m_workspace);
+    session.windowState = saveState();
+    session.windowGeometry = saveGeometry();
+    QFile out(file);
+    if (!out.open(QIODevice::WriteOnly | QIODevice::Truncate)) return tr("%1: %2").arg(file, out.errorString());
+    out.write(sessionToJson(session));
+    return {};
+}
+
+void MainWindow::chooseSessionToOpen() {
+    const QString file = QFileDialog::getOpenFileName(this, tr("Open session"), {}, tr("AVSS sessions (*.avss.json);;JSON (*.json)"));
+    if (file.isEmpty()) return;
+    const QString error = openSession(file);
+    if (!error.isEmpty()) showError(tr("Cannot open the session"), error);
+}
+
+void MainWindow::chooseSessionToSave() {
+    QString file = QFileDialog::getSaveFileName(this, tr("Save session"), QStringLiteral("session.avss.json"), tr("AVSS sessions (*.avss.json)"));
+    if (file.isEmpty()) return;
+    if (!file.endsWith(QLatin1String(".json"))) file += QStringLiteral(".avss.json");
+    const QString error = saveSession(file);
+    if (!error.isEmpty()) showError(tr("Cannot save the session"), error);
+    else statusBar()->showMessage(tr("Session saved to %1").arg(file), 10000);
+}
+
+void MainWindow::openFromCommandLine(const AppOptions& options) {
+    if (!options.session.isEmpty()) {
+        const QString error = openSession(options.session);
+        if (!error.isEmpty()) showError(tr("Cannot open the session"), error);
+    }
+    if (!options.data.isEmpty()) m_workspace.setDataSource(DataSource{options.data, m_workspace.dataSource().jsonField});
+    if (!options.metric.isEmpty()) m_workspace.setMetric(options.metric);
+    if (options.heatmapScale == QLatin1String("rank")) setHeatmapScale(HeatmapScale::Rank);
+    if (!options.model.isEmpty()) openModelFile(options.model);
+}
+
+}  // namespace avss::ui

@@ -1,0 +1,81 @@
+// The explorer's main window: menus, toolbar, status bar and dockable panels around the central
+// heatmap + chart. Composition only: state lives in Workspace, jobs in JobCenter, views in widgets/.
+#pragma once
+
+#include <QMainWindow>
+#include <map>
+
+#include "job_center.h"
+#include "recent_files.h"
+#include "render/heatmap_grid.h"
+#include "workspace.h"
+
+class QLabel;
+
+namespace avss::ui {
+
+struct AppOptions;
+class AnalysisBox;
+class DataPanel;
+class LayerDetail;
+class LayerViews;
+class MitigationPanel;
+class PrunePanel;
+
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    explicit MainWindow(const QString& cacheDir, QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    Workspace& workspace() { return m_workspace; }
+    JobCenter& jobs() { return m_jobs; }
+    LayerViews& views() { return *m_views; }
+    PrunePanel& prunePanel() { return *m_prune; }
+
+    void openModelFile(const QString& pathOrDefault);  // "default" = the sample model
+    void setHeatmapScale(HeatmapScale scale);
+    void raisePanel(const QString& name);               // prune, mitigation, detail, table, data
+    void restoreLayout();                               // dock layout and geometry from QSettings
+    QString openSession(const QString& file);           // "" or the reason it failed
+    QString saveSession(const QString& file);
+    void openFromCommandLine(const AppOptions& options);
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
+
+private:
+    struct Actions {
+        QAction *openModel, *openSample, *openData, *builtinData, *openSession, *saveSession, *exportModel, *quit;
+        QAction *analyse, *rerun, *cancel, *measure;
+        QAction *scaleValue, *scaleRank, *resetLayout, *about, *aboutQt;
+        QMenu* recent;
+        QMenu* exportMenu;
+    };
+    void createActions();
+    void createMenus();
+    void createDocks();
+    void connectJobs();
+    QDockWidget* addDock(const QString& title, const QString& name, QWidget* content, Qt::DockWidgetArea area);
+    void showError(const QString& title, const QString& message);
+    void chooseSessionToOpen();
+    void chooseSessionToSave();
+
+    Workspace m_workspace;  // declared before m_jobs: the worker threads stop before the model goes
+    JobCenter m_jobs;
+    RecentFiles m_recent;
+    Actions m_actions{};
+    LayerViews* m_views = nullptr;
+    DataPanel* m_data = nullptr;
+    AnalysisBox* m_analysisBox = nullptr;
+    PrunePanel* m_prune = nullptr;
+    LayerDetail* m_detail = nullptr;
+    MitigationPanel* m_mitigation = nullptr;
+    std::map<QString, QDockWidget*> m_docks;
+    QLabel* m_jobLabel = nullptr;
+    QByteArray m_defaultState;  // for View ▸ Reset layout
+};
+
+}  // namespace avss::ui

@@ -1,0 +1,82 @@
+// The --screenshot sequence, driven by the same signals as the interactive window.
+#include "screenshot.h"
+
+#include <QApplication>
+#include <QPixmap>
+#include <QTimer>
+#include <iostream>
+
+#include "main_window.h"
+#include "util/qt_convert.h"
+
+namespace avss::ui {
+
+ScreenshotRun::ScreenshotRun(MainWindow& window, AppOptions options, QObject* parent)
+    : QObject(parent), m_window(window), m_options(std::move(options)) {}
+
+void ScreenshotRun::start() {
+    auto& jobs = m_window.jobs();
+    auto& workspace = m_window.workspace();
+    connect(&jobs, &JobCenter::errorRaised, this, [this](const QString& title, const QString& message) { fail(title + QStringLiteral(": ") + message, 3); });
+    connect(&jobs, &JobCenter::analysisMissing, this, [&jobs] { jobs.analyse(AnalysisMode::CacheFirst); });  // not cached: run it
+    connect(&workspace, &Workspace::analysisChanged, this, &ScreenshotRun::onAnalysis);
+    connect(&workspace, &Workspace::measurementsChanged, this, &ScreenshotRun::onMeasured);
+    if (m_options.recompute) {  // the first model load triggers a real run instead of the cache lookup
+        connect(&workspace, &Workspace::modelChanged, this, [&jobs] { jobs.analyse(AnalysisMode::Recompute); }, Qt::QueuedConnection);
+    }
+    m_window.resize(m_options.width, m_options.height);
+    m_window.show();
+    if (!m_options.panel.isEmpty()) m_window.raisePanel(m_options.panel);
+    m_stall.start();
+    m_window.openFromCommandLine(m_options);
+}
+
+void ScreenshotRun::onAnalysis() {
+    auto& workspace = m_window.workspace();
+    if (!workspace.hasAnalysis() || m_planApplied) return;
+    if (m_window.jobs().isBusy(JobKind::Analysis)) return;  // a recompute is still on its way
+    m_planApplied = true;
+    m_stall.stop();
+    const auto& p = workspace.analysis().stats->provenance;
+    std::cerr << "avss-explorer: analysis " << (workspace.analysis().fromCache ? "from the cache" : "computed") << ": " << p.tokens
+              << " tokens; event loop max gap " << m_stall.maxGapMs() << " ms over " << m_stall.ticks() << " ticks of 10 ms\n";
+    if (!m_options.metric.isEmpty()) workspace.setMetric(m_options.metric);
+    if (m_options.remove >= 0) {
+        auto rule = workspace.rule();
+        rule.kind = avss::RuleKind::Count;
+        rule.count = m_options.remove;
+        workspace.setRule(rule);
+    }
+    const auto& plan = workspace.plan();
+    const int layer = m_options.layer >= 0 ? m_options.layer : plan && !plan->removed.empty() ? plan->removed.front() : 0;
+    workspace.setSelectedLayer(layer);
+    if (!m_options.measure) return grabSoon();
+    m_stall.start();
+    m_window.jobs().measure();
+    if (!m_window.jobs().isBusy(JobKind::Measure)) grabSoon();  // answered from the measurement cache
+}
+
+void ScreenshotRun::onMeasured() {
+    if (!m_planApplied || !m_options.measure || m_window.workspace().measurements().points().empty()) return;
+    if (m_window.jobs().isBusy(JobKind::Measure)) return;
+    m_stall.stop();
+    std::cerr << "avss-explorer: what-if measured; event loop max gap " << m_stall.maxGapMs() << " ms over " << m_stall.ticks() << " ticks\n";
+    grabSoon();
+}
+
+void ScreenshotRun::grabSoon() {
+    if (m_done) return;
+    m_done = true;
+    QTimer::singleShot(400, this, [this] {  // let the last layout and chart animations settle
+        if (!m_window.grab().save(m_options.screenshot, "PNG")) return fail(tr("cannot write %1").arg(m_options.screenshot), 4);
+        std::cerr << "avss-explorer: wrote " << toUtf8(m_options.screenshot) << "\n";
+        QApplication::exit(0);
+    });
+}
+
+void ScreenshotRun::fail(const QString& message, int exitCode) {
+    std::cerr << "avss-explorer: error: " << toUtf8(message) << "\n";
+    QApplication::exit(exitCode);
+}
+
+}  // namespace avss::ui

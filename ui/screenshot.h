@@ -1,0 +1,35 @@
+// Headless screenshot mode (avss-explorer --screenshot out.png --model M --data D [--metric ID
+// --remove K --measure]): opens the model and data, waits for the analysis from the cache or a
+// worker, applies the metric and plan, optionally measures, then grabs the window to a PNG and
+// quits. Prints the event-loop stall measured while the jobs ran.
+#pragma once
+
+#include <QObject>
+
+#include "app_options.h"
+#include "stall_monitor.h"
+
+namespace avss::ui {
+
+class MainWindow;
+
+class ScreenshotRun : public QObject {
+    Q_OBJECT
+public:
+    ScreenshotRun(MainWindow& window, AppOptions options, QObject* parent = nullptr);
+    void start();
+
+private:
+    void onAnalysis();
+    void onMeasured();
+    void grabSoon();
+    void fail(const QString& message, int exitCode);
+
+    MainWindow& m_window;
+    AppOptions m_options;
+    StallMonitor m_stall;
+    bool m_planApplied = false;
+    bool m_done = false;
+};
+
+}  // namespace avss::ui

@@ -1,0 +1,71 @@
+// The per-layer heatmap: rows are the metrics the core scored (plus the variance and sparsity
+// components), columns are layers, colour is the row-normalised value under viridis. Hover shows
+// raw value, rank and shard spread; click or arrow keys select a cell; removed layers are hatched.
+#pragma once
+
+#include <QImage>
+#include <QWidget>
+#include <memory>
+#include <vector>
+
+#include "render/heatmap_grid.h"
+
+namespace avss::ui {
+
+class HeatmapView : public QWidget {
+    Q_OBJECT
+public:
+    explicit HeatmapView(QWidget* parent = nullptr);
+
+    void setScores(std::shared_ptr<const std::vector<avss::LayerScores>> scores);  // null: nothing analysed
+    void setScale(HeatmapScale scale);
+    void setRemovedLayers(const std::vector<int>& removed);
+    void setSelectedLayer(int layer);
+    void setCurrentRowId(const QString& id);  // follows the chosen metric
+
+    const HeatmapGrid& grid() const { return m_grid; }
+    const std::vector<int>& removedLayers() const { return m_removed; }
+    int selectedLayer() const { return m_layer; }
+    int currentRow() const { return m_row; }
+    QSize sizeHint() const override { return {900, 420}; }
+    QSize minimumSizeHint() const override { return {360, 200}; }
+
+Q_SIGNALS:
+    void layerSelected(int layer);
+    void metricActivated(const QString& metricId);  // the current row moved to a row of that metric
+
+protected:
+    void paintEvent(QPaintEvent* event) override;
+    bool event(QEvent* event) override;  // tool tips
+    void mousePressEvent(QMouseEvent* event) override;
+    void mouseMoveEvent(QMouseEvent* event) override;
+    void leaveEvent(QEvent* event) override;
+    void keyPressEvent(QKeyEvent* event) override;
+
+private:
+    struct Geometry {  // logical coordinates; recomputed from the widget size and font
+        QRectF cells;
+        double cellWidth = 0, cellHeight = 0;
+        double tagWidth = 0;  // the "log" tag between labels and cells
+        QRectF legend;
+    };
+    Geometry geometry() const;
+    QRectF cellRect(const Geometry& g, int row, int layer) const;
+    bool cellAt(const QPointF& pos, int* row, int* layer) const;
+    void moveTo(int row, int layer);
+    void rebuild();
+    QString toolTipFor(int row, int layer) const;
+    void paintLabels(QPainter& p, const Geometry& g) const;
+    void paintMarks(QPainter& p, const Geometry& g) const;
+    void paintLegend(QPainter& p, const Geometry& g) const;
+
+    std::shared_ptr<const std::vector<avss::LayerScores>> m_scores;
+    HeatmapScale m_scale = HeatmapScale::Value;
+    HeatmapGrid m_grid;
+    QImage m_cells;
+    std::vector<int> m_removed;
+    int m_layer = -1, m_row = -1;
+    int m_hoverLayer = -1, m_hoverRow = -1;
+};
+
+}  // namespace avss::ui

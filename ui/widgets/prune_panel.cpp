@@ -1,0 +1,260 @@
+// The pruning what-if panel: rule widgets → plan (synchronous), Measure → MeasureWorker (background).
+#include "widgets/prune_panel.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QPushButton>
+#include <QSlider>
+#include <QTabWidget>
+#include <QTableView>
+#include <QVBoxLayout>
+#include <map>
+
+#include "avss/prune_export.h"
+#include "job_center.h"
+#include "models/measurement_model.h"
+#include "util/qt_convert.h"
+#include "widgets/score_chart.h"
+#include "workspace.h"
+
+namespace avss::ui {
+
+PrunePanel::PrunePanel(Workspace& workspace, JobCenter& jobs, QWidget* parent)
+    : QWidget(parent), m_workspace(workspace), m_jobs(jobs), m_metric(new QComboBox(this)), m_rule(new QComboBox(this)),
+      m_slider(new QSlider(Qt::Horizontal, this)), m_sliderValue(new QLabel(this)), m_protectFirst(new QCheckBox(tr("first block"), this)),
+      m_protectLast(new QCheckBox(tr("last block"), this)), m_planText(new QLabel(this)), m_measure(new QPushButton(tr("&Measure"), this)),
+      m_cancel(new QPushButton(tr("Cancel"), this)), m_export(new QPushButton(tr("Export pruned model…"), this)),
+      m_measureStatus(new QLabel(this)),
+      m_chart(new LineChart(tr("Retention = PPL dense / PPL pruned"), tr("layers removed"), tr("retention"), this)),
+      m_measurements(new MeasurementModel(this)), m_table(new QTableView(this)) {
+    auto* layout = new QVBoxLayout(this);
+    layout->addWidget(buildRuleBox());
+    layout->addWidget(buildMeasureBox(), 1);
+    connect(&m_workspace, &Workspace::analysisChanged, this, &PrunePanel::syncFromWorkspace);
+    connect(&m_workspace, &Workspace::metricChanged, this, &PrunePanel::syncFromWorkspace);
+    connect(&m_workspace, &Workspace::planChanged, this, &PrunePanel::showPlan);
+    connect(&m_workspace, &Workspace::measurementsChanged, this, &PrunePanel::showMeasurements);
+    connect(&m_jobs, &JobCenter::busyChanged, this, [this](JobKind kind, bool busy) {
+        if (kind != JobKind::Measure && kind != JobKind::Export) return;
+        updateButtons();
+        if (!busy) m_measureStatus->clear();
+    });
+    connect(&m_jobs, &JobCenter::progressed, this, [this](JobKind kind, const JobProgress& p) {
+        if (kind == JobKind::Measure || kind == JobKind::Export) showJobProgress(p);
+    });
+    connect(&m_jobs, &JobCenter::exported, this, [this](const avss::ExportResult& r) {
+        m_measureStatus->setText(describeExport(r));
+    });
+    syncFromWorkspace();
+    showMeasurements();
+}
+
+QWidget* PrunePanel::buildRuleBox() {
+    auto* box = new QGroupBox(tr("Pruning rule"), this);
+    auto* form = new QFormLayout(box);
+    m_metric->setObjectName(QStringLiteral("pruneMetric"));
+    m_metric->setToolTip(tr("The metric whose ranking chooses the layers (rank 0 goes first)"));
+    m_rule->addItem(tr("Number of layers"), static_cast<int>(avss::RuleKind::Count));
+    m_rule->addItem(tr("Score mass (sorted, ≤ threshold)"), static_cast<int>(avss::RuleKind::Mass));
+    m_rule->addItem(tr("Authors' code (mass in layer order)"), static_cast<int>(avss::RuleKind::ReferenceCode));
+    m_rule->setToolTip(tr("Count: remove the N first layers in prune order.\nMass: sort ascending and remove while the normalised "
+                          "score mass stays ≤ the threshold.\nAuthors' code: the same mass rule in layer order, as the published "
+                          "script does (for comparison only)."));
+    m_slider->setObjectName(QStringLiteral("pruneSlider"));
+    m_slider->setTickPosition(QSlider::TicksBelow);
+    m_sliderValue->setMinimumWidth(QFontMetrics(font()).horizontalAdvance(QStringLiteral("100 %  ")));
+    auto* sliderRow = new QHBoxLayout;
+    sliderRow->addWidget(m_slider, 1);
+    sliderRow->addWidget(m_sliderValue);
+    auto* protectRow = new QHBoxLayout;
+    protectRow->addWidget(m_protectFirst);
+    protectRow->addWidget(m_protectLast);
+    protectRow->addStretch();
+    m_protectFirst->setChecked(m_workspace.rule().protectFirst);
+    m_protectLast->setChecked(m_workspace.rule().protectLast);
+    m_planText->setWordWrap(true);
+    m_planText->setTextFormat(Qt::RichText);
+    form->addRow(tr("Metric"), m_metric);
+    form->addRow(tr("Rule"), m_rule);
+    form->addRow(tr("Remove"), sliderRow);
+    form->addRow(tr("Protect"), protectRow);
+    form->addRow(m_planText);
+    connect(m_metric, &QComboBox::activated, this, [this] { m_workspace.setMetric(m_metric->currentData().toString()); });
+    connect(m_rule, &QComboBox::activated, this, [this] {
+        avss::PruningRule rule = m_workspace.rule();
+        rule.kind = static_cast<avss::RuleKind>(m_rule->currentData().toInt());
+        m_workspace.setRule(rule);
+        syncFromWorkspace();
+    });
+    connect(m_slider, &QSlider::valueChanged, this, &PrunePanel::applyRule);
+    connect(m_protectFirst, &QCheckBox::toggled, this, &PrunePanel::applyRule);
+    connect(m_protectLast, &QCheckBox::toggled, this, &PrunePanel::applyRule);
+    return box;
+}
+
+QWidget* PrunePanel::buildMeasureBox() {
+    auto* box = new QGroupBox(tr("What-if measurement (held-out perplexity)"), this);
+    auto* layout = new QVBoxLayout(box);
+    auto* buttons = new QHBoxLayout;
+    m_measure->setObjectName(QStringLiteral("measureButton"));
+    m_measure->setToolTip(tr("Perplexity of the model with the plan's blocks skipped, on text the analysis did not use (Ctrl+M)"));
+    m_cancel->setEnabled(false);
+    m_export->setToolTip(tr("Write a GGUF copy without the plan's blocks (renumbered, metadata trimmed), then reload it and "
+                            "compare its logits with the skip-mask forward of this model (Ctrl+E)"));
+    m_measureStatus->setWordWrap(true);
+    m_measureStatus->setTextFormat(Qt::RichText);
+    buttons->addWidget(m_measure);
+    buttons->addWidget(m_cancel);
+    buttons->addStretch();
+    buttons->addWidget(m_export);
+    m_chart->setYFloor(0);
+    m_table->setModel(m_measurements);
+    m_table->verticalHeader()->hide();
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->setAlternatingRowColors(true);
+    layout->addLayout(buttons);
+    layout->addWidget(m_measureStatus);
+    auto* tabs = new QTabWidget(box);  // chart and table share the space; both stay one click away
+    tabs->addTab(m_chart, tr("Retention chart"));
+    tabs->addTab(m_table, tr("Measured points"));
+    layout->addWidget(tabs, 1);
+    connect(m_measure, &QPushButton::clicked, &m_jobs, &JobCenter::measure);
+    connect(m_cancel, &QPushButton::clicked, this, [this] {
+        for (auto kind : {JobKind::Measure, JobKind::Export}) {
+            if (m_jobs.isBusy(kind)) m_jobs.cancel(kind);
+        }
+    });
+    connect(m_export, &QPushButton::clicked, this, &PrunePanel::chooseExportFile);
+    return box;
+}
+
+bool PrunePanel::canExport() const {
+    const auto& plan = m_workspace.plan();
+    return m_workspace.model() && plan && !plan->removed.empty() && !m_jobs.isBusy(JobKind::Export);
+}
+
+void PrunePanel::updateButtons() {
+    m_measure->setEnabled(m_workspace.plan().has_value() && !m_jobs.isBusy(JobKind::Measure));
+    m_export->setEnabled(canExport());
+    m_cancel->setEnabled(m_jobs.isBusy(JobKind::Measure) || m_jobs.isBusy(JobKind::Export));
+}
+
+void PrunePanel::chooseExportFile() {
+    if (!canExport()) return;
+    const QFileInfo source(m_workspace.modelPath());
+    const QString suggested = source.dir().filePath(
+        QStringLiteral("%1-pruned-%2.gguf").arg(source.completeBaseName()).arg(m_workspace.plan()->removed.size()));
+    const QString file = QFileDialog::getSaveFileName(this, tr("Export pruned model"), suggested, tr("GGUF models (*.gguf)"));
+    if (!file.isEmpty()) m_jobs.exportModel(file);
+}
+
+QString PrunePanel::describeExport(const avss::ExportResult& r) {
+    QStringList removed;
+    for (int l : r.removed) removed << QString::number(l);
+    QString text = tr("<b>Exported</b> %1 (%2 MB): %3 → %4 blocks, removed %5.")
+                       .arg(toQString(r.path).toHtmlEscaped())
+                       .arg(static_cast<double>(r.bytes) / 1e6, 0, 'f', 1)
+                       .arg(r.layersBefore)
+                       .arg(r.kept.size())
+                       .arg(removed.join(QStringLiteral(", ")));
+    if (r.selfChecked) {
+        text += tr("<br>Self-check passed: the reloaded file matches the skip-mask model to max |Δlogit| = %1 (max |logit| %2).")
+                    .arg(r.maxLogitDiff, 0, 'g', 3)
+                    .arg(r.maxLogit, 0, 'g', 3);
+    }
+    return text;
+}
+
+void PrunePanel::syncFromWorkspace() {
+    m_syncing = true;
+    m_metric->clear();
+    for (const auto& info : avss::metricRegistry()) {
+        const QString id = toQString(info.id);
+        m_metric->addItem(toQString(info.name), id);
+        if (!m_workspace.scoresFor(id) && m_workspace.hasAnalysis()) {  // not computable from these statistics
+            const int row = m_metric->count() - 1;
+            m_metric->setItemData(row, 0, Qt::UserRole - 1);  // disables the entry
+        }
+    }
+    m_metric->setCurrentIndex(m_metric->findData(m_workspace.metric()));
+    const auto& rule = m_workspace.rule();
+    // Mass rules need a metric pruned from the low end; the others only offer a count.
+    const bool highFirst = avss::findMetric(toUtf8(m_workspace.metric())).order == avss::PruneOrder::HighFirst;
+    for (int i = 1; i < m_rule->count(); ++i) m_rule->setItemData(i, highFirst ? QVariant(0) : QVariant(), Qt::UserRole - 1);
+    m_rule->setCurrentIndex(highFirst ? 0 : std::max(0, m_rule->findData(static_cast<int>(rule.kind))));
+    m_protectFirst->setChecked(rule.protectFirst);
+    m_protectLast->setChecked(rule.protectLast);
+    const bool count = m_rule->currentData().toInt() == static_cast<int>(avss::RuleKind::Count);
+    const int layers = m_workspace.hasAnalysis() ? m_workspace.analysis().stats->layerCount() : 0;
+    m_slider->setRange(0, count ? layers : 100);
+    m_slider->setPageStep(count ? 1 : 5);
+    m_slider->setValue(count ? rule.count : static_cast<int>(std::lround(rule.mass * 100)));
+    m_slider->setEnabled(m_workspace.hasAnalysis());
+    m_syncing = false;
+    applyRule();
+}
+
+void PrunePanel::applyRule() {
+    if (m_syncing) return;
+    avss::PruningRule rule = m_workspace.rule();
+    rule.kind = static_cast<avss::RuleKind>(m_rule->currentData().toInt());
+    if (rule.kind == avss::RuleKind::Count) rule.count = m_slider->value();
+    else rule.mass = m_slider->value() / 100.0;
+    rule.protectFirst = m_protectFirst->isChecked();
+    rule.protectLast = m_protectLast->isChecked();
+    m_sliderValue->setText(rule.kind == avss::RuleKind::Count ? tr("%1 layers").arg(rule.count) : QStringLiteral("%1 %").arg(m_slider->value()));
+    m_workspace.setRule(rule);
+}
+
+void PrunePanel::showPlan() {
+    const auto& plan = m_workspace.plan();
+    updateButtons();
+    if (!plan) {
+        m_planText->setText(m_workspace.planError().isEmpty() ? tr("<i>No analysis yet.</i>")
+                                                              : QStringLiteral("<span style='color:#d62728'>%1</span>").arg(m_workspace.planError().toHtmlEscaped()));
+        return;
+    }
+    auto removed = plan->removed;
+    std::sort(removed.begin(), removed.end());
+    QStringList blocks;
+    for (int l : removed) blocks << QString::number(l);
+    QString text = tr("<b>%1 of %2 layers removed</b>: %3<br><small>%4</small>")
+                       .arg(removed.size())
+                       .arg(plan->removed.size() + plan->kept.size())
+                       .arg(blocks.isEmpty() ? tr("none") : blocks.join(QStringLiteral(", ")))
+                       .arg(toQString(plan->description).toHtmlEscaped());
+    for (const auto& note : plan->notes) text += QStringLiteral("<br><small><i>%1</i></small>").arg(toQString(note).toHtmlEscaped());
+    m_planText->setText(text);
+}
+
+void PrunePanel::showMeasurements() {
+    const auto& points = m_workspace.measurements().points();
+    m_measurements->setPoints(points);
+    std::map<QString, ChartSeries> byMetric;
+    for (const auto& p : points) {
+        auto& series = byMetric[p.metric];
+        series.name = p.metric;
+        series.points.emplace_back(static_cast<double>(p.removed.size()), p.retention());
+    }
+    std::vector<ChartSeries> series;
+    for (auto& [metric, s] : byMetric) series.push_back(std::move(s));
+    m_chart->setXRange(0, m_workspace.hasAnalysis() ? m_workspace.analysis().stats->layerCount() : 10);
+    m_chart->setSeries(series, tr("No measurements yet: choose a plan and press Measure."));
+}
+
+void PrunePanel::showJobProgress(const JobProgress& p) {
+    QString text = tr("%1: %2 / %3 %4").arg(p.stage).arg(p.done).arg(p.total).arg(p.unit);
+    if (p.ratePerSecond > 0) text += tr(" · %1 %2/s").arg(p.ratePerSecond, 0, 'f', 0).arg(p.unit);
+    m_measureStatus->setText(text);
+}
+
+}  // namespace avss::ui

@@ -1,0 +1,69 @@
+// Pruning what-if: metric, selection rule and a slider. Every change recomputes the plan at once
+// (pure score logic) and every view highlights the layers that would go. Measure runs the model
+// with those blocks skipped in the background and adds a point to the retention chart.
+#pragma once
+
+#include <QWidget>
+
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QPushButton;
+class QSlider;
+class QTableView;
+
+namespace avss {
+struct ExportResult;
+}
+
+namespace avss::ui {
+
+class JobCenter;
+class LineChart;
+class MeasurementModel;
+class Workspace;
+struct JobProgress;
+
+class PrunePanel : public QWidget {
+    Q_OBJECT
+public:
+    PrunePanel(Workspace& workspace, JobCenter& jobs, QWidget* parent = nullptr);
+
+    QSlider* slider() const { return m_slider; }
+    LineChart* retentionChart() const { return m_chart; }
+    MeasurementModel* measurementModel() const { return m_measurements; }
+    QPushButton* exportButton() const { return m_export; }
+    bool canExport() const;       // a plan that removes layers, a model, and no export running
+    void chooseExportFile();      // file dialog, then JobCenter::exportModel
+    static QString describeExport(const avss::ExportResult& result);  // rich text for the report
+
+private:
+    QWidget* buildRuleBox();
+    QWidget* buildMeasureBox();
+    void syncFromWorkspace();  // ranges, metric list and labels after a new analysis or metric
+    void applyRule();          // widgets → Workspace::setRule
+    void showPlan();
+    void showMeasurements();
+    void showJobProgress(const JobProgress& progress);
+    void updateButtons();
+
+    Workspace& m_workspace;
+    JobCenter& m_jobs;
+    QComboBox* m_metric;
+    QComboBox* m_rule;
+    QSlider* m_slider;
+    QLabel* m_sliderValue;
+    QCheckBox* m_protectFirst;
+    QCheckBox* m_protectLast;
+    QLabel* m_planText;
+    QPushButton* m_measure;
+    QPushButton* m_cancel;
+    QPushButton* m_export;
+    QLabel* m_measureStatus;
+    LineChart* m_chart;
+    MeasurementModel* m_measurements;
+    QTableView* m_table;
+    bool m_syncing = false;  // true while widgets are set from the workspace (no feedback loop)
+};
+
+}  // namespace avss::ui

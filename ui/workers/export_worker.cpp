@@ -1,0 +1,20 @@
+// exportPrunedModel on the worker thread; a cancel or a failed self-check leaves no file behind
+// (the core's guarantee), so the job only relays the outcome.
+#include "workers/export_worker.h"
+
+#include "util/qt_convert.h"
+
+namespace avss::ui {
+
+void ExportWorker::run(const ExportRequest& request) {
+    runJob(request.jobId, [&](const avss::CancelToken& cancel, const avss::ProgressFn& progress) {
+        if (request.threads > 0) avss::setComputeThreads(request.threads);
+        ExportDone done;
+        done.jobId = request.jobId;
+        done.result = avss::exportPrunedModel(*request.model, request.removed, toPath(request.outPath), avss::ExportOptions{},
+                                              progress, &cancel);
+        Q_EMIT finished(done);
+    });
+}
+
+}  // namespace avss::ui

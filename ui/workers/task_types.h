@@ -1,0 +1,126 @@
+// Requests and results of the background jobs, as plain values tagged with a job id. Requests go to
+// a worker by queued call; results come back by signal and are dropped when their id is stale.
+#pragma once
+
+#include <QMetaType>
+#include <QString>
+#include <QVector>
+#include <memory>
+#include <vector>
+
+#include "avss/activation_stats.h"
+#include "avss/corpus.h"
+#include "avss/layer_scores.h"
+#include "avss/model.h"
+#include "avss/prune_export.h"
+
+namespace avss::ui {
+
+using JobId = quint64;
+
+enum class JobKind { Load, Analysis, Measure, Export };
+
+// One progress report, already throttled and with rate and ETA worked out on the worker.
+struct JobProgress {
+    JobId jobId = 0;
+    QString stage;           // "loading", "analysing", "measuring", ...
+    qint64 done = 0, total = 0;
+    QString unit;            // "tokens", "tensors", ...
+    double ratePerSecond = 0;
+    double etaSeconds = -1;  // < 0: unknown
+};
+
+// Calibration data as the user chose it: "builtin" or a file path (text or JSONL).
+struct DataSource {
+    QString source = QStringLiteral("builtin");
+    QString jsonField = QStringLiteral("text");
+    bool isBuiltin() const { return source == QLatin1String("builtin"); }
+    bool operator==(const DataSource& o) const { return source == o.source && jsonField == o.jsonField; }
+    bool operator!=(const DataSource& o) const { return !(*this == o); }
+};
+
+struct LoadRequest {
+    JobId jobId = 0;
+    QString path;
+    avss::Device device = avss::Device::Auto;
+};
+struct LoadResult {
+    JobId jobId = 0;
+    QString path;
+    std::shared_ptr<const avss::Model> model;
+};
+
+enum class AnalysisMode {
+    CacheOnly,   // look the settings up in the cache; never runs the model
+    CacheFirst,  // the cache when it has them, else run the model and store
+    Recompute,   // run the model even when cached, then replace the cache file
+};
+
+struct AnalysisRequest {
+    JobId jobId = 0;
+    AnalysisMode mode = AnalysisMode::CacheFirst;
+    std::shared_ptr<const avss::Model> model;
+    DataSource data;
+    avss::CollectOptions options;
+    QString cacheDir;       // <cacheDir>/analyses/<hash>.h5 unless cacheFile is set
+    QString cacheFile;      // a user-chosen cache file (empty: automatic)
+    int threads = 0;        // compute threads for this job (0: leave as is)
+};
+
+// Everything the views need, computed on the worker. `stats` is null when a CacheOnly lookup missed.
+struct AnalysisResult {
+    JobId jobId = 0;
+    AnalysisMode mode = AnalysisMode::CacheFirst;
+    std::shared_ptr<const avss::Corpus> corpus;
+    std::shared_ptr<const avss::ActivationStats> stats;
+    std::shared_ptr<const avss::ShardStats> merged;          // stats->merged()
+    std::shared_ptr<const std::vector<avss::LayerScores>> scores;  // registry order, metrics that apply
+    QStringList unavailableMetrics;  // "<id>: why" for metrics these statistics cannot score
+    bool fromCache = false;
+    QString cacheFile;
+    QString cacheNote;               // why the cache was not used, or why it was not written
+};
+
+struct MeasureRequest {
+    JobId jobId = 0;
+    std::shared_ptr<const avss::Model> model;
+    std::shared_ptr<const avss::Corpus> corpus;
+    std::int64_t calibrationTokens = 0;  // corpus tokens the analysis used: held-out text starts after them
+    int window = 256;
+    std::int64_t maxTokens = 1024;
+    std::vector<int> removed;            // blocks to skip (0-based, original numbers)
+    double denseNll = -1;                // known dense mean NLL for this configuration; < 0: measure it too
+    int threads = 0;
+};
+struct MeasureResult {
+    JobId jobId = 0;
+    std::vector<int> removed;
+    double denseNll = 0, prunedNll = 0;  // mean NLL per predicted token (nats)
+    qint64 predictedTokens = 0;
+    QString note;                        // e.g. "held-out text overlaps the calibration text"
+    double densePerplexity() const;
+    double prunedPerplexity() const;
+    double retention() const { return densePerplexity() / prunedPerplexity(); }  // PPL_dense / PPL_pruned
+};
+
+struct ExportRequest {
+    JobId jobId = 0;
+    std::shared_ptr<const avss::Model> model;
+    std::vector<int> removed;  // original 0-based block numbers
+    QString outPath;
+    int threads = 0;
+};
+struct ExportDone {
+    JobId jobId = 0;
+    avss::ExportResult result;  // path, kept/removed blocks, size, self-check numbers
+};
+
+void registerMetaTypes();  // once per process, before the first queued result
+
+}  // namespace avss::ui
+
+Q_DECLARE_METATYPE(avss::ui::JobProgress)
+Q_DECLARE_METATYPE(avss::ui::LoadResult)
+Q_DECLARE_METATYPE(avss::ui::AnalysisResult)
+Q_DECLARE_METATYPE(avss::ui::MeasureResult)
+Q_DECLARE_METATYPE(avss::ui::ExportDone)

@@ -1,0 +1,130 @@
+// Workspace state transitions; the plan follows the scores, metric and rule at once.
+#include "workspace.h"
+
+#include <algorithm>
+
+#include "avss/error.h"
+#include "util/qt_convert.h"
+#include "workers/cache_location.h"
+
+namespace avss::ui {
+
+Workspace::Workspace(QObject* parent) : QObject(parent) {
+    m_rule.kind = avss::RuleKind::Count;
+    m_rule.count = 0;
+}
+
+void Workspace::setModel(std::shared_ptr<const avss::Model> model, const QString& path) {
+    m_model = std::move(model);
+    m_modelPath = path;
+    clearAnalysis();
+    Q_EMIT modelChanged();
+}
+
+void Workspace::setDataSource(const DataSource& data) {
+    if (data == m_data) return;
+    m_data = data;
+    clearAnalysis();
+    Q_EMIT dataSourceChanged();
+}
+
+void Workspace::setSettings(const AnalysisSettings& settings) {
+    if (settings == m_settings) return;
+    m_settings = settings;
+    Q_EMIT settingsChanged();
+}
+
+void Workspace::setCacheFileOverride(const QString& file) {
+    if (file == m_cacheFileOverride) return;
+    m_cacheFileOverride = file;
+    Q_EMIT settingsChanged();
+}
+
+void Workspace::setAnalysis(const AnalysisResult& result) {
+    m_analysis = result;
+    const QString bookProblem = m_book.open(measurementFileFor(result.cacheFile));
+    if (!bookProblem.isEmpty()) Q_EMIT noticed(bookProblem);
+    if (!scoresFor(m_metric) && result.scores && !result.scores->empty()) m_metric = toQString(result.scores->front().metric);
+    m_selectedLayer = std::clamp(m_selectedLayer, -1, layerCount() - 1);
+    recomputePlan();
+    Q_EMIT analysisChanged();
+    Q_EMIT metricChanged(m_metric);
+    Q_EMIT planChanged();
+    Q_EMIT measurementsChanged();
+}
+
+void Workspace::clearAnalysis() {
+    if (!hasAnalysis() && m_book.points().empty()) return;
+    m_analysis = AnalysisResult{};
+    m_book.clear();
+    recomputePlan();
+    Q_EMIT analysisChanged();
+    Q_EMIT planChanged();
+    Q_EMIT measurementsChanged();
+}
+
+const avss::LayerScores* Workspace::scoresFor(const QString& metric) const {
+    if (!m_analysis.scores) return nullptr;
+    const auto id = toUtf8(metric);
+    for (const auto& s : *m_analysis.scores) {
+        if (s.metric == id) return &s;
+    }
+    return nullptr;
+}
+
+std::int64_t Workspace::calibrationTokens() const {
+    if (!hasAnalysis()) return 0;
+    const auto& p = m_analysis.stats->provenance;
+    return static_cast<std::int64_t>(p.sequences) * (p.options.sequenceLength - (p.bosPerWindow ? 1 : 0));
+}
+
+void Workspace::setMetric(const QString& metric) {
+    if (metric == m_metric) return;
+    m_metric = metric;
+    recomputePlan();
+    Q_EMIT metricChanged(m_metric);
+    Q_EMIT planChanged();
+}
+
+void Workspace::setRule(const avss::PruningRule& rule) {
+    m_rule = rule;
+    recomputePlan();
+    Q_EMIT planChanged();
+}
+
+bool Workspace::isRemoved(int layer) const {
+    return m_plan && std::find(m_plan->removed.begin(), m_plan->removed.end(), layer) != m_plan->removed.end();
+}
+
+void Workspace::setSelectedLayer(int layer) {
+    // Before a model is open (a session being restored) the layer is kept and clamped later.
+    layer = layerCount() > 0 ? std::clamp(layer, -1, layerCount() - 1) : std::max(layer, -1);
+    if (layer == m_selectedLayer) return;
+    m_selectedLayer = layer;
+    Q_EMIT selectedLayerChanged(layer);
+}
+
+void Workspace::addMeasurement(const MeasuredPoint& point) {
+    const QString problem = m_book.add(point);
+    if (!problem.isEmpty()) Q_EMIT noticed(problem);
+    Q_EMIT measurementsChanged();
+}
+
+void Workspace::recomputePlan() {
+    m_plan.reset();
+    m_planError.clear();
+    const auto* scores = scoresFor(m_metric);
+    if (!scores) return;
+    try {
+        m_plan = avss::planPruning(*scores, m_rule);
+    } catch (const avss::UsageError& e) {  // e.g. a mass rule on a metric pruned from the high end
+        m_planError = QString::fromUtf8(e.what());
+    }
+}
+
+int Workspace::layerCount() const {
+    if (m_analysis.stats) return m_analysis.stats->layerCount();
+    return m_model ? m_model->info().layerCount : 0;
+}
+
+}  // namespace avss::ui

@@ -1,0 +1,86 @@
+// What is open now: the model, the calibration data and settings, the analysis (statistics and
+// scores), the chosen metric and pruning rule with the resulting plan, the selected layer and the
+// measured what-if points. GUI-thread only; every change is announced by a …Changed signal.
+#pragma once
+
+#include <QObject>
+#include <QString>
+#include <memory>
+#include <optional>
+
+#include "analysis_settings.h"
+#include "avss/pruning_plan.h"
+#include "measurement_book.h"
+#include "workers/task_types.h"
+
+namespace avss::ui {
+
+class Workspace : public QObject {
+    Q_OBJECT
+public:
+    explicit Workspace(QObject* parent = nullptr);
+
+    // Model and data. Replacing either drops the analysis (it belonged to the old pair).
+    void setModel(std::shared_ptr<const avss::Model> model, const QString& path);
+    const std::shared_ptr<const avss::Model>& model() const { return m_model; }
+    const QString& modelPath() const { return m_modelPath; }
+    void setDataSource(const DataSource& data);
+    const DataSource& dataSource() const { return m_data; }
+    void setSettings(const AnalysisSettings& settings);
+    const AnalysisSettings& settings() const { return m_settings; }
+    void setCacheFileOverride(const QString& file);  // empty: automatic per-user cache file
+    const QString& cacheFileOverride() const { return m_cacheFileOverride; }
+
+    // Analysis results (statistics null until an analysis or cache hit arrives).
+    void setAnalysis(const AnalysisResult& result);
+    void clearAnalysis();
+    bool hasAnalysis() const { return m_analysis.stats != nullptr; }
+    const AnalysisResult& analysis() const { return m_analysis; }
+    const avss::LayerScores* scoresFor(const QString& metric) const;
+    std::int64_t calibrationTokens() const;  // corpus tokens the analysis consumed (held-out text starts after)
+
+    // Metric and pruning rule → plan (recomputed at once: planPruning is a pure, microsecond call).
+    void setMetric(const QString& metric);
+    const QString& metric() const { return m_metric; }
+    void setRule(const avss::PruningRule& rule);
+    const avss::PruningRule& rule() const { return m_rule; }
+    const std::optional<avss::PruningPlan>& plan() const { return m_plan; }
+    const QString& planError() const { return m_planError; }  // why there is no plan
+    bool isRemoved(int layer) const;
+
+    void setSelectedLayer(int layer);  // −1: none; clamped to the model's layers
+    int selectedLayer() const { return m_selectedLayer; }
+
+    const MeasurementBook& measurements() const { return m_book; }
+    void addMeasurement(const MeasuredPoint& point);
+
+Q_SIGNALS:
+    void modelChanged();
+    void dataSourceChanged();
+    void settingsChanged();
+    void analysisChanged();
+    void metricChanged(const QString& metric);
+    void planChanged();
+    void selectedLayerChanged(int layer);
+    void measurementsChanged();
+    void noticed(const QString& message);  // non-fatal problems for the status bar
+
+private:
+    void recomputePlan();
+    int layerCount() const;
+
+    std::shared_ptr<const avss::Model> m_model;
+    QString m_modelPath;
+    DataSource m_data;
+    AnalysisSettings m_settings;
+    QString m_cacheFileOverride;
+    AnalysisResult m_analysis;
+    QString m_metric = QStringLiteral("avss-paper");
+    avss::PruningRule m_rule;
+    std::optional<avss::PruningPlan> m_plan;
+    QString m_planError;
+    int m_selectedLayer = -1;
+    MeasurementBook m_book;
+};
+
+}  // namespace avss::ui
