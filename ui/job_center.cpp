@@ -157,6 +157,11 @@ void JobCenter::onAnalysed(const AnalysisResult& result) {
     }
     m_workspace.setAnalysis(result);
     const auto& p = result.stats->provenance;
+    const auto want = m_workspace.settings().collectOptions();
+    if (want.sequenceLength != p.options.sequenceLength || want.maxTokens != p.options.maxTokens ||
+        want.batchSize != p.options.batchSize || want.shards != p.options.shards) {
+        m_probeDebounce.start();  // settings were edited while this ran: look the current ones up too
+    }
     Q_EMIT statusMessage(result.fromCache ? tr("Analysis from the cache (%1, %2 tokens)").arg(toQString(p.createdUtc)).arg(p.tokens)
                                           : tr("Analysis finished: %1 tokens, stored in %2").arg(p.tokens).arg(result.cacheFile));
     if (!result.cacheNote.isEmpty()) Q_EMIT statusMessage(result.cacheNote);

@@ -153,10 +153,17 @@ void MainWindow::createMenus() {
     tools->addActions({a.measure, a.exportModel});
 }
 
+// Panels sit in scroll areas, so small screens scroll a panel instead of growing the window.
 QDockWidget* MainWindow::addDock(const QString& title, const QString& name, QWidget* content, Qt::DockWidgetArea area) {
     auto* dock = new QDockWidget(title, this);
     dock->setObjectName(name + QStringLiteral("Dock"));  // saveState/restoreState key
-    dock->setWidget(content);
+    if (content) {
+        auto* scroll = new QScrollArea;
+        scroll->setWidget(content);
+        scroll->setWidgetResizable(true);
+        scroll->setFrameShape(QFrame::NoFrame);
+        dock->setWidget(scroll);
+    }
     addDockWidget(area, dock);
     m_docks[name] = dock;
     return dock;
@@ -170,11 +177,7 @@ void MainWindow::createDocks() {
     m_analysisBox = new AnalysisBox(m_workspace, m_jobs, {m_actions.analyse, m_actions.rerun, m_actions.cancel}, left);
     leftLayout->addWidget(m_data);
     leftLayout->addWidget(m_analysisBox, 1);
-    auto* scroll = new QScrollArea;
-    scroll->setWidget(left);
-    scroll->setWidgetResizable(true);
-    scroll->setFrameShape(QFrame::NoFrame);
-    addDock(tr("Model & data"), QStringLiteral("data"), scroll, Qt::LeftDockWidgetArea);
+    addDock(tr("Model & data"), QStringLiteral("data"), left, Qt::LeftDockWidgetArea);
 
     // Right side: what-if above layer detail; mitigation and the layer table are tabs beside them.
     m_prune = new PrunePanel(m_workspace, m_jobs);
@@ -191,7 +194,7 @@ void MainWindow::createDocks() {
     pruneDock->raise();
     detailDock->raise();
     resizeDocks({m_docks[QStringLiteral("data")], pruneDock}, {360, 480}, Qt::Horizontal);
-    resizeDocks({pruneDock, detailDock}, {560, 420}, Qt::Vertical);
+    resizeDocks({pruneDock, detailDock}, {640, 330}, Qt::Vertical);
 }
 
 void MainWindow::connectJobs() {

@@ -21,13 +21,13 @@ void ScreenshotRun::start() {
     connect(&jobs, &JobCenter::analysisMissing, this, [&jobs] { jobs.analyse(AnalysisMode::CacheFirst); });  // not cached: run it
     connect(&workspace, &Workspace::analysisChanged, this, &ScreenshotRun::onAnalysis);
     connect(&workspace, &Workspace::measurementsChanged, this, &ScreenshotRun::onMeasured);
+    connect(&jobs, &JobCenter::busyChanged, this, &ScreenshotRun::watchJob);
     if (m_options.recompute) {  // the first model load triggers a real run instead of the cache lookup
         connect(&workspace, &Workspace::modelChanged, this, [&jobs] { jobs.analyse(AnalysisMode::Recompute); }, Qt::QueuedConnection);
     }
     m_window.resize(m_options.width, m_options.height);
     m_window.show();
     if (!m_options.panel.isEmpty()) m_window.raisePanel(m_options.panel);
-    m_stall.start();
     m_window.openFromCommandLine(m_options);
 }
 
@@ -36,10 +36,9 @@ void ScreenshotRun::onAnalysis() {
     if (!workspace.hasAnalysis() || m_planApplied) return;
     if (m_window.jobs().isBusy(JobKind::Analysis)) return;  // a recompute is still on its way
     m_planApplied = true;
-    m_stall.stop();
     const auto& p = workspace.analysis().stats->provenance;
     std::cerr << "avss-explorer: analysis " << (workspace.analysis().fromCache ? "from the cache" : "computed") << ": " << p.tokens
-              << " tokens; event loop max gap " << m_stall.maxGapMs() << " ms over " << m_stall.ticks() << " ticks of 10 ms\n";
+              << " tokens\n";
     if (!m_options.metric.isEmpty()) workspace.setMetric(m_options.metric);
     if (m_options.remove >= 0) {
         auto rule = workspace.rule();
@@ -51,7 +50,6 @@ void ScreenshotRun::onAnalysis() {
     const int layer = m_options.layer >= 0 ? m_options.layer : plan && !plan->removed.empty() ? plan->removed.front() : 0;
     workspace.setSelectedLayer(layer);
     if (!m_options.measure) return grabSoon();
-    m_stall.start();
     m_window.jobs().measure();
     if (!m_window.jobs().isBusy(JobKind::Measure)) grabSoon();  // answered from the measurement cache
 }
@@ -59,9 +57,20 @@ void ScreenshotRun::onAnalysis() {
 void ScreenshotRun::onMeasured() {
     if (!m_planApplied || !m_options.measure || m_window.workspace().measurements().points().empty()) return;
     if (m_window.jobs().isBusy(JobKind::Measure)) return;
-    m_stall.stop();
-    std::cerr << "avss-explorer: what-if measured; event loop max gap " << m_stall.maxGapMs() << " ms over " << m_stall.ticks() << " ticks\n";
     grabSoon();
+}
+
+void ScreenshotRun::watchJob(JobKind kind, bool busy) {
+    static const char* const names[] = {"load", "analysis", "what-if", "export"};
+    if (busy) {
+        m_stall.start();
+        m_jobClock.start();
+        return;
+    }
+    m_stall.stop();
+    std::cerr << "avss-explorer: event loop while the " << names[static_cast<int>(kind)] << " job ran ("
+              << m_jobClock.elapsed() / 1000.0 << " s): max gap " << m_stall.maxGapMs() << " ms over " << m_stall.ticks()
+              << " ticks of 10 ms\n";
 }
 
 void ScreenshotRun::grabSoon() {

@@ -83,6 +83,8 @@ HeatmapView::Geometry HeatmapView::geometry() const {
     double labelWidth = 0;
     for (const auto& row : m_grid.rows) labelWidth = std::max(labelWidth, fm.horizontalAdvance(row.label));
     Geometry g;
+    g.labelWidth = std::min(labelWidth, std::max(120.0, width() * 0.38));  // long names are elided in narrow windows
+    labelWidth = g.labelWidth;
     QFont small = font();
     small.setPointSizeF(font().pointSizeF() * 0.8);
     g.tagWidth = QFontMetricsF(small).horizontalAdvance(QStringLiteral("log")) + 6;
@@ -167,7 +169,7 @@ void HeatmapView::paintLabels(QPainter& p, const Geometry& g) const {
         p.setFont(f);
         p.setPen(palette().color(row.isMetric ? QPalette::Text : QPalette::PlaceholderText));
         const QRectF label(0, g.cells.top() + r * g.cellHeight, g.cells.left() - 6 - g.tagWidth, g.cellHeight);
-        p.drawText(label, Qt::AlignRight | Qt::AlignVCenter, row.label);
+        p.drawText(label, Qt::AlignRight | Qt::AlignVCenter, QFontMetricsF(f).elidedText(row.label, Qt::ElideMiddle, g.labelWidth));
         if (row.logColour) {
             QFont small = font();
             small.setPointSizeF(font().pointSizeF() * 0.8);

@@ -47,6 +47,7 @@ private:
         QRectF cells;
         double cellWidth = 0, cellHeight = 0;
         double tagWidth = 0;  // the "log" tag between labels and cells
+        double labelWidth = 0;
         QRectF legend;
     };
     Geometry geometry() const;

@@ -246,7 +246,11 @@ void PrunePanel::showMeasurements() {
         series.points.emplace_back(static_cast<double>(p.removed.size()), p.retention());
     }
     std::vector<ChartSeries> series;
-    for (auto& [metric, s] : byMetric) series.push_back(std::move(s));
+    for (auto& [metric, s] : byMetric) {
+        const bool hasDense = std::any_of(s.points.begin(), s.points.end(), [](const QPointF& p) { return p.x() == 0; });
+        if (!hasDense) s.points.emplace_back(0.0, 1.0);  // the dense model: retention 1 by definition
+        series.push_back(std::move(s));
+    }
     m_chart->setXRange(0, m_workspace.hasAnalysis() ? m_workspace.analysis().stats->layerCount() : 10);
     m_chart->setSeries(series, tr("No measurements yet: choose a plan and press Measure."));
 }

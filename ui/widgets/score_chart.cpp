@@ -1,7 +1,6 @@
 // The QtCharts adapter (see score_chart.h): builds bar, error-bar and line series from core values.
 #include "widgets/score_chart.h"
 
-#include <QBarCategoryAxis>
 #include <QBarSet>
 #include <QChart>
 #include <QChartView>
@@ -124,13 +123,16 @@ void ScoreChart::rebuild(const avss::LayerScores* scores, const Plan& plan) {
     for (auto* set : m->sets) bars->append(set);
     bars->setBarWidth(0.75);
     m->chart->addSeries(bars);
-    auto* x = new QBarCategoryAxis;
-    x->append(categories);
+    // A value axis (not a category axis) for the layers: its ticks thin out on narrow charts
+    // instead of eliding every label; bar i sits at x = i.
+    auto* x = new QValueAxis;
+    x->setRange(-0.5, static_cast<double>(categories.size()) - 0.5);
+    x->setTickType(QValueAxis::TicksDynamic);
+    x->setTickAnchor(0);
+    x->setTickInterval(categories.size() > 40 ? 10 : categories.size() > 12 ? 2 : 1);
+    x->setLabelFormat(QStringLiteral("%d"));
+    x->setGridLineVisible(false);
     x->setTitleText(tr("layer"));
-    QFont small = x->labelsFont();
-    small.setPointSizeF(small.pointSizeF() * 0.85);
-    x->setLabelsFont(small);
-    if (categories.size() > 16) x->setLabelsAngle(-90);  // two-digit layer numbers fit only upright
     QAbstractAxis* y = nullptr;
     if (logAxis) {
         auto* logY = new QLogValueAxis;
@@ -142,6 +144,7 @@ void ScoreChart::rebuild(const avss::LayerScores* scores, const Plan& plan) {
     } else {
         auto* linY = new QValueAxis;
         linY->setRange(lo, hi > lo ? hi * 1.05 : lo + 1);
+        linY->applyNiceNumbers();
         linY->setLabelFormat(QStringLiteral("%.3g"));
         y = linY;
     }
