@@ -9,7 +9,7 @@
 
 #include "avss/error.h"
 #include "util/sha256.h"
-#include "util/utf8.h"
+#include "tokenizer/utf8.h"
 
 namespace avss::resources {
 extern const std::string_view kSampleText;
@@ -40,8 +40,8 @@ void checkText(const std::filesystem::path& path, const std::string& text, const
         throw FormatError(path, where + "contains a NUL byte at offset " + std::to_string(nul) + "; this looks like a binary file",
                           "Pass a UTF-8 text or JSONL file.");
     }
-    if (const auto bad = util::firstInvalidUtf8(text); bad != std::string::npos) {
-        throw FormatError(path, where + "is not valid UTF-8 (bad byte at offset " + std::to_string(bad) + ")",
+    if (const auto bad = tok::firstInvalidUtf8(text)) {
+        throw FormatError(path, where + "is not valid UTF-8 (bad byte at offset " + std::to_string(*bad) + ")",
                           "Convert the file to UTF-8.");
     }
 }
