@@ -119,14 +119,16 @@ inline bool near(double a, double b, double rel, double scale = 0) {
 inline void requireSameSite(const SiteStats& got, const SiteStats& want, double rel) {
     REQUIRE(got.tokens == want.tokens);
     REQUIRE(got.width() == want.width());
-    double meanScale = 0, m2Scale = 0;
+    double m2Scale = 0;
+    for (int w = 0; w < want.width(); ++w) m2Scale = std::max(m2Scale, want.m2[w]);
     for (int w = 0; w < want.width(); ++w) {
-        meanScale = std::max(meanScale, std::fabs(want.mean[w]));
-        m2Scale = std::max(m2Scale, want.m2[w]);
-    }
-    for (int w = 0; w < want.width(); ++w) {
-        INFO("channel " << w);
-        CHECK(near(got.mean[w], want.mean[w], rel, 1e-3 * meanScale));
+        // A channel mean is compared on the scale of that channel's spread: activations computed
+        // in float32 differ by ~1e-7 of their size between batch shapes, and a mean near zero
+        // inherits that absolute error.
+        const double spread = std::sqrt(want.m2[w] / static_cast<double>(want.tokens));
+        INFO("channel " << w << ": mean " << got.mean[w] << " vs " << want.mean[w] << " (spread " << spread << ")");
+        CHECK(near(got.mean[w], want.mean[w], rel, spread));
+        INFO("m2 " << got.m2[w] << " vs " << want.m2[w]);
         CHECK(near(got.m2[w], want.m2[w], rel, 1e-3 * m2Scale));
     }
     CHECK(got.nearZeroAbs == want.nearZeroAbs);

@@ -61,11 +61,17 @@ PruningRule pruningRule(const ParsedArgs& args) {
     return r;
 }
 
+std::string fixed(double v, int precision);
+
 // Statistics from the cache when it matches, else from one pass over the data (then cached).
 ActivationStats obtainStats(const ParsedArgs& args, Context& ctx) {
     if (args.has("from-cache")) {
         if (args.positionalCount() > 0) throw UsageError({}, "MODEL is not used with --from-cache (the cache holds all statistics)");
-        return StatsCache(args.get("from-cache")).load();
+        const auto start = std::chrono::steady_clock::now();
+        auto stats = StatsCache(args.get("from-cache")).load();
+        std::cerr << "cache: read " << args.get("from-cache") << " in "
+                  << fixed(1000 * std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 1) << " ms\n";
+        return stats;
     }
     if (args.positionalCount() == 0) throw UsageError({}, "MODEL is required (or --from-cache FILE)");
     const auto corpus = loadCorpus(args.get("data"), CorpusOptions{args.get("json-field")});
@@ -188,6 +194,7 @@ void printAgreement(const MetricAgreement& a) {
 void printPlans(const ScoreReport& r) {
     std::cout << "\npruning plans\n";
     for (const auto& p : r.plans) std::cout << "  " << p.metric << ": remove " << setText(p.removed) << "   (" << p.description << ")\n";
+    if (r.plans.size() < r.scores.size()) std::cout << "  (metrics that prune high values first get no mass-based plan)\n";
     if (r.spanPlan) std::cout << "  " << r.spanPlan->metric << ": remove " << setText(r.spanPlan->removed) << "   (" << r.spanPlan->description << ")\n";
     for (const auto& p : r.plans) {
         for (const auto& n : p.notes) std::cout << "  note: " << p.metric << ": " << n << "\n";
@@ -216,7 +223,6 @@ ScoreReport buildReport(const ParsedArgs& args, const ActivationStats& stats) {
         if (massRule && findMetric(id).order != PruneOrder::LowFirst) continue;  // mass of a high-first metric means nothing
         r.plans.push_back(planPruning(r.scores.back(), rule));
     }
-    if (massRule && r.plans.size() != r.scores.size()) r.plans.clear();  // keep plans aligned with scores in the report
     r.agreement = compareMetrics(r.scores);
     const int L = stats.layerCount();
     const int span = static_cast<int>(args.getInt("span", 0, 1 << 20));

@@ -18,7 +18,7 @@ constexpr int kScoreReportSchemaVersion = 1;
 struct ScoreReport {
     StatsProvenance provenance;
     std::vector<LayerScores> scores;
-    std::vector<PruningPlan> plans;     // one per metric, same order (may be empty)
+    std::vector<PruningPlan> plans;     // at most one per metric, matched by PruningPlan::metric
     MetricAgreement agreement;
     std::optional<SpanScores> spans;
     std::optional<PruningPlan> spanPlan;

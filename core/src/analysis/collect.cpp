@@ -76,7 +76,7 @@ ActivationStats collectStats(const Model& model, const Corpus& corpus, const Col
     p.createdUtc = nowUtc();
     p.warnings = plan.warnings;
 
-    analysis::StatsObserver observer(m.hp.layers, options.settings);
+    analysis::StatsObserver observer(m.hp.layers, m.hp.hidden, m.hp.ffn, options.settings);
     stats.shards.resize(static_cast<std::size_t>(plan.shards()));
     std::int64_t done = 0;
     const auto advanced = [&](std::int64_t n) {

@@ -75,6 +75,13 @@ json metricJson(const LayerScores& s, const PruningPlan* plan) {
     return m;
 }
 
+const PruningPlan* planFor(const ScoreReport& r, const std::string& metric) {
+    for (const auto& p : r.plans) {
+        if (p.metric == metric) return &p;
+    }
+    return nullptr;
+}
+
 json matrixJson(const std::vector<std::vector<double>>& m) {
     json out = json::array();
     for (const auto& row : m) {
@@ -89,9 +96,7 @@ json matrixJson(const std::vector<std::vector<double>>& m) {
 
 std::string scoreReportJson(const ScoreReport& r) {
     json metrics = json::array();
-    for (std::size_t i = 0; i < r.scores.size(); ++i) {
-        metrics.push_back(metricJson(r.scores[i], i < r.plans.size() ? &r.plans[i] : nullptr));
-    }
+    for (const auto& s : r.scores) metrics.push_back(metricJson(s, planFor(r, s.metric)));
     json j = {{"schema", "avss-scores"},
               {"schema_version", kScoreReportSchemaVersion},
               {"conventions", "layers are 0-based; for every metric rank 0 = first layer to prune; sd is across shards (N-1)"},
@@ -113,13 +118,14 @@ std::string scoreReportCsv(const ScoreReport& r) {
     o.precision(17);
     o << "metric,layer,value,mean,sd,rank,bottom_frequency,removed\n";
     auto cell = [&](double v) -> std::ostream& { return std::isfinite(v) ? (o << v) : o; };
-    for (std::size_t i = 0; i < r.scores.size(); ++i) {
-        for (const auto& l : r.scores[i].layers) {
+    for (const auto& s : r.scores) {
+        const auto* plan = planFor(r, s.metric);
+        for (const auto& l : s.layers) {
             bool removed = false;
-            if (i < r.plans.size()) {
-                for (int x : r.plans[i].removed) removed = removed || x == l.layer;
+            if (plan != nullptr) {
+                for (int x : plan->removed) removed = removed || x == l.layer;
             }
-            o << r.scores[i].metric << ',' << l.layer << ',';
+            o << s.metric << ',' << l.layer << ',';
             cell(l.value) << ',';
             cell(l.mean) << ',';
             cell(l.sd) << ',' << l.rank << ',';

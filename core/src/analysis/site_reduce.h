@@ -35,6 +35,11 @@ public:
     ~SiteReducer();
     SiteReducer(SiteReducer&&) noexcept;
 
+    // Allocates every scratch buffer a batch of this shape needs, up front. Called before the
+    // forward pass so that no long-lived allocation lands between the pass's large temporaries
+    // (which fragments the heap and grows the peak memory layer by layer).
+    void reserve(const BatchRows& rows, int maxWidth);
+
     // x: [B, T, width] contiguous floats; blockIn: the block input [B, T, width] (only with
     // transition). Merges the batch into `site` (and `transition`), one batch = one refBatch.
     void reduce(const float* x, int width, const BatchRows& rows, SiteStats& site, const float* blockIn = nullptr,
@@ -48,8 +53,13 @@ private:
                        int width, const float* shift, SiteStats& site, TransitionStats* transition);
 
     StatsSettings m_settings;
-    std::vector<double> m_abs;  // absolute thresholds, then the reference epsilon
+    std::vector<double> m_abs;      // absolute thresholds, then the reference epsilon
+    std::vector<float> m_absFloat;  // the same as float thresholds (floatThreshold)
     std::vector<Partial> m_partials;
+    std::vector<Task> m_tasks;
+    std::vector<int> m_firstTaskOfSeq;
+    std::vector<double> m_s1, m_s2, m_seqSum;
+    SiteStats m_batch;
 };
 
 }  // namespace avss::analysis

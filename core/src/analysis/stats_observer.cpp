@@ -2,17 +2,17 @@
 // with at least one real token, S = L + 1 last-token states.
 #include "analysis/stats_observer.h"
 
-#include <ATen/Parallel.h>
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "avss/error.h"
 
 namespace avss::analysis {
 
-StatsObserver::StatsObserver(int layers, const StatsSettings& settings, Reduction reduction)
-    : m_layers(layers), m_settings(settings), m_reduction(reduction), m_reducer(settings) {}
+StatsObserver::StatsObserver(int layers, int hidden, int ffn, const StatsSettings& settings, Reduction reduction)
+    : m_layers(layers), m_hidden(hidden), m_ffn(ffn), m_settings(settings), m_reduction(reduction), m_reducer(settings) {}
 
 StatsObserver::~StatsObserver() = default;
 
@@ -35,9 +35,34 @@ void StatsObserver::beginBatch(const at::Tensor& mask, ShardStats& target) {
     m_countMask = count.to(mask.device());
     m_lastSeq = torch::tensor(seqs, torch::kInt64).to(mask.device());
     m_lastIndex = torch::tensor(last, torch::kInt64).to(mask.device());
-    m_lastStates.assign(static_cast<std::size_t>(m_layers) + 1, at::Tensor{});
-    if (target.layers.empty()) target.layers.resize(static_cast<std::size_t>(m_layers));
+    m_lastStates = torch::empty({static_cast<std::int64_t>(seqs.size()), m_layers + 1, m_hidden},
+                                torch::TensorOptions().dtype(torch::kFloat64).device(mask.device()));
+    m_haveState.assign(static_cast<std::size_t>(m_layers) + 1, false);
+    m_reducer.reserve(m_rows, std::max(m_hidden, m_ffn));
+    prepareTarget(target);
     m_target = &target;
+}
+
+void StatsObserver::prepareTarget(ShardStats& target) const {
+    if (target.layers.empty()) target.layers.resize(static_cast<std::size_t>(m_layers));
+    const auto K = m_settings.absThresholds.size(), J = m_settings.relThresholds.size();
+    for (auto& layer : target.layers) {
+        for (auto p : {StatPoint::BlockOut, StatPoint::MlpAct, StatPoint::AttnOut}) {
+            auto& s = layer.site(p);
+            if (!s.mean.empty() || (p == StatPoint::AttnOut && !m_settings.attnOut)) continue;
+            const auto W = static_cast<std::size_t>(p == StatPoint::MlpAct ? m_ffn : m_hidden);
+            s.mean.assign(W, 0.0);  // an empty accumulator of the right shape: merging into it allocates nothing
+            s.m2.assign(W, 0.0);
+            s.nearZeroAbs.assign(K, 0);
+            s.nearZeroRel.assign(J, 0);
+        }
+    }
+    const auto S = static_cast<std::size_t>(m_layers + 1);
+    if (target.spans.states == 0) {
+        target.spans.states = m_layers + 1;
+        target.spans.angleSum.assign(S * S, 0.0);
+        target.spans.cosSum.assign(S * S, 0.0);
+    }
 }
 
 bool StatsObserver::wants(model::Site site) const {
@@ -72,11 +97,11 @@ void StatsObserver::reduceFused(const at::Tensor& x, SiteStats& site, const at::
     const auto xc = x.to(torch::kFloat32).contiguous();  // no copy for the usual float32 contiguous case
     at::Tensor in;
     if (blockIn != nullptr) in = blockIn->to(torch::kFloat32).contiguous();
-    const ParallelFor parallel = [](std::int64_t n, const std::function<void(std::int64_t, std::int64_t)>& body) {
-        at::parallel_for(0, n, 1, body);
-    };
+    // Serial on purpose: the kernel costs ~1-2% of the forward pass on one core, while an extra
+    // OpenMP region per site leaves libgomp workers spinning against OpenBLAS's GEMM threads
+    // (measured with bench_stats on the 2-core machine: more overhead than the work it splits).
     m_reducer.reduce(xc.data_ptr<float>(), static_cast<int>(xc.size(2)), m_rows, site,
-                     in.defined() ? in.data_ptr<float>() : nullptr, in.defined() ? tr : nullptr, parallel);
+                     in.defined() ? in.data_ptr<float>() : nullptr, in.defined() ? tr : nullptr);
 }
 
 // The same quantities with torch ops in float64, for tensors on an accelerator.
@@ -139,41 +164,81 @@ void StatsObserver::reduceTorch(const at::Tensor& x, SiteStats& site, const at::
 }
 
 void StatsObserver::keepLastTokens(int state, const at::Tensor& x) {
+    m_haveState[static_cast<std::size_t>(state)] = true;
     if (m_lastSeq.numel() == 0) return;
-    m_lastStates[static_cast<std::size_t>(state)] = x.index({m_lastSeq, m_lastIndex}).to(torch::kFloat64);  // [Bv, H]
+    if (!(x.is_cpu() && x.scalar_type() == torch::kFloat32 && x.is_contiguous())) {
+        m_lastStates.select(1, state).copy_(x.index({m_lastSeq, m_lastIndex}));  // [Bv, H], converted to float64
+        return;
+    }
+    // CPU: copy the Bv rows directly; ATen's advanced indexing costs more than the copy itself.
+    const auto T = x.size(1), H = x.size(2), S = static_cast<std::int64_t>(m_layers) + 1;
+    const float* src = x.data_ptr<float>();
+    double* dst = m_lastStates.data_ptr<double>();
+    std::size_t i = 0;
+    for (int b = 0; b < m_rows.batch; ++b) {
+        const int t = m_rows.last[static_cast<std::size_t>(b)];
+        if (t < 0) continue;
+        const float* row = src + (static_cast<std::int64_t>(b) * T + t) * H;
+        double* out = dst + (static_cast<std::int64_t>(i++) * S + state) * H;
+        for (std::int64_t h = 0; h < H; ++h) out[h] = row[h];
+    }
 }
+
+namespace {
+
+// Σ over sequences of cos and arccos/π between last-token states i < j. A zero state (never seen in
+// practice) counts as orthogonal to everything.
+void addSpanAngles(const at::Tensor& states, SpanStats& into) {  // states: [Bv, S, H] float64
+    const auto Bv = states.size(0), S = states.size(1), H = states.size(2);
+    const auto k = [S](std::int64_t i, std::int64_t j) { return static_cast<std::size_t>(i * S + j); };
+    if (!states.is_cpu()) {  // accelerator: reduce there, bring back the [S, S] sums only
+        const auto unit = states / states.norm(2, -1, /*keepdim=*/true).clamp_min(1e-300);
+        const auto cos = torch::bmm(unit, unit.transpose(1, 2)).clamp(-1.0, 1.0);  // [Bv, S, S]
+        const auto angle = (cos.acos() / M_PI).sum(0).to(torch::kCPU).contiguous();
+        const auto cosSum = cos.sum(0).to(torch::kCPU).contiguous();
+        for (std::int64_t i = 0; i < S; ++i) {
+            for (std::int64_t j = i + 1; j < S; ++j) {
+                into.angleSum[k(i, j)] += angle.data_ptr<double>()[k(i, j)];
+                into.cosSum[k(i, j)] += cosSum.data_ptr<double>()[k(i, j)];
+            }
+        }
+        return;
+    }
+    const double* p = states.data_ptr<double>();
+    std::vector<double> norm(static_cast<std::size_t>(S));
+    for (std::int64_t b = 0; b < Bv; ++b) {
+        const double* s = p + b * S * H;
+        for (std::int64_t i = 0; i < S; ++i) {
+            double sq = 0;
+            for (std::int64_t h = 0; h < H; ++h) sq += s[i * H + h] * s[i * H + h];
+            norm[static_cast<std::size_t>(i)] = std::sqrt(sq);
+        }
+        for (std::int64_t i = 0; i < S; ++i) {
+            for (std::int64_t j = i + 1; j < S; ++j) {
+                double dot = 0;
+                for (std::int64_t h = 0; h < H; ++h) dot += s[i * H + h] * s[j * H + h];
+                const double d = norm[static_cast<std::size_t>(i)] * norm[static_cast<std::size_t>(j)];
+                const double cos = d > 0 ? std::clamp(dot / d, -1.0, 1.0) : 0.0;
+                into.cosSum[k(i, j)] += cos;
+                into.angleSum[k(i, j)] += std::acos(cos) / M_PI;
+            }
+        }
+    }
+}
+
+}  // namespace
 
 void StatsObserver::endBatch() {
     if (m_target == nullptr) return;
     const auto Bv = m_lastSeq.numel();
-    auto& spans = m_target->spans;
-    const int S = m_layers + 1;
     bool complete = Bv > 0;
-    for (const auto& t : m_lastStates) complete = complete && t.defined();
+    for (bool have : m_haveState) complete = complete && have;
     if (complete) {
-        const auto states = torch::stack(m_lastStates, 1);                              // [Bv, S, H]
-        const auto unit = states / states.norm(2, -1, /*keepdim=*/true).clamp_min(1e-300);
-        const auto cos = torch::bmm(unit, unit.transpose(1, 2)).clamp(-1.0, 1.0);     // [Bv, S, S]
-        const auto angleSum = (cos.acos() / M_PI).sum(0).to(torch::kCPU).contiguous();  // [S, S]
-        const auto cosSum = cos.sum(0).to(torch::kCPU).contiguous();
-        SpanStats batch;
-        batch.states = S;
-        batch.sequences = Bv;
-        batch.angleSum.assign(static_cast<std::size_t>(S) * static_cast<std::size_t>(S), 0.0);
-        batch.cosSum = batch.angleSum;
-        const auto* a = angleSum.data_ptr<double>();
-        const auto* c = cosSum.data_ptr<double>();
-        for (int i = 0; i < S; ++i) {
-            for (int j = i + 1; j < S; ++j) {
-                const auto k = static_cast<std::size_t>(i) * static_cast<std::size_t>(S) + static_cast<std::size_t>(j);
-                batch.angleSum[k] = a[k];
-                batch.cosSum[k] = c[k];
-            }
-        }
-        spans.merge(batch);
+        addSpanAngles(m_lastStates, m_target->spans);  // vectors allocated by prepareTarget()
+        m_target->spans.sequences += Bv;
     }
     m_target->sequences += Bv;
-    m_lastStates.clear();
+    m_lastStates = at::Tensor{};
     m_blockIn = at::Tensor{};
     m_target = nullptr;
 }

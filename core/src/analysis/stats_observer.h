@@ -19,11 +19,15 @@ enum class Reduction { Auto, Fused, Torch };  // Auto: Fused for CPU tensors, To
 
 class StatsObserver final : public model::ActivationObserver {
 public:
-    StatsObserver(int layers, const StatsSettings& settings, Reduction reduction = Reduction::Auto);
+    // hidden, ffn: widths of block_out/attn_out and mlp_act (accumulators are allocated up front).
+    StatsObserver(int layers, int hidden, int ffn, const StatsSettings& settings, Reduction reduction = Reduction::Auto);
     ~StatsObserver() override;
 
     // mask: [B, T] bool, the forward pass's mask. Statistics of the batch merge into `target`
     // as sites arrive; endBatch() adds the last-token span angles and counts the sequences.
+    // Everything that lives until endBatch() is allocated here, before the forward pass: a
+    // long-lived allocation made between the pass's large temporaries pins the heap and raises
+    // the peak memory layer by layer (measured with bench_stats).
     void beginBatch(const at::Tensor& mask, ShardStats& target);
     void endBatch();
 
@@ -34,8 +38,9 @@ private:
     void reduceFused(const at::Tensor& x, SiteStats& site, const at::Tensor* blockIn, TransitionStats* tr);
     void reduceTorch(const at::Tensor& x, SiteStats& site, const at::Tensor* blockIn, TransitionStats* tr);
     void keepLastTokens(int state, const at::Tensor& x);
+    void prepareTarget(ShardStats& target) const;
 
-    int m_layers;
+    int m_layers, m_hidden, m_ffn;
     StatsSettings m_settings;
     Reduction m_reduction;
     SiteReducer m_reducer;
@@ -45,7 +50,8 @@ private:
     at::Tensor m_lastIndex;    // [Bv] int64: last real position of each non-empty sequence
     at::Tensor m_lastSeq;      // [Bv] int64: which sequences those are
     at::Tensor m_blockIn;      // the current block's input, released at its output
-    std::vector<at::Tensor> m_lastStates;  // [L + 1] of [Bv, H]
+    at::Tensor m_lastStates;   // [Bv, L + 1, H] float64: last-token states h_0 … h_L
+    std::vector<bool> m_haveState;
 };
 
 }  // namespace avss::analysis
