@@ -104,6 +104,20 @@ void StatsObserver::reduceFused(const at::Tensor& x, SiteStats& site, const at::
                      in.defined() ? in.data_ptr<float>() : nullptr, in.defined() ? tr : nullptr);
 }
 
+namespace {
+
+// Σ cos, Σ arccos/π and Σ ‖out − in‖/‖in‖ over counted tokens (the guards of site_reduce.cpp).
+std::vector<at::Tensor> transitionSums(const at::Tensor& in, const at::Tensor& out, const at::Tensor& outSq, const at::Tensor& mf) {
+    const auto dot = (in * out).sum(-1), inSq = in.square().sum(-1), diff = (out - in).square().sum(-1);  // [B, T]
+    const auto denom = (inSq * outSq).sqrt();
+    const auto cos = torch::where(denom > 0, (dot / denom).clamp(-1.0, 1.0),
+                                  torch::where(diff == 0, torch::ones_like(dot), torch::zeros_like(dot)));
+    const auto rel = torch::where(inSq > 0, (diff / inSq).sqrt(), torch::zeros_like(dot));
+    return {(cos * mf).sum(), (cos.acos() / M_PI * mf).sum(), (rel * mf).sum()};
+}
+
+}  // namespace
+
 // The same quantities with torch ops in float64, for tensors on an accelerator.
 void StatsObserver::reduceTorch(const at::Tensor& x, SiteStats& site, const at::Tensor* blockIn, TransitionStats* tr) {
     const std::int64_t n = m_rows.count();
@@ -131,15 +145,7 @@ void StatsObserver::reduceTorch(const at::Tensor& x, SiteStats& site, const at::
     std::vector<at::Tensor> scalars{(hoyer * mf).sum(), torch::where(valid, pooled, torch::zeros_like(pooled)).sum(),
                                     valid.sum().to(torch::kFloat64)};
     if (blockIn != nullptr && tr != nullptr) {
-        const auto in = blockIn->to(torch::kFloat64);
-        const auto dot = (in * xd).sum(-1), inSq = in.square().sum(-1), diff = (xd - in).square().sum(-1);
-        const auto denom = (inSq * rowSq).sqrt();
-        const auto cos = torch::where(denom > 0, (dot / denom).clamp(-1.0, 1.0),
-                                      torch::where(diff == 0, torch::ones_like(dot), torch::zeros_like(dot)));
-        const auto rel = torch::where(inSq > 0, (diff / inSq).sqrt(), torch::zeros_like(dot));
-        scalars.push_back((cos * mf).sum());
-        scalars.push_back((cos.acos() / M_PI * mf).sum());
-        scalars.push_back((rel * mf).sum());
+        for (auto& t : transitionSums(blockIn->to(torch::kFloat64), xd, rowSq, mf)) scalars.push_back(t);
     }
     const auto sc = torch::stack(scalars).to(torch::kCPU);
     const auto cc = torch::stack(counts).to(torch::kCPU);

@@ -24,12 +24,12 @@ Inspection inspect(const std::filesystem::path& path) {
     std::error_code ec;
     if (!std::filesystem::exists(path, ec)) return {CacheStatus::Missing, path.string() + ": no cache file yet", 0};
     if (!cache::H5Reader::isHdf5(path)) {
-        return {CacheStatus::Invalid, path.string() + ": not an HDF5 file (or unreadable)", 0};
+        return {CacheStatus::Invalid, path.string() + ": not an HDF5 file (or unreadable); delete it to recompute", 0};
     }
     try {
         const cache::H5Reader r(path);
         if (!r.hasAttribute("/", "format") || r.stringAttribute("/", "format") != cache::kFormatName) {
-            return {CacheStatus::Invalid, path.string() + ": an HDF5 file, but not an AVSS analysis cache", 0};
+            return {CacheStatus::Invalid, path.string() + ": an HDF5 file, but not an AVSS analysis cache; delete it or choose another path", 0};
         }
         const auto version = static_cast<int>(r.intAttribute("/", "schema_version"));
         if (version > kStatsCacheSchemaVersion) {
@@ -93,7 +93,8 @@ ActivationStats StatsCache::load() const {
     cache::H5Lock lock;
     const auto ins = inspect(m_file);
     if (ins.status == CacheStatus::Missing) throw IoError(m_file, "file not found", "Run `avss score MODEL --cache FILE` first.");
-    if (ins.status != CacheStatus::Hit) throw FormatError({}, ins.reason, "Delete the file to recompute, or use a matching AVSS Explorer.");
+    if (ins.status == CacheStatus::NewerSchema) throw FormatError({}, ins.reason, "Use a newer AVSS Explorer, or delete the file to recompute.");
+    if (ins.status != CacheStatus::Hit) throw FormatError({}, ins.reason);  // the reason already says what to do
     const cache::H5Reader r(m_file);
     auto stats = cache::readStats(r, m_file);
     stats.provenance.schemaVersion = ins.schemaVersion;
