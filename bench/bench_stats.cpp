@@ -115,7 +115,7 @@ std::pair<long, long> childPeak(const Setup& s, Mode mode) {
     const pid_t pid = fork();
     if (pid == 0) {
         close(fds[0]);
-        avss::setComputeThreads(s.threads);
+        avss::configureProcess(s.threads);
         torch::InferenceMode guard;
         const auto model = avss::Model::load(avss::resolveModelArgument(s.model, avss::cacheDirFromEnvironment()),
                                              avss::LoadOptions{avss::Device::Cpu});
@@ -155,7 +155,7 @@ int main(int argc, char** argv) {
     long peak[3], base[3];
     for (int i = 0; i < 3; ++i) std::tie(peak[i], base[i]) = childPeak(s, modes[i]);
 
-    avss::setComputeThreads(s.threads);
+    avss::configureProcess(s.threads);
     torch::InferenceMode guard;
     const auto model = avss::Model::load(avss::resolveModelArgument(s.model, avss::cacheDirFromEnvironment()),
                                          avss::LoadOptions{avss::Device::Cpu});

@@ -20,7 +20,8 @@ void printUsage(const std::vector<CommandSpec>& commands) {
         std::cout << name << c.summary << "\n";
     }
     std::cout << "\nRun 'avss COMMAND --help' for the options of a command.\n"
-                 "Global options: --threads N (compute threads, default: all cores), --quiet (no progress bar),\n"
+                 "Global options: --threads N (libtorch element-wise threads; default 1, matrix products always use\n"
+                 "every core through OpenBLAS), --quiet (no progress bar),\n"
                  "--version, --help.\nExit codes: 0 ok, 2 usage, 3 bad or unsupported input, 4 I/O, 70 internal, 130 cancelled.\n";
 }
 

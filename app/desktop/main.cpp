@@ -1,7 +1,6 @@
 // avss-explorer: versions without a display, else QApplication, thread budget, MainWindow, --screenshot.
 #include <QApplication>
 #include <QIcon>
-#include <QThread>
 #include <iostream>
 
 #include "about.h"
@@ -24,8 +23,7 @@ int main(int argc, char* argv[]) {
     const auto options = avss::ui::parseAppOptions(QApplication::arguments(), &message, &exitCode);
     if (!options) return (exitCode == 0 ? std::cout : std::cerr) << message.toStdString() << "\n", exitCode;
     avss::ui::registerMetaTypes();
-    const int cores = QThread::idealThreadCount();
-    avss::setComputeThreads(cores >= 4 ? cores - 1 : cores);  // on 4+ cores leave one to the GUI thread
+    avss::configureProcess(0);  // heap policy + default libtorch threads (BLAS uses every core)
     avss::ui::MainWindow window(avss::ui::toQString(avss::cacheDirFromEnvironment()));
     if (!options->screenshot.isEmpty()) {
         avss::ui::ScreenshotRun run(window, *options);

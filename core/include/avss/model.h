@@ -76,11 +76,15 @@ private:
 };
 
 // Process-wide start-up settings, called once by each program's main(): libtorch's intra-op thread
-// count (0 = all cores) and, with glibc, a heap policy that keeps large freed blocks for reuse —
-// otherwise every activation-sized tensor is a fresh mmap whose page faults made ops such as
-// softmax 3x slower (measured, docs/engine.md).
+// count (0 = defaultComputeThreads()) and, with glibc, a heap policy that keeps large freed blocks
+// for reuse — otherwise every activation-sized tensor is a fresh mmap whose page faults made ops
+// such as softmax 3x slower (measured, docs/engine.md).
 void configureProcess(int threads);
-void setComputeThreads(int threads);  // libtorch's intra-op threads only (process-wide); 0 = all cores
+void setComputeThreads(int threads);  // libtorch's intra-op threads only (process-wide); 0 = default
+// 1. Matrix products run on OpenBLAS's own threads, which use every core; extra OpenMP workers for
+// libtorch's element-wise ops spin-wait between parallel regions and stole a third of the forward's
+// throughput on 2 cores (docs/benchmarks.md). With OMP_WAIT_POLICY=PASSIVE, more threads pay off.
+int defaultComputeThreads();
 int computeThreads();
 
 }  // namespace avss

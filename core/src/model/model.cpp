@@ -5,7 +5,6 @@
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
-#include <thread>
 
 #include "avss/error.h"
 #include "io/ggml_type.h"
@@ -119,10 +118,9 @@ void configureProcess(int threads) {
     setComputeThreads(threads);
 }
 
-void setComputeThreads(int threads) {
-    const int n = threads > 0 ? threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-    at::set_num_threads(n);
-}
+int defaultComputeThreads() { return 1; }
+
+void setComputeThreads(int threads) { at::set_num_threads(threads > 0 ? threads : defaultComputeThreads()); }
 
 int computeThreads() { return at::get_num_threads(); }
 
