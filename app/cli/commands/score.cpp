@@ -9,6 +9,7 @@
 
 #include "../commands.h"
 #include "../context.h"
+#include "../pruning_args.h"
 #include "avss/collect.h"
 #include "avss/corpus.h"
 #include "avss/error.h"
@@ -44,21 +45,6 @@ CollectOptions collectOptions(const ParsedArgs& args) {
     o.settings.excludeFirstToken = args.has("exclude-first");
     o.settings.attnOut = args.has("attn");
     return o;
-}
-
-PruningRule pruningRule(const ParsedArgs& args) {
-    PruningRule r;
-    r.kind = parseRuleKind(args.get("rule"));
-    r.fraction = args.getDouble("fraction");
-    r.mass = args.getDouble("mass");
-    r.count = static_cast<int>(args.getInt("count", 0, 1 << 20));
-    r.protectFirst = r.protectLast = false;
-    for (const auto& p : args.getList("protect")) {
-        if (p == "first") r.protectFirst = true;
-        else if (p == "last") r.protectLast = true;
-        else if (p != "none") throw UsageError({}, "--protect takes first, last or none, got '" + p + "'");
-    }
-    return r;
 }
 
 std::string fixed(double v, int precision);
@@ -216,7 +202,7 @@ ScoreReport buildReport(const ParsedArgs& args, const ActivationStats& stats) {
     ScoreOptions so;
     so.seed = static_cast<std::uint64_t>(args.getInt("seed", 0, 1LL << 62));
     const auto ids = args.getList("metrics").empty() ? metricIds() : args.getList("metrics");
-    const auto rule = pruningRule(args);
+    const auto rule = pruningRuleFromArgs(args);
     const bool massRule = rule.kind == RuleKind::Mass || rule.kind == RuleKind::ReferenceCode;
     for (const auto& id : ids) {
         r.scores.push_back(scoreLayers(stats, id, so));
@@ -277,11 +263,6 @@ CommandSpec scoreCommand() {
                  {"cache", "FILE", "HDF5 analysis cache to reuse or write", ""},
                  {"from-cache", "FILE", "score from this cache without the model", ""},
                  {"recompute", "", "ignore a matching cache and collect again", ""},
-                 {"rule", "NAME", "pruning rule: fraction, count, mass, reference-code", "fraction"},
-                 {"fraction", "P", "fraction rule: remove floor(P x layers)", "0.25"},
-                 {"count", "K", "count rule: remove K layers", "0"},
-                 {"mass", "TAU", "mass and reference-code rules: cumulative share", "0.25"},
-                 {"protect", "LIST", "blocks never removed: first, last or none", "first,last"},
                  {"span", "N", "Gromov span length (0 = floor(layers/4))", "0"},
                  {"seed", "S", "seed of the random metric", "0"},
                  {"exclude-first", "", "leave each sequence's first position out of the statistics", ""},
@@ -289,6 +270,7 @@ CommandSpec scoreCommand() {
                  {"abs-thresholds", "LIST", "near-zero thresholds |a| < t", "1e-5,1e-4,1e-3,1e-2"},
                  {"rel-thresholds", "LIST", "near-zero thresholds |a| < alpha x RMS(token)", "0.01,0.05,0.1"},
                  {"device", "DEV", "auto, cpu or cuda", "auto"}};
+    for (auto& o : pruningRuleOptions()) c.options.push_back(o);
     c.run = runScore;
     return c;
 }

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "avss/error.h"
+#include "util/atomic_file.h"
 
 namespace avss {
 namespace {
@@ -141,20 +142,7 @@ void writeScoreReport(const std::filesystem::path& path, const ScoreReport& repo
     if (ext == ".json") text = scoreReportJson(report);
     else if (ext == ".csv") text = scoreReportCsv(report);
     else throw UsageError(path, "unknown output format '" + ext + "'", "Use a .json or .csv file name.");
-    const auto tmp = path.parent_path() / ("." + path.filename().string() + ".tmp");
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        if (!out) throw IoError(tmp, "cannot open for writing");
-        out << text;
-        out.flush();
-        if (!out) throw IoError(tmp, "write failed", "The disk may be full.");
-    }
-    std::error_code ec;
-    std::filesystem::rename(tmp, path, ec);
-    if (ec) {
-        std::filesystem::remove(tmp, ec);
-        throw IoError(path, "cannot write the report (" + ec.message() + ")");
-    }
+    util::writeFileAtomically(path, text);
 }
 
 }  // namespace avss

@@ -1,14 +1,12 @@
 // StatsCache: lookup policy (what may be used, what may be replaced) and the atomic write.
 #include "avss/stats_cache.h"
 
-#include <fcntl.h>
-#include <unistd.h>
 
-#include <atomic>
 
 #include "avss/error.h"
 #include "cache/cache_schema.h"
 #include "cache/h5_file.h"
+#include "util/atomic_file.h"
 
 namespace avss {
 namespace {
@@ -44,20 +42,6 @@ Inspection inspect(const std::filesystem::path& path) {
     } catch (const Error& e) {
         return {CacheStatus::Invalid, e.what(), 0};
     }
-}
-
-void fsyncPath(const std::filesystem::path& p, bool directory) {
-    const int fd = ::open(p.c_str(), directory ? O_RDONLY | O_DIRECTORY : O_RDONLY);
-    if (fd < 0) throw IoError(p, "cannot open for fsync");
-    const int rc = ::fsync(fd);
-    ::close(fd);
-    if (rc != 0 && !directory) throw IoError(p, "fsync failed", "The disk may be full.");
-}
-
-std::filesystem::path temporaryPath(const std::filesystem::path& file) {
-    static std::atomic<unsigned> counter{0};
-    auto name = "." + file.filename().string() + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
-    return file.parent_path() / name;
 }
 
 }  // namespace
@@ -107,23 +91,13 @@ void StatsCache::store(const ActivationStats& stats) const {
     if (ins.status == CacheStatus::Invalid || ins.status == CacheStatus::NewerSchema) {
         throw IoError({}, "refusing to replace " + ins.reason, "Choose another --cache path or delete the file.");
     }
-    const auto tmp = temporaryPath(m_file);
-    try {
-        {
-            cache::H5Writer w(tmp);
-            cache::writeStats(w, stats, kStatsCacheSchemaVersion);
-            w.close();
-        }
-        fsyncPath(tmp, false);
-        std::error_code ec;
-        std::filesystem::rename(tmp, m_file, ec);
-        if (ec) throw IoError(m_file, "cannot replace the cache file (" + ec.message() + ")");
-        fsyncPath(m_file.parent_path().empty() ? std::filesystem::path(".") : m_file.parent_path(), true);
-    } catch (...) {
-        std::error_code ec;
-        std::filesystem::remove(tmp, ec);  // never leave a half-written temporary behind; the error goes on
-        throw;
+    util::AtomicFile file(m_file, /*openStream=*/false);  // HDF5 writes the temporary path itself
+    {
+        cache::H5Writer w(file.tempPath());
+        cache::writeStats(w, stats, kStatsCacheSchemaVersion);
+        w.close();
     }
+    file.commit();  // fsync, rename over the old cache; on any error the temporary is removed
 }
 
 }  // namespace avss

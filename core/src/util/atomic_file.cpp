@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <string>
@@ -13,18 +14,22 @@
 namespace avss::util {
 namespace {
 
+// Flushes a file (an error is fatal: the data may not be on disk) or a folder (best effort: the
+// rename is already done, and some file systems refuse to fsync folders).
 void fsyncPath(const std::filesystem::path& p, bool directory) {
     const int fd = ::open(p.c_str(), (directory ? O_RDONLY | O_DIRECTORY : O_RDONLY) | O_CLOEXEC);
-    if (fd < 0) return;  // best effort for the folder; the file itself was flushed through its stream
-    ::fsync(fd);
-    ::close(fd);
+    const bool ok = fd >= 0 && ::fsync(fd) == 0;
+    if (fd >= 0) ::close(fd);
+    if (!ok && !directory) throw IoError(p, "could not flush the file to disk", "The disk may be full.");
 }
 
 }  // namespace
 
 AtomicFile::AtomicFile(std::filesystem::path target, bool openStream) : m_target(std::move(target)) {
     const auto dir = m_target.parent_path().empty() ? std::filesystem::path(".") : m_target.parent_path();
-    m_temp = dir / ("." + m_target.filename().string() + ".tmp-" + std::to_string(::getpid()));
+    static std::atomic<unsigned> counter{0};  // distinct temporaries for concurrent writers in one process
+    m_temp = dir / ("." + m_target.filename().string() + ".tmp-" + std::to_string(::getpid()) + "-" +
+                    std::to_string(counter++));
     if (openStream) {
         m_stream = std::fopen(m_temp.c_str(), "wb");
         if (m_stream == nullptr) {

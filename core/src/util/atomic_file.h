@@ -12,7 +12,7 @@ namespace avss::util {
 
 class AtomicFile {
 public:
-    // Opens "<dir>/.<name>.tmp-<pid>" for writing when openStream is true; otherwise only reserves the
+    // Opens "<dir>/.<name>.tmp-<pid>-<n>" for writing when openStream is true; otherwise only reserves the
     // name (for libraries such as HDF5 that open the temporary path themselves). Throws IoError.
     explicit AtomicFile(std::filesystem::path target, bool openStream = true);
     ~AtomicFile();
