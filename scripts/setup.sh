@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 PACKAGES=(
   build-essential cmake ninja-build pkg-config git
   libtorch-dev libopenblas0-pthread          # libtorch 1.13 + a fast BLAS (reference BLAS is ~40x slower)
-  qt6-base-dev qt6-charts-dev libqt6svg6-dev  # desktop explorer
+  qt6-base-dev qt6-charts-dev qt6-svg-dev     # desktop explorer
   libhdf5-dev nlohmann-json3-dev libpcre2-dev catch2
   python3 python3-pip                         # only pip, to fetch the sample model
   dpkg-dev file                               # CPack .deb with dependency detection

@@ -79,31 +79,31 @@ std::optional<ParsedArgs> CommandSpec::parse(const std::vector<std::string>& arg
             return std::nullopt;
         }
         if (a.size() > 2 && a.compare(0, 2, "--") == 0) {
-            std::string name = a.substr(2), value;
-            const auto eq = name.find('=');
+            std::string option = a.substr(2), value;
+            const auto eq = option.find('=');
             const bool inlineValue = eq != std::string::npos;
             if (inlineValue) {
-                value = name.substr(eq + 1);
-                name.resize(eq);
+                value = option.substr(eq + 1);
+                option.resize(eq);
             }
             const OptionSpec* spec = nullptr;
             for (const auto& o : options) {
-                if (o.name == name) spec = &o;
+                if (o.name == option) spec = &o;
             }
             if (spec == nullptr) {
                 std::string known;
                 for (const auto& o : options) known += (known.empty() ? "--" : ", --") + o.name;
-                throw UsageError({}, "unknown option --" + name + " for 'avss " + this->name + "'",
+                throw UsageError({}, "unknown option --" + option + " for 'avss " + this->name + "'",
                                  known.empty() ? "This command takes no options." : "Known options: " + known + ".");
             }
             if (spec->valueName.empty()) {
-                if (inlineValue) throw UsageError({}, "option --" + name + " is a flag and takes no value");
+                if (inlineValue) throw UsageError({}, "option --" + option + " is a flag and takes no value");
                 value = "1";
             } else if (!inlineValue) {
-                if (i + 1 >= args.size()) throw UsageError({}, "option --" + name + " needs a value (" + spec->valueName + ")");
+                if (i + 1 >= args.size()) throw UsageError({}, "option --" + option + " needs a value (" + spec->valueName + ")");
                 value = args[++i];
             }
-            parsed.m_values[name] = value;
+            parsed.m_values[option] = value;
             continue;
         }
         parsed.m_positionals.push_back(a);
