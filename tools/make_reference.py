@@ -22,8 +22,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as _dt
-import hashlib
-import importlib.metadata as _md
 import json
 import math
 import os
@@ -34,6 +32,8 @@ import time
 
 import numpy as np
 import torch
+
+from reference_common import hf_tokenizers, sha256_file, version
 
 WIKITEXT_SHA256 = "d790b833ef8cf03a90db7bf1271b7520b83c45ce07ba3c1a9699df81e239eca0"
 PPL_TOKENS = 16384
@@ -88,21 +88,6 @@ TOKENIZER_CASES = [
 ]
 
 
-def sha256_file(path: str) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
-def version(pkg: str) -> str:
-    try:
-        return _md.version(pkg)
-    except _md.PackageNotFoundError:
-        return "not installed"
-
-
 def f32(x) -> float:
     """A float32 value as a Python float (exact; JSON prints the shortest round-trip repr)."""
     return float(np.float32(x))
@@ -125,19 +110,6 @@ def row_summary(row: torch.Tensor, checksum_ids: list[int], pos: int, label: str
         "logsumexp": float(torch.logsumexp(r64, 0)),
         "checksum_logits": [f32(row[i]) for i in checksum_ids],
     }
-
-
-def build_tokenizer(model_dir: str, gguf_name: str):
-    from tokenizers import pre_tokenizers
-    from transformers import AutoTokenizer
-
-    tok_default = AutoTokenizer.from_pretrained(model_dir, gguf_file=gguf_name)
-    tok = AutoTokenizer.from_pretrained(model_dir, gguf_file=gguf_name)
-    tok.backend_tokenizer.pre_tokenizer = pre_tokenizers.Sequence([
-        pre_tokenizers.Digits(individual_digits=True),
-        pre_tokenizers.ByteLevel(add_prefix_space=False, trim_offsets=True, use_regex=True),
-    ])
-    return tok, tok_default
 
 
 @torch.no_grad()
@@ -240,7 +212,7 @@ def main() -> None:
         model_dir, gguf_file=gguf_name, dtype=torch.float32, attn_implementation="eager")
     model.eval()
     cfg = model.config
-    tok, tok_default = build_tokenizer(model_dir, gguf_name)
+    tok, tok_default = hf_tokenizers(model_dir, gguf_name)
     vocab = cfg.vocab_size
     checksum_ids = list(range(0, vocab, CHECKSUM_STRIDE))
 

@@ -23,8 +23,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as _dt
-import hashlib
-import importlib.metadata as _md
 import json
 import os
 import platform
@@ -33,6 +31,8 @@ import sys
 
 import numpy as np
 import torch
+
+from reference_common import hf_tokenizers, sha256_file, version
 
 SEED = 20240607
 VOCAB = 300
@@ -115,20 +115,6 @@ def build_vocab() -> tuple[list[str], list[int], list[str]]:
         types.append(1)
     assert len(tokens) == VOCAB, len(tokens)
     return tokens, types, list(MERGES)
-
-
-def sha256_file(path: str) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        h.update(f.read())
-    return h.hexdigest()
-
-
-def version(pkg: str) -> str:
-    try:
-        return _md.version(pkg)
-    except _md.PackageNotFoundError:
-        return "not installed"
 
 
 def f32list(a) -> list:
@@ -323,19 +309,6 @@ def ggml_style_forward(t: dict[str, np.ndarray], ids: list[int]) -> np.ndarray:
     return x @ t["token_embd.weight"].astype(np.float64).T
 
 
-def build_tokenizers(out_dir: str, gguf_name: str):
-    from tokenizers import pre_tokenizers
-    from transformers import AutoTokenizer
-
-    default = AutoTokenizer.from_pretrained(out_dir, gguf_file=gguf_name)
-    tok = AutoTokenizer.from_pretrained(out_dir, gguf_file=gguf_name)
-    tok.backend_tokenizer.pre_tokenizer = pre_tokenizers.Sequence([
-        pre_tokenizers.Digits(individual_digits=True),
-        pre_tokenizers.ByteLevel(add_prefix_space=False, trim_offsets=True, use_regex=True),
-    ])
-    return tok, default
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out-dir", required=True)
@@ -451,7 +424,7 @@ def main() -> None:
     print(f"greedy: {g_ids} (min margin {min(g_margin):.4g}); generate: {gen_ids}")
 
     # ---- tokenizer cases -----------------------------------------------------------------------
-    tok, tok_default = build_tokenizers(args.out_dir, gguf_name)
+    tok, tok_default = hf_tokenizers(args.out_dir, gguf_name)
     tok_cases = []
     for text in TOKENIZER_CASES:
         a = tok(text)["input_ids"]

@@ -13,7 +13,6 @@ Usage (never run by ctest; needs transformers, tokenizers and gguf):
   /work/refenv/bin/python tools/make_tokenizer_fixture.py MODEL.gguf [--out tests/data/tokenizer_smollm2.json]
 """
 import argparse
-import hashlib
 import json
 import os
 import platform
@@ -21,18 +20,11 @@ import sys
 from importlib import metadata
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from reference_common import sha256_file  # noqa: E402
 from tokenizer_test_strings import test_strings  # noqa: E402
 
 EXPECTED_SHA256 = "b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53"
 CONTROL = 3
-
-
-def sha256_of(path):
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def read_gguf_vocab(path):
@@ -116,7 +108,7 @@ def main():
                                                   "tokenizer_smollm2.json"))
     args = ap.parse_args()
 
-    digest = sha256_of(args.gguf)
+    digest = sha256_file(args.gguf)
     if digest != EXPECTED_SHA256:
         sys.exit(f"{args.gguf}: sha256 {digest} is not the sample model's {EXPECTED_SHA256}")
 

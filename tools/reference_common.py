@@ -1,0 +1,37 @@
+"""Helpers shared by the reference generators in tools/ (never run by CI)."""
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata as _md
+
+
+def sha256_file(path: str) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def version(pkg: str) -> str:
+    try:
+        return _md.version(pkg)
+    except _md.PackageNotFoundError:
+        return "not installed"
+
+
+def hf_tokenizers(model_dir: str, gguf_name: str):
+    """(tokenizer with SmolLM2's real pre-tokenizer, transformers' unmodified GGUF tokenizer).
+
+    transformers builds the tokenizer of a `pre = smollm` GGUF without the Digits step of the hub's
+    tokenizer.json; the first element puts Sequence[Digits(individual), ByteLevel] back."""
+    from tokenizers import pre_tokenizers
+    from transformers import AutoTokenizer
+
+    default = AutoTokenizer.from_pretrained(model_dir, gguf_file=gguf_name)
+    tok = AutoTokenizer.from_pretrained(model_dir, gguf_file=gguf_name)
+    tok.backend_tokenizer.pre_tokenizer = pre_tokenizers.Sequence([
+        pre_tokenizers.Digits(individual_digits=True),
+        pre_tokenizers.ByteLevel(add_prefix_space=False, trim_offsets=True, use_regex=True),
+    ])
+    return tok, default
