@@ -29,13 +29,13 @@ at::Tensor positionIds(const at::Tensor& mask, const KvCache* cache) {
 }
 
 // Queries per attention block: bounds the score buffer for long windows and lets keys stop at the
-// causal edge; smaller blocks were slower on CPU (more, smaller GEMMs) in bench/attention tests.
+// causal edge; 128 and 256 were slower on this CPU (more, smaller GEMMs; docs/benchmarks.md).
 constexpr std::int64_t kQueryBlock = 512;
 
 struct AttentionMask {
     bool padded = false;  // some key is padding: use the full bias
     at::Tensor bias;      // [B, 1, T, 1, S] additive: 0 = visible, -inf = hidden (only when padded)
-    at::Tensor triangle;  // [kQueryBlock, 1, kQueryBlock]: -inf above the diagonal (no-padding fast path)
+    at::Tensor triangle;  // [n, 1, n], n = min(T, kQueryBlock): -inf above the diagonal (no-padding fast path)
 };
 
 // Query t may see key s when s is not after it and s is a real token; every query may see itself so
@@ -46,7 +46,8 @@ AttentionMask attentionMask(const at::Tensor& keyMask, std::int64_t T) {
     const auto inf = -std::numeric_limits<float>::infinity();
     am.padded = !keyMask.all().item<bool>();
     if (!am.padded) {
-        am.triangle = torch::full({kQueryBlock, kQueryBlock}, inf, opts.dtype(torch::kFloat32)).triu_(1).unsqueeze(1);
+        const auto n = std::min(T, kQueryBlock);  // a decoding step (T = 1) needs a 1×1 corner, not 512×512
+        am.triangle = torch::full({n, n}, inf, opts.dtype(torch::kFloat32)).triu_(1).unsqueeze(1);
         return am;
     }
     const auto S = keyMask.size(1);
@@ -161,6 +162,10 @@ std::vector<bool> skipMask(int layerCount, const std::vector<int>& skipLayers) {
 
 at::Tensor lmHead(const Model::Impl& m, const at::Tensor& normed) { return torch::linear(normed, m.weights.lmHead); }
 
+namespace {
+at::Tensor finalNorm(const Model::Impl& m, const at::Tensor& x) { return rmsNormalize(x, m.hp.normEps).mul_(m.weights.outputNorm); }
+}  // namespace
+
 at::Tensor forward(const Model::Impl& m, const at::Tensor& tokens, const at::Tensor& mask, const ForwardOptions& options) {
     const auto& hp = m.hp;
     if (tokens.dim() != 2 || mask.sizes() != tokens.sizes()) {
@@ -204,9 +209,9 @@ at::Tensor forward(const Model::Impl& m, const at::Tensor& tokens, const at::Ten
     if (options.logits == Logits::LastOnly) {
         const auto idx = (boolMask.to(torch::kInt64) * torch::arange(T, tokens.options().dtype(torch::kInt64))).argmax(1);  // [B]
         const auto last = x.index({torch::arange(x.size(0), idx.options()), idx});  // [B, H]
-        return lmHead(m, rmsNormalize(last, hp.normEps).mul_(m.weights.outputNorm));
+        return lmHead(m, finalNorm(m, last));
     }
-    const auto normed = rmsNormalize(x, hp.normEps).mul_(m.weights.outputNorm);
+    const auto normed = finalNorm(m, x);
     return options.logits == Logits::None ? normed : lmHead(m, normed);
 }
 
