@@ -21,19 +21,15 @@ Conventions (see tools/README.md and docs/parity.md):
 from __future__ import annotations
 
 import argparse
-import datetime as _dt
 import json
 import math
 import os
-import platform
-import shlex
-import sys
 import time
 
 import numpy as np
 import torch
 
-from reference_common import hf_tokenizers, sha256_file, version
+from reference_common import hf_tokenizers, provenance, sha256_file
 
 WIKITEXT_SHA256 = "d790b833ef8cf03a90db7bf1271b7520b83c45ce07ba3c1a9699df81e239eca0"
 PPL_TOKENS = 16384
@@ -218,22 +214,14 @@ def main() -> None:
 
     doc: dict = {
         "schema": "avss-smollm2-reference/1",
-        "provenance": {
-            "generator": "tools/make_reference.py",
-            "command": " ".join(shlex.quote(a) for a in [sys.executable] + sys.argv),
-            "date_utc": _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "python": platform.python_version(),
-            "torch": torch.__version__,
-            "transformers": version("transformers"),
-            "tokenizers": version("tokenizers"),
-            "gguf": version("gguf"),
-            "numpy": np.__version__,
-            "model_file": gguf_name,
-            "model_sha256": model_sha,
-            "weights": "transformers' GGUF loader: gguf-py dequantisation to fp32, Q/K un-permuted",
-            "compute": "CPU, float32, attn_implementation=eager (softmax in fp32), use_cache=False",
-            "threads": args.threads,
-        },
+        "provenance": provenance(
+            "tools/make_reference.py",
+            model_file=gguf_name,
+            model_sha256=model_sha,
+            weights="transformers' GGUF loader: gguf-py dequantisation to fp32, Q/K un-permuted",
+            compute="CPU, float32, attn_implementation=eager (softmax in fp32), use_cache=False",
+            threads=args.threads,
+        ),
         "model": {
             "architecture": cfg.model_type,
             "n_layer": cfg.num_hidden_layers,

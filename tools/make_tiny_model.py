@@ -22,17 +22,13 @@ library versions.
 from __future__ import annotations
 
 import argparse
-import datetime as _dt
 import json
 import os
-import platform
-import shlex
-import sys
 
 import numpy as np
 import torch
 
-from reference_common import hf_tokenizers, sha256_file, version
+from reference_common import hf_tokenizers, provenance, sha256_file
 
 SEED = 20240607
 VOCAB = 300
@@ -436,24 +432,16 @@ def main() -> None:
 
     doc = {
         "schema": "avss-tiny-llama-reference/1",
-        "provenance": {
-            "generator": "tools/make_tiny_model.py",
-            "command": " ".join(shlex.quote(a) for a in [sys.executable] + sys.argv),
-            "date_utc": _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "seed": args.seed,
-            "rng": "numpy.random.default_rng(seed): weights in the order of random_weights(), then the 4 sequences",
-            "python": platform.python_version(),
-            "torch": torch.__version__,
-            "transformers": version("transformers"),
-            "tokenizers": version("tokenizers"),
-            "gguf": version("gguf"),
-            "numpy": np.__version__,
-            "gguf_file": gguf_name,
-            "gguf_sha256": sha256_file(gguf_path),
-            "gguf_bytes": size,
-            "reference": "transformers AutoModelForCausalLM.from_pretrained(out_dir, gguf_file=tiny_llama.gguf, "
-                         "dtype=float32, attn_implementation=eager); CPU fp32; use_cache=False",
-        },
+        "provenance": provenance(
+            "tools/make_tiny_model.py",
+            seed=args.seed,
+            rng="numpy.random.default_rng(seed): weights in the order of random_weights(), then the 4 sequences",
+            gguf_file=gguf_name,
+            gguf_sha256=sha256_file(gguf_path),
+            gguf_bytes=size,
+            reference="transformers AutoModelForCausalLM.from_pretrained(out_dir, gguf_file=tiny_llama.gguf, "
+                      "dtype=float32, attn_implementation=eager); CPU fp32; use_cache=False",
+        ),
         "config": {
             "architecture": "llama", "vocab_size": VOCAB, "n_embd": HIDDEN, "n_ff": FFN, "n_layer": LAYERS,
             "n_head": HEADS, "n_head_kv": KV_HEADS, "head_dim": HEAD_DIM, "rope_theta": ROPE_THETA,

@@ -35,3 +35,28 @@ def hf_tokenizers(model_dir: str, gguf_name: str):
         pre_tokenizers.ByteLevel(add_prefix_space=False, trim_offsets=True, use_regex=True),
     ])
     return tok, default
+
+
+def provenance(generator: str, **extra) -> dict:
+    """The provenance block every fixture starts with: who made it, how, when, with which versions."""
+    import datetime as _dt
+    import platform
+    import shlex
+    import sys
+
+    import numpy as np
+    import torch
+
+    base = {
+        "generator": generator,
+        "command": " ".join(shlex.quote(a) for a in [sys.executable] + sys.argv),
+        "date_utc": _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "python": platform.python_version(),
+        "torch": torch.__version__,
+        "transformers": version("transformers"),
+        "tokenizers": version("tokenizers"),
+        "gguf": version("gguf"),
+        "numpy": np.__version__,
+    }
+    base.update(extra)
+    return base
