@@ -1,18 +1,12 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages AVSS Explorer needs (apt-get when root, otherwise prints the
-# command), then configures and builds everything in ./build (Release, Ninja).
+# command), then configures and builds everything in ./build (Release, Ninja). When CMake cannot
+# find a package, it names the Debian package that provides it instead of printing CMake's log.
 # Usage: scripts/setup.sh [--no-build]   Environment: AVSS_BUILD_DIR (default: build), CMAKE_ARGS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PACKAGES=(
-  build-essential cmake ninja-build pkg-config git
-  libtorch-dev libopenblas0-pthread          # libtorch 1.13 + a fast BLAS (reference BLAS is ~40x slower)
-  qt6-base-dev qt6-charts-dev qt6-svg-dev     # desktop explorer
-  libhdf5-dev nlohmann-json3-dev libpcre2-dev catch2
-  python3 python3-pip                         # only pip, to fetch the sample model
-  dpkg-dev file                               # CPack .deb with dependency detection
-)
+mapfile -t PACKAGES < <(grep -v '^#' scripts/debian-packages.txt | awk 'NF {print $1}')
 
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -33,6 +27,7 @@ fi
 
 [[ "${1:-}" == "--no-build" ]] && exit 0
 build="${AVSS_BUILD_DIR:-build}"
+source scripts/ccache-env.sh
 # shellcheck disable=SC2086
-cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release ${CMAKE_ARGS:-} >/dev/null
+scripts/configure.sh "$build" -DCMAKE_BUILD_TYPE=Release ${CMAKE_ARGS:-}
 cmake --build "$build" -j "$(nproc)"

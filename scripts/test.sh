@@ -1,11 +1,40 @@
 #!/usr/bin/env bash
 # The project's test command (README, .ci/run): set-up + build, fetch the sample model, run every
-# test suite with CTest (unit, tiny-model, UI offscreen, real-model), then build and check the .deb.
+# test suite with CTest (unit, tiny-model, UI offscreen, real-model), run the suites again in an
+# ASan+UBSan build (scripts/test-sanitize.sh), then build and check the .deb. Ends with one line
+# "tests: N passed, N failed, N skipped". With CI=true nothing may be skipped: an unavailable sample
+# model or any skipped test fails the run. Usage: scripts/test.sh [--no-sanitize] (never under CI).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+strict=0
+[[ "${CI:-}" == "true" ]] && strict=1
+sanitize=1
+[[ "${1:-}" == "--no-sanitize" ]] && ((strict == 0)) && sanitize=0
+
 scripts/setup.sh
 build="${AVSS_BUILD_DIR:-build}"
-scripts/fetch-model.sh || echo "test: WARNING: sample model unavailable; real-model suites will report Skipped" >&2
+if ! scripts/fetch-model.sh; then
+  if ((strict)); then
+    echo "test: FAIL: the sample model could not be fetched, so the real-model suites cannot run; under CI that fails the run." >&2
+    exit 1
+  fi
+  echo "test: WARNING: sample model unavailable; real-model suites will report Skipped" >&2
+fi
 export QT_QPA_PLATFORM=offscreen
-ctest --test-dir "$build" --output-on-failure -j 2
-scripts/package.sh --check
+status=0
+logs=()
+ctest --test-dir "$build" --output-on-failure -j 2 || status=1
+logs+=("$build/Testing/Temporary/LastTest.log")
+if ((sanitize)); then
+  scripts/test-sanitize.sh || status=1
+  logs+=("${AVSS_ASAN_BUILD_DIR:-build-asan}/Testing/Temporary/LastTest.log")
+fi
+scripts/package.sh --check || status=1
+
+summary=$(scripts/test-summary.sh "${logs[@]}")
+echo "$summary"
+if ((strict)) && ! grep -q ' 0 skipped$' <<<"$(head -n1 <<<"$summary")"; then
+  echo "test: FAIL: tests were skipped under CI (listed above); CI runs every suite." >&2
+  status=1
+fi
+exit $status

@@ -69,7 +69,8 @@ void ScreenshotRun::watchJob(JobKind kind, bool busy) {
     }
     m_stall.stop();
     std::cerr << "avss-explorer: event loop while the " << names[static_cast<int>(kind)] << " job ran ("
-              << m_jobClock.elapsed() / 1000.0 << " s): max gap " << m_stall.maxGapMs() << " ms over " << m_stall.ticks()
+              << m_jobClock.elapsed() / 1000.0 << " s): gap p95 " << m_stall.gapPercentileMs(0.95) << " ms, max "
+              << m_stall.maxGapMs() << " ms over " << m_stall.ticks()
               << " ticks of 10 ms\n";
 }
 

@@ -1,38 +1,15 @@
-// Sessions: what is open and how the window looks, saved as JSON (QJsonDocument) and reopened.
+// Sessions: what is open and how the window looks, saved as JSON (session_json.h) and reopened.
 // The analysis itself is not in the session: it comes back from the analysis cache.
 #pragma once
 
-#include <QByteArray>
-#include <QString>
-#include <optional>
-
-#include "analysis_settings.h"
-#include "avss/pruning_plan.h"
-#include "workers/task_types.h"
+#include "session_json.h"
 
 namespace avss::ui {
 
 class Workspace;
 
-struct Session {
-    QString modelPath;
-    DataSource data;
-    AnalysisSettings settings;
-    QString cacheFile;  // user-chosen cache file; empty = automatic
-    QString metric;
-    avss::PruningRule rule;
-    int selectedLayer = -1;
-    QByteArray windowState, windowGeometry;  // QMainWindow::saveState / saveGeometry
-};
-
-constexpr int kSessionVersion = 1;
-
 Session captureSession(const Workspace& workspace);
 // Settings, data, metric, rule and selection go to the workspace; the model path is for the caller to open.
 void applySession(const Session& session, Workspace& workspace);
-
-QByteArray sessionToJson(const Session& session);
-// Returns the session, or nullopt with *error naming the field that is wrong.
-std::optional<Session> sessionFromJson(const QByteArray& json, QString* error);
 
 }  // namespace avss::ui

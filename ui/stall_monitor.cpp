@@ -16,6 +16,7 @@ void StallMonitor::start() {
     m_last = m_clock.nsecsElapsed();
     m_maxGapMs = 0;
     m_ticks = 0;
+    m_gapsMs.clear();
     m_timer.start();
 }
 
@@ -26,9 +27,19 @@ void StallMonitor::stop() {
 
 void StallMonitor::tick() {
     const qint64 now = m_clock.nsecsElapsed();
-    m_maxGapMs = std::max(m_maxGapMs, static_cast<double>(now - m_last) / 1e6);
+    const double gap = static_cast<double>(now - m_last) / 1e6;
+    m_maxGapMs = std::max(m_maxGapMs, gap);
+    m_gapsMs.push_back(gap);
     m_last = now;
     ++m_ticks;
+}
+
+double StallMonitor::gapPercentileMs(double q) const {
+    if (m_gapsMs.empty()) return 0;
+    std::vector<double> sorted = m_gapsMs;
+    const auto k = static_cast<std::size_t>(std::clamp(q, 0.0, 1.0) * static_cast<double>(sorted.size() - 1));
+    std::nth_element(sorted.begin(), sorted.begin() + static_cast<std::ptrdiff_t>(k), sorted.end());
+    return sorted[k];
 }
 
 }  // namespace avss::ui

@@ -25,6 +25,49 @@ expect() {
   fi
 }
 
+# capture FILE -- COMMAND...: exit status 0, stdout+stderr kept in FILE for the number checks below.
+capture() {
+  local file="$1"
+  shift 2
+  "$@" >"$file" 2>&1
+  local got=$?
+  if [[ $got -ne 0 ]]; then
+    echo "FAIL: $* -> exit $got (want 0)"
+    head -20 "$file" | sed 's/^/    /'
+    failures=$((failures + 1))
+    return 1
+  fi
+  echo "ok:   $*"
+}
+
+# Helpers for the python3 checks (python3 comes with scripts/setup.sh): the text of argv[1], the
+# number after a label at the start of a line, and a range check that also rejects nan and inf.
+pyhelpers='
+import json, math, re, sys
+text = open(sys.argv[1], encoding="utf-8").read()
+NUM = r"([-+]?(?:nan|inf|[0-9]+(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?))"
+def num(label):
+    m = re.search(r"^" + re.escape(label) + r"\s+" + NUM, text, re.M)
+    assert m, "no number after %r in:\n%s" % (label, text[:2000])
+    return float(m.group(1))
+def within(x, lo, hi, what=""):
+    assert x is not None and math.isfinite(x) and lo <= x <= hi, "%s = %r, want a finite number in [%r, %r]" % (what, x, lo, hi)
+    return x
+'
+
+# pycheck WHAT FILE <<'PY' ... PY: the python3 script on stdin (with pyhelpers) exits 0 for FILE.
+pycheck() {
+  local what="$1" file="$2" msg
+  if msg=$(python3 -c "$pyhelpers
+$(cat)" "$file" 2>&1); then
+    echo "ok:   $what"
+  else
+    echo "FAIL: $what"
+    echo "$msg" | tail -8 | sed 's/^/    /'
+    failures=$((failures + 1))
+  fi
+}
+
 expect 0 "^avss 0\.[0-9]+\.[0-9]+" -- "$avss" --version
 expect 0 "Commands:" -- "$avss" --help
 for c in info tokenize generate perplexity score prune; do
@@ -35,11 +78,37 @@ expect 2 "unknown option --bogus" -- "$avss" info "$tiny" --bogus
 expect 2 "needs MODEL" -- "$avss" info
 expect 2 "--window expects an integer" -- "$avss" perplexity "$tiny" --window abc
 
-expect 0 "layers +3" -- "$avss" --quiet info "$tiny"
+# The tiny model (tools/make_tiny_model.py): 3 layers, width 64, MLP 128, 4/2 heads of 16, vocabulary 300.
+capture "$tmp/info.txt" -- "$avss" --quiet info "$tiny"
+pycheck "info: sizes, rope base, norm epsilon and parameter count of the tiny model" "$tmp/info.txt" <<'PY'
+assert (num("layers"), num("hidden size"), num("MLP width"), num("vocabulary")) == (3, 64, 128, 300)
+assert num("rope base") == 10000 and num("norm epsilon") == 1e-5
+# tied embeddings: V·H + final norm + 3 × (2 norms + q, k, v, o + gate, up, down)
+assert num("parameters") == 300 * 64 + 64 + 3 * (2 * 64 + 64 * 64 + 2 * 64 * 32 + 64 * 64 + 3 * 64 * 128), num("parameters")
+PY
 expect 0 "Q4_1" -- "$avss" --quiet info "$tiny" --tensors
-expect 0 "^[0-9]+( [0-9]+)*$" -- "$avss" --quiet tokenize "$tiny" "hello there" --ids
-expect 0 "tokens in" -- "$avss" generate "$tiny" "the" --max-new-tokens 4
-expect 0 "perplexity" -- "$avss" --quiet perplexity "$tiny" --text builtin --window 64 --max-tokens 256
+capture "$tmp/ids.txt" -- "$avss" --quiet tokenize "$tiny" "hello there" --ids
+pycheck "tokenize --ids: integers inside the vocabulary" "$tmp/ids.txt" <<'PY'
+ids = [int(t) for t in text.split()]
+assert ids and all(0 <= i < 300 for i in ids), ids
+PY
+capture "$tmp/gen.txt" -- "$avss" generate "$tiny" "the" --max-new-tokens 4 --ignore-eos --ids
+pycheck "generate --ids: exactly 4 token ids inside the vocabulary" "$tmp/gen.txt" <<'PY'
+lines = [l for l in text.splitlines() if re.fullmatch(r"[0-9]+( [0-9]+)*", l)]  # stdout; progress goes to stderr
+assert len(lines) == 1, text
+ids = [int(t) for t in lines[0].split()]
+assert len(ids) == 4 and all(0 <= i < 300 for i in ids), ids
+assert re.search(r"^4 tokens in " + NUM + " s", text, re.M), text
+PY
+capture "$tmp/ppl.txt" -- "$avss" --quiet perplexity "$tiny" --text builtin --window 64 --max-tokens 256
+pycheck "perplexity: 4 windows, 252 predictions, finite NLL and perplexity = exp(NLL)" "$tmp/ppl.txt" <<'PY'
+assert re.search(r"^windows\s+4 x 64 tokens", text, re.M), text
+assert num("predicted") == 4 * 63
+nll, ppl = num("mean NLL"), num("perplexity")
+# random weights predict worse than uniform guessing over 300 tokens (about 1800), but not absurdly so
+within(ppl, 300.0, 10 * 300, "perplexity")
+assert abs(math.log(ppl) - nll) < 1e-4 * nll, (nll, ppl)
+PY
 
 # bad input: one clear error naming the file, the right exit code
 expect 4 "$tmp/absent.gguf: cannot open file" -- "$avss" --quiet info "$tmp/absent.gguf"
@@ -56,17 +125,77 @@ printf '{"text": "ok"}\n{"txt": "no"}\n' > "$tmp/bad.jsonl"
 expect 3 "$tmp/bad.jsonl:2: field 'text' is missing" -- "$avss" --quiet perplexity "$tiny" --text "$tmp/bad.jsonl"
 
 # pruning: explicit layers, reload check, and the result loads with fewer layers
-expect 0 "self-check   passed" -- "$avss" --quiet prune "$tiny" --remove 1 --out "$tmp/pruned.gguf"
-expect 0 "layers +2" -- "$avss" --quiet info "$tmp/pruned.gguf"
+capture "$tmp/prune.txt" -- "$avss" --quiet prune "$tiny" --remove 1 --out "$tmp/pruned.gguf"
+pycheck "prune: 3 -> 2 layers, block 1 removed, reloaded logits equal the skip-mask forward" "$tmp/prune.txt" <<'PY'
+assert re.search(r"^layers\s+3 -> 2$", text, re.M) and re.search(r"^removed\s+1$", text, re.M), text
+m = re.search(r"^self-check   passed: .* max \|diff\| " + NUM + r" \(max \|logit\| " + NUM + r"\)", text, re.M)
+assert m, text
+diff, top = float(m.group(1)), float(m.group(2))
+within(top, 1e-3, 1e3, "max |logit|")
+within(diff, 0.0, 1e-5 * top, "max |diff|")
+PY
+capture "$tmp/info2.txt" -- "$avss" --quiet info "$tmp/pruned.gguf"
+pycheck "info of the pruned model: 2 layers, one block's parameters fewer" "$tmp/info2.txt" <<'PY'
+assert num("layers") == 2
+assert num("parameters") == 300 * 64 + 64 + 2 * (2 * 64 + 64 * 64 + 2 * 64 * 32 + 64 * 64 + 3 * 64 * 128), num("parameters")
+PY
 expect 2 "layer 9 does not exist" -- "$avss" --quiet prune "$tiny" --remove 9 --out "$tmp/p9.gguf"
 
 # scoring: a cache, then scores from the cache without the model, then a plan applied by prune
+rule=(--rule count --count 1 --protect none)
 expect 0 "avss-paper" -- "$avss" --quiet score "$tiny" --data builtin --seq-len 32 --max-tokens 1024 --shards 2 \
-  --cache "$tmp/a.h5" --out "$tmp/s.json"
-[[ -s "$tmp/s.json" ]] || { echo "FAIL: score --out wrote nothing"; failures=$((failures + 1)); }
-expect 0 "avss-paper" -- "$avss" --quiet score --from-cache "$tmp/a.h5"
-expect 0 "self-check   passed" -- "$avss" --quiet prune "$tiny" --from-cache "$tmp/a.h5" --metric bi --rule count --count 1 \
-  --protect none --out "$tmp/planned.gguf"
+  --cache "$tmp/a.h5" --out "$tmp/s.json" "${rule[@]}"
+pycheck "score --out: schema, provenance, every metric finite with ranks, plans of the requested size" "$tmp/s.json" <<'PY'
+r = json.loads(text)
+assert r["schema"] == "avss-scores" and r["schema_version"] == 1 and r["layer_count"] == 3
+p = r["provenance"]
+assert (p["tokens"], p["sequences"], p["sequence_length"], p["shards"]) == (1024, 32, 32, 2), p
+ids = [m["id"] for m in r["metrics"]]
+assert ids == ["avss-paper", "avss-reference-code", "avss-rel", "avss-mlp", "avss-mlp-abs", "avss-mlp-hoyer",
+               "bi", "angular", "angular-all", "update-norm", "reverse", "random"], ids
+for m in r["metrics"]:
+    data = m["id"] not in ("reverse", "random")
+    assert [l["layer"] for l in m["layers"]] == [0, 1, 2], m["id"]
+    assert sorted(l["rank"] for l in m["layers"]) == [0, 1, 2], m["id"]
+    assert sorted(m["prune_order"]) == [0, 1, 2] and m["layers"][m["prune_order"][0]]["rank"] == 0, m["id"]
+    for l in m["layers"]:
+        within(l["value"], 0.0, 1e12, m["id"] + " value")
+        within(l["mean"], 0.0, 1e12, m["id"] + " mean")
+        within(l["sd"], 0.0, 1e12, m["id"] + " sd")  # two shards: sd exists
+        within(l["bottom_frequency"], 0.0, 1.0, m["id"] + " bottom_frequency")
+    bound = {"bi": 2.0, "angular": 1.0, "angular-all": 1.0, "random": 1.0, "reverse": 2.0}.get(m["id"])  # 1 − cos, angle / π
+    if bound:
+        for l in m["layers"]: within(l["value"], 0.0, bound, m["id"])
+    if m["id"].startswith("avss-"):
+        for v in m["components"]["variance"]: within(v, 1e-12, 1e6, m["id"] + " variance")
+        for v in m["components"]["sparsity"]: within(v, 0.0, 1.0, m["id"] + " sparsity")
+    if data:
+        st = m["stability"]
+        assert st["applicable"] and st["shards"] == 2, m["id"]
+        within(st["kendall_tau_mean"], -1.0, 1.0, m["id"] + " tau")
+    assert m["plan"]["removed"] == [m["prune_order"][0]], (m["id"], m["plan"])
+    assert sorted(m["plan"]["removed"] + m["plan"]["kept"]) == [0, 1, 2], m["id"]
+tau = r["agreement"]["kendall_tau"]
+assert len(tau) == len(ids) and all(len(row) == len(ids) for row in tau)
+for row in tau:
+    for v in row:
+        assert v is None or -1.0 - 1e-12 <= v <= 1.0 + 1e-12, v
+PY
+capture "$tmp/cached.txt" -- "$avss" --quiet score --from-cache "$tmp/a.h5" --out "$tmp/c.json" "${rule[@]}"
+pycheck "score --from-cache gives the same values as the scoring pass" "$tmp/c.json" <<'PY'
+import os
+fresh = json.load(open(os.path.join(os.path.dirname(sys.argv[1]), "s.json")))
+values = lambda r: [[l["value"] for l in m["layers"]] for m in r["metrics"]]
+assert values(json.loads(text)) == values(fresh)
+PY
+capture "$tmp/planned.txt" -- "$avss" --quiet prune "$tiny" --from-cache "$tmp/a.h5" --metric bi "${rule[@]}" --out "$tmp/planned.gguf"
+pycheck "prune --from-cache --metric bi removes BI's first layer to prune" "$tmp/planned.txt" <<'PY'
+import os
+scores = json.load(open(os.path.join(os.path.dirname(sys.argv[1]), "s.json")))
+bi = next(m for m in scores["metrics"] if m["id"] == "bi")
+assert re.search(r"^removed\s+%d$" % bi["prune_order"][0], text, re.M), (bi["prune_order"], text)
+assert re.search(r"^layers\s+3 -> 2$", text, re.M) and "self-check   passed" in text, text
+PY
 expect 0 "layers +2" -- "$avss" --quiet info "$tmp/planned.gguf"
 
 echo "$failures failure(s)"

@@ -2,6 +2,7 @@
 // foreign, truncated, damaged, newer schema) detected and reported. Torch-free.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <fstream>
 #include <thread>
 
@@ -189,6 +190,34 @@ TEST_CASE("bad files are detected, reported and never overwritten", "[cache]") {
     }
     SECTION("missing") {
         CHECK_THROWS_AS(StatsCache(dir / "none.h5").load(), IoError);
+    }
+}
+
+TEST_CASE("HDF5 only parses files whose checksum header matches; an unsealed old cache is recomputed", "[cache]") {
+    test::TempDir dir;
+    const auto st = sample();
+    StatsCache c(dir / "g.h5");
+    c.store(st);
+    auto bytes = test::readBytes(dir / "g.h5");
+    REQUIRE(std::string(bytes.begin(), bytes.begin() + 18) == "AVSS-CACHE-SEAL 1\n");
+    SECTION("one flipped bit anywhere in the HDF5 part") {
+        bytes[bytes.size() / 3] ^= 1;
+        test::writeBytes(dir / "g.h5", bytes);
+        const auto r = c.find(st.provenance);
+        CHECK(r.status == CacheStatus::Invalid);
+        CHECK_THAT(r.reason, Contains("g.h5") && Contains("SHA-256"));
+        CHECK_THROWS_AS(c.load(), FormatError);
+        CHECK_THROWS_AS(c.store(st), IoError);
+    }
+    SECTION("an older cache without the header") {
+        std::fill(bytes.begin(), bytes.begin() + 512, 0);  // HDF5 still finds its signature at byte 512
+        test::writeBytes(dir / "g.h5", bytes);
+        const auto r = c.find(st.provenance);
+        CHECK(r.status == CacheStatus::Stale);
+        CHECK_THAT(r.reason, Contains("g.h5") && Contains("checksum"));
+        CHECK_THROWS_WITH(c.load(), Contains("cannot be verified"));
+        c.store(st);  // a stale cache is replaced
+        CHECK(c.find(st.provenance).hit());
     }
 }
 

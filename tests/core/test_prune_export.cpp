@@ -1,6 +1,8 @@
 // Depth-pruned export: renumbered blocks, trimmed metadata, reload self-check, errors and cancel.
 #include "support/torch_catch.h"
 
+#include <iostream>
+
 #include "avss/error.h"
 #include "avss/prune_export.h"
 #include "io/gguf_file.h"
@@ -38,7 +40,10 @@ TEST_CASE("exported pruned model equals the skip-mask forward", "[export]") {
     CHECK(r.removed == std::vector<int>{1, 2});
     CHECK(r.kept == std::vector<int>{0, 3});
     CHECK(r.selfChecked);
-    CHECK(r.maxLogitDiff <= 1e-4 * r.maxLogit);
+    // The reloaded file runs the same fp32 ops on the same weights as the skip-mask forward (0 reached).
+    std::cout << "export self-check: max |diff| / max |logit| = " << r.maxLogitDiff / r.maxLogit << "\n";
+    CHECK(r.maxLogit > 0);
+    CHECK(r.maxLogitDiff <= 1e-6 * r.maxLogit);
 
     const auto f = io::GgufFile::open(out);
     CHECK(f.getInt("llama.block_count") == 2);
@@ -60,7 +65,8 @@ TEST_CASE("exported pruned model equals the skip-mask forward", "[export]") {
     const auto skip = model::skipMask(4, {1, 2});
     model::ForwardOptions o;
     o.skip = &skip;
-    CHECK(torch::allclose(model::forward(pruned->impl(), tokens, mask), model::forward(model->impl(), tokens, mask, o), 1e-5, 1e-5));
+    const auto want = model::forward(model->impl(), tokens, mask, o);
+    CHECK((model::forward(pruned->impl(), tokens, mask) - want).abs().max().item<double>() <= 1e-6 * want.abs().max().item<double>());
 }
 
 TEST_CASE("export refuses bad requests and leaves nothing behind when cancelled", "[export]") {

@@ -1,7 +1,9 @@
 // Metric presets, guards, ranks and rank stability on hand-made accumulators. Torch-free.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
+#include <string>
 
 #include "avss/error.h"
 #include "avss/layer_scores.h"
@@ -197,5 +199,162 @@ TEST_CASE("every registered metric has a formula and scores hand-made statistics
         const auto s = scoreLayers(st, m.id);
         CHECK(s.layers.size() == 4);
         for (const auto& l : s.layers) CHECK(std::isfinite(l.value));
+    }
+}
+
+// --- Which site and which threshold each AVSS preset reads (docs/metrics.md §3) ---------------
+// The fixture gives block_out and mlp_act different variances, widths and near-zero counts, and
+// every threshold its own counts (not proportional across layers), so each (site, sparsity)
+// choice yields a different score vector: a preset reading the wrong one fails.
+namespace {
+
+struct SiteSpec {
+    double variance;                      // channel variance (mean over channels of m2 / tokens)
+    std::vector<std::int64_t> abs, rel;   // near-zero counts per default abs / rel threshold
+    double hoyerMean;                     // mean Hoyer sparsity per token
+    double refVariance, refSparsity;      // the authors' per-batch pooled variance and |a| < 1e-5 share
+};
+
+SiteStats pinnedSite(const SiteSpec& s, int width) {
+    SiteStats site;
+    site.tokens = test::kTokens;
+    site.mean.assign(static_cast<std::size_t>(width), 0.25);
+    for (int w = 0; w < width; ++w) site.m2.push_back(s.variance * test::kTokens * (0.5 + static_cast<double>(w) / (width - 1)));
+    site.nearZeroAbs = s.abs;
+    site.nearZeroRel = s.rel;
+    site.hoyerSum = s.hoyerMean * test::kTokens;
+    site.pooledSamples = 4;
+    site.pooledVarSum = 4 * (s.refVariance + 5);  // the unbatched pooled variance: read by no preset
+    site.refBatches = 2;
+    site.refPooledVarSum = 2 * s.refVariance;
+    site.refNearZeroSum = 2 * s.refSparsity;
+    return site;
+}
+
+constexpr int kBlockWidth = 4, kMlpWidth = 8;
+
+// Four layers; abs thresholds 1e-5, 1e-4, 1e-3, 1e-2 and rel thresholds 0.01, 0.05, 0.1 (the defaults).
+const std::vector<SiteSpec> kBlockOut = {
+    {1.0, {2, 9, 30, 120}, {11, 50, 100}, 0.30, 3.0, 0.010},
+    {4.0, {7, 12, 60, 90}, {4, 70, 130}, 0.45, 1.0, 0.030},
+    {2.0, {1, 20, 25, 200}, {16, 35, 160}, 0.20, 7.0, 0.020},
+    {8.0, {5, 6, 80, 150}, {9, 60, 110}, 0.60, 2.0, 0.050},
+};
+const std::vector<SiteSpec> kMlpAct = {
+    {3.0, {3, 15, 100, 300}, {20, 200, 400}, 0.50, 6.0, 0.040},
+    {1.0, {10, 40, 70, 400}, {50, 120, 300}, 0.30, 4.0, 0.010},
+    {6.0, {6, 8, 150, 350}, {10, 250, 350}, 0.70, 1.0, 0.060},
+    {2.0, {1, 30, 90, 500}, {40, 90, 450}, 0.40, 9.0, 0.020},
+};
+
+ActivationStats pinnedStats() {
+    auto st = test::handStats(fourLayers());
+    st.provenance.hiddenSize = kBlockWidth;
+    st.provenance.ffnSize = kMlpWidth;
+    for (std::size_t l = 0; l < 4; ++l) {
+        st.shards[0].layers[l].blockOut = pinnedSite(kBlockOut[l], kBlockWidth);
+        st.shards[0].layers[l].mlpAct = pinnedSite(kMlpAct[l], kMlpWidth);
+    }
+    return st;
+}
+
+// One way to read a site: its variance and one sparsity ('a' abs[k], 'r' rel[k], 'h' Hoyer).
+struct Reading {
+    std::string site;
+    char kind;
+    std::size_t k;
+};
+
+std::string describe(const Reading& r) { return r.site + (r.kind == 'a' ? " abs[" : r.kind == 'r' ? " rel[" : " hoyer[") + std::to_string(r.k) + "]"; }
+
+// (σ²ℓ/Σσ²) / (Sℓ/ΣS), written out from the fixture's numbers.
+std::vector<double> byHand(const Reading& r) {
+    const auto& specs = r.site == "block_out" ? kBlockOut : kMlpAct;
+    const double elements = test::kTokens * (r.site == "block_out" ? kBlockWidth : kMlpWidth);
+    std::vector<double> var, sp;
+    for (const auto& s : specs) {
+        var.push_back(s.variance);
+        sp.push_back(r.kind == 'a' ? s.abs[r.k] / elements : r.kind == 'r' ? s.rel[r.k] / elements : s.hoyerMean);
+    }
+    double varSum = 0, spSum = 0;
+    for (std::size_t l = 0; l < var.size(); ++l) varSum += var[l], spSum += sp[l];
+    std::vector<double> out;
+    for (std::size_t l = 0; l < var.size(); ++l) out.push_back((var[l] / varSum) / (sp[l] / spSum));
+    return out;
+}
+
+bool sameValues(const LayerScores& s, const std::vector<double>& want) {
+    for (std::size_t l = 0; l < want.size(); ++l) {
+        if (std::abs(s.layers[l].value - want[l]) > 1e-12 * std::abs(want[l])) return false;
+    }
+    return true;
+}
+
+std::vector<Reading> everyReading() {
+    std::vector<Reading> all;
+    for (const char* site : {"block_out", "mlp_act"}) {
+        for (std::size_t k = 0; k < 4; ++k) all.push_back({site, 'a', k});
+        for (std::size_t k = 0; k < 3; ++k) all.push_back({site, 'r', k});
+        all.push_back({site, 'h', 0});
+    }
+    return all;
+}
+
+}  // namespace
+
+TEST_CASE("each normalised AVSS preset reads exactly its documented site and threshold", "[scores][presets]") {
+    const auto st = pinnedStats();
+    const std::vector<std::pair<std::string, Reading>> documented = {
+        {"avss-paper", {"block_out", 'a', 0}},      // |a| < 1e-5
+        {"avss-rel", {"block_out", 'r', 1}},        // |a| < 0.05 · RMS
+        {"avss-mlp", {"mlp_act", 'r', 1}},          // |a| < 0.05 · RMS
+        {"avss-mlp-abs", {"mlp_act", 'a', 2}},      // |a| < 1e-3
+        {"avss-mlp-hoyer", {"mlp_act", 'h', 0}},    // Hoyer
+    };
+    for (const auto& [id, reading] : documented) {
+        INFO(id);
+        const auto s = scoreLayers(st, id);
+        CHECK(findMetric(id).measured == reading.site);
+        for (const auto& other : everyReading()) {
+            INFO("reading " << describe(other));
+            const bool isDocumented = other.site == reading.site && other.kind == reading.kind && other.k == reading.k;
+            CHECK(sameValues(s, byHand(other)) == isDocumented);
+        }
+        // The raw ingredients are the site's own channel variance and near-zero share.
+        REQUIRE(s.components.size() == 2);
+        const auto& specs = reading.site == "block_out" ? kBlockOut : kMlpAct;
+        for (std::size_t l = 0; l < 4; ++l) CHECK(s.components[0].values[l] == Approx(specs[l].variance).epsilon(1e-12));
+    }
+}
+
+TEST_CASE("avss-reference-code reads block_out's per-batch pooled variance and |a| < 1e-5 share", "[scores][presets]") {
+    const auto s = scoreLayers(pinnedStats(), "avss-reference-code");
+    for (std::size_t l = 0; l < 4; ++l) {
+        INFO("layer " << l);
+        const double want = kBlockOut[l].refVariance / kBlockOut[l].refSparsity;  // raw ratio, no normalisation
+        CHECK(s.layers[l].value == Approx(want).epsilon(1e-12));
+        CHECK(s.layers[l].value != Approx(kMlpAct[l].refVariance / kMlpAct[l].refSparsity).epsilon(1e-3));
+        CHECK(s.layers[l].value != Approx(kBlockOut[l].variance / kBlockOut[l].refSparsity).epsilon(1e-3));
+        CHECK(s.layers[l].value != Approx((kBlockOut[l].refVariance + 5) / kBlockOut[l].refSparsity).epsilon(1e-3));
+    }
+    CHECK_FALSE(sameValues(s, byHand({"block_out", 'a', 0})));
+}
+
+TEST_CASE("presets find their threshold by value, not by position in the settings", "[scores][presets]") {
+    const auto st = pinnedStats();
+    auto shuffled = st;  // the same counts with both threshold lists reversed
+    auto& settings = shuffled.provenance.options.settings;
+    std::reverse(settings.absThresholds.begin(), settings.absThresholds.end());
+    std::reverse(settings.relThresholds.begin(), settings.relThresholds.end());
+    for (auto& layer : shuffled.shards[0].layers) {
+        for (auto* site : {&layer.blockOut, &layer.mlpAct}) {
+            std::reverse(site->nearZeroAbs.begin(), site->nearZeroAbs.end());
+            std::reverse(site->nearZeroRel.begin(), site->nearZeroRel.end());
+        }
+    }
+    for (const char* id : {"avss-paper", "avss-rel", "avss-mlp", "avss-mlp-abs"}) {
+        INFO(id);
+        const auto a = scoreLayers(st, id), b = scoreLayers(shuffled, id);
+        for (std::size_t l = 0; l < 4; ++l) CHECK(b.layers[l].value == Approx(a.layers[l].value).epsilon(1e-12));
     }
 }

@@ -3,6 +3,7 @@
 // collection pipeline (windows, shards, progress, cancel, bad input, stale cache) behaves.
 #include "support/torch_catch.h"  // torch first, then Catch's CHECK (not glog's)
 
+#include <iostream>
 #include <map>
 
 #include "analysis/stats_observer.h"
@@ -148,6 +149,7 @@ std::string prose(int words) {
 }  // namespace
 
 TEST_CASE("statistics equal brute force over every kept activation", "[stats][model]") {
+    constexpr double kBrute = 1e-9;  // both sides sum the same float64 values in other orders (~1e-15 reached)
     Fixture f;
     const int L = f.m().hp.layers;
     StatsSettings settings;
@@ -173,15 +175,17 @@ TEST_CASE("statistics equal brute force over every kept activation", "[stats][mo
                     for (const auto& [key, x] : tee.kept) kept[key].push_back(keptBatch(x, mask, excludeFirst));
                 }
                 const auto P = [](model::Point p) { return static_cast<int>(p); };
+                test::g_worstNear = 0;
                 for (int l = 0; l < L; ++l) {
                     INFO("layer " << l);
-                    test::requireSameSite(shard.layers[l].blockOut, test::bruteForceSite(kept[{l, P(model::Point::BlockOut)}], settings), 1e-6);
-                    test::requireSameSite(shard.layers[l].mlpAct, test::bruteForceSite(kept[{l, P(model::Point::MlpAct)}], settings), 1e-6);
-                    test::requireSameSite(shard.layers[l].attnOut, test::bruteForceSite(kept[{l, P(model::Point::AttnOut)}], settings), 1e-6);
+                    test::requireSameSite(shard.layers[l].blockOut, test::bruteForceSite(kept[{l, P(model::Point::BlockOut)}], settings), kBrute);
+                    test::requireSameSite(shard.layers[l].mlpAct, test::bruteForceSite(kept[{l, P(model::Point::MlpAct)}], settings), kBrute);
+                    test::requireSameSite(shard.layers[l].attnOut, test::bruteForceSite(kept[{l, P(model::Point::AttnOut)}], settings), kBrute);
                     test::requireSameTransition(shard.layers[l].transition,
-                                                test::bruteForceTransition(kept[{l, P(model::Point::BlockIn)}], kept[{l, P(model::Point::BlockOut)}]), 1e-6);
+                                                test::bruteForceTransition(kept[{l, P(model::Point::BlockIn)}], kept[{l, P(model::Point::BlockOut)}]), kBrute);
                 }
                 CHECK(shard.sequences == 6);
+                std::cout << "brute force: largest relative difference " << test::g_worstNear << "\n";
             }
         }
     }
@@ -248,14 +252,19 @@ TEST_CASE("left padding and batching do not change the statistics", "[stats][mod
         StatsSettings settings;
         settings.excludeFirstToken = excludeFirst;
         // The reference-code preset averages per batch, so it depends on batching by design.
-        SECTION(std::string("float64 model: identical to 1e-6 relative") + (excludeFirst ? ", first excluded" : "")) {
+        SECTION(std::string("float64 model: identical to 1e-9 relative") + (excludeFirst ? ", first excluded" : "")) {
             const auto d = float64Copy(f.m());
             const auto [batched, alone] = batchedAndAlone(*d, seqs, settings);
-            requireSameShard(batched, alone, 1e-6, /*compareReference=*/false);
+            test::g_worstNear = 0;
+            requireSameShard(batched, alone, 1e-9, /*compareReference=*/false);
+            std::cout << "padding (stats, fp64 model): largest relative difference " << test::g_worstNear << "\n";
         }
-        SECTION(std::string("float32 model: equal up to the forward pass's own rounding") + (excludeFirst ? ", first excluded" : "")) {
+        // The forward pass's own float rounding differs between batch shapes by ~1e-6 relative.
+        SECTION(std::string("float32 model: equal to 1e-5 relative") + (excludeFirst ? ", first excluded" : "")) {
             const auto [batched, alone] = batchedAndAlone(f.m(), seqs, settings);
-            requireSameShard(batched, alone, 1e-4, /*compareReference=*/false);
+            test::g_worstNear = 0;
+            requireSameShard(batched, alone, 1e-5, /*compareReference=*/false);
+            std::cout << "padding (stats, fp32 model): largest relative difference " << test::g_worstNear << "\n";
         }
     }
 }

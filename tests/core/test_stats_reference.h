@@ -112,8 +112,11 @@ inline TransitionStats bruteForceTransition(const std::vector<KeptBatch>& in, co
 }
 
 // |a − b| ≤ rel·|b| + rel·scale: relative, with a floor for entries near zero in a vector of size `scale`.
+inline double g_worstNear = 0;  // largest |a − b| / (|b| + scale) seen by near(), for printing
 inline bool near(double a, double b, double rel, double scale = 0) {
-    return std::fabs(a - b) <= rel * (std::fabs(b) + scale);
+    const double d = std::fabs(a - b), s = std::fabs(b) + scale;
+    if (s > 0) g_worstNear = std::max(g_worstNear, d / s);
+    return d <= rel * s;
 }
 
 inline void requireSameSite(const SiteStats& got, const SiteStats& want, double rel) {

@@ -39,11 +39,16 @@ TEST_CASE("real model: facts", "[parity][real]") {
     CHECK(i.tiedEmbeddings);
 }
 
-TEST_CASE("real model: logits match transformers within 1e-3 of max |logit|", "[parity][real]") {
+// max |Δlogit| / max |logit| (docs/parity.md). The engine reaches ~2e-6 (fp32 against transformers'
+// fp32, other summation orders); a wrong norm epsilon or rope base moves logits far more than 1e-5.
+constexpr double kTol = 1e-5;
+
+TEST_CASE("real model: logits match transformers within 1e-5 of max |logit|", "[parity][real]") {
     torch::NoGradGuard g;
     const auto checksumIds = reference().at("checksum_ids").get<std::vector<std::int64_t>>();
     const auto& prompts = reference().at("prompts");
     REQUIRE(prompts.size() >= 5);
+    double worstAll = 0, worstRow = 0;  // over every prompt: compared logits, whole-row statistics
     for (const auto& p : prompts) {
         INFO("prompt " << p.at("name").get<std::string>());
         double worst = 0;  // largest |ours - reference| / max|logit| over all compared values
@@ -55,8 +60,13 @@ TEST_CASE("real model: logits match transformers within 1e-3 of max |logit|", "[
             INFO("position " << pos.at("label").get<std::string>());
             const auto row = logits[pos.at("pos").get<std::int64_t>()].to(torch::kFloat64);
             const double maxAbs = pos.at("max_abs").get<double>();
-            const double tol = 1e-3 * maxAbs;
-            CHECK(std::abs(row.abs().max().item<double>() - maxAbs) <= tol);
+            const double tol = kTol * maxAbs;
+            auto rowCheck = [&](double ours, double expected) {
+                const double d = std::abs(ours - expected);
+                worstRow = std::max(worstRow, d / maxAbs);
+                CHECK(d <= tol);
+            };
+            rowCheck(row.abs().max().item<double>(), maxAbs);
             CHECK(row.argmax().item<std::int64_t>() == pos.at("argmax").get<std::int64_t>());
             const auto topIds = pos.at("top10_ids").get<std::vector<std::int64_t>>();
             const auto topVals = pos.at("top10_logits").get<std::vector<double>>();
@@ -68,14 +78,17 @@ TEST_CASE("real model: logits match transformers within 1e-3 of max |logit|", "[
             for (std::size_t k = 0; k < topIds.size(); ++k) compare(topIds[k], topVals[k]);
             const auto sums = pos.at("checksum_logits").get<std::vector<double>>();
             for (std::size_t k = 0; k < checksumIds.size(); ++k) compare(checksumIds[k], sums[k]);
-            // Whole-row checks: the mean and the RMS of the row differ by no more than the max difference.
+            // Whole-row checks: the mean, the RMS and the logsumexp of the row differ by no more than the max difference.
             const double V = static_cast<double>(row.numel());
-            CHECK(std::abs(row.sum().item<double>() / V - pos.at("sum").get<double>() / V) <= tol);
-            CHECK(std::abs(std::sqrt(row.square().sum().item<double>() / V) - std::sqrt(pos.at("sum_sq").get<double>() / V)) <= tol);
-            CHECK(std::abs(torch::logsumexp(row, 0).item<double>() - pos.at("logsumexp").get<double>()) <= tol);
+            rowCheck(row.sum().item<double>() / V, pos.at("sum").get<double>() / V);
+            rowCheck(std::sqrt(row.square().sum().item<double>() / V), std::sqrt(pos.at("sum_sq").get<double>() / V));
+            rowCheck(torch::logsumexp(row, 0).item<double>(), pos.at("logsumexp").get<double>());
         }
+        worstAll = std::max(worstAll, worst);
         std::cout << "parity: prompt '" << p.at("name").get<std::string>() << "' max |diff| / max |logit| = " << worst << "\n";
     }
+    std::cout << "parity: all prompts max |diff| / max |logit| = " << worstAll << ", whole-row statistics " << worstRow
+              << " (limit " << kTol << ")\n";
 }
 
 TEST_CASE("real model: greedy generation of 32 tokens is identical", "[parity][real]") {

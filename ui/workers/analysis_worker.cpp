@@ -51,7 +51,8 @@ void AnalysisWorker::run(const AnalysisRequest& request) {
         result.mode = request.mode;
         avss::CorpusOptions corpusOptions;
         corpusOptions.jsonField = toUtf8(request.data.jsonField);
-        auto corpus = std::make_shared<const avss::Corpus>(avss::loadCorpus(toUtf8(request.data.source), corpusOptions));
+        // Checked and fingerprinted here; the text itself is read again, only as far as needed, when tokenized.
+        auto corpus = std::make_shared<const avss::Corpus>(avss::openCorpus(toUtf8(request.data.source), corpusOptions));
         result.corpus = corpus;
         const auto wanted = avss::wantedProvenance(request.model->info(), *corpus, request.options);
         result.cacheFile = request.cacheFile.isEmpty() ? analysisCacheFile(request.cacheDir, wanted) : request.cacheFile;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "avss/corpus_tokens.h"
 #include "avss/perplexity.h"
 
 namespace avss::ui {
@@ -15,9 +16,11 @@ struct HeldOut {
 };
 
 // The corpus tokens after those the analysis used (tokenized as collectStats does, without special
-// tokens). When too few are left, the text's last tokens are used and the overlap is said so.
+// tokens, reading no further than needed). When too few are left, the text's last tokens are used
+// and the overlap is said so.
 HeldOut heldOutTokens(const MeasureRequest& r) {
-    const auto all = r.model->tokenizer().encode(r.corpus->joined(), /*addSpecial=*/false);
+    const std::int64_t needed = r.maxTokens > 0 ? std::max<std::int64_t>(r.calibrationTokens, 0) + r.maxTokens : 0;
+    const auto all = avss::tokenizeCorpus(r.model->tokenizer(), *r.corpus, needed).tokens;
     const auto total = static_cast<std::int64_t>(all.size());
     const std::int64_t wanted = r.maxTokens > 0 ? r.maxTokens : total;
     const std::int64_t start = std::clamp<std::int64_t>(r.calibrationTokens, 0, total);

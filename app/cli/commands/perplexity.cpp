@@ -5,18 +5,19 @@
 #include "../commands.h"
 #include "../context.h"
 #include "avss/corpus.h"
+#include "avss/corpus_tokens.h"
 #include "avss/perplexity.h"
 
 namespace avss::cli {
 namespace {
 
 int runPerplexity(const ParsedArgs& args, Context& ctx) {
-    const auto corpus = loadCorpus(args.get("text"), CorpusOptions{args.get("json-field")});
+    const auto corpus = openCorpus(args.get("text"), CorpusOptions{args.get("json-field")});
     const auto model = ctx.loadModel(args.positional(0), parseDevice(args.get("device")));
-    const auto tokens = model->tokenizer().encode(corpus.joined(), /*addSpecial=*/false);
     PerplexityOptions o;
     o.window = static_cast<int>(args.getInt("window", 2, 1 << 20));
     o.maxTokens = args.getInt("max-tokens", 0, 1LL << 40);
+    const auto tokens = tokenizeCorpus(model->tokenizer(), corpus, o.maxTokens).tokens;  // stops at --max-tokens
     o.batch = static_cast<int>(args.getInt("batch", 1, 1024));
     o.prependBos = args.has("bos");
     o.skipLayers = args.getIntList("skip-layers");
@@ -40,7 +41,8 @@ CommandSpec perplexityCommand() {
     CommandSpec c;
     c.name = "perplexity";
     c.summary = "Token-level perplexity of MODEL on a text (non-overlapping windows, remainder dropped)";
-    c.description = "The whole text is tokenized once (no BOS unless --bos) and cut into windows; within a window\n"
+    c.description = "The text is tokenized once (no BOS unless --bos), reading no further than --max-tokens needs\n"
+                    "(the token count shown is then at most N), and cut into windows; within a window\n"
                     "every token but the first is predicted from the tokens before it. --text builtin uses the\n"
                     "project's own sample prose.";
     c.positionals = {"MODEL"};

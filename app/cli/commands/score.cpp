@@ -60,7 +60,7 @@ ActivationStats obtainStats(const ParsedArgs& args, Context& ctx) {
         return stats;
     }
     if (args.positionalCount() == 0) throw UsageError({}, "MODEL is required (or --from-cache FILE)");
-    const auto corpus = loadCorpus(args.get("data"), CorpusOptions{args.get("json-field")});
+    const auto corpus = openCorpus(args.get("data"), CorpusOptions{args.get("json-field")});  // checked, not held
     const auto options = collectOptions(args);
     const auto model = ctx.loadModel(args.positional(0), parseDevice(args.get("device")));
     std::optional<StatsCache> cache;
@@ -254,7 +254,7 @@ CommandSpec scoreCommand() {
     c.requiredPositionals = 0;
     c.options = {{"data", "PATH", "plain text, JSONL or 'builtin'", "builtin"},
                  {"json-field", "NAME", "JSONL field holding the text", "text"},
-                 {"max-tokens", "N", "use only the first N corpus tokens (0 = all)", "0"},
+                 {"max-tokens", "N", "use only the first N corpus tokens (0 = all); the data is read only that far", "0"},
                  {"seq-len", "L", "tokens per sequence", "256"},
                  {"batch", "B", "sequences per forward pass", "8"},
                  {"shards", "K", "calibration shards for sd and rank stability", "8"},

@@ -22,7 +22,7 @@ const char* statPointName(StatPoint p);  // "block_out", "mlp_act", "attn_out"
 // What is measured; fixed before collection. Changing any field changes the numbers, so a cache
 // written with other settings is stale.
 struct StatsSettings {
-    std::vector<double> absThresholds{1e-5, 1e-4, 1e-3, 1e-2};  // near zero: |a| < t (published ε = 1e-5)
+    std::vector<double> absThresholds{1e-5, 1e-4, 1e-3, 1e-2};  // near zero: |a| < t (1e-5: the authors' script's ε)
     std::vector<double> relThresholds{0.01, 0.05, 0.1};         // near zero: |a| < α · RMS(token's vector)
     double referenceEpsilon = 1e-5;  // ε of the authors' scripts (reference-code preset)
     bool excludeFirstToken = false;  // drop each sequence's first position (BOS / attention sink)

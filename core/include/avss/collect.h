@@ -1,8 +1,10 @@
 // One streaming forward pass over calibration text that fills ActivationStats (activation_stats.h).
 //
-// Text → sequences: the corpus is joined (documents separated by a blank line) and tokenized once
-// without special tokens; the stream is cut into non-overlapping windows of sequenceLength tokens
-// (sequenceLength − 1 plus a leading BOS when the tokenizer adds BOS); the remainder is dropped.
+// Text → sequences: the corpus is joined (documents separated by a blank line) and tokenized
+// without special tokens, as a stream that stops once maxTokens tokens are read (avss/corpus_tokens.h:
+// the same tokens as tokenizing the joined text whole, in bounded memory); the tokens are cut into
+// non-overlapping windows of sequenceLength tokens (sequenceLength − 1 plus a leading BOS when the
+// tokenizer adds BOS); the remainder is dropped.
 // Windows are split into `shards` contiguous groups; batches never span shards.
 #pragma once
 

@@ -3,6 +3,7 @@
 
 #include <cmath>
 
+#include "avss/corpus_tokens.h"
 #include "avss/error.h"
 
 namespace avss::analysis {
@@ -34,9 +35,17 @@ void validateOptions(const CollectOptions& o, int contextLength) {
 WindowPlan planWindows(const Tokenizer& tokenizer, const Corpus& corpus, const CollectOptions& o, int contextLength) {
     validateOptions(o, contextLength);
     WindowPlan p;
-    p.tokens = tokenizer.encode(corpus.joined(), /*addSpecial=*/false);
-    p.tokensAvailable = static_cast<std::int64_t>(p.tokens.size());
-    if (o.maxTokens > 0 && o.maxTokens < p.tokensAvailable) p.tokens.resize(static_cast<std::size_t>(o.maxTokens));
+    auto read = tokenizeCorpus(tokenizer, corpus, o.maxTokens);  // stops reading once maxTokens are there
+    p.tokens = std::move(read.tokens);
+    p.tokensAvailable = read.tokensRead;
+    if (!read.complete) {
+        p.warnings.push_back("reading stopped at max tokens after " + std::to_string(read.bytesRead) +
+                             " bytes of text; tokens available counts only the tokens read");
+    }
+    if (read.forcedCuts > 0) {
+        p.warnings.push_back(std::to_string(read.forcedCuts) +
+                             " cut(s) of the text had no word boundary within 4 MiB: tokens next to them may differ from one whole-text tokenization");
+    }
     p.sequenceLength = o.sequenceLength;
     p.bos = tokenizer.spec().addBos && tokenizer.bosId() >= 0;
     p.bosId = tokenizer.bosId();

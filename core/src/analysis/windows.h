@@ -14,7 +14,7 @@ namespace avss::analysis {
 
 struct WindowPlan {
     std::vector<TokenId> tokens;      // corpus tokens actually used (after maxTokens)
-    std::int64_t tokensAvailable = 0; // corpus tokens before maxTokens
+    std::int64_t tokensAvailable = 0; // corpus tokens read (all of them unless reading stopped at maxTokens)
     int sequenceLength = 0;
     int content = 0;                  // corpus tokens per window (sequenceLength − 1 with BOS)
     bool bos = false;
@@ -27,7 +27,8 @@ struct WindowPlan {
     void fill(int window, std::int64_t* out) const;  // writes sequenceLength ids
 };
 
-// Validates the options (UsageError naming the field) and cuts the corpus. Throws UsageError naming
+// Validates the options (UsageError naming the field), tokenizes the corpus as a stream that stops
+// at maxTokens (avss/corpus_tokens.h) and cuts it. Throws UsageError naming
 // the corpus when it holds less than one window.
 WindowPlan planWindows(const Tokenizer& tokenizer, const Corpus& corpus, const CollectOptions& options, int contextLength);
 

@@ -260,6 +260,13 @@ ActivationStats readStats(const H5Reader& r, const std::filesystem::path& file) 
     p.hiddenSize = positiveInt(r, file, "hidden_size", 1 << 20);
     p.ffnSize = positiveInt(r, file, "ffn_size", 1 << 22);
     p.shardCount = positiveInt(r, file, "shard_count", 1 << 16);
+    // Every (shard, layer) pair has stored counts (8 bytes each and more), so a genuine cache is
+    // larger than this; checked before the per-layer structures are allocated.
+    std::error_code ec;
+    const auto fileBytes = std::filesystem::file_size(file, ec);
+    check(!ec && static_cast<std::uint64_t>(p.shardCount) * static_cast<std::uint64_t>(p.layerCount) <= fileBytes / 8, file,
+          "/provenance: " + std::to_string(p.shardCount) + " shards of " + std::to_string(p.layerCount) +
+              " layers cannot fit in a file of " + std::to_string(fileBytes) + " bytes");
     st.shards.resize(static_cast<std::size_t>(p.shardCount));
     for (auto& sh : st.shards) sh.layers.resize(static_cast<std::size_t>(p.layerCount));
     for (auto pt : kPoints) {

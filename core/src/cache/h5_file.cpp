@@ -6,6 +6,7 @@
 #include <numeric>
 
 #include "avss/error.h"
+#include "cache/cache_seal.h"
 
 namespace avss::cache {
 namespace {
@@ -67,7 +68,11 @@ struct H5Writer::Impl {
 H5Writer::H5Writer(const std::filesystem::path& file) : m(std::make_unique<Impl>()) {
     m->path = file;
     guarded<IoError>(file, "creating the HDF5 file", "Check that the folder is writable.",
-                     [&] { m->file = std::make_unique<H5::H5File>(file.string(), H5F_ACC_TRUNC); });
+                     [&] {
+                         H5::FileCreatPropList create;
+                         create.setUserblock(kSealBytes);  // room for the checksum written by close()
+                         m->file = std::make_unique<H5::H5File>(file.string(), H5F_ACC_TRUNC, create);
+                     });
 }
 
 H5Writer::~H5Writer() {
@@ -141,15 +146,20 @@ void H5Writer::close() {
         m->f().close();
         m->file.reset();
     });
+    sealFile(m->path);
 }
 
 struct H5Reader::Impl {
     std::filesystem::path path;
+    std::uint64_t fileBytes = 0;  // every element we write is stored: no dataset may claim more
     std::unique_ptr<H5::H5File> file;
 };
 
 H5Reader::H5Reader(const std::filesystem::path& file) : m(std::make_unique<Impl>()) {
     m->path = file;
+    std::error_code ec;
+    m->fileBytes = std::filesystem::file_size(file, ec);
+    if (ec) throw IoError(file, "cannot read the file size (" + ec.message() + ")");
     guarded<FormatError>(file, "opening the HDF5 file", kReadHint,
                          [&] { m->file = std::make_unique<H5::H5File>(file.string(), H5F_ACC_RDONLY); });
 }
@@ -234,8 +244,8 @@ Dims H5Reader::dims(const std::string& path) const {
 namespace {
 
 template <class T>
-std::vector<T> readDataset(const H5::H5File& f, const std::filesystem::path& file, const std::string& path, const Dims& expected,
-                           H5T_class_t cls, const H5::PredType& memType) {
+std::vector<T> readDataset(const H5::H5File& f, const std::filesystem::path& file, std::uint64_t fileBytes, const std::string& path,
+                           const Dims& expected, H5T_class_t cls, const H5::PredType& memType) {
     const auto ds = f.openDataSet(path);
     if (ds.getTypeClass() != cls) {
         throw FormatError(file, "dataset " + path + " has the wrong element type", kReadHint);
@@ -247,6 +257,16 @@ std::vector<T> readDataset(const H5::H5File& f, const std::filesystem::path& fil
     if (got != expected) {
         throw FormatError(file, "dataset " + path + " has shape " + dimsText(got) + ", expected " + dimsText(expected), kReadHint);
     }
+    // Our writer stores every element uncompressed, so a genuine dataset fits in the file; a damaged
+    // or hostile shape would otherwise make the allocation below huge.
+    std::uint64_t elements = 1;
+    for (const auto d : expected) {
+        if (d != 0 && elements > fileBytes / sizeof(T) / d) {
+            throw FormatError(file, "dataset " + path + " of shape " + dimsText(expected) + " cannot fit in a file of " +
+                                        std::to_string(fileBytes) + " bytes", kReadHint);
+        }
+        elements *= d;
+    }
     std::vector<T> out(product(expected));
     if (!out.empty()) ds.read(out.data(), memType);
     return out;
@@ -256,13 +276,13 @@ std::vector<T> readDataset(const H5::H5File& f, const std::filesystem::path& fil
 
 std::vector<double> H5Reader::doubles(const std::string& path, const Dims& expected) const {
     return guarded<FormatError>(m->path, "reading dataset " + path, kReadHint, [&] {
-        return readDataset<double>(*m->file, m->path, path, expected, H5T_FLOAT, H5::PredType::NATIVE_DOUBLE);
+        return readDataset<double>(*m->file, m->path, m->fileBytes, path, expected, H5T_FLOAT, H5::PredType::NATIVE_DOUBLE);
     });
 }
 
 std::vector<std::int64_t> H5Reader::ints(const std::string& path, const Dims& expected) const {
     return guarded<FormatError>(m->path, "reading dataset " + path, kReadHint, [&] {
-        return readDataset<std::int64_t>(*m->file, m->path, path, expected, H5T_INTEGER, H5::PredType::NATIVE_INT64);
+        return readDataset<std::int64_t>(*m->file, m->path, m->fileBytes, path, expected, H5T_INTEGER, H5::PredType::NATIVE_INT64);
     });
 }
 

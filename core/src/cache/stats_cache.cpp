@@ -1,10 +1,9 @@
 // StatsCache: lookup policy (what may be used, what may be replaced) and the atomic write.
 #include "avss/stats_cache.h"
 
-
-
 #include "avss/error.h"
 #include "cache/cache_schema.h"
+#include "cache/cache_seal.h"
 #include "cache/h5_file.h"
 #include "util/atomic_file.h"
 
@@ -21,10 +20,22 @@ struct Inspection {
 Inspection inspect(const std::filesystem::path& path) {
     std::error_code ec;
     if (!std::filesystem::exists(path, ec)) return {CacheStatus::Missing, path.string() + ": no cache file yet", 0};
-    if (!cache::H5Reader::isHdf5(path)) {
-        return {CacheStatus::Invalid, path.string() + ": not an HDF5 file (or unreadable); delete it to recompute", 0};
-    }
     try {
+        // HDF5 parses only files whose checksum matches (cache_seal.h); it is not hardened against damage.
+        const auto seal = cache::checkSeal(path);
+        if (seal.state == cache::SealState::Broken) {
+            return {CacheStatus::Invalid, path.string() + ": " + seal.reason + "; delete it to recompute", 0};
+        }
+        if (seal.state == cache::SealState::Unsealed) {
+            if (!cache::H5Reader::isHdf5(path)) {  // looks for the signature only
+                return {CacheStatus::Invalid, path.string() + ": not an HDF5 file (or unreadable); delete it to recompute", 0};
+            }
+            if (cache::fileContains(path, cache::kFormatName)) {
+                return {CacheStatus::Stale, path.string() + ": an analysis cache without an integrity checksum (written by an older AVSS "
+                                                            "Explorer) cannot be verified; run `avss score MODEL --cache FILE` to recompute it", 0};
+            }
+            return {CacheStatus::Invalid, path.string() + ": an HDF5 file, but not an AVSS analysis cache; delete it or choose another path", 0};
+        }
         const cache::H5Reader r(path);
         if (!r.hasAttribute("/", "format") || r.stringAttribute("/", "format") != cache::kFormatName) {
             return {CacheStatus::Invalid, path.string() + ": an HDF5 file, but not an AVSS analysis cache; delete it or choose another path", 0};

@@ -6,6 +6,7 @@ list(APPEND AVSS_BASE_SOURCES
   src/tokenizer/pretokenizer.cpp
   src/tokenizer/bpe.cpp
   src/tokenizer/special_tokens.cpp
+  src/tokenizer/stream_cut.cpp
   src/tokenizer/spec_check.cpp
   src/tokenizer/tokenizer.cpp
   src/tokenizer/gguf_tokenizer.cpp

@@ -1,15 +1,13 @@
-// Loading and validating text inputs (see avss/corpus.h).
+// Loading, checking and fingerprinting text inputs (see avss/corpus.h). Files are read through
+// corpus::FileReader, so loadCorpus and openCorpus check and fingerprint them identically.
 #include "avss/corpus.h"
 
-#include <nlohmann/json.hpp>
-
-#include <fstream>
-#include <sstream>
+#include <functional>
 #include <string_view>
 
 #include "avss/error.h"
+#include "util/corpus_reader.h"
 #include "util/sha256.h"
-#include "tokenizer/utf8.h"
 
 namespace avss::resources {
 extern const std::string_view kSampleText;
@@ -18,59 +16,45 @@ extern const std::string_view kSampleText;
 namespace avss {
 namespace {
 
-constexpr std::uint64_t kMaxFileBytes = 2ull << 30;  // 2 GiB: larger inputs are a mistake, not a corpus
+constexpr std::uint64_t kMaxLoadBytes = 2ull << 30;  // loadCorpus holds the text: larger inputs are a mistake
 
-std::string readFile(const std::filesystem::path& path) {
-    std::error_code ec;
-    if (!std::filesystem::exists(path, ec)) throw IoError(path, "file not found", "Check the path.");
-    if (!std::filesystem::is_regular_file(path, ec)) throw IoError(path, "not a regular file");
-    const auto size = std::filesystem::file_size(path, ec);
-    if (ec) throw IoError(path, "cannot read the file size (" + ec.message() + ")");
-    if (size > kMaxFileBytes) throw FormatError(path, "file is " + std::to_string(size) + " bytes, larger than the 2 GiB limit for text input");
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw IoError(path, "cannot open file for reading");
-    std::string data(static_cast<std::size_t>(size), '\0');
-    in.read(data.data(), static_cast<std::streamsize>(size));
-    if (static_cast<std::uint64_t>(in.gcount()) != size) throw IoError(path, "short read");
-    return data;
-}
-
-void checkText(const std::filesystem::path& path, const std::string& text, const std::string& where) {
-    if (const auto nul = text.find('\0'); nul != std::string::npos) {
-        throw FormatError(path, where + "contains a NUL byte at offset " + std::to_string(nul) + "; this looks like a binary file",
-                          "Pass a UTF-8 text or JSONL file.");
+// SHA-256 over format, field and each document's length and bytes (the cache key of the data).
+class Fingerprint {
+public:
+    Fingerprint(const std::string& format, const std::string& field) {
+        const std::string head = format + "\n" + (format == "jsonl" ? field : "") + "\n";
+        m_sha.update(head.data(), head.size());
     }
-    if (const auto bad = tok::firstInvalidUtf8(text)) {
-        throw FormatError(path, where + "is not valid UTF-8 (bad byte at offset " + std::to_string(*bad) + ")",
-                          "Convert the file to UTF-8.");
+    void add(const corpus::TextPiece& piece) {
+        if (piece.startsDocument) m_sha.update(&piece.documentSize, sizeof piece.documentSize);
+        m_sha.update(piece.text.data(), piece.text.size());
+        m_anyText = m_anyText || piece.text.find_first_not_of(" \t\r\n") != std::string_view::npos;
     }
-}
+    bool anyText() const { return m_anyText; }
+    std::string hex() { return m_sha.finishHex(); }
 
-bool looksLikeJsonl(const std::filesystem::path& path, const std::string& data) {
-    const auto ext = path.extension().string();
-    if (ext == ".jsonl" || ext == ".ndjson") return true;
-    const auto first = data.find_first_not_of(" \t\r\n");
-    return first != std::string::npos && data[first] == '{';
-}
+private:
+    util::Sha256 m_sha;
+    bool m_anyText = false;
+};
 
-std::vector<std::string> parseJsonl(const std::filesystem::path& path, const std::string& data, const std::string& field) {
-    std::vector<std::string> docs;
-    std::istringstream lines(data);
-    std::string line;
-    for (int number = 1; std::getline(lines, line); ++number) {
-        if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-        const std::string where = path.string() + ":" + std::to_string(number);
-        nlohmann::json j;
-        try {
-            j = nlohmann::json::parse(line);
-        } catch (const nlohmann::json::parse_error& e) {
-            throw FormatError(where, std::string("malformed JSON (") + e.what() + ")");
-        }
-        if (!j.is_object() || !j.contains(field)) throw FormatError(where, "field '" + field + "' is missing");
-        if (!j[field].is_string()) throw FormatError(where, "field '" + field + "' is not a string");
-        docs.push_back(j[field].get<std::string>());
+// Reads the whole file once, piece by piece: checks it, fingerprints it, hands each piece to `keep`.
+Corpus readFile(const std::string& source, const CorpusOptions& options, const std::function<void(const corpus::TextPiece&)>& keep) {
+    Corpus c;
+    c.path = source;
+    c.name = source;
+    c.jsonField = options.jsonField;
+    corpus::FileReader reader(c.path, options.jsonField);
+    c.format = reader.format();
+    Fingerprint fp(c.format, options.jsonField);
+    corpus::TextPiece piece;
+    while (reader.next(piece)) {
+        fp.add(piece);
+        if (keep) keep(piece);
     }
-    return docs;
+    if (!fp.anyText()) throw FormatError(c.path, "contains no text", "Pass a file with some text in it.");
+    c.fingerprint = fp.hex();
+    return c;
 }
 
 }  // namespace
@@ -82,6 +66,15 @@ const std::string& builtinSampleText() {
 
 std::string Corpus::joined() const {
     std::string out;
+    if (streamed) {
+        corpus::FileReader reader(path, jsonField);
+        corpus::TextPiece piece;
+        for (bool first = true; reader.next(piece); first = false) {
+            if (piece.startsDocument && !first) out += "\n\n";
+            out += piece.text;
+        }
+        return out;
+    }
     for (std::size_t i = 0; i < documents.size(); ++i) {
         if (i) out += "\n\n";
         out += documents[i];
@@ -90,36 +83,35 @@ std::string Corpus::joined() const {
 }
 
 Corpus loadCorpus(const std::string& source, const CorpusOptions& options) {
-    Corpus c;
     if (source == "builtin") {
+        Corpus c;
         c.name = "builtin:sample";
         c.format = "builtin";
         c.documents = {builtinSampleText()};
-    } else {
-        c.path = source;
-        c.name = source;
-        const auto data = readFile(c.path);
-        checkText(c.path, data, "");
-        if (looksLikeJsonl(c.path, data)) {
-            c.format = "jsonl";
-            c.documents = parseJsonl(c.path, data, options.jsonField);
-        } else {
-            c.format = "text";
-            c.documents = {data};
-        }
+        Fingerprint fp(c.format, options.jsonField);
+        fp.add({c.documents[0], true, c.documents[0].size()});
+        c.fingerprint = fp.hex();
+        return c;
     }
-    bool anyText = false;
-    for (const auto& d : c.documents) anyText = anyText || d.find_first_not_of(" \t\r\n") != std::string::npos;
-    if (!anyText) throw FormatError(c.path, "contains no text", "Pass a file with some text in it.");
-    util::Sha256 h;
-    const std::string head = c.format + "\n" + (c.format == "jsonl" ? options.jsonField : "") + "\n";
-    h.update(head.data(), head.size());
-    for (const auto& d : c.documents) {
-        const std::uint64_t n = d.size();
-        h.update(&n, sizeof n);
-        h.update(d.data(), d.size());
+    std::error_code ec;
+    const auto size = std::filesystem::is_regular_file(source, ec) ? std::filesystem::file_size(source, ec) : 0;
+    if (!ec && size > kMaxLoadBytes) {
+        throw FormatError(source, "file is " + std::to_string(size) + " bytes, larger than the 2 GiB limit for text input",
+                          "Use a smaller file.");
     }
-    c.fingerprint = h.finishHex();
+    std::vector<std::string> documents;
+    auto c = readFile(source, options, [&](const corpus::TextPiece& piece) {
+        if (piece.startsDocument) documents.emplace_back().reserve(piece.documentSize);
+        documents.back().append(piece.text);
+    });
+    c.documents = std::move(documents);
+    return c;
+}
+
+Corpus openCorpus(const std::string& source, const CorpusOptions& options) {
+    if (source == "builtin") return loadCorpus(source, options);
+    auto c = readFile(source, options, {});
+    c.streamed = true;
     return c;
 }
 
