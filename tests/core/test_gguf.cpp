@@ -236,6 +236,21 @@ TEST_CASE("corrupt GGUF files give one clear error each", "[gguf][corrupt]") {
         std::memcpy(b.data() + at, "general.architecture", 20);  // same length: now the key appears twice
         CHECK_THAT(openError(b, dir), Contains("general.architecture") && Contains("appears twice"));
     }
+    SECTION("metadata arrays too large to hold in memory") {
+        // u8 arrays of 1 and 8M elements: every byte is in the file, but parsed they would pass the
+        // 8M-value cap (a value costs ~56 bytes: a 1 GB file could ask for 56 GB). Counted across keys.
+        std::vector<std::uint8_t> b = {'G', 'G', 'U', 'F'};
+        const auto put = [&b](const void* p, std::size_t n) { b.insert(b.end(), static_cast<const std::uint8_t*>(p), static_cast<const std::uint8_t*>(p) + n); };
+        const std::uint32_t version = 3, arrayType = 9, u8Type = 0;
+        const std::uint64_t tensors = 0, kvs = 2;
+        put(&version, 4), put(&tensors, 8), put(&kvs, 8);
+        for (const auto& [key, count] : {std::pair<std::string, std::uint64_t>{"a.first", 1}, {"a.second", std::uint64_t{8} << 20}}) {
+            const std::uint64_t len = key.size();
+            put(&len, 8), put(key.data(), key.size()), put(&arrayType, 4), put(&u8Type, 4), put(&count, 8);
+            b.resize(b.size() + count, 1);
+        }
+        CHECK_THAT(openError(b, dir), Contains("a.second") && Contains("more than 8388608 values"));
+    }
 }
 
 TEST_CASE("missing or non-regular files give an IoError naming the path", "[gguf]") {

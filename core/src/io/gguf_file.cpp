@@ -16,6 +16,9 @@ constexpr std::uint32_t kMagic = 0x46554747;  // "GGUF" read as little-endian u3
 constexpr std::uint32_t kMaxDims = 4;         // GGML_MAX_DIMS
 constexpr std::size_t kMaxNameBytes = 64;     // GGML_MAX_NAME, including the terminator in ggml
 constexpr int kMaxArrayDepth = 4;             // nested arrays deeper than this are rejected
+// Each parsed value costs ~56 bytes of memory against 1 byte of file (a u8 array element): without
+// a cap a 1 GB file could ask for 56 GB. Real vocabularies need < 1M values (Gemma: 256k tokens × 3).
+constexpr std::uint64_t kMaxMetadataValues = 8ull << 20;
 constexpr const char* kTruncatedHint = "The file is truncated or not a GGUF model; download it again and compare its sha256.";
 
 std::size_t minEncodedSize(GgufType t) {
@@ -207,6 +210,11 @@ private:
                 if (count > remaining() / minEncodedSize(elemType)) {
                     fail("array '" + key + "' claims " + std::to_string(count) + " elements, more than the file can hold", kTruncatedHint);
                 }
+                if (count > kMaxMetadataValues - m_values) {
+                    fail("array '" + key + "' would bring the metadata to more than " + std::to_string(kMaxMetadataValues) +
+                         " values; no supported model needs that many, so the file is damaged or not a model");
+                }
+                m_values += count;
                 GgufArray arr;
                 arr.elementType = elemType;
                 arr.items.reserve(static_cast<std::size_t>(count));
@@ -300,6 +308,7 @@ private:
     const std::uint8_t* m_data;
     std::uint64_t m_size;
     std::uint64_t m_pos = 0;
+    std::uint64_t m_values = 0;  // array elements parsed so far (kMaxMetadataValues)
 };
 
 GgufFile GgufFile::open(const std::filesystem::path& path) {
