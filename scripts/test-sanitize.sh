@@ -9,7 +9,7 @@ build="${AVSS_ASAN_BUILD_DIR:-build-asan}"
 source scripts/ccache-env.sh
 # shellcheck disable=SC2086
 scripts/configure.sh "$build" -DCMAKE_BUILD_TYPE=Sanitize -DAVSS_SANITIZE=ON -DAVSS_BUILD_BENCH=OFF ${CMAKE_ARGS:-}
-cmake --build "$build" -j "$(nproc)"
+cmake --build "$build" --target model_free_suites -j "$(nproc)"  # only what the suites below run
 
 # No suppressions: libtorch, Qt and HDF5 run clean under these options (leak checks included).
 export ASAN_OPTIONS="halt_on_error=1:detect_leaks=1:strict_string_checks=1:detect_stack_use_after_return=1:check_initialization_order=1"
