@@ -14,20 +14,10 @@ namespace {
 constexpr std::string_view kMagic = "AVSS-CACHE-SEAL 1\n";
 
 // SHA-256 of everything after the user block, and how many bytes that was.
-std::pair<std::string, std::uint64_t> digestAfterSeal(std::istream& in, const std::filesystem::path& file) {
+util::StreamDigest digestAfterSeal(std::istream& in, const std::filesystem::path& file) {
     in.clear();
     in.seekg(static_cast<std::streamoff>(kSealBytes));
-    util::Sha256 h;
-    std::vector<char> buf(std::size_t{1} << 16);
-    std::uint64_t total = 0;
-    while (in) {
-        in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
-        const auto got = static_cast<std::size_t>(in.gcount());
-        h.update(buf.data(), got);
-        total += got;
-    }
-    if (in.bad()) throw IoError(file, "read error while checking the cache checksum");
-    return {h.finishHex(), total};
+    return util::sha256Rest(in, file);
 }
 
 std::string sealText(const std::string& hex, std::uint64_t bytes) {
@@ -39,8 +29,8 @@ std::string sealText(const std::string& hex, std::uint64_t bytes) {
 void sealFile(const std::filesystem::path& file) {
     std::fstream f(file, std::ios::in | std::ios::out | std::ios::binary);
     if (!f) throw IoError(file, "cannot reopen the cache to write its checksum");
-    const auto [hex, bytes] = digestAfterSeal(f, file);
-    std::string block = sealText(hex, bytes);
+    const auto digest = digestAfterSeal(f, file);
+    std::string block = sealText(digest.hex, digest.bytes);
     block.resize(kSealBytes, '\0');
     f.clear();
     f.seekp(0);

@@ -66,19 +66,10 @@ const std::string& builtinSampleText() {
 
 std::string Corpus::joined() const {
     std::string out;
-    if (streamed) {
-        corpus::FileReader reader(path, jsonField);
-        corpus::TextPiece piece;
-        for (bool first = true; reader.next(piece); first = false) {
-            if (piece.startsDocument && !first) out += "\n\n";
-            out += piece.text;
-        }
-        return out;
-    }
-    for (std::size_t i = 0; i < documents.size(); ++i) {
-        if (i) out += "\n\n";
-        out += documents[i];
-    }
+    corpus::forEachJoinedPiece(*this, [&out](std::string_view text) {
+        out += text;
+        return true;
+    });
     return out;
 }
 

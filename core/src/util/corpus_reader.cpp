@@ -4,6 +4,7 @@
 
 #include <cstring>
 
+#include "avss/corpus.h"
 #include "avss/error.h"
 #include "tokenizer/utf8.h"
 #include "util/jsonl_record.h"
@@ -140,6 +141,25 @@ bool FileReader::nextRecord(TextPiece& piece) {
         piece.documentSize = m_document.size();
         return true;
     }
+}
+
+bool forEachJoinedPiece(const Corpus& corpus, const std::function<bool(std::string_view)>& take) {
+    static constexpr std::string_view kSeparator = "\n\n";
+    if (!corpus.streamed) {
+        for (std::size_t i = 0; i < corpus.documents.size(); ++i) {
+            if (i && !take(kSeparator)) return false;
+            if (!take(corpus.documents[i])) return false;
+        }
+        return true;
+    }
+    FileReader reader(corpus.path, corpus.jsonField);
+    if (reader.format() != corpus.format) throw IoError(corpus.path, "the file changed since it was opened");
+    TextPiece piece;
+    for (bool first = true; reader.next(piece); first = false) {
+        if (piece.startsDocument && !first && !take(kSeparator)) return false;
+        if (!take(piece.text)) return false;
+    }
+    return true;
 }
 
 }  // namespace avss::corpus

@@ -6,8 +6,13 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <string>
 #include <string_view>
+
+namespace avss {
+struct Corpus;
+}
 
 namespace avss::corpus {
 
@@ -55,5 +60,9 @@ private:
     std::int64_t m_lineNumber = 0;
     std::string m_document;      // JSONL: the current record's text
 };
+
+// Hands the corpus's joined text (documents separated by a blank line) to `take` piece by piece until
+// it returns false; true when everything was read. A streamed corpus is read from its file again.
+bool forEachJoinedPiece(const Corpus& corpus, const std::function<bool(std::string_view)>& take);
 
 }  // namespace avss::corpus

@@ -14,26 +14,6 @@
 namespace avss {
 namespace {
 
-// Hands the joined text to `take` piece by piece until it returns false; true when all was read.
-bool forEachPiece(const Corpus& corpus, const std::function<bool(std::string_view)>& take) {
-    static constexpr std::string_view kSeparator = "\n\n";
-    if (!corpus.streamed) {
-        for (std::size_t i = 0; i < corpus.documents.size(); ++i) {
-            if (i && !take(kSeparator)) return false;
-            if (!take(corpus.documents[i])) return false;
-        }
-        return true;
-    }
-    corpus::FileReader reader(corpus.path, corpus.jsonField);
-    if (reader.format() != corpus.format) throw IoError(corpus.path, "the file changed since it was opened");
-    corpus::TextPiece piece;
-    for (bool first = true; reader.next(piece); first = false) {
-        if (piece.startsDocument && !first && !take(kSeparator)) return false;
-        if (!take(piece.text)) return false;
-    }
-    return true;
-}
-
 // Buffers text until a safe cut, tokenizes up to it, and says when enough tokens are there.
 class ChunkedEncoder {
 public:
@@ -98,7 +78,7 @@ private:
 CorpusTokens corpus::tokenizeCorpus(const Tokenizer& tokenizer, const Corpus& corpus, std::int64_t maxTokens, const ChunkSizes& sizes) {
     CorpusTokens out;
     ChunkedEncoder encoder(tokenizer, maxTokens, sizes, out);
-    out.complete = forEachPiece(corpus, [&](std::string_view text) { return encoder.add(text); });
+    out.complete = corpus::forEachJoinedPiece(corpus, [&](std::string_view text) { return encoder.add(text); });
     encoder.finish();
     if (maxTokens > 0 && static_cast<std::int64_t>(out.tokens.size()) > maxTokens) out.tokens.resize(static_cast<std::size_t>(maxTokens));
     return out;

@@ -98,14 +98,22 @@ std::string sha256Hex(const void* data, std::size_t size) {
 std::string sha256File(const std::filesystem::path& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw IoError(path, "cannot open file for reading");
+    return sha256Rest(in, path).hex;
+}
+
+StreamDigest sha256Rest(std::istream& in, const std::filesystem::path& path) {
     Sha256 h;
+    StreamDigest d;
     std::vector<char> buf(1 << 20);
     while (in) {
         in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
-        h.update(buf.data(), static_cast<std::size_t>(in.gcount()));
+        const auto got = static_cast<std::size_t>(in.gcount());
+        h.update(buf.data(), got);
+        d.bytes += got;
     }
     if (in.bad()) throw IoError(path, "read error while hashing");
-    return h.finishHex();
+    d.hex = h.finishHex();
+    return d;
 }
 
 }  // namespace avss::util

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <istream>
 #include <string>
 
 namespace avss::util {
@@ -26,5 +27,12 @@ private:
 
 std::string sha256Hex(const void* data, std::size_t size);
 std::string sha256File(const std::filesystem::path& path);  // throws IoError
+// SHA-256 of a stream from its current position to its end, and how many bytes that was; IoError
+// naming `path` on a read error.
+struct StreamDigest {
+    std::string hex;
+    std::uint64_t bytes = 0;
+};
+StreamDigest sha256Rest(std::istream& in, const std::filesystem::path& path);
 
 }  // namespace avss::util
