@@ -59,7 +59,7 @@ int main(int argc, char** argv) {
     std::sort(loads.begin(), loads.end());
     std::printf("load+dequantize: median %.3f s (min %.3f s)   target < 3 s\n", loads[loads.size() / 2], loads.front());
 
-    const auto& m = model->impl();
+    const auto& m = modelImpl(*model);
     const auto& hp = m.hp;
     const double B = batch, T = seq, H = hp.hidden, F = hp.ffn, D = hp.headDim, Hq = hp.heads, Hk = hp.kvHeads;  // useful FLOPs only
     const double linear = H * (Hq + 2 * Hk) * D + Hq * D * H + 3 * H * F;        // per token per layer

@@ -77,7 +77,7 @@ struct Run {
 
 // One pass over all batches in the given mode.
 Run runMode(const avss::Model& model, const std::vector<at::Tensor>& batches, Mode mode) {
-    const auto& m = model.impl();
+    const auto& m = modelImpl(model);
     avss::analysis::StatsObserver observer(m.hp.layers, m.hp.hidden, m.hp.ffn, avss::StatsSettings{},
                                            mode == Mode::TorchOps ? avss::analysis::Reduction::Torch : avss::analysis::Reduction::Fused);
     TimedObserver timed(&observer);

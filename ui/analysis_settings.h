@@ -2,6 +2,7 @@
 #pragma once
 
 #include "avss/activation_stats.h"
+#include "avss/held_out.h"
 #include "avss/model.h"
 
 namespace avss::ui {
@@ -16,8 +17,8 @@ struct AnalysisSettings {
     avss::Device device = avss::Device::Auto;  // best available: CUDA when libtorch has it and a GPU is present
     int threads = 0;                           // 0 = the application's start-up budget
     // What-if measurement on the held-out slice.
-    int evalWindow = 256;
-    int evalTokens = 1024;
+    int evalWindow = avss::HeldOutOptions{}.window;
+    int evalTokens = static_cast<int>(avss::HeldOutOptions{}.maxTokens);
 
     avss::CollectOptions collectOptions() const {
         avss::CollectOptions o;
@@ -27,9 +28,10 @@ struct AnalysisSettings {
         o.shards = shards;
         return o;
     }
+    // The options part compares through the core's identity (every field that changes the numbers).
     bool operator==(const AnalysisSettings& o) const {
-        return tokens == o.tokens && sequenceLength == o.sequenceLength && batchSize == o.batchSize && shards == o.shards &&
-               device == o.device && threads == o.threads && evalWindow == o.evalWindow && evalTokens == o.evalTokens;
+        return collectOptions() == o.collectOptions() && device == o.device && threads == o.threads &&
+               evalWindow == o.evalWindow && evalTokens == o.evalTokens;
     }
     bool operator!=(const AnalysisSettings& o) const { return !(*this == o); }
 };

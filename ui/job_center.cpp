@@ -43,7 +43,9 @@ JobCenter::JobCenter(Workspace& workspace, QString cacheDir, QObject* parent)
         abandon(JobKind::Measure);
         probeCache();
     });
+    applyComputeThreads();  // the first event of each worker thread, before any job
     connect(&m_workspace, &Workspace::settingsChanged, this, [this] {
+        applyComputeThreads();
         const auto& path = m_workspace.modelPath();
         if (!path.isEmpty() && m_workspace.settings().device != m_loadedDevice) openModel(path);  // new device: reload
         else m_probeDebounce.start();
@@ -94,6 +96,16 @@ void JobCenter::abandon(JobKind kind) {
     Q_EMIT busyChanged(kind, false);
 }
 
+void JobCenter::applyComputeThreads() {
+    const int threads = m_workspace.settings().threads;
+    if (threads == m_computeThreads) return;
+    m_computeThreads = threads;
+    m_load.setComputeThreads(threads);
+    m_analysis.setComputeThreads(threads);
+    m_measure.setComputeThreads(threads);
+    m_export.setComputeThreads(threads);
+}
+
 bool JobCenter::isBusy(JobKind kind) const {
     const auto it = m_tracks.find(kind);
     return it != m_tracks.end() && it->second.busy;
@@ -115,7 +127,7 @@ void JobCenter::onLoaded(const LoadResult& result) {
     const auto& info = result.model->info();
     Q_EMIT statusMessage(tr("Loaded %1: %2 layers on %3 in %4 s")
                              .arg(toQString(info.name))
-                             .arg(info.layerCount)
+                             .arg(info.hparams.layers)
                              .arg(toQString(info.device))
                              .arg(info.loadSeconds, 0, 'f', 1));
     probeCache();
@@ -143,7 +155,6 @@ void JobCenter::analyse(AnalysisMode mode) {
     request.options = m_workspace.settings().collectOptions();
     request.cacheDir = m_cacheDir;
     request.cacheFile = m_workspace.cacheFileOverride();
-    request.threads = m_workspace.settings().threads;
     auto* worker = m_analysis.worker();
     QMetaObject::invokeMethod(worker, [worker, request] { worker->run(request); }, Qt::QueuedConnection);
 }
@@ -157,9 +168,7 @@ void JobCenter::onAnalysed(const AnalysisResult& result) {
     }
     m_workspace.setAnalysis(result);
     const auto& p = result.stats->provenance;
-    const auto want = m_workspace.settings().collectOptions();
-    if (want.sequenceLength != p.options.sequenceLength || want.maxTokens != p.options.maxTokens ||
-        want.batchSize != p.options.batchSize || want.shards != p.options.shards) {
+    if (m_workspace.settings().collectOptions() != p.options) {  // every identity field of the options
         m_probeDebounce.start();  // settings were edited while this ran: look the current ones up too
     }
     Q_EMIT statusMessage(result.fromCache ? tr("Analysis from the cache (%1, %2 tokens)").arg(toQString(p.createdUtc)).arg(p.tokens)
@@ -190,12 +199,11 @@ void JobCenter::measure() {
     request.jobId = begin(JobKind::Measure);
     request.model = m_workspace.model();
     request.corpus = m_workspace.analysis().corpus;
-    request.calibrationTokens = m_workspace.calibrationTokens();
-    request.window = settings.evalWindow;
-    request.maxTokens = settings.evalTokens;
-    request.removed = removed;
-    if (auto dense = book.findRemoved({}, settings.evalWindow, settings.evalTokens)) request.denseNll = dense->denseNll;
-    request.threads = settings.threads;
+    request.analysis = m_workspace.analysis().stats;
+    request.options.heldOut.window = settings.evalWindow;
+    request.options.heldOut.maxTokens = settings.evalTokens;
+    request.options.removed = removed;
+    if (auto dense = book.findRemoved({}, settings.evalWindow, settings.evalTokens)) request.options.denseNll = dense->denseNll;
     auto* worker = m_measure.worker();
     QMetaObject::invokeMethod(worker, [worker, request] { worker->run(request); }, Qt::QueuedConnection);
 }
@@ -234,7 +242,6 @@ void JobCenter::exportModel(const QString& outPath) {
     request.removed = plan->removed;
     std::sort(request.removed.begin(), request.removed.end());
     request.outPath = outPath;
-    request.threads = m_workspace.settings().threads;
     Q_EMIT statusMessage(tr("Exporting %1 …").arg(outPath));
     auto* worker = m_export.worker();
     QMetaObject::invokeMethod(worker, [worker, request] { worker->run(request); }, Qt::QueuedConnection);
@@ -249,6 +256,12 @@ void JobCenter::onExported(const ExportDone& done) {
                              .arg(r.kept.size())
                              .arg(r.selfChecked ? tr(", self-check passed") : QString()));
     Q_EMIT exported(r);
+}
+
+void JobCenter::cancelBusy(std::initializer_list<JobKind> kinds) {
+    for (const JobKind kind : kinds) {
+        if (isBusy(kind)) cancel(kind);
+    }
 }
 
 void JobCenter::cancel(JobKind kind) {

@@ -5,6 +5,7 @@
 
 #include <QObject>
 #include <QTimer>
+#include <initializer_list>
 #include <map>
 
 #include "workers/analysis_worker.h"
@@ -29,6 +30,9 @@ public:
     void measure();
     void exportModel(const QString& outPath);  // the current plan's blocks removed, self-checked
     void cancel(JobKind kind);  // direct call on the worker's atomic token; the job ends with `cancelled`
+    // Cancels those of `kinds` that are busy: the one "cancel all" of the window and the panels.
+    void cancelBusy(std::initializer_list<JobKind> kinds = {JobKind::Load, JobKind::Analysis, JobKind::Measure,
+                                                            JobKind::Export});
 
     bool isBusy(JobKind kind) const;
     const QString& cacheDir() const { return m_cacheDir; }
@@ -60,12 +64,14 @@ private:
     void onMeasured(const MeasureResult& result);
     void onExported(const ExportDone& done);
     void probeCache();
+    void applyComputeThreads();  // the settings' thread budget to every worker thread, when it changed
 
     Workspace& m_workspace;
     QString m_cacheDir;
     JobId m_nextId = 1;
     std::map<JobKind, Track> m_tracks;
     avss::Device m_loadedDevice = avss::Device::Auto;
+    int m_computeThreads = -1;  // the budget last given to the worker threads (-1: none yet)
     QTimer m_probeDebounce;  // settings edits look the cache up 150 ms after the last change
     struct MeasureContext {
         QString metric, rule, cacheFile;

@@ -20,6 +20,7 @@
 
 #include "about.h"
 #include "app_options.h"
+#include "avss/error.h"
 #include "avss/paths.h"
 #include "export_files.h"
 #include "models/layer_detail_model.h"
@@ -90,11 +91,7 @@ void MainWindow::createActions() {
     a.quit = make(tr("&Quit"), QKeySequence::Quit, [this] { close(); });
     a.analyse = make(tr("&Analyse"), QKeySequence(Qt::Key_F5), [this] { m_jobs.analyse(AnalysisMode::CacheFirst); });
     a.rerun = make(tr("&Re-run"), QKeySequence(tr("Shift+F5")), [this] { m_jobs.analyse(AnalysisMode::Recompute); });
-    a.cancel = make(tr("&Cancel"), QKeySequence(Qt::Key_Escape), [this] {
-        for (auto kind : {JobKind::Load, JobKind::Analysis, JobKind::Measure, JobKind::Export}) {
-            if (m_jobs.isBusy(kind)) m_jobs.cancel(kind);
-        }
-    });
+    a.cancel = make(tr("&Cancel"), QKeySequence(Qt::Key_Escape), [this] { m_jobs.cancelBusy(); });
     a.measure = make(tr("&Measure what-if"), QKeySequence(tr("Ctrl+M")), [this] { m_jobs.measure(); });
     a.scaleValue = make(tr("Heatmap colour by &value"), {}, [this] { setHeatmapScale(HeatmapScale::Value); });
     a.scaleRank = make(tr("Heatmap colour by &rank"), {}, [this] { setHeatmapScale(HeatmapScale::Rank); });
@@ -233,15 +230,12 @@ void MainWindow::showError(const QString& title, const QString& message) {
 }
 
 void MainWindow::openModelFile(const QString& pathOrDefault) {
-    QString path = pathOrDefault;
-    if (pathOrDefault == QLatin1String("default")) {
-        const auto sample = avss::sampleModelPath(toPath(m_jobs.cacheDir()));
-        if (!QFile::exists(toQString(sample))) {
-            showError(tr("Sample model missing"), tr("%1 is not there yet. Run scripts/fetch-model.sh to download it (98 MB, checked by SHA-256).")
-                                                      .arg(toQString(sample)));
-            return;
-        }
-        path = toQString(sample);
+    QString path;
+    try {  // "default" means what it means to the CLI: the sample model in the cache
+        path = toQString(avss::resolveModelArgument(toUtf8(pathOrDefault), toPath(m_jobs.cacheDir())));
+    } catch (const avss::Error& e) {
+        showError(tr("Sample model missing"), QString::fromUtf8(e.what()));
+        return;
     }
     m_recent.add(path);
     m_jobs.openModel(path);

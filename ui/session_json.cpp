@@ -7,12 +7,14 @@
 #include <QObject>
 #include <algorithm>
 
+#include "avss/device.h"
+
 namespace avss::ui {
 namespace {
 
 QJsonObject settingsToJson(const AnalysisSettings& s) {
     return {{"tokens", s.tokens},         {"sequence_length", s.sequenceLength}, {"batch", s.batchSize},
-            {"shards", s.shards},         {"device", static_cast<int>(s.device)}, {"threads", s.threads},
+            {"shards", s.shards},         {"device", QString::fromLatin1(avss::deviceName(s.device))}, {"threads", s.threads},
             {"eval_window", s.evalWindow}, {"eval_tokens", s.evalTokens}};
 }
 
@@ -22,7 +24,9 @@ AnalysisSettings settingsFromJson(const QJsonObject& o) {
     s.sequenceLength = o.value("sequence_length").toInt(s.sequenceLength);
     s.batchSize = o.value("batch").toInt(s.batchSize);
     s.shards = o.value("shards").toInt(s.shards);
-    s.device = static_cast<avss::Device>(std::clamp(o.value("device").toInt(0), 0, 2));
+    const auto device = o.value("device");
+    if (device.isString()) s.device = avss::parseDevice(device.toString().toStdString());  // UsageError names the choices
+    else s.device = static_cast<avss::Device>(std::clamp(device.toInt(0), 0, 2));  // sessions written before names: the ordinal
     s.threads = o.value("threads").toInt(s.threads);
     s.evalWindow = o.value("eval_window").toInt(s.evalWindow);
     s.evalTokens = o.value("eval_tokens").toInt(s.evalTokens);
@@ -78,7 +82,12 @@ std::optional<Session> sessionFromJson(const QByteArray& json, QString* error) {
     const auto data = o.value("data").toObject();
     s.data.source = data.value("source").toString(QStringLiteral("builtin"));
     s.data.jsonField = data.value("json_field").toString(QStringLiteral("text"));
-    s.settings = settingsFromJson(o.value("settings").toObject());
+    try {
+        s.settings = settingsFromJson(o.value("settings").toObject());
+    } catch (const std::exception& e) {
+        *error = QObject::tr("field 'settings.device': %1").arg(QString::fromUtf8(e.what()));
+        return std::nullopt;
+    }
     s.cacheFile = o.value("cache_file").toString();
     s.metric = o.value("metric").toString();
     try {

@@ -72,12 +72,6 @@ const avss::LayerScores* Workspace::scoresFor(const QString& metric) const {
     return nullptr;
 }
 
-std::int64_t Workspace::calibrationTokens() const {
-    if (!hasAnalysis()) return 0;
-    const auto& p = m_analysis.stats->provenance;
-    return static_cast<std::int64_t>(p.sequences) * (p.options.sequenceLength - (p.bosPerWindow ? 1 : 0));
-}
-
 void Workspace::setMetric(const QString& metric) {
     if (metric == m_metric) return;
     m_metric = metric;
@@ -124,7 +118,7 @@ void Workspace::recomputePlan() {
 
 int Workspace::layerCount() const {
     if (m_analysis.stats) return m_analysis.stats->layerCount();
-    return m_model ? m_model->info().layerCount : 0;
+    return m_model ? m_model->info().hparams.layers : 0;
 }
 
 }  // namespace avss::ui

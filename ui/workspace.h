@@ -37,7 +37,6 @@ public:
     bool hasAnalysis() const { return m_analysis.stats != nullptr; }
     const AnalysisResult& analysis() const { return m_analysis; }
     const avss::LayerScores* scoresFor(const QString& metric) const;
-    std::int64_t calibrationTokens() const;  // corpus tokens the analysis consumed (held-out text starts after)
 
     // Metric and pruning rule → plan (recomputed at once: planPruning is a pure, microsecond call).
     void setMetric(const QString& metric);

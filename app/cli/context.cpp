@@ -57,11 +57,4 @@ std::shared_ptr<const Model> Context::loadModel(const std::string& arg, Device d
     return model;
 }
 
-Device parseDevice(const std::string& s) {
-    if (s == "auto") return Device::Auto;
-    if (s == "cpu") return Device::Cpu;
-    if (s == "cuda") return Device::Cuda;
-    throw UsageError({}, "--device must be auto, cpu or cuda, got '" + s + "'");
-}
-
 }  // namespace avss::cli

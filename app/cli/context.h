@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "avss/cancel.h"
 #include "avss/model.h"
@@ -33,6 +34,7 @@ struct Context {
     CancelToken* cancel = nullptr;
     bool quiet = false;
     ProgressBar progressBar{true};
+    std::vector<std::string> commandOptions;  // the running command's option names, for flag notes on errors
 
     ProgressFn progress() {
         return [this](const Progress& p) { progressBar(p); };
@@ -40,7 +42,5 @@ struct Context {
     std::filesystem::path resolveModel(const std::string& arg) const;
     std::shared_ptr<const Model> loadModel(const std::string& arg, Device device = Device::Auto);
 };
-
-Device parseDevice(const std::string& s);  // "auto" | "cpu" | "cuda"; UsageError otherwise
 
 }  // namespace avss::cli

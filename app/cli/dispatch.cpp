@@ -6,6 +6,7 @@
 
 #include "avss/version.h"
 #include "commands.h"
+#include "exit_codes.h"
 
 namespace avss::cli {
 namespace {
@@ -68,6 +69,7 @@ int dispatch(const std::vector<std::string>& args, Context& ctx) {
     configureProcess(threads);
     for (const auto& c : commands) {
         if (c.name != args[i]) continue;
+        for (const auto& o : c.options) ctx.commandOptions.push_back(o.name);
         const auto parsed = c.parse(std::vector<std::string>(args.begin() + static_cast<long>(i) + 1, args.end()));
         if (!parsed) return exit_code::kOk;  // --help
         return c.run(*parsed, ctx);

@@ -1,4 +1,4 @@
-// avss: parse the subcommand, run it, map exceptions to exit codes (see avss/error.h).
+// avss: parse the subcommand, run it, map exceptions to exit codes (exit_codes.h).
 #include <csignal>
 #include <iostream>
 
@@ -8,6 +8,8 @@
 #include "commands.h"
 #include "context.h"
 #include "dispatch.h"
+#include "exit_codes.h"
+#include "setting_flags.h"
 
 namespace {
 avss::CancelToken g_cancel;
@@ -24,14 +26,14 @@ int main(int argc, char* argv[]) {
     } catch (const avss::Cancelled&) {
         ctx.progressBar.finish();
         std::cerr << "avss: cancelled\n";
-        return avss::exit_code::kCancelled;
+        return avss::cli::exit_code::kCancelled;
     } catch (const avss::Error& e) {
         ctx.progressBar.finish();
-        std::cerr << "avss: error: " << e.what() << "\n";
+        std::cerr << "avss: error: " << e.what() << avss::cli::flagNote(e, ctx.commandOptions) << "\n";
         return avss::cli::exitCodeFor(e);
     } catch (const std::exception& e) {
         ctx.progressBar.finish();
         std::cerr << "avss: internal error: " << e.what() << "\n";
-        return avss::exit_code::kInternal;
+        return avss::cli::exit_code::kInternal;
     }
 }

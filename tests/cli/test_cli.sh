@@ -124,6 +124,16 @@ expect 3 "$tmp/empty.txt: contains no text" -- "$avss" --quiet perplexity "$tiny
 printf '{"text": "ok"}\n{"txt": "no"}\n' > "$tmp/bad.jsonl"
 expect 3 "$tmp/bad.jsonl:2: field 'text' is missing" -- "$avss" --quiet perplexity "$tiny" --text "$tmp/bad.jsonl"
 
+# core errors speak in domain words (no flag before the note); the CLI appends the flags of the
+# settings they are about
+expect 2 "is outside 2\.\.[0-9]+ \(the model's context length\) \(see --seq-len\)$" -- \
+  "$avss" --quiet score "$tiny" --data builtin --seq-len 1000000
+expect 2 "fewer than one sequence of 64 tokens\. Use more tokens, a longer text or a smaller sequence length\. \(see --seq-len, --max-tokens\)$" -- \
+  "$avss" --quiet score "$tiny" --data builtin --seq-len 64 --max-tokens 10
+expect 2 "^avss: error: device must be auto, cpu or cuda, got 'gpu' \(see --device\)$" -- "$avss" --quiet info "$tiny" --device gpu
+expect 4 "file not found\. Analyse the model into this cache file first\. \(see --cache, --from-cache\)$" -- \
+  "$avss" --quiet score --from-cache "$tmp/absent.h5"
+
 # pruning: explicit layers, reload check, and the result loads with fewer layers
 capture "$tmp/prune.txt" -- "$avss" --quiet prune "$tiny" --remove 1 --out "$tmp/pruned.gguf"
 pycheck "prune: 3 -> 2 layers, block 1 removed, reloaded logits equal the skip-mask forward" "$tmp/prune.txt" <<'PY'
@@ -147,7 +157,8 @@ expect 0 "avss-paper" -- "$avss" --quiet score "$tiny" --data builtin --seq-len 
   --cache "$tmp/a.h5" --out "$tmp/s.json" "${rule[@]}"
 pycheck "score --out: schema, provenance, every metric finite with ranks, plans of the requested size" "$tmp/s.json" <<'PY'
 r = json.loads(text)
-assert r["schema"] == "avss-scores" and r["schema_version"] == 1 and r["layer_count"] == 3
+assert r["schema"] == "avss-scores" and r["schema_version"] == 2 and r["layer_count"] == 3
+assert re.fullmatch(r"[0-9a-f]{24}", r["provenance"]["analysis_key"]) and r["unavailable_metrics"] == []
 p = r["provenance"]
 assert (p["tokens"], p["sequences"], p["sequence_length"], p["shards"]) == (1024, 32, 32, 2), p
 ids = [m["id"] for m in r["metrics"]]
@@ -197,6 +208,44 @@ assert re.search(r"^removed\s+%d$" % bi["prune_order"][0], text, re.M), (bi["pru
 assert re.search(r"^layers\s+3 -> 2$", text, re.M) and "self-check   passed" in text, text
 PY
 expect 0 "layers +2" -- "$avss" --quiet info "$tmp/planned.gguf"
+
+# one cache-or-collect policy with the explorer (core obtainStats / buildScoreReport)
+capture "$tmp/abs.txt" -- "$avss" --quiet score "$tiny" --data builtin --seq-len 32 --max-tokens 1024 --shards 2 \
+  --abs-thresholds 1e-4 --out "$tmp/abs.json"
+pycheck "score lists the metrics these thresholds cannot score, with the reason, and goes on" "$tmp/abs.json" <<'PY'
+r = json.loads(text)
+u = {x["id"]: x["reason"] for x in r["unavailable_metrics"]}
+assert set(u) == {"avss-paper", "avss-mlp-abs"}, u
+assert "1e-05" in u["avss-paper"] and "avss-paper" not in [m["id"] for m in r["metrics"]], u
+PY
+expect 2 "avss-paper needs the absolute near-zero threshold" -- "$avss" --quiet score "$tiny" --data builtin --seq-len 32 \
+  --max-tokens 1024 --abs-thresholds 1e-4 --metrics bi,avss-paper --cache "$tmp/never.h5"
+if [[ -e "$tmp/never.h5" ]]; then echo "FAIL: a refused metric list still collected and wrote a cache"; failures=$((failures + 1)); fi
+printf 'not a cache' >"$tmp/foreign.h5"
+expect 4 "foreign.h5: not an HDF5 file.*neither used nor replaced" -- "$avss" --quiet score "$tiny" --data builtin \
+  --seq-len 32 --max-tokens 1024 --cache "$tmp/foreign.h5"
+auto=(score "$tiny" --data builtin --seq-len 32 --max-tokens 1024 --shards 2 --cache auto --out "$tmp/auto.json")
+expect 0 "cache: wrote $tmp/xdg/avss-explorer/analyses/[0-9a-f]{24}\.h5" -- env XDG_CACHE_HOME="$tmp/xdg" "$avss" --quiet "${auto[@]}"
+capture "$tmp/auto.txt" -- env XDG_CACHE_HOME="$tmp/xdg" "$avss" --quiet "${auto[@]}"
+pycheck "score --cache auto names the file by the analysis key and finds it again" "$tmp/auto.txt" <<'PY'
+import os
+key = json.load(open(os.path.join(os.path.dirname(sys.argv[1]), "auto.json")))["provenance"]["analysis_key"]
+assert re.search(r"cache: using .*/avss-explorer/analyses/%s\.h5$" % key, text, re.M), (key, text)
+PY
+
+# the explorer's Measure from the command line: the held-out text after the analysis's windows
+capture "$tmp/heldout.txt" -- "$avss" --quiet perplexity "$tiny" --held-out-from "$tmp/a.h5" --text builtin --skip-layers 1
+pycheck "perplexity --held-out-from starts after the calibration tokens and reports retention" "$tmp/heldout.txt" <<'PY'
+m = re.search(r"^held-out text\s+builtin:sample: (\d+) tokens from token (\d+) \(the analysis used (\d+)\)$", text, re.M)
+assert m and m.group(2) == m.group(3) == "1024" and int(m.group(1)) == 1024, text
+dense, pruned = num("dense NLL"), num("pruned NLL")
+within(dense, 0.1, 20, "dense NLL")
+assert pruned != dense, text
+assert abs(num("retention") - math.exp(dense) / math.exp(pruned)) < 1e-6, text
+PY
+printf 'Some other text that the analysis never saw, long enough to be a corpus.\n' >"$tmp/other.txt"
+expect 2 "other.txt: not the analysis's calibration data" -- "$avss" --quiet perplexity "$tiny" --held-out-from "$tmp/a.h5" \
+  --text "$tmp/other.txt"
 
 echo "$failures failure(s)"
 [[ $failures -eq 0 ]]

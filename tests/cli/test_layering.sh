@@ -12,4 +12,11 @@ check "core includes no Qt header" '#include [<"]Q' core
 check "core includes nothing from ui/ or app/" '#include [<"](ui|app)/' core
 check "ui/ and app/ include no torch, HDF5 or PCRE2 header" '#include [<"](torch|ATen|c10|H5|hdf5|pcre2)' ui app
 check "public core headers include no torch, HDF5 or PCRE2 header" '#include [<"](torch|ATen|c10|H5|hdf5|pcre2)' core/include
+# Every decision about what is computed lives in core (docs/architecture.md, "Where each decision
+# lives"): the front ends call obtainStats, buildScoreReport and measureWhatIf, and decide nothing.
+check "no front end collects statistics or reads the cache's lookup itself" 'collectStats\(|cache->find|\.find\(wanted' ui app
+check "no front end hashes an analysis identity (provenanceKey does)" 'QCryptographicHash|sha256' ui app
+check "no front end compares collection options field by field" 'sequenceLength *[!=]=|maxTokens *[!=]=|shards *[!=]=' ui app
+check "no front end scores metrics one by one or cuts held-out text" 'scoreLayers\(|tokenizeCorpus\(' ui app/cli/commands/score.cpp
+check "no core message names a CLI flag (the CLI appends them)" '"[^"]*[( ]--(seq-len|max-tokens|cache|device|batch|shards|data|metrics|window|text)' core
 exit $status

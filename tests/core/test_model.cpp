@@ -22,7 +22,7 @@ at::Tensor ids(std::vector<std::int64_t> v) { return torch::tensor(v, torch::kIn
 
 at::Tensor logitsOf(const Model& m, const at::Tensor& tokens, model::ForwardOptions o = {}) {
     torch::NoGradGuard g;
-    return model::forward(m.impl(), tokens, torch::ones_like(tokens, torch::kBool), o);
+    return model::forward(modelImpl(m), tokens, torch::ones_like(tokens, torch::kBool), o);
 }
 
 double maxDiff(const at::Tensor& a, const at::Tensor& b) { return (a - b).abs().max().item<double>(); }
@@ -77,16 +77,35 @@ TEST_CASE("tiny model loads with the expected info", "[model]") {
     const auto m = Model::load(test::writeTinyModel(dir.path()), LoadOptions{Device::Cpu});
     const auto& i = m->info();
     CHECK(i.arch == "llama");
-    CHECK(i.layerCount == 3);
-    CHECK(i.hiddenSize == 32);
-    CHECK(i.headDim == 8);
-    CHECK(i.kvHeadCount == 2);
+    CHECK(i.hparams.layers == 3);
+    CHECK(i.hparams.hidden == 32);
+    CHECK(i.hparams.headDim == 8);
+    CHECK(i.hparams.kvHeads == 2);
     CHECK(i.tiedEmbeddings);
-    const std::int64_t V = i.vocabSize, H = 32, F = 64;
+    const std::int64_t V = i.hparams.vocab, H = 32, F = 64;
     CHECK(i.parameterCount == V * H + H + 3 * (2 * H + H * 32 + 2 * H * 16 + H * 32 + 3 * H * F));
     CHECK(i.fingerprint.size() == 64);
     CHECK(i.unusedTensors.empty());
     CHECK(i.device == "cpu");
+}
+
+TEST_CASE("device names round-trip; device errors name the setting, not a flag", "[model][errors]") {
+    for (const Device d : {Device::Auto, Device::Cpu, Device::Cuda}) CHECK(parseDevice(deviceName(d)) == d);
+    try {
+        parseDevice("gpu");
+        FAIL("parseDevice accepted 'gpu'");
+    } catch (const UsageError& e) {
+        CHECK((e.settings() == std::vector<Setting>{Setting::Device}));
+        CHECK(std::string(e.what()).find("--") == std::string::npos);
+    }
+    test::TempDir dir;
+    try {  // without a GPU the CUDA request fails; with one it loads
+        Model::load(test::writeTinyModel(dir.path()), LoadOptions{Device::Cuda});
+    } catch (const UnsupportedError& e) {
+        CHECK((e.settings() == std::vector<Setting>{Setting::Device}));
+        CHECK(std::string(e.what()).find("--") == std::string::npos);
+        CHECK(std::string(e.what()).find("the CPU device") != std::string::npos);
+    }
 }
 
 TEST_CASE("padding on either side leaves real positions unchanged", "[model]") {
@@ -99,19 +118,19 @@ TEST_CASE("padding on either side leaves real positions unchanged", "[model]") {
     // left padding: b is padded with 3 pads in front
     auto tokens = torch::tensor({5, 70, 80, 90, 100, 33, 2, 2, 2, 200, 17, 42}, torch::kInt64).view({2, 6});
     auto mask = torch::tensor({1, 1, 1, 1, 1, 1, 0, 0, 0, 1, 1, 1}, torch::kBool).view({2, 6});
-    auto out = model::forward(m->impl(), tokens, mask);
+    auto out = model::forward(modelImpl(*m), tokens, mask);
     CHECK(relDiff(out[0], la) < 1e-5);
     CHECK(relDiff(out[1].narrow(0, 3, 3), lb) < 1e-5);
     // right padding
     tokens = torch::tensor({5, 70, 80, 90, 100, 33, 200, 17, 42, 2, 2, 2}, torch::kInt64).view({2, 6});
     mask = torch::tensor({1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0}, torch::kBool).view({2, 6});
-    out = model::forward(m->impl(), tokens, mask);
+    out = model::forward(modelImpl(*m), tokens, mask);
     CHECK(relDiff(out[1].narrow(0, 0, 3), lb) < 1e-5);
     CHECK_FALSE(torch::isnan(out).any().item<bool>());
     // LastOnly picks each row's last real token
     model::ForwardOptions o;
     o.logits = model::Logits::LastOnly;
-    const auto last = model::forward(m->impl(), tokens, mask, o);
+    const auto last = model::forward(modelImpl(*m), tokens, mask, o);
     CHECK(relDiff(last[0], la[5]) < 1e-5);
     CHECK(relDiff(last[1], lb[2]) < 1e-5);
     std::cout << "padding (tiny, fp32): largest relative difference so far " << g_worstRel << "\n";
@@ -167,7 +186,7 @@ TEST_CASE("observers see every site in order, cost nothing when they refuse", "[
     model::ForwardOptions o;
     o.observer = &refuser;
     CHECK(torch::equal(logitsOf(*m, t, o), dense));
-    CHECK(refuser.asked == 3 * model::kPointCount);
+    CHECK(refuser.asked == 3 * kObservedPointCount);
 
     Recorder rec;
     const auto skip = model::skipMask(3, {1});
@@ -177,7 +196,7 @@ TEST_CASE("observers see every site in order, cost nothing when they refuse", "[
     REQUIRE(rec.seen.size() == 2 * 4);  // layer 1 skipped: never observed
     CHECK(rec.seen[0].layer == 0);
     CHECK(rec.seen[4].layer == 2);
-    using P = model::Point;
+    using P = StatPoint;
     auto at = [&](int l, P p) { return rec.tensors.at({l, static_cast<int>(p)}); };
     CHECK(at(0, P::MlpAct).size(2) == 64);
     CHECK(at(0, P::BlockOut).size(2) == 32);

@@ -58,7 +58,7 @@ bool closeTo(const at::Tensor& ours, const at::Tensor& ref, double tol) {
 
 struct BlockOutputs : model::ActivationObserver {
     std::vector<at::Tensor> out;
-    bool wants(model::Site s) const override { return s.point == model::Point::BlockOut || (s.point == model::Point::BlockIn && s.layer == 0); }
+    bool wants(model::Site s) const override { return s.point == StatPoint::BlockOut || (s.point == StatPoint::BlockIn && s.layer == 0); }
     void observe(model::Site, const at::Tensor& x, const at::Tensor&) override { out.push_back(x[0].clone()); }
 };
 
@@ -70,7 +70,7 @@ TEST_CASE("tiny model: logits at every position match transformers", "[parity]")
     REQUIRE(seqs.size() == 4);
     for (const auto& s : seqs) {
         const auto tokens = idsOf(s.at("ids"));
-        const auto logits = model::forward(tinyModel()->impl(), tokens, torch::ones_like(tokens, torch::kBool))[0];
+        const auto logits = model::forward(modelImpl(*tinyModel()), tokens, torch::ones_like(tokens, torch::kBool))[0];
         const auto ref = tensorOf(s.at("logits"));
         REQUIRE(logits.sizes() == ref.sizes());
         CHECK(closeTo(logits, ref, kTol));
@@ -85,9 +85,9 @@ TEST_CASE("tiny model: every block output matches transformers' hidden states", 
     BlockOutputs obs;
     model::ForwardOptions o;
     o.observer = &obs;
-    model::forward(tinyModel()->impl(), tokens, torch::ones_like(tokens, torch::kBool), o);
+    model::forward(modelImpl(*tinyModel()), tokens, torch::ones_like(tokens, torch::kBool), o);
     const auto& values = hs.at("values");  // [0] embeddings, [1..L-1] block outputs, [L] final-normed
-    const auto layers = static_cast<std::size_t>(tinyModel()->info().layerCount);
+    const auto layers = static_cast<std::size_t>(tinyModel()->info().hparams.layers);
     REQUIRE(obs.out.size() == layers + 1);
     for (std::size_t i = 0; i < layers; ++i) CHECK(closeTo(obs.out[i], tensorOf(values.at(i)), kTol));
     // The last block is compared before the final norm (HF's last hidden state has it applied).
@@ -107,7 +107,7 @@ TEST_CASE("tiny model: a left-padded batch matches transformers at real position
         tokens[b].narrow(0, len - n, n).copy_(torch::tensor(ids, torch::kInt64));
         mask[b].narrow(0, len - n, n).fill_(true);
     }
-    const auto logits = model::forward(tinyModel()->impl(), tokens, mask);
+    const auto logits = model::forward(modelImpl(*tinyModel()), tokens, mask);
     for (std::int64_t b = 0; b < 4; ++b) {
         const auto ref = tensorOf(batched.at("logits_real_positions").at(b));
         CHECK(closeTo(logits[b].narrow(0, len - ref.size(0), ref.size(0)), ref, kTol));

@@ -58,15 +58,15 @@ TEST_CASE("exported pruned model equals the skip-mask forward", "[export]") {
     CHECK(std::equal(f.tensorData(*moved), f.tensorData(*moved) + moved->bytes, src.tensorData(*orig)));
 
     const auto pruned = Model::load(out, LoadOptions{Device::Cpu});
-    CHECK(pruned->info().layerCount == 2);
+    CHECK(pruned->info().hparams.layers == 2);
     torch::NoGradGuard g;
     const auto tokens = torch::tensor({50, 60, 70, 80}, torch::kInt64).unsqueeze(0);
     const auto mask = torch::ones_like(tokens, torch::kBool);
     const auto skip = model::skipMask(4, {1, 2});
     model::ForwardOptions o;
     o.skip = &skip;
-    const auto want = model::forward(model->impl(), tokens, mask, o);
-    CHECK((model::forward(pruned->impl(), tokens, mask) - want).abs().max().item<double>() <= 1e-6 * want.abs().max().item<double>());
+    const auto want = model::forward(modelImpl(*model), tokens, mask, o);
+    CHECK((model::forward(modelImpl(*pruned), tokens, mask) - want).abs().max().item<double>() <= 1e-6 * want.abs().max().item<double>());
 }
 
 TEST_CASE("export refuses bad requests and leaves nothing behind when cancelled", "[export]") {

@@ -1,6 +1,9 @@
 // Selection rules on hand-made scores, including paper.md §5's worked 8-layer example. Torch-free.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <string>
+
 #include "avss/error.h"
 #include "avss/pruning_plan.h"
 #include "core/test_stats_fixtures.h"
@@ -10,13 +13,15 @@ using Catch::Matchers::Contains;
 
 namespace {
 
-// Scores whose avss-reference-code values are exactly `values` (raw variance / sparsity ratio).
-LayerScores referenceScores(const std::vector<double>& values) {
+// Scores whose avss-reference-code values are exactly `values` (raw variance / sparsity ratio),
+// except for `guarded` layers: no near-zero element, so the guard makes them value / 0.0025.
+LayerScores referenceScores(const std::vector<double>& values, const std::vector<int>& guarded = {}) {
     std::vector<test::LayerSpec> layers(values.size());
     for (std::size_t l = 0; l < values.size(); ++l) {
         layers[l].refVariance = values[l];
         layers[l].refSparsity = 1.0;
     }
+    for (int l : guarded) layers[static_cast<std::size_t>(l)].refSparsity = 0;
     return scoreLayers(test::handStats(layers), "avss-reference-code");
 }
 
@@ -97,4 +102,27 @@ TEST_CASE("span plans remove the best contiguous span that avoids protected bloc
     const auto p = planSpanPruning(sp, 6, true, true);
     CHECK(p.removed == std::vector<int>{3, 4});
     CHECK(p.kept == std::vector<int>{0, 1, 2, 5});
+}
+
+TEST_CASE("guarded layers get a note in every plan and stay out of the mass rules' total", "[pruning]") {
+    const auto s = referenceScores(kPaperExample, {1});  // layer 1: 2.0 / (0.5 / 200) = 800, a lower bound
+    REQUIRE(s.guardedLayers == std::vector<int>{1});
+    REQUIRE(s.layers[1].value == Approx(800));
+    auto count = rule(RuleKind::Count);
+    count.count = 2;
+    const auto byCount = planPruning(s, count);
+    CHECK(byCount.removed == std::vector<int>{2, 0});
+    REQUIRE(byCount.notes.size() == 1);
+    CHECK_THAT(byCount.notes[0], Contains("layer 1: ") && Contains("half an element") && Contains("lower bound"));
+    // Counting 800 would put every other layer under 1.3 % of the total; without it the total is 10.
+    const auto mass = planPruning(s, rule(RuleKind::Mass));
+    CHECK(mass.removed == std::vector<int>{2, 0, 5});  // 0.5 + 0.6 + 0.7 = 1.8 ≤ 2.5; + 0.9 exceeds
+    CHECK_THAT(mass.description, Contains("7 layers without a guard"));
+    CHECK_THAT(mass.notes.back(), Contains("leaves guarded layers 1 out of the total"));
+    const auto code = planPruning(s, rule(RuleKind::ReferenceCode));
+    CHECK(code.removed == std::vector<int>{0, 2});  // running sum 0.6, (1 skipped), 1.1, then 2.9 > 2.5
+    CHECK(std::count_if(code.notes.begin(), code.notes.end(), [](const std::string& n) { return n.find("layer 1: ") == 0; }) == 1);
+    const auto unguarded = planPruning(referenceScores(kPaperExample), rule(RuleKind::Mass));
+    CHECK(unguarded.notes.empty());
+    CHECK_THAT(unguarded.description, !Contains("guard"));
 }

@@ -95,6 +95,10 @@ TEST_CASE("a zero-sparsity layer gets a finite guarded score and a warning", "[s
     CHECK(paper.layers[2].value == Approx((2.0 / 15.0) / (guard / spSum)));
     const auto ref = scoreLayers(st, "avss-reference-code");
     CHECK(ref.layers[2].value == Approx(6.0 / (0.5 / (elements / 4))));  // half an element per batch (4 batches)
+    CHECK(paper.guardedLayers == std::vector<int>{2});
+    CHECK_THAT(paper.guardNote, Contains("half an element"));
+    CHECK(scoreLayers(test::handStats(fourLayers()), "avss-paper").guardedLayers.empty());
+    CHECK(scoreLayers(st, "bi").guardedLayers.empty());
 }
 
 TEST_CASE("baselines: Block Influence, angular distances, update norm, reverse, random", "[scores]") {
@@ -189,6 +193,38 @@ TEST_CASE("unknown metrics and missing statistics are usage errors", "[scores]")
     CHECK_NOTHROW(scoreLayers(st, "avss-mlp-abs"));
     ActivationStats none;
     CHECK_THROWS_AS(scoreLayers(none, "bi"), UsageError);
+}
+
+TEST_CASE("settings alone tell which metrics can be scored, and scoreLayers gives the same reason", "[scores]") {
+    const StatsSettings defaults;
+    for (const auto& id : metricIds()) CHECK(metricUnavailableReason(id, defaults).empty());
+    CHECK_THROWS_WITH(metricUnavailableReason("avss-magic", defaults), Contains("unknown metric"));
+    auto st = test::handStats(fourLayers());
+    auto& settings = st.provenance.options.settings;
+    settings.absThresholds = {1e-4, 1e-2};
+    settings.relThresholds = {0.01};
+    settings.referenceEpsilon = 1e-4;
+    CHECK(metricUnavailableReason("avss-paper", settings) ==
+          "avss-paper needs the absolute near-zero threshold 1e-05, which these statistics do not contain");
+    CHECK_THAT(metricUnavailableReason("avss-mlp-abs", settings), Contains("absolute near-zero threshold 0.001"));
+    CHECK_THAT(metricUnavailableReason("avss-rel", settings), Contains("relative near-zero threshold 0.05"));
+    CHECK_THAT(metricUnavailableReason("avss-mlp", settings), Contains("avss-mlp needs"));
+    CHECK_THAT(metricUnavailableReason("avss-reference-code", settings), Contains("1e-05") && Contains("counted |a| < 0.0001"));
+    for (const char* id : {"avss-mlp-hoyer", "bi", "angular", "reverse"}) CHECK(metricUnavailableReason(id, settings).empty());
+    CHECK_THROWS_AS(scoreLayers(st, "avss-rel"), UsageError);
+    CHECK_THROWS_WITH(scoreLayers(st, "avss-reference-code"), Contains(metricUnavailableReason("avss-reference-code", settings)));
+}
+
+TEST_CASE("AVSS formula text is generated from the preset", "[scores]") {
+    CHECK(metricIds() == std::vector<std::string>{"avss-paper", "avss-reference-code", "avss-rel", "avss-mlp", "avss-mlp-abs",
+                                                  "avss-mlp-hoyer", "bi", "angular", "angular-all", "update-norm", "reverse", "random"});
+    CHECK(findMetric("avss-paper").formula ==
+          "(σ²ℓ/Σσ²) / (Sℓ/ΣS) of the block output; σ² = mean over channels of the variance across tokens; S = share of |a| < 1e-05");
+    CHECK_THAT(findMetric("avss-reference-code").formula, Contains("V/S of the block output") && Contains("batch mean of share |a| < 1e-05"));
+    CHECK_THAT(findMetric("avss-rel").formula, Contains("|a| < 0.05 · RMS(token)"));
+    CHECK_THAT(findMetric("avss-mlp-abs").formula, Contains("of act(gate)·up") && Contains("|a| < 0.001"));
+    CHECK_THAT(findMetric("avss-mlp-hoyer").formula, Contains("(Hℓ/ΣH)") && Contains("Hoyer"));
+    CHECK(findMetric("avss-mlp-abs").name == "AVSS on the MLP activation, |a| < 1e-3");
 }
 
 TEST_CASE("every registered metric has a formula and scores hand-made statistics", "[scores]") {

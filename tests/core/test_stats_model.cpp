@@ -31,7 +31,7 @@ struct Fixture {
         torch::manual_seed(0);
         model = Model::load(test::writeTinyModel(dir.path(), spec), LoadOptions{Device::Cpu});
     }
-    const Model::Impl& m() const { return model->impl(); }
+    const Model::Impl& m() const { return modelImpl(*model); }
 };
 
 // Keeps a copy of every activation, and forwards them to the statistics observer.
@@ -109,9 +109,8 @@ void requireSameShard(const ShardStats& a, const ShardStats& b, double rel, bool
 // through float32 rounding (GEMM blocking): what remains is the statistics code alone.
 std::unique_ptr<Model::Impl> float64Copy(const Model::Impl& m) {
     auto d = std::make_unique<Model::Impl>();
-    d->info = m.info;
+    d->info = m.info;  // the hyper-parameters too (hp refers to info.hparams)
     d->arch = m.arch;
-    d->hp = m.hp;
     d->device = m.device;
     const auto cv = [](const at::Tensor& t) { return t.defined() ? t.to(torch::kFloat64) : t; };
     d->weights.tokenEmbd = cv(m.weights.tokenEmbd);
@@ -174,15 +173,15 @@ TEST_CASE("statistics equal brute force over every kept activation", "[stats][mo
                     observer.endBatch();
                     for (const auto& [key, x] : tee.kept) kept[key].push_back(keptBatch(x, mask, excludeFirst));
                 }
-                const auto P = [](model::Point p) { return static_cast<int>(p); };
+                const auto P = [](StatPoint p) { return static_cast<int>(p); };
                 test::g_worstNear = 0;
                 for (int l = 0; l < L; ++l) {
                     INFO("layer " << l);
-                    test::requireSameSite(shard.layers[l].blockOut, test::bruteForceSite(kept[{l, P(model::Point::BlockOut)}], settings), kBrute);
-                    test::requireSameSite(shard.layers[l].mlpAct, test::bruteForceSite(kept[{l, P(model::Point::MlpAct)}], settings), kBrute);
-                    test::requireSameSite(shard.layers[l].attnOut, test::bruteForceSite(kept[{l, P(model::Point::AttnOut)}], settings), kBrute);
+                    test::requireSameSite(shard.layers[l].blockOut, test::bruteForceSite(kept[{l, P(StatPoint::BlockOut)}], settings), kBrute);
+                    test::requireSameSite(shard.layers[l].mlpAct, test::bruteForceSite(kept[{l, P(StatPoint::MlpAct)}], settings), kBrute);
+                    test::requireSameSite(shard.layers[l].attnOut, test::bruteForceSite(kept[{l, P(StatPoint::AttnOut)}], settings), kBrute);
                     test::requireSameTransition(shard.layers[l].transition,
-                                                test::bruteForceTransition(kept[{l, P(model::Point::BlockIn)}], kept[{l, P(model::Point::BlockOut)}]), kBrute);
+                                                test::bruteForceTransition(kept[{l, P(StatPoint::BlockIn)}], kept[{l, P(StatPoint::BlockOut)}]), kBrute);
                 }
                 CHECK(shard.sequences == 6);
                 std::cout << "brute force: largest relative difference " << test::g_worstNear << "\n";
@@ -206,7 +205,7 @@ TEST_CASE("last-token span angles equal brute force", "[stats][model]") {
     observer.endBatch();
     const auto T = tokens.size(1);
     auto state = [&](int s, int b) {  // h_s at the last (real) position T − 1 of sequence b
-        const auto key = s == 0 ? std::make_pair(0, static_cast<int>(model::Point::BlockIn)) : std::make_pair(s - 1, static_cast<int>(model::Point::BlockOut));
+        const auto key = s == 0 ? std::make_pair(0, static_cast<int>(StatPoint::BlockIn)) : std::make_pair(s - 1, static_cast<int>(StatPoint::BlockOut));
         return tee.kept[key][b][T - 1];
     };
     REQUIRE(shard.spans.sequences == 4);
@@ -345,6 +344,15 @@ TEST_CASE("collectStats: fewer windows than shards, too little text, bad options
     CHECK(few.provenance.shardCount < 8);
     CHECK_THAT(few.provenance.warnings.front(), Contains("shards instead of 8"));
     CHECK_THROWS_WITH(collectStats(*f.model, textCorpus("too short"), o), Contains("test") && Contains("fewer than one sequence of 64"));
+    try {  // domain words only; the front end adds its names for the settings
+        o.maxTokens = 4;
+        collectStats(*f.model, textCorpus(prose(50)), o);
+        FAIL("four tokens made a sequence of 64");
+    } catch (const UsageError& e) {
+        CHECK((e.settings() == std::vector<Setting>{Setting::SequenceLength, Setting::MaxTokens}));
+        CHECK_THAT(e.what(), !Contains("--") && Contains("smaller sequence length"));
+    }
+    o.maxTokens = 0;
     o.sequenceLength = 100000;
     CHECK_THROWS_WITH(collectStats(*f.model, textCorpus(prose(50)), o), Contains("context length"));
     o.sequenceLength = 16;

@@ -30,11 +30,11 @@ std::shared_ptr<const Model> realModel() {
 TEST_CASE("real model: facts", "[parity][real]") {
     const auto& i = realModel()->info();
     CHECK(i.arch == "llama");
-    CHECK(i.layerCount == 30);
-    CHECK(i.hiddenSize == 576);
-    CHECK(i.headCount == 9);
-    CHECK(i.kvHeadCount == 3);
-    CHECK(i.vocabSize == 49152);
+    CHECK(i.hparams.layers == 30);
+    CHECK(i.hparams.hidden == 576);
+    CHECK(i.hparams.heads == 9);
+    CHECK(i.hparams.kvHeads == 3);
+    CHECK(i.hparams.vocab == 49152);
     CHECK(i.parameterCount == 134515008);
     CHECK(i.tiedEmbeddings);
 }
@@ -55,7 +55,7 @@ TEST_CASE("real model: logits match transformers within 1e-5 of max |logit|", "[
         const auto ids = p.at("ids").get<std::vector<std::int64_t>>();
         CHECK(realModel()->tokenizer().encode(p.at("text").get<std::string>()) == p.at("ids").get<std::vector<TokenId>>());
         const auto tokens = torch::tensor(ids, torch::kInt64).unsqueeze(0);
-        const auto logits = model::forward(realModel()->impl(), tokens, torch::ones_like(tokens, torch::kBool))[0];  // [T, V]
+        const auto logits = model::forward(modelImpl(*realModel()), tokens, torch::ones_like(tokens, torch::kBool))[0];  // [T, V]
         for (const auto& pos : p.at("positions")) {
             INFO("position " << pos.at("label").get<std::string>());
             const auto row = logits[pos.at("pos").get<std::int64_t>()].to(torch::kFloat64);

@@ -130,6 +130,25 @@ TEST_CASE("explorer: analyse a tiny model; the heatmap shows the core's scores; 
     CHECK(w.workspace().selectedLayer() == 5);
 }
 
+TEST_CASE("explorer: the settings' thread budget reaches the worker threads before any job", "[ui][explorer][threads]") {
+    TinyFixture f;
+    MainWindow w(f.cacheDir);
+    const auto workerThreads = [&w] {
+        int n = 0;
+        auto* worker = w.jobs().analysisWorker();
+        QMetaObject::invokeMethod(worker, [&n] { n = avss::computeThreads(); }, Qt::BlockingQueuedConnection);
+        return n;
+    };
+    CHECK(workerThreads() == avss::defaultComputeThreads());  // 0 = the start-up budget
+    auto settings = test::tinySettings();
+    settings.threads = 3;
+    w.workspace().setSettings(settings);
+    CHECK(workerThreads() == 3);
+    settings.threads = 0;
+    w.workspace().setSettings(settings);
+    CHECK(workerThreads() == avss::defaultComputeThreads());
+}
+
 TEST_CASE("explorer: cancelling an analysis midway leaves the cache file as it was", "[ui][explorer]") {
     TinyFixture f;
     MainWindow w(f.cacheDir);
@@ -276,7 +295,7 @@ TEST_CASE("explorer: Export pruned model writes a self-checked GGUF without the 
     CHECK(result.removed == removed);
     CHECK(result.selfChecked);
     const auto pruned = avss::Model::load(toPath(out), avss::LoadOptions{avss::Device::Cpu});
-    CHECK(pruned->info().layerCount == 4);
+    CHECK(pruned->info().hparams.layers == 4);
 
     // The source itself as the output is refused by the core, and the refusal reaches the user.
     w.jobs().exportModel(f.modelPath);

@@ -167,6 +167,26 @@ TEST_CASE("a session survives the JSON round trip", "[ui][session]") {
     CHECK(error.contains(QStringLiteral("rule.kind")));
 }
 
+TEST_CASE("a session stores the device by name and still reads the old ordinal", "[ui][session]") {
+    Session s;
+    s.settings.device = avss::Device::Cuda;
+    const auto json = sessionToJson(s);
+    CHECK(json.contains("\"device\": \"cuda\""));
+    QString error;
+    const auto back = sessionFromJson(json, &error);
+    REQUIRE(back.has_value());
+    CHECK(back->settings.device == avss::Device::Cuda);
+
+    const auto old = sessionFromJson(R"({"version": 1, "settings": {"device": 1, "tokens": 512}})", &error);  // before names
+    REQUIRE(old.has_value());
+    CHECK(old->settings.device == avss::Device::Cpu);
+    CHECK(old->settings.tokens == 512);
+
+    CHECK_FALSE(sessionFromJson(R"({"version": 1, "settings": {"device": "tpu"}})", &error).has_value());
+    CHECK(error.contains(QStringLiteral("settings.device")));
+    CHECK(error.contains(QStringLiteral("tpu")));
+}
+
 TEST_CASE("any view exports to PNG and SVG", "[ui][export]") {
     avss::test::TempDir dir;
     HeatmapView view;

@@ -120,3 +120,13 @@ TEST_CASE("loading a folder fails with the core's message, once", "[ui][workers]
     CHECK(out.total() == 1);
     CHECK(out.lastError.contains(toQString(f.dir.path())));
 }
+
+TEST_CASE("compute threads set on a worker thread stay on that thread", "[ui][workers][threads]") {
+    const int gui = avss::computeThreads();
+    WorkerThread<LoadWorker> thread("test-threads");
+    thread.setComputeThreads(gui + 2);  // libtorch counts per calling thread: set on the worker's own
+    int seen = 0;
+    QMetaObject::invokeMethod(thread.worker(), [&seen] { seen = avss::computeThreads(); }, Qt::BlockingQueuedConnection);
+    CHECK(seen == gui + 2);
+    CHECK(avss::computeThreads() == gui);
+}

@@ -48,9 +48,9 @@ QString modelSummary(const avss::ModelInfo& i) {
     for (const auto& [type, count] : i.tensorTypeCounts) types << QStringLiteral("%1×%2").arg(count).arg(toQString(type));
     return QObject::tr("<b>%1</b><br>%2 · %3 layers · hidden %4 · ffn %5<br>%6 M parameters · %7 MB · %8<br>on <b>%9</b>")
         .arg(toQString(i.name).toHtmlEscaped(), toQString(i.arch))
-        .arg(i.layerCount)
-        .arg(i.hiddenSize)
-        .arg(i.ffnSize)
+        .arg(i.hparams.layers)
+        .arg(i.hparams.hidden)
+        .arg(i.hparams.ffn)
         .arg(static_cast<double>(i.parameterCount) / 1e6, 0, 'f', 1)
         .arg(static_cast<double>(i.fileBytes) / 1e6, 0, 'f', 1)
         .arg(types.join(QStringLiteral(", ")), toQString(i.device));

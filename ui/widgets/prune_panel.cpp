@@ -128,11 +128,7 @@ QWidget* PrunePanel::buildMeasureBox() {
     tabs->addTab(m_table, tr("Measured points"));
     layout->addWidget(tabs, 1);
     connect(m_measure, &QPushButton::clicked, &m_jobs, &JobCenter::measure);
-    connect(m_cancel, &QPushButton::clicked, this, [this] {
-        for (auto kind : {JobKind::Measure, JobKind::Export}) {
-            if (m_jobs.isBusy(kind)) m_jobs.cancel(kind);
-        }
-    });
+    connect(m_cancel, &QPushButton::clicked, this, [this] { m_jobs.cancelBusy({JobKind::Measure, JobKind::Export}); });
     connect(m_export, &QPushButton::clicked, this, &PrunePanel::chooseExportFile);
     return box;
 }

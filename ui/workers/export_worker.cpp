@@ -8,7 +8,6 @@ namespace avss::ui {
 
 void ExportWorker::run(const ExportRequest& request) {
     runJob(request.jobId, [&](const avss::CancelToken& cancel, const avss::ProgressFn& progress) {
-        if (request.threads > 0) avss::setComputeThreads(request.threads);
         ExportDone done;
         done.jobId = request.jobId;
         done.result = avss::exportPrunedModel(*request.model, request.removed, toPath(request.outPath), avss::ExportOptions{},

@@ -12,7 +12,10 @@
 #include "avss/corpus.h"
 #include "avss/layer_scores.h"
 #include "avss/model.h"
+#include "avss/obtain_stats.h"
 #include "avss/prune_export.h"
+#include "avss/score_report.h"
+#include "avss/what_if.h"
 
 namespace avss::ui {
 
@@ -50,11 +53,7 @@ struct LoadResult {
     std::shared_ptr<const avss::Model> model;
 };
 
-enum class AnalysisMode {
-    CacheOnly,   // look the settings up in the cache; never runs the model
-    CacheFirst,  // the cache when it has them, else run the model and store
-    Recompute,   // run the model even when cached, then replace the cache file
-};
+using AnalysisMode = avss::CachePolicy;  // the core's cache-or-collect policy (avss/obtain_stats.h)
 
 struct AnalysisRequest {
     JobId jobId = 0;
@@ -62,9 +61,8 @@ struct AnalysisRequest {
     std::shared_ptr<const avss::Model> model;
     DataSource data;
     avss::CollectOptions options;
-    QString cacheDir;       // <cacheDir>/analyses/<hash>.h5 unless cacheFile is set
+    QString cacheDir;       // the core names the file in it (avss::analysisCachePath) unless cacheFile is set
     QString cacheFile;      // a user-chosen cache file (empty: automatic)
-    int threads = 0;        // compute threads for this job (0: leave as is)
 };
 
 // Everything the views need, computed on the worker. `stats` is null when a CacheOnly lookup missed.
@@ -74,8 +72,9 @@ struct AnalysisResult {
     std::shared_ptr<const avss::Corpus> corpus;
     std::shared_ptr<const avss::ActivationStats> stats;
     std::shared_ptr<const avss::ShardStats> merged;          // stats->merged()
-    std::shared_ptr<const std::vector<avss::LayerScores>> scores;  // registry order, metrics that apply
-    QStringList unavailableMetrics;  // "<id>: why" for metrics these statistics cannot score
+    std::shared_ptr<const avss::ScoreReport> report;              // buildScoreReport(), as `avss score` makes it
+    std::shared_ptr<const std::vector<avss::LayerScores>> scores;  // report->scores: registry order, metrics that apply
+    QStringList unavailableMetrics;  // "<id>: why" for metrics these statistics cannot score (report->unavailable)
     bool fromCache = false;
     QString cacheFile;
     QString cacheNote;               // why the cache was not used, or why it was not written
@@ -85,12 +84,8 @@ struct MeasureRequest {
     JobId jobId = 0;
     std::shared_ptr<const avss::Model> model;
     std::shared_ptr<const avss::Corpus> corpus;
-    std::int64_t calibrationTokens = 0;  // corpus tokens the analysis used: held-out text starts after them
-    int window = 256;
-    std::int64_t maxTokens = 1024;
-    std::vector<int> removed;            // blocks to skip (0-based, original numbers)
-    double denseNll = -1;                // known dense mean NLL for this configuration; < 0: measure it too
-    int threads = 0;
+    std::shared_ptr<const avss::ActivationStats> analysis;  // its provenance says where the held-out text starts
+    avss::WhatIfOptions options;                            // window, tokens, removed blocks, known dense NLL
 };
 struct MeasureResult {
     JobId jobId = 0;
@@ -98,6 +93,7 @@ struct MeasureResult {
     double denseNll = 0, prunedNll = 0;  // mean NLL per predicted token (nats)
     qint64 predictedTokens = 0;
     QString note;                        // e.g. "held-out text overlaps the calibration text"
+    qint64 heldOutStart = 0;             // first held-out token in the corpus token stream
     double densePerplexity() const;
     double prunedPerplexity() const;
     double retention() const { return densePerplexity() / prunedPerplexity(); }  // PPL_dense / PPL_pruned
@@ -108,7 +104,6 @@ struct ExportRequest {
     std::shared_ptr<const avss::Model> model;
     std::vector<int> removed;  // original 0-based block numbers
     QString outPath;
-    int threads = 0;
 };
 struct ExportDone {
     JobId jobId = 0;

@@ -2,8 +2,10 @@
 // by value; it is destroyed before the Workspace that owns the model (declaration order).
 #pragma once
 
+#include <QMetaObject>
 #include <QThread>
 
+#include "avss/model.h"
 #include "workers/thread_priority.h"
 
 namespace avss::ui {
@@ -27,6 +29,12 @@ public:
     WorkerThread& operator=(const WorkerThread&) = delete;
 
     Worker* worker() const { return m_worker; }
+
+    // libtorch counts compute threads per calling thread (avss/model.h), so the count is set on the
+    // worker's own thread; queued, it lands between jobs, never inside one.
+    void setComputeThreads(int threads) {
+        QMetaObject::invokeMethod(m_worker, [threads] { avss::setComputeThreads(threads); }, Qt::QueuedConnection);
+    }
 
 private:
     QThread m_thread;

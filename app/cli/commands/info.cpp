@@ -11,18 +11,19 @@ namespace {
 int runInfo(const ParsedArgs& args, Context& ctx) {
     const auto model = ctx.loadModel(args.positional(0), parseDevice(args.get("device")));
     const auto& i = model->info();
+    const auto& hp = i.hparams;
     const auto& tok = model->tokenizer();
     std::cout << "file            " << i.path.string() << " (" << i.fileBytes << " bytes, " << i.format << ")\n"
               << "name            " << i.name << "\n"
               << "architecture    " << i.arch << "\n"
-              << "layers          " << i.layerCount << "\n"
-              << "hidden size     " << i.hiddenSize << "\n"
-              << "MLP width       " << i.ffnSize << "\n"
-              << "attention heads " << i.headCount << " query / " << i.kvHeadCount << " key-value, head size " << i.headDim << "\n"
-              << "vocabulary      " << i.vocabSize << "\n"
-              << "context length  " << i.contextLength << "\n"
-              << "rope base       " << i.ropeBase << "\n"
-              << "norm epsilon    " << i.normEps << "\n"
+              << "layers          " << hp.layers << "\n"
+              << "hidden size     " << hp.hidden << "\n"
+              << "MLP width       " << hp.ffn << "\n"
+              << "attention heads " << hp.heads << " query / " << hp.kvHeads << " key-value, head size " << hp.headDim << "\n"
+              << "vocabulary      " << hp.vocab << "\n"
+              << "context length  " << hp.contextLength << "\n"
+              << "rope base       " << hp.ropeBase << "\n"
+              << "norm epsilon    " << hp.normEps << "\n"
               << "tied embeddings " << (i.tiedEmbeddings ? "yes" : "no") << "\n"
               << "parameters      " << i.parameterCount << "\n"
               << "tensor types    ";

@@ -6,12 +6,40 @@
 #include "../context.h"
 #include "avss/corpus.h"
 #include "avss/corpus_tokens.h"
+#include "avss/error.h"
 #include "avss/perplexity.h"
+#include "avss/stats_cache.h"
+#include "avss/what_if.h"
 
 namespace avss::cli {
 namespace {
 
+// The explorer's Measure, reproduced: the analysis's held-out text, dense and pruned perplexity.
+int runHeldOut(const ParsedArgs& args, Context& ctx) {
+    if (args.has("bos") || args.has("batch")) throw UsageError({}, "--bos and --batch do not apply with --held-out-from (the explorer's measurement has neither)");
+    const auto calibration = StatsCache(args.get("held-out-from")).load().provenance;
+    const auto corpus = openCorpus(args.get("text"), CorpusOptions{args.get("json-field")});
+    const auto model = ctx.loadModel(args.positional(0), parseDevice(args.get("device")));
+    WhatIfOptions o;  // the explorer's what-if defaults unless given
+    if (args.has("window")) o.heldOut.window = static_cast<int>(args.getInt("window", 2, 1 << 20));
+    if (args.has("max-tokens")) o.heldOut.maxTokens = args.getInt("max-tokens", 0, 1LL << 40);
+    o.removed = args.getIntList("skip-layers");
+    const auto r = measureWhatIf(*model, corpus, calibration, o, ctx.progress(), ctx.cancel);
+    ctx.progressBar.finish();
+    std::cout << std::setprecision(10) << "held-out text   " << corpus.name << ": " << r.heldOutTokens << " tokens from token "
+              << r.heldOutStart << " (the analysis used " << calibration.calibrationTokens << ")\n"
+              << "window          " << o.heldOut.window << " tokens\n"
+              << "predicted       " << r.predictedTokens << " tokens\n"
+              << "dense NLL       " << r.denseNll << " nats/token (perplexity " << r.densePerplexity() << ")\n"
+              << "pruned NLL      " << r.prunedNll << " nats/token (perplexity " << r.prunedPerplexity() << ")\n"
+              << "retention       " << r.retention() << " (PPL dense / PPL pruned)\n";
+    if (!o.removed.empty()) std::cout << "skipped layers  " << args.get("skip-layers") << "\n";
+    if (!r.note.empty()) std::cout << "note            " << r.note << "\n";
+    return 0;
+}
+
 int runPerplexity(const ParsedArgs& args, Context& ctx) {
+    if (args.has("held-out-from")) return runHeldOut(args, ctx);
     const auto corpus = openCorpus(args.get("text"), CorpusOptions{args.get("json-field")});
     const auto model = ctx.loadModel(args.positional(0), parseDevice(args.get("device")));
     PerplexityOptions o;
@@ -44,7 +72,10 @@ CommandSpec perplexityCommand() {
     c.description = "The text is tokenized once (no BOS unless --bos), reading no further than --max-tokens needs\n"
                     "(the token count shown is then at most N), and cut into windows; within a window\n"
                     "every token but the first is predicted from the tokens before it. --text builtin uses the\n"
-                    "project's own sample prose.";
+                    "project's own sample prose.\n"
+                    "--held-out-from CACHE measures what the explorer's Measure does: the text after the\n"
+                    "analysis's calibration windows (--text must be the analysis's data), dense and with\n"
+                    "--skip-layers, window 256 and 1024 tokens unless --window/--max-tokens are given.";
     c.positionals = {"MODEL"};
     c.requiredPositionals = 1;
     c.options = {{"text", "FILE", "plain text, JSONL (see --json-field) or 'builtin'", "builtin"},
@@ -54,6 +85,7 @@ CommandSpec perplexityCommand() {
                  {"batch", "B", "windows per forward pass", "1"},
                  {"bos", "", "prepend BOS to every window", ""},
                  {"skip-layers", "LIST", "bypass these blocks (what-if pruning), e.g. 3,5,10-12", ""},
+                 {"held-out-from", "CACHE", "measure on the held-out text of this analysis cache (as the explorer)", ""},
                  {"device", "DEV", "auto, cpu or cuda", "auto"}};
     c.run = runPerplexity;
     return c;

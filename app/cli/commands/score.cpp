@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <iomanip>
 #include <iostream>
 #include <sstream>
@@ -14,6 +15,7 @@
 #include "avss/corpus.h"
 #include "avss/error.h"
 #include "avss/layer_scores.h"
+#include "avss/obtain_stats.h"
 #include "avss/pruning_plan.h"
 #include "avss/score_report.h"
 #include "avss/stats_cache.h"
@@ -49,8 +51,16 @@ CollectOptions collectOptions(const ParsedArgs& args) {
 
 std::string fixed(double v, int precision);
 
-// Statistics from the cache when it matches, else from one pass over the data (then cached).
-ActivationStats obtainStats(const ParsedArgs& args, Context& ctx) {
+// --cache FILE, or `auto`: the per-user file the explorer uses for the same identity.
+std::filesystem::path cacheFileArg(const ParsedArgs& args, const Context& ctx, const Model& model, const Corpus& corpus,
+                                   const CollectOptions& options) {
+    if (!args.has("cache")) return {};
+    if (args.get("cache") == "auto") return analysisCachePath(ctx.cacheDir, wantedProvenance(model.info(), corpus, options));
+    return args.get("cache");
+}
+
+// Statistics by the core's one cache-or-collect policy (avss/obtain_stats.h), or from --from-cache.
+ActivationStats statsFor(const ParsedArgs& args, Context& ctx) {
     if (args.has("from-cache")) {
         if (args.positionalCount() > 0) throw UsageError({}, "MODEL is not used with --from-cache (the cache holds all statistics)");
         const auto start = std::chrono::steady_clock::now();
@@ -61,33 +71,24 @@ ActivationStats obtainStats(const ParsedArgs& args, Context& ctx) {
     }
     if (args.positionalCount() == 0) throw UsageError({}, "MODEL is required (or --from-cache FILE)");
     const auto corpus = openCorpus(args.get("data"), CorpusOptions{args.get("json-field")});  // checked, not held
-    const auto options = collectOptions(args);
+    StatsRequest request;
+    request.options = collectOptions(args);
+    request.requiredMetrics = args.getList("metrics");
+    request.policy = args.has("recompute") ? CachePolicy::Recompute : CachePolicy::CacheFirst;
     const auto model = ctx.loadModel(args.positional(0), parseDevice(args.get("device")));
-    std::optional<StatsCache> cache;
-    if (args.has("cache")) {
-        cache.emplace(args.get("cache"));
-        auto hit = cache->find(wantedProvenance(model->info(), corpus, options));
-        if (hit.hit() && !args.has("recompute")) {
-            std::cerr << "cache: using " << cache->file().string() << "\n";
-            return std::move(*hit.stats);
-        }
-        if (hit.status == CacheStatus::Invalid || hit.status == CacheStatus::NewerSchema) {
-            throw IoError({}, hit.reason, "The cache file would not be replaced; choose another --cache path or delete it.");
-        }
-        std::cerr << "cache: " << (hit.hit() ? "--recompute given" : hit.reason) << "; recomputing\n";
-    }
-    const auto start = std::chrono::steady_clock::now();
-    auto stats = collectStats(*model, corpus, options, ctx.progress(), ctx.cancel);
+    request.cacheFile = cacheFileArg(args, ctx, *model, corpus, request.options);
+    auto got = obtainStats(*model, corpus, request, ctx.progress(), ctx.cancel);
     ctx.progressBar.finish();
-    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    std::cerr << "analysed " << stats.provenance.tokens << " tokens in " << std::fixed << std::setprecision(1) << secs << " s ("
-              << std::setprecision(0) << static_cast<double>(stats.provenance.tokens) / secs << " tokens/s)\n"
-              << std::defaultfloat;
-    if (cache) {
-        cache->store(stats);
-        std::cerr << "cache: wrote " << cache->file().string() << "\n";
+    if (!got.cacheNote.empty()) std::cerr << "cache: " << got.cacheNote << "\n";
+    if (got.fromCache) {
+        std::cerr << "cache: using " << request.cacheFile.string() << "\n";
+    } else {
+        const auto& p = got.stats->provenance;
+        std::cerr << "analysed " << p.tokens << " tokens in " << fixed(got.collectSeconds, 1) << " s ("
+                  << fixed(static_cast<double>(p.tokens) / got.collectSeconds, 0) << " tokens/s)\n";
+        if (got.stored) std::cerr << "cache: wrote " << request.cacheFile.string() << "\n";
     }
-    return stats;
+    return std::move(*got.stats);
 }
 
 std::string cell(const LayerScore& s, bool usesData) {
@@ -195,40 +196,30 @@ void printPlans(const ScoreReport& r) {
     }
 }
 
-ScoreReport buildReport(const ParsedArgs& args, const ActivationStats& stats) {
-    const auto start = std::chrono::steady_clock::now();
-    ScoreReport r;
-    r.provenance = stats.provenance;
-    ScoreOptions so;
-    so.seed = static_cast<std::uint64_t>(args.getInt("seed", 0, 1LL << 62));
-    const auto ids = args.getList("metrics").empty() ? metricIds() : args.getList("metrics");
-    const auto rule = pruningRuleFromArgs(args);
-    const bool massRule = rule.kind == RuleKind::Mass || rule.kind == RuleKind::ReferenceCode;
-    for (const auto& id : ids) {
-        r.scores.push_back(scoreLayers(stats, id, so));
-        if (massRule && findMetric(id).order != PruneOrder::LowFirst) continue;  // mass of a high-first metric means nothing
-        r.plans.push_back(planPruning(r.scores.back(), rule));
-    }
-    r.agreement = compareMetrics(r.scores);
-    const int L = stats.layerCount();
-    const int span = static_cast<int>(args.getInt("span", 0, 1 << 20));
-    const int n = span > 0 ? span : L / 4;
-    if (n >= 1 && n < L) {
-        r.spans = scoreSpans(stats, n);
-        r.spanPlan = planSpanPruning(*r.spans, L, rule.protectFirst, rule.protectLast);
-    }
-    r.scoringSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    return r;
+ScoreReportOptions reportOptions(const ParsedArgs& args) {
+    ScoreReportOptions o;
+    o.metrics = args.getList("metrics");
+    o.scoring.seed = static_cast<std::uint64_t>(args.getInt("seed", 0, 1LL << 62));
+    o.rule = pruningRuleFromArgs(args);
+    o.spanLength = static_cast<int>(args.getInt("span", 0, 1 << 20));
+    return o;
+}
+
+void printUnavailable(const ScoreReport& r) {
+    if (r.unavailable.empty()) return;
+    std::cout << "\nnot scored (these statistics cannot)\n";
+    for (const auto& u : r.unavailable) std::cout << "  " << u.metric << ": " << u.reason << "\n";
 }
 
 int runScore(const ParsedArgs& args, Context& ctx) {
-    const auto stats = obtainStats(args, ctx);
-    const auto report = buildReport(args, stats);
+    const auto stats = statsFor(args, ctx);
+    const auto report = buildScoreReport(stats, reportOptions(args));
     printHeader(report.provenance);
     printTables(report.scores);
     printStability(report.scores);
     printAgreement(report.agreement);
     printPlans(report);
+    printUnavailable(report);
     std::cout << "\nscored " << report.scores.size() << " metrics in " << fixed(report.scoringSeconds * 1000, 1) << " ms\n";
     if (args.has("out")) {
         writeScoreReport(args.get("out"), report);
@@ -249,7 +240,9 @@ CommandSpec scoreCommand() {
         "tokens), cut into non-overlapping --seq-len windows (BOS first only if the tokenizer adds BOS;\n"
         "the remainder is dropped) and split into --shards contiguous shards: each score is reported as\n"
         "the all-data value with its sd across shards, plus rank stability. rank 0 = first to prune.\n"
-        "--cache FILE reuses or writes an HDF5 cache; --from-cache FILE rescores without the model.";
+        "--cache FILE reuses or writes an HDF5 cache (--cache auto: the explorer's per-user file for\n"
+        "these settings); --from-cache FILE rescores without the model. Metrics these statistics cannot\n"
+        "score are listed with the reason; naming one in --metrics is an error before the model runs.";
     c.positionals = {"MODEL"};
     c.requiredPositionals = 0;
     c.options = {{"data", "PATH", "plain text, JSONL or 'builtin'", "builtin"},
@@ -260,7 +253,7 @@ CommandSpec scoreCommand() {
                  {"shards", "K", "calibration shards for sd and rank stability", "8"},
                  {"metrics", "LIST", "metric ids, comma-separated (default: all)", ""},
                  {"out", "FILE", "write the scores as .json or .csv", ""},
-                 {"cache", "FILE", "HDF5 analysis cache to reuse or write", ""},
+                 {"cache", "FILE", "HDF5 analysis cache to reuse or write ('auto': the explorer's per-user cache)", ""},
                  {"from-cache", "FILE", "score from this cache without the model", ""},
                  {"recompute", "", "ignore a matching cache and collect again", ""},
                  {"span", "N", "Gromov span length (0 = floor(layers/4))", "0"},

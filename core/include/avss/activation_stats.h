@@ -8,16 +8,22 @@
 #include <string>
 #include <vector>
 
+#include "avss/analysis_identity.h"
+
 namespace avss {
 
-// Tensors measured per block (see docs/metrics.md). The block input is only used for transitions.
+// The tensors observed in each block (see docs/metrics.md), for the statistics and for the forward
+// pass's observers alike. Values index per-site arrays and names are the cache's group names, so
+// neither may change; the forward pass offers them in the order block_in, attn_out, mlp_act, block_out.
 enum class StatPoint : std::uint8_t {
     BlockOut,  // residual stream leaving the block, before any final norm   [width = hidden]
     MlpAct,    // act(gate(x)) * up(x), the input of the down projection      [width = ffn]
     AttnOut,   // attention output projection, before the residual add        [width = hidden]
+    BlockIn,   // residual stream entering the block: feeds transitions only, no SiteStats
 };
-constexpr int kStatPointCount = 3;
-const char* statPointName(StatPoint p);  // "block_out", "mlp_act", "attn_out"
+constexpr int kStatPointCount = 3;      // points with SiteStats (LayerStats::site): all but BlockIn
+constexpr int kObservedPointCount = 4;  // every point the forward pass offers an observer
+const char* statPointName(StatPoint p);  // "block_out", "mlp_act", "attn_out", "block_in"
 
 // What is measured; fixed before collection. Changing any field changes the numbers, so a cache
 // written with other settings is stale.
@@ -85,7 +91,7 @@ struct SpanStats {
 struct LayerStats {
     SiteStats blockOut, mlpAct, attnOut;  // attnOut stays empty unless settings.attnOut
     TransitionStats transition;
-    const SiteStats& site(StatPoint p) const;
+    const SiteStats& site(StatPoint p) const;  // UsageError for BlockIn, which has no SiteStats
     SiteStats& site(StatPoint p);
 };
 
@@ -97,19 +103,28 @@ struct ShardStats {
     void merge(const ShardStats& other);  // UsageError when the layouts differ
 };
 
-// Where the numbers come from; a cache is reused only when fingerprints and options match.
+// Version of the engine that produces statistics (forward pass, tokenizer, reductions). Bump it
+// whenever a change moves any statistic: caches written by another version are then stale, never
+// reused silently (avss-paper once moved 44% across an engine change, docs/results).
+constexpr int kStatsEngineVersion = 1;
+
+// Where the numbers come from. The fields that change the numbers (the identity: engine version,
+// fingerprints, options) are listed once, in core/src/analysis/stats_identity.cpp; the rest is
+// what the run found.
 struct StatsProvenance {
+    int engineVersion = kStatsEngineVersion;  // 0: a cache written before versions were recorded
     std::string modelFingerprint, modelName;
-    int layerCount = 0, hiddenSize = 0, ffnSize = 0;
+    int layerCount = 0, hiddenSize = 0, ffnSize = 0;  // shapes of the stored accumulators
     std::string dataFingerprint, dataName;
     CollectOptions options;             // as requested
     std::int64_t tokensAvailable = 0;   // corpus tokens after tokenization
     std::int64_t tokens = 0;            // tokens in the analysed windows
+    std::int64_t calibrationTokens = 0; // corpus tokens the windows consumed: held-out text starts after them
     int sequences = 0;                  // windows analysed
     int shardCount = 0;                 // effective shards (≤ options.shards)
     bool bosPerWindow = false;          // the tokenizer adds BOS, so every window starts with it
     std::string toolVersion;
-    int schemaVersion = 0;              // cache schema it was read from (0 = never stored)
+    int schemaVersion = 0;              // cache schema it was stored in or read from (0 = neither)
     std::string createdUtc;             // ISO 8601
     std::vector<std::string> warnings;  // anything that changed what was requested
 };
@@ -121,8 +136,13 @@ struct ActivationStats {
     ShardStats merged() const;       // all shards, merged in order
 };
 
-// "" when `have` answers the same question as `want` (fingerprints, options); otherwise a reason
-// such as "written for model 3f2a…, but the open model is 91c0…".
+// Derived from the identity table (stats_identity.cpp): equality, the stable key that names cache
+// entries (24 hex digits) and "" or the first differing field, e.g. "sequence length was 128, now 256".
+AnalysisIdentity statsIdentity(const StatsProvenance& p);
+std::string provenanceKey(const StatsProvenance& p);
 std::string provenanceMismatch(const StatsProvenance& have, const StatsProvenance& want);
+bool sameAnalysis(const StatsProvenance& a, const StatsProvenance& b);
+bool operator==(const CollectOptions& a, const CollectOptions& b);  // every identity field of the options
+inline bool operator!=(const CollectOptions& a, const CollectOptions& b) { return !(a == b); }
 
 }  // namespace avss

@@ -1,23 +1,32 @@
 // Error types thrown by the core. Every message reads "<file>: <what>. <hint>" so the CLI and the
-// desktop app can show it as is; only main() and worker slots catch, and only main() picks exit codes.
+// desktop app can show it as is; only main() and worker slots catch, and only the CLI picks exit
+// codes (app/cli/exit_codes.h).
 #pragma once
 
 #include <filesystem>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace avss {
+
+// A user-adjustable setting an error is about, so a front end can add its own name for it (the CLI
+// its flag); messages themselves speak in domain words ("a smaller sequence length").
+enum class Setting { SequenceLength, MaxTokens, BatchSize, ShardCount, Device, CacheFile };
 
 class Error : public std::runtime_error {
 public:
     // file may be empty when the problem is not tied to a file (then what() is "<what>. <hint>").
-    Error(std::filesystem::path file, const std::string& what, const std::string& hint = {});
+    Error(std::filesystem::path file, const std::string& what, const std::string& hint = {},
+          std::vector<Setting> settings = {});
     const std::filesystem::path& file() const noexcept { return m_file; }
     const std::string& detail() const noexcept { return m_detail; }  // without the file prefix
+    const std::vector<Setting>& settings() const noexcept { return m_settings; }  // what changing would help
 
 private:
     std::filesystem::path m_file;
     std::string m_detail;
+    std::vector<Setting> m_settings;
 };
 
 struct FormatError : Error { using Error::Error; };       // malformed, truncated or hostile input
@@ -29,15 +38,5 @@ struct IoError : Error { using Error::Error; };           // cannot open, read, 
 struct Cancelled : std::exception {
     const char* what() const noexcept override { return "cancelled"; }
 };
-
-// Exit codes used by the CLI (sysexits-like; 130 mirrors SIGINT).
-namespace exit_code {
-constexpr int kOk = 0;
-constexpr int kUsage = 2;
-constexpr int kBadInput = 3;
-constexpr int kIo = 4;
-constexpr int kInternal = 70;
-constexpr int kCancelled = 130;
-}  // namespace exit_code
 
 }  // namespace avss

@@ -28,6 +28,12 @@ const std::vector<MetricInfo>& metricRegistry();
 const MetricInfo& findMetric(std::string_view id);  // UsageError listing the known ids
 std::vector<std::string> metricIds();
 
+// "" when statistics collected with `settings` can score `metric`; otherwise why not, in domain
+// words (e.g. "avss-paper needs the absolute near-zero threshold 1e-05, which these statistics do
+// not contain"). Decided by the settings alone, so it can be asked before collecting. UsageError
+// for an unknown metric, as findMetric.
+std::string metricUnavailableReason(std::string_view metric, const StatsSettings& settings);
+
 struct ScoreOptions {
     std::uint64_t seed = 0;  // random metric
     int bottomCount = -1;    // size of the "lowest set" for stability; −1 = ⌊layers / 4⌋
@@ -64,10 +70,14 @@ struct LayerScores {
     RankStability stability;
     std::vector<NamedSeries> components;
     std::vector<std::string> warnings;  // guards applied (zero sparsity), missing data, ...
+    // Layers whose all-data sparsity was zero and replaced by the guard (half an element): their
+    // value is finite but only a lower bound. guardNote says what the guard did.
+    std::vector<int> guardedLayers;
+    std::string guardNote;
     std::uint64_t seed = 0;             // random metric only
 };
 
-// Throws UsageError for an unknown metric or statistics that were not collected (e.g. attn_out).
+// Throws UsageError for an unknown metric, or with metricUnavailableReason's reason.
 LayerScores scoreLayers(const ActivationStats& stats, std::string_view metric, const ScoreOptions& options = {});
 
 // Gromov et al.: d(ℓ, n) on last tokens for every start ℓ = 0 … L − n (LayerScore.layer = ℓ).

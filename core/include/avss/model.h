@@ -11,12 +11,12 @@
 #include <vector>
 
 #include "avss/cancel.h"
+#include "avss/device.h"
+#include "avss/hyper_params.h"
 #include "avss/progress.h"
 #include "avss/tokenizer.h"
 
 namespace avss {
-
-enum class Device { Auto, Cpu, Cuda };  // Auto = CUDA when libtorch has it and a GPU is present
 
 struct LoadOptions {
     Device device = Device::Auto;
@@ -34,16 +34,7 @@ struct ModelInfo {
     std::string format;        // "gguf"
     std::string name;          // general.name, else the file name
     std::string arch;          // general.architecture, e.g. "llama"
-    int layerCount = 0;
-    int hiddenSize = 0;
-    int ffnSize = 0;
-    int headCount = 0;
-    int kvHeadCount = 0;
-    int headDim = 0;
-    int vocabSize = 0;
-    int contextLength = 0;
-    double ropeBase = 10000.0;
-    double normEps = 1e-5;
+    HyperParams hparams;
     bool tiedEmbeddings = false;
     std::int64_t parameterCount = 0;
     std::int64_t fileBytes = 0;
@@ -67,24 +58,27 @@ public:
     const ModelInfo& info() const;
     const Tokenizer& tokenizer() const;
 
-    struct Impl;               // torch internals, core/src/model/model_impl.h
-    const Impl& impl() const { return *m_impl; }
+    struct Impl;  // torch internals, core/src/model/model_impl.h
 
 private:
+    friend const Impl& modelImpl(const Model& model);  // core/src/model/model_impl.h: core and its tests only
     explicit Model(std::unique_ptr<Impl> impl);
     std::unique_ptr<Impl> m_impl;
 };
 
-// Process-wide start-up settings, called once by each program's main(): libtorch's intra-op thread
-// count (0 = defaultComputeThreads()) and, with glibc, a heap policy that keeps large freed blocks
-// for reuse — otherwise every activation-sized tensor is a fresh mmap whose page faults made ops
-// such as softmax 3x slower (measured, docs/engine.md).
+// Start-up settings, called once by each program's main(): the compute threads (as below, so also
+// the default of threads that never set their own) and, with glibc, a heap policy that keeps large
+// freed blocks for reuse — otherwise every activation-sized tensor is a fresh mmap whose page faults
+// made ops such as softmax 3x slower (measured, docs/engine.md).
 void configureProcess(int threads);
-void setComputeThreads(int threads);  // libtorch's intra-op threads only (process-wide); 0 = default
+// libtorch's intra-op threads (0 = default) for the CALLING thread: libtorch 1.13's OpenMP build sets
+// this thread's OpenMP count, and records the value process-wide only for threads that have not run
+// a parallel op yet (they adopt the last value set by anyone); running threads keep theirs.
+void setComputeThreads(int threads);
 // 1. Matrix products run on OpenBLAS's own threads, which use every core; extra OpenMP workers for
 // libtorch's element-wise ops spin-wait between parallel regions and stole a third of the forward's
 // throughput on 2 cores (docs/benchmarks.md). With OMP_WAIT_POLICY=PASSIVE, more threads pay off.
 int defaultComputeThreads();
-int computeThreads();
+int computeThreads();  // the calling thread's count
 
 }  // namespace avss

@@ -35,11 +35,13 @@ struct PruningPlan {
     std::vector<int> removed;  // in selection order
     std::vector<int> kept;     // ascending
     std::string description;   // e.g. "fraction 0.25 of 30 layers → 7 lowest by bi, blocks 0 and 29 protected"
-    std::vector<std::string> notes;
+    std::vector<std::string> notes;  // protected layers the rule chose, one per guarded layer (scores.guardedLayers), ...
 };
 
 // Throws UsageError on bad rule parameters, a mass/reference-code rule on a metric that is not
-// LowFirst, or non-finite/negative values where the rule needs a mass.
+// LowFirst, or non-finite/negative values where the rule needs a mass. Guarded layers (lower-bound
+// scores) are ranked as scored by count and fraction; the mass rules leave them out of the total
+// and never select them (docs/metrics.md, "Selection rules").
 PruningPlan planPruning(const LayerScores& scores, const PruningRule& rule);
 
 // Gromov et al.: remove the contiguous span starting at the best start that touches no protected block.

@@ -1,5 +1,7 @@
-// Score results as files: JSON (schema in docs/metrics.md, "Output files") and CSV. No I/O but
-// writeScoreReport(); everything here is a pure function over values.
+// A score report: every metric over one set of statistics, with the metrics they cannot score and
+// why, agreement, pruning plans and the span baseline. buildScoreReport() is what `avss score` and
+// the explorer both call; the report is written as JSON (schema in docs/metrics.md, "Output
+// files") or CSV. No I/O but writeScoreReport(); everything else is a pure function over values.
 #pragma once
 
 #include <filesystem>
@@ -13,17 +15,32 @@
 
 namespace avss {
 
-constexpr int kScoreReportSchemaVersion = 1;
+constexpr int kScoreReportSchemaVersion = 2;  // 2: analysis key, engine version, unavailable metrics
+
+struct UnavailableMetric {
+    std::string metric, reason;
+};
 
 struct ScoreReport {
     StatsProvenance provenance;
-    std::vector<LayerScores> scores;
+    std::vector<LayerScores> scores;    // requested metrics these statistics can score, in request order
+    std::vector<UnavailableMetric> unavailable;
     std::vector<PruningPlan> plans;     // at most one per metric, matched by PruningPlan::metric
     MetricAgreement agreement;
     std::optional<SpanScores> spans;
     std::optional<PruningPlan> spanPlan;
     double scoringSeconds = 0;
 };
+
+struct ScoreReportOptions {
+    std::vector<std::string> metrics;  // empty: every registered metric, unscorable ones listed as unavailable
+    ScoreOptions scoring;
+    PruningRule rule;                  // a plan per metric; mass rules skip metrics pruned from the high end
+    int spanLength = 0;                // Gromov span n; 0 = ⌊layers / 4⌋ (no span when that is 0 or ≥ layers)
+};
+
+// Metrics named explicitly must be scorable (UsageError with the reason otherwise).
+ScoreReport buildScoreReport(const ActivationStats& stats, const ScoreReportOptions& options = {});
 
 std::string scoreReportJson(const ScoreReport& report);  // NaN/inf → null
 std::string scoreReportCsv(const ScoreReport& report);   // one row per (metric, layer)

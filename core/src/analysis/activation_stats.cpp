@@ -1,10 +1,9 @@
 // Merging of the streaming accumulators (Chan et al.'s parallel update for mean and M2; plain
-// sums for everything else) and the provenance comparison used by the cache.
+// sums for everything else). The provenance comparison lives in stats_identity.cpp.
 #include "avss/activation_stats.h"
 
 #include <cmath>
 #include <limits>
-#include <sstream>
 
 #include "avss/error.h"
 
@@ -21,16 +20,6 @@ void addInto(std::vector<T>& into, const std::vector<T>& from, const char* what)
     for (std::size_t i = 0; i < from.size(); ++i) into[i] += from[i];
 }
 
-std::string shortId(const std::string& s) { return s.size() > 12 ? s.substr(0, 12) + "…" : s; }
-
-std::string listOf(const std::vector<double>& v) {
-    std::ostringstream o;
-    o << '[';
-    for (std::size_t i = 0; i < v.size(); ++i) o << (i ? ", " : "") << v[i];
-    o << ']';
-    return o.str();
-}
-
 }  // namespace
 
 const char* statPointName(StatPoint p) {
@@ -38,6 +27,7 @@ const char* statPointName(StatPoint p) {
         case StatPoint::BlockOut: return "block_out";
         case StatPoint::MlpAct: return "mlp_act";
         case StatPoint::AttnOut: return "attn_out";
+        case StatPoint::BlockIn: return "block_in";
     }
     return "?";
 }
@@ -104,11 +94,15 @@ void SpanStats::merge(const SpanStats& o) {
 }
 
 const SiteStats& LayerStats::site(StatPoint p) const {
-    return p == StatPoint::BlockOut ? blockOut : p == StatPoint::MlpAct ? mlpAct : attnOut;
+    switch (p) {
+        case StatPoint::BlockOut: return blockOut;
+        case StatPoint::MlpAct: return mlpAct;
+        case StatPoint::AttnOut: return attnOut;
+        case StatPoint::BlockIn: break;
+    }
+    throw UsageError({}, std::string("the ") + statPointName(p) + " point has no site statistics (it feeds transitions only)");
 }
-SiteStats& LayerStats::site(StatPoint p) {
-    return p == StatPoint::BlockOut ? blockOut : p == StatPoint::MlpAct ? mlpAct : attnOut;
-}
+SiteStats& LayerStats::site(StatPoint p) { return const_cast<SiteStats&>(static_cast<const LayerStats&>(*this).site(p)); }
 
 std::int64_t ShardStats::tokens() const { return layers.empty() ? 0 : layers.front().blockOut.tokens; }
 
@@ -132,34 +126,6 @@ ShardStats ActivationStats::merged() const {
     ShardStats all;
     for (const auto& s : shards) all.merge(s);
     return all;
-}
-
-std::string provenanceMismatch(const StatsProvenance& have, const StatsProvenance& want) {
-    if (have.modelFingerprint != want.modelFingerprint) {
-        return "written for model " + shortId(have.modelFingerprint) + " (" + have.modelName + "), but the model is " +
-               shortId(want.modelFingerprint) + " (" + want.modelName + ")";
-    }
-    if (have.dataFingerprint != want.dataFingerprint) {
-        return "written for calibration data " + shortId(have.dataFingerprint) + " (" + have.dataName +
-               "), but the data is " + shortId(want.dataFingerprint) + " (" + want.dataName + ")";
-    }
-    const auto& a = have.options;
-    const auto& b = want.options;
-    auto differs = [](const std::string& name, const std::string& x, const std::string& y) {
-        return name + " was " + x + ", now " + y;
-    };
-    if (a.sequenceLength != b.sequenceLength) return differs("sequence length", std::to_string(a.sequenceLength), std::to_string(b.sequenceLength));
-    if (a.maxTokens != b.maxTokens) return differs("max tokens", std::to_string(a.maxTokens), std::to_string(b.maxTokens));
-    if (a.batchSize != b.batchSize) return differs("batch size", std::to_string(a.batchSize), std::to_string(b.batchSize));
-    if (a.shards != b.shards) return differs("shards", std::to_string(a.shards), std::to_string(b.shards));
-    const auto& sa = a.settings;
-    const auto& sb = b.settings;
-    if (sa.absThresholds != sb.absThresholds) return differs("absolute thresholds", listOf(sa.absThresholds), listOf(sb.absThresholds));
-    if (sa.relThresholds != sb.relThresholds) return differs("relative thresholds", listOf(sa.relThresholds), listOf(sb.relThresholds));
-    if (sa.referenceEpsilon != sb.referenceEpsilon) return differs("reference epsilon", listOf({sa.referenceEpsilon}), listOf({sb.referenceEpsilon}));
-    if (sa.excludeFirstToken != sb.excludeFirstToken) return differs("exclude-first-token", sa.excludeFirstToken ? "on" : "off", sb.excludeFirstToken ? "on" : "off");
-    if (sa.attnOut != sb.attnOut) return differs("attention-output statistics", sa.attnOut ? "on" : "off", sb.attnOut ? "on" : "off");
-    return {};
 }
 
 }  // namespace avss

@@ -50,9 +50,9 @@ StatsProvenance wantedProvenance(const ModelInfo& model, const Corpus& corpus, c
     StatsProvenance p;
     p.modelFingerprint = model.fingerprint;
     p.modelName = model.name;
-    p.layerCount = model.layerCount;
-    p.hiddenSize = model.hiddenSize;
-    p.ffnSize = model.ffnSize;
+    p.layerCount = model.hparams.layers;
+    p.hiddenSize = model.hparams.hidden;
+    p.ffnSize = model.hparams.ffn;
     p.dataFingerprint = corpus.fingerprint;
     p.dataName = corpus.name;
     p.options = options;
@@ -62,7 +62,7 @@ StatsProvenance wantedProvenance(const ModelInfo& model, const Corpus& corpus, c
 
 ActivationStats collectStats(const Model& model, const Corpus& corpus, const CollectOptions& options,
                              const ProgressFn& progress, const CancelToken* cancel) {
-    const auto& m = model.impl();
+    const auto& m = modelImpl(model);
     const auto plan = analysis::planWindows(model.tokenizer(), corpus, options, m.hp.contextLength);
     torch::InferenceMode inference;
     ActivationStats stats;
@@ -71,6 +71,7 @@ ActivationStats collectStats(const Model& model, const Corpus& corpus, const Col
     p.tokensAvailable = plan.tokensAvailable;
     p.sequences = plan.windows;
     p.tokens = static_cast<std::int64_t>(plan.windows) * plan.sequenceLength;
+    p.calibrationTokens = static_cast<std::int64_t>(plan.windows) * plan.content;  // held-out text starts here
     p.shardCount = plan.shards();
     p.bosPerWindow = plan.bos;
     p.createdUtc = nowUtc();

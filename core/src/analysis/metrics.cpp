@@ -1,10 +1,13 @@
-// The metric registry and the formulas (docs/metrics.md states each one). AVSS presets are rows of
-// one table: which tensor, which variance, which sparsity; the baselines are small functions.
+// The metric table (docs/metrics.md states each formula): one row per metric holding what the
+// registry shows and how its values are computed. AVSS rows hold a preset — which tensor, which
+// variance, which sparsity, which threshold — and their formula text is generated from it.
 #include "analysis/metrics.h"
 
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <sstream>
+#include <stdexcept>
 
 #include "avss/error.h"
 
@@ -17,46 +20,121 @@ enum class Variance { Channel, ReferencePooled };
 enum class Sparsity { Absolute, Relative, Hoyer, ReferenceBatch };
 
 struct AvssPreset {
-    const char* id;
     StatPoint point;
     Variance variance;
     Sparsity sparsity;
-    double threshold;  // ε (Absolute) or α (Relative); unused otherwise
+    double threshold;  // ε (Absolute, ReferenceBatch) or α (Relative); unused for Hoyer
     bool normalise;    // NAV / NS (paper) or the raw ratio (reference code)
 };
 
-const AvssPreset kPresets[] = {
-    {"avss-paper", StatPoint::BlockOut, Variance::Channel, Sparsity::Absolute, 1e-5, true},
-    {"avss-reference-code", StatPoint::BlockOut, Variance::ReferencePooled, Sparsity::ReferenceBatch, 1e-5, false},
-    {"avss-rel", StatPoint::BlockOut, Variance::Channel, Sparsity::Relative, 0.05, true},
-    {"avss-mlp", StatPoint::MlpAct, Variance::Channel, Sparsity::Relative, 0.05, true},
-    {"avss-mlp-abs", StatPoint::MlpAct, Variance::Channel, Sparsity::Absolute, 1e-3, true},
-    {"avss-mlp-hoyer", StatPoint::MlpAct, Variance::Channel, Sparsity::Hoyer, 0, true},
+using BaselineFn = MetricValues (*)(const ShardStats&, const ScoreOptions&);
+
+struct MetricRow {
+    MetricInfo info;
+    std::optional<AvssPreset> avss;  // AVSS rows: computed from the preset
+    BaselineFn baseline = nullptr;   // every other row
 };
 
-const AvssPreset* findPreset(const std::string& id) {
-    for (const auto& p : kPresets) {
-        if (id == p.id) return &p;
-    }
-    return nullptr;
+std::string number(double x) {
+    std::ostringstream o;
+    o << x;
+    return o.str();
 }
 
-std::size_t thresholdIndex(const std::vector<double>& list, double t, const std::string& metric, const char* kind) {
+// --- Formula text and availability, both read from the preset ----------------------------------
+
+const char* tensorText(StatPoint p) {
+    switch (p) {
+        case StatPoint::BlockOut: return "the block output";
+        case StatPoint::MlpAct: return "act(gate)·up";
+        case StatPoint::AttnOut: return "the attention output";
+        case StatPoint::BlockIn: return "the block input";
+    }
+    return "?";
+}
+
+const char* statisticsText(StatPoint p) {
+    switch (p) {
+        case StatPoint::BlockOut: return "block-output statistics";
+        case StatPoint::MlpAct: return "MLP-activation statistics";
+        case StatPoint::AttnOut: return "attention-output statistics";
+        case StatPoint::BlockIn: return "block-input statistics";
+    }
+    return "?";
+}
+
+std::string sparsityText(const AvssPreset& p) {
+    switch (p.sparsity) {
+        case Sparsity::Absolute: return "S = share of |a| < " + number(p.threshold);
+        case Sparsity::Relative: return "S = share of |a| < " + number(p.threshold) + " · RMS(token)";
+        case Sparsity::Hoyer: return "H = mean Hoyer sparsity (√W − ‖a‖₁/‖a‖₂)/(√W − 1)";
+        case Sparsity::ReferenceBatch: return "S = batch mean of share |a| < " + number(p.threshold);
+    }
+    return "?";
+}
+
+std::string avssFormula(const AvssPreset& p) {
+    const std::string v = p.variance == Variance::Channel ? "σ²" : "V";
+    const std::string s = p.sparsity == Sparsity::Hoyer ? "H" : "S";
+    const std::string ratio = p.normalise ? "(" + v + "ℓ/Σ" + v + ") / (" + s + "ℓ/Σ" + s + ")" : v + "/" + s;
+    const std::string variance = p.variance == Variance::Channel
+                                     ? "σ² = mean over channels of the variance across tokens"
+                                     : "V = batch mean of per-sequence variance across channels of the token-mean";
+    return ratio + " of " + tensorText(p.point) + "; " + variance + "; " + sparsityText(p);
+}
+
+bool collected(StatPoint p, const StatsSettings& settings) {
+    switch (p) {
+        case StatPoint::BlockOut:
+        case StatPoint::MlpAct: return true;
+        case StatPoint::AttnOut: return settings.attnOut;
+        case StatPoint::BlockIn: return false;  // feeds transitions only, never SiteStats
+    }
+    return false;
+}
+
+// Thresholds are found by value, so the order of the settings' lists does not matter.
+std::optional<std::size_t> thresholdIndex(const std::vector<double>& list, double t) {
     for (std::size_t i = 0; i < list.size(); ++i) {
         if (std::abs(list[i] - t) <= 1e-12 * t) return i;
     }
-    std::ostringstream o;
-    o << metric << " needs the " << kind << " threshold " << t << ", which these statistics do not contain";
-    throw UsageError({}, o.str(), "Collect again with that threshold in the settings.");
+    return std::nullopt;
 }
 
-const SiteStats& requireSite(const LayerStats& l, StatPoint p, const std::string& metric) {
+std::string presetUnavailableReason(const std::string& id, const AvssPreset& p, const StatsSettings& settings) {
+    if (!collected(p.point, settings)) return id + " needs " + statisticsText(p.point) + ", which were not collected";
+    const std::string missing = number(p.threshold) + ", which these statistics do not contain";
+    switch (p.sparsity) {
+        case Sparsity::Absolute:
+            if (!thresholdIndex(settings.absThresholds, p.threshold)) return id + " needs the absolute near-zero threshold " + missing;
+            break;
+        case Sparsity::Relative:
+            if (!thresholdIndex(settings.relThresholds, p.threshold)) return id + " needs the relative near-zero threshold " + missing;
+            break;
+        case Sparsity::ReferenceBatch:
+            if (!thresholdIndex({settings.referenceEpsilon}, p.threshold)) {
+                return id + " needs the authors' near-zero threshold " + number(p.threshold) +
+                       ", but these statistics counted |a| < " + number(settings.referenceEpsilon);
+            }
+            break;
+        case Sparsity::Hoyer: break;
+    }
+    return {};
+}
+
+// --- AVSS values ----------------------------------------------------------------------------------
+
+const SiteStats& requireSite(const LayerStats& l, int layer, StatPoint p, const std::string& metric) {
     const auto& s = l.site(p);
     if (s.empty()) {
-        throw UsageError({}, metric + " needs " + statPointName(p) + " statistics, which were not collected",
-                         p == StatPoint::AttnOut ? "Collect with attention-output statistics on." : "");
+        throw UsageError({}, metric + ": layer " + std::to_string(layer) + " has no " + statPointName(p) + " statistics");
     }
     return s;
+}
+
+std::size_t requiredIndex(const std::vector<double>& list, double t) {
+    if (const auto k = thresholdIndex(list, t)) return *k;
+    throw std::logic_error("threshold " + number(t) + " missing: metricUnavailableReason was not consulted");
 }
 
 // Raw sparsity of one site, or a guard value when nothing was near zero (see docs/metrics.md).
@@ -65,38 +143,41 @@ struct SparsityValue {
     bool guarded = false;
 };
 
+SparsityValue guardedUnlessPositive(double raw, double elements) {
+    return raw > 0 ? SparsityValue{raw, raw, false} : SparsityValue{0, 0.5 / elements, true};
+}
+
 SparsityValue sparsityOf(const AvssPreset& p, const SiteStats& s, const StatsSettings& settings) {
     const double elements = s.elements();
     switch (p.sparsity) {
-        case Sparsity::Absolute: {
-            const auto k = thresholdIndex(settings.absThresholds, p.threshold, p.id, "absolute");
-            const double raw = static_cast<double>(s.nearZeroAbs[k]) / elements;
-            return raw > 0 ? SparsityValue{raw, raw, false} : SparsityValue{0, 0.5 / elements, true};
-        }
-        case Sparsity::Relative: {
-            const auto k = thresholdIndex(settings.relThresholds, p.threshold, p.id, "relative");
-            const double raw = static_cast<double>(s.nearZeroRel[k]) / elements;
-            return raw > 0 ? SparsityValue{raw, raw, false} : SparsityValue{0, 0.5 / elements, true};
-        }
-        case Sparsity::Hoyer: {
-            const double raw = s.hoyerSum / static_cast<double>(s.tokens);
-            return raw > 0 ? SparsityValue{raw, raw, false} : SparsityValue{0, 0.5 / elements, true};
-        }
-        case Sparsity::ReferenceBatch: {
-            const double raw = s.refNearZeroSum / static_cast<double>(s.refBatches);
-            const double perBatch = elements / static_cast<double>(s.refBatches);
-            return raw > 0 ? SparsityValue{raw, raw, false} : SparsityValue{0, 0.5 / perBatch, true};
-        }
+        case Sparsity::Absolute:
+            return guardedUnlessPositive(static_cast<double>(s.nearZeroAbs[requiredIndex(settings.absThresholds, p.threshold)]) / elements, elements);
+        case Sparsity::Relative:
+            return guardedUnlessPositive(static_cast<double>(s.nearZeroRel[requiredIndex(settings.relThresholds, p.threshold)]) / elements, elements);
+        case Sparsity::Hoyer:
+            return guardedUnlessPositive(s.hoyerSum / static_cast<double>(s.tokens), elements);
+        case Sparsity::ReferenceBatch:
+            return guardedUnlessPositive(s.refNearZeroSum / static_cast<double>(s.refBatches), elements / static_cast<double>(s.refBatches));
     }
     return {};
 }
 
-MetricValues avssValues(const AvssPreset& p, const ShardStats& st, const StatsSettings& settings) {
+std::string guardNoteOf(const AvssPreset& p) {
+    switch (p.sparsity) {
+        case Sparsity::Hoyer: return "Hoyer sparsity 0 (every magnitude equal); sparsity set to half an element (0.5 / elements)";
+        case Sparsity::ReferenceBatch: return "no near-zero element in any batch; sparsity set to half an element per batch";
+        case Sparsity::Absolute:
+        case Sparsity::Relative: break;
+    }
+    return "no near-zero element; sparsity set to half an element (0.5 / elements)";
+}
+
+MetricValues avssValues(const std::string& id, const AvssPreset& p, const ShardStats& st, const StatsSettings& settings) {
     const auto L = st.layers.size();
     std::vector<double> var(L), sp(L), used(L);
     MetricValues r;
     for (std::size_t l = 0; l < L; ++l) {
-        const auto& s = requireSite(st.layers[l], p.point, p.id);
+        const auto& s = requireSite(st.layers[l], static_cast<int>(l), p.point, id);
         var[l] = p.variance == Variance::Channel ? s.channelVariance()
                                                  : s.refPooledVarSum / static_cast<double>(s.refBatches);
         const auto v = sparsityOf(p, s, settings);
@@ -114,11 +195,11 @@ MetricValues avssValues(const AvssPreset& p, const ShardStats& st, const StatsSe
         r.values[l] = p.normalise ? (var[l] / varSum) / (used[l] / spSum) : var[l] / used[l];
     }
     r.components = {{"variance", var}, {"sparsity", sp}};
-    r.guardNote = p.sparsity == Sparsity::ReferenceBatch
-                      ? "no near-zero element in any batch; sparsity set to half an element per batch"
-                      : "no near-zero element; sparsity set to half an element (0.5 / elements)";
+    r.guardNote = guardNoteOf(p);
     return r;
 }
+
+// --- Baselines --------------------------------------------------------------------------------------
 
 template <class F>
 MetricValues perLayer(const ShardStats& st, F&& f) {
@@ -140,22 +221,79 @@ double uniform(std::uint64_t& state) {
     return static_cast<double>(z >> 11) * 0x1.0p-53;
 }
 
+MetricValues blockInfluence(const ShardStats& st, const ScoreOptions&) {
+    return perLayer(st, [](int, const LayerStats& l) { return 1.0 - transitionMean(l.transition, &TransitionStats::cosSum); });
+}
+MetricValues angularLastToken(const ShardStats& st, const ScoreOptions&) {
+    return perLayer(st, [&](int l, const LayerStats&) { return st.spans.meanAngle(l, l + 1); });
+}
+MetricValues angularAllTokens(const ShardStats& st, const ScoreOptions&) {
+    return perLayer(st, [](int, const LayerStats& l) { return transitionMean(l.transition, &TransitionStats::angleSum); });
+}
+MetricValues updateNorm(const ShardStats& st, const ScoreOptions&) {
+    return perLayer(st, [](int, const LayerStats& l) { return transitionMean(l.transition, &TransitionStats::relUpdateSum); });
+}
+MetricValues layerNumber(const ShardStats& st, const ScoreOptions&) {
+    return perLayer(st, [](int l, const LayerStats&) { return static_cast<double>(l); });
+}
+MetricValues seededUniform(const ShardStats& st, const ScoreOptions& options) {
+    std::uint64_t state = options.seed;
+    return perLayer(st, [&](int, const LayerStats&) { return uniform(state); });
+}
+
+// --- The table ----------------------------------------------------------------------------------------
+
+MetricRow avssRow(const char* id, const char* name, const AvssPreset& p) {
+    return {{id, name, avssFormula(p), statPointName(p.point), PruneOrder::LowFirst, true}, p, nullptr};
+}
+
+MetricRow baselineRow(const char* id, const char* name, const char* formula, const char* measured, PruneOrder order,
+                      bool usesData, BaselineFn f) {
+    return {{id, name, formula, measured, order, usesData}, std::nullopt, f};
+}
+
+const std::vector<MetricRow>& metricTable() {
+    using P = StatPoint;
+    using V = Variance;
+    using S = Sparsity;
+    constexpr auto kLow = PruneOrder::LowFirst;
+    static const std::vector<MetricRow> kRows = {
+        avssRow("avss-paper", "AVSS (paper)", {P::BlockOut, V::Channel, S::Absolute, 1e-5, true}),
+        avssRow("avss-reference-code", "AVSS (authors' code)", {P::BlockOut, V::ReferencePooled, S::ReferenceBatch, 1e-5, false}),
+        avssRow("avss-rel", "AVSS, relative sparsity", {P::BlockOut, V::Channel, S::Relative, 0.05, true}),
+        avssRow("avss-mlp", "AVSS on the MLP activation", {P::MlpAct, V::Channel, S::Relative, 0.05, true}),
+        avssRow("avss-mlp-abs", "AVSS on the MLP activation, |a| < 1e-3", {P::MlpAct, V::Channel, S::Absolute, 1e-3, true}),
+        avssRow("avss-mlp-hoyer", "AVSS on the MLP activation, Hoyer", {P::MlpAct, V::Channel, S::Hoyer, 0, true}),
+        baselineRow("bi", "Block Influence (ShortGPT)", "1 − mean over tokens of cos(in, out)", "block_in→block_out", kLow, true,
+                    &blockInfluence),
+        baselineRow("angular", "Angular distance, last token (Gromov, n = 1)",
+                    "mean over sequences of arccos(cos(h_ℓ[T], h_ℓ+1[T])) / π", "block_in→block_out", kLow, true, &angularLastToken),
+        baselineRow("angular-all", "Angular distance, all tokens", "mean over tokens of arccos(cos(in, out)) / π",
+                    "block_in→block_out", kLow, true, &angularAllTokens),
+        baselineRow("update-norm", "Relative update norm", "mean over tokens of ‖out − in‖ / ‖in‖", "block_in→block_out", kLow,
+                    true, &updateNorm),
+        baselineRow("reverse", "Reverse order", "layer number; the last layers go first", "none", PruneOrder::HighFirst, false,
+                    &layerNumber),
+        baselineRow("random", "Random (seeded)", "uniform [0, 1) per layer from splitmix64(seed)", "none", kLow, false,
+                    &seededUniform),
+    };
+    return kRows;
+}
+
+const MetricRow& rowOf(std::string_view id) {
+    const auto& info = findMetric(id);  // UsageError naming the known ids
+    for (const auto& row : metricTable()) {
+        if (row.info.id == info.id) return row;
+    }
+    throw std::logic_error("metric '" + info.id + "' is registered but has no row");
+}
+
 }  // namespace
 
 MetricValues metricValues(const MetricInfo& metric, const ShardStats& st, const StatsSettings& settings,
                           const ScoreOptions& options) {
-    if (const auto* p = findPreset(metric.id)) return avssValues(*p, st, settings);
-    const auto& id = metric.id;
-    if (id == "bi") return perLayer(st, [](int, const LayerStats& l) { return 1.0 - transitionMean(l.transition, &TransitionStats::cosSum); });
-    if (id == "angular-all") return perLayer(st, [](int, const LayerStats& l) { return transitionMean(l.transition, &TransitionStats::angleSum); });
-    if (id == "update-norm") return perLayer(st, [](int, const LayerStats& l) { return transitionMean(l.transition, &TransitionStats::relUpdateSum); });
-    if (id == "angular") return perLayer(st, [&](int l, const LayerStats&) { return st.spans.meanAngle(l, l + 1); });
-    if (id == "reverse") return perLayer(st, [](int l, const LayerStats&) { return static_cast<double>(l); });
-    if (id == "random") {
-        std::uint64_t state = options.seed;
-        return perLayer(st, [&](int, const LayerStats&) { return uniform(state); });
-    }
-    throw UsageError({}, "metric '" + id + "' has no formula");  // registry and formulas out of step: a bug
+    const auto& row = rowOf(metric.id);
+    return row.avss ? avssValues(row.info.id, *row.avss, st, settings) : row.baseline(st, options);
 }
 
 }  // namespace avss::analysis
@@ -163,20 +301,11 @@ MetricValues metricValues(const MetricInfo& metric, const ShardStats& st, const 
 namespace avss {
 
 const std::vector<MetricInfo>& metricRegistry() {
-    static const std::vector<MetricInfo> kMetrics = {
-        {"avss-paper", "AVSS (paper)", "(σ²ℓ/Σσ²) / (Sℓ/ΣS); σ² = mean over channels of the variance across tokens; S = share of |a| < 1e-5", "block_out", PruneOrder::LowFirst, true},
-        {"avss-reference-code", "AVSS (authors' code)", "V/S; V = batch mean of per-sequence variance across channels of the token-mean; S = batch mean of share |a| < 1e-5", "block_out", PruneOrder::LowFirst, true},
-        {"avss-rel", "AVSS, relative sparsity", "(σ²ℓ/Σσ²) / (Sℓ/ΣS); S = share of |a| < 0.05 · RMS(token)", "block_out", PruneOrder::LowFirst, true},
-        {"avss-mlp", "AVSS on the MLP activation", "(σ²ℓ/Σσ²) / (Sℓ/ΣS) of act(gate)·up; S = share of |a| < 0.05 · RMS(token)", "mlp_act", PruneOrder::LowFirst, true},
-        {"avss-mlp-abs", "AVSS on the MLP activation, |a| < 1e-3", "(σ²ℓ/Σσ²) / (Sℓ/ΣS) of act(gate)·up; S = share of |a| < 1e-3", "mlp_act", PruneOrder::LowFirst, true},
-        {"avss-mlp-hoyer", "AVSS on the MLP activation, Hoyer", "(σ²ℓ/Σσ²) / (Hℓ/ΣH); H = mean Hoyer sparsity (√W − ‖a‖₁/‖a‖₂)/(√W − 1)", "mlp_act", PruneOrder::LowFirst, true},
-        {"bi", "Block Influence (ShortGPT)", "1 − mean over tokens of cos(in, out)", "block_in→block_out", PruneOrder::LowFirst, true},
-        {"angular", "Angular distance, last token (Gromov, n = 1)", "mean over sequences of arccos(cos(h_ℓ[T], h_ℓ+1[T])) / π", "block_in→block_out", PruneOrder::LowFirst, true},
-        {"angular-all", "Angular distance, all tokens", "mean over tokens of arccos(cos(in, out)) / π", "block_in→block_out", PruneOrder::LowFirst, true},
-        {"update-norm", "Relative update norm", "mean over tokens of ‖out − in‖ / ‖in‖", "block_in→block_out", PruneOrder::LowFirst, true},
-        {"reverse", "Reverse order", "layer number; the last layers go first", "none", PruneOrder::HighFirst, false},
-        {"random", "Random (seeded)", "uniform [0, 1) per layer from splitmix64(seed)", "none", PruneOrder::LowFirst, false},
-    };
+    static const std::vector<MetricInfo> kMetrics = [] {
+        std::vector<MetricInfo> infos;
+        for (const auto& row : analysis::metricTable()) infos.push_back(row.info);
+        return infos;
+    }();
     return kMetrics;
 }
 
@@ -193,6 +322,11 @@ const MetricInfo& findMetric(std::string_view id) {
     std::string known;
     for (const auto& m : metricRegistry()) known += (known.empty() ? "" : ", ") + m.id;
     throw UsageError({}, "unknown metric '" + std::string(id) + "' (known: " + known + ")");
+}
+
+std::string metricUnavailableReason(std::string_view metric, const StatsSettings& settings) {
+    const auto& row = analysis::rowOf(metric);
+    return row.avss ? analysis::presetUnavailableReason(row.info.id, *row.avss, settings) : std::string{};
 }
 
 }  // namespace avss

@@ -21,7 +21,18 @@ std::string protectionText(const PruningRule& r) {
     return "no block protected";
 }
 
-// Mass rules need non-negative, finite values where small means "prune first".
+bool isGuarded(int layer, const LayerScores& s) {
+    return std::find(s.guardedLayers.begin(), s.guardedLayers.end(), layer) != s.guardedLayers.end();
+}
+
+std::string layerList(const std::vector<int>& layers) {
+    std::ostringstream o;
+    for (std::size_t i = 0; i < layers.size(); ++i) o << (i ? ", " : "") << layers[i];
+    return o.str();
+}
+
+// Mass rules need non-negative, finite values where small means "prune first". A guarded value is
+// a lower bound, not an amount: it would set the total, so it stays out of it.
 double checkedTotal(const LayerScores& s, const char* rule) {
     if (findMetric(s.metric).order != PruneOrder::LowFirst) {
         throw UsageError({}, std::string("the ") + rule + " rule needs a metric whose low values are pruned first; " + s.metric +
@@ -34,9 +45,9 @@ double checkedTotal(const LayerScores& s, const char* rule) {
             throw UsageError({}, std::string("the ") + rule + " rule needs finite, non-negative scores; layer " +
                                      std::to_string(l.layer) + " of " + s.metric + " is " + std::to_string(l.value));
         }
-        total += l.value;
+        if (!isGuarded(l.layer, s)) total += l.value;
     }
-    if (!(total > 0)) throw UsageError({}, std::string("the ") + rule + " rule needs a positive total score");
+    if (!(total > 0)) throw UsageError({}, std::string("the ") + rule + " rule needs a positive total score over the layers without a guard");
     return total;
 }
 
@@ -63,6 +74,7 @@ std::vector<int> byMass(const LayerScores& s, const PruningRule& r) {
     std::vector<int> out;
     double cum = 0;
     for (int l : candidates(s, r)) {  // ascending values: the running sum only grows
+        if (isGuarded(l, s)) continue;
         cum += s.layers[static_cast<std::size_t>(l)].value / total;
         if (cum > r.mass + 1e-12) break;
         out.push_back(l);
@@ -77,6 +89,7 @@ std::vector<int> byReferenceCode(const LayerScores& s, const PruningRule& r, std
     double cum = 0;
     const int L = static_cast<int>(s.layers.size());
     for (int l = 0; l < L; ++l) {
+        if (isGuarded(l, s)) continue;  // the authors' script divides by zero here
         cum += s.layers[static_cast<std::size_t>(l)].value / total;
         if (cum > r.mass + 1e-12) continue;
         if (isProtected(l, L, r)) {
@@ -88,6 +101,19 @@ std::vector<int> byReferenceCode(const LayerScores& s, const PruningRule& r, std
     notes.push_back("the reference-code rule sums scores in layer order before sorting, so it always selects a prefix of "
                     "early layers; it is reproduced for comparison, not recommended");
     return out;
+}
+
+// One note per guarded layer, and for the mass rules what leaving them out of the total means.
+void addGuardNotes(const LayerScores& s, const PruningRule& r, PruningPlan& p) {
+    const std::string guard = s.guardNote.empty() ? "sparsity set to half an element" : s.guardNote;
+    for (int l : s.guardedLayers) {
+        p.notes.push_back("layer " + std::to_string(l) + ": " + guard + ", so its score rests on this guard and is a lower bound");
+    }
+    if (!s.guardedLayers.empty() && (r.kind == RuleKind::Mass || r.kind == RuleKind::ReferenceCode)) {
+        p.notes.push_back("the " + std::string(ruleName(r.kind)) + " rule leaves guarded layers " + layerList(s.guardedLayers) +
+                          " out of the total and never selects them: a lower bound is not an amount, and counting it would "
+                          "let the guard decide how many other layers fit under the mass");
+    }
 }
 
 void validate(const PruningRule& r) {
@@ -146,8 +172,12 @@ PruningPlan planPruning(const LayerScores& s, const PruningRule& r) {
             d << "reference-code: cumulative share of " << s.metric << " in layer order <= " << r.mass;
             break;
     }
+    if (!s.guardedLayers.empty() && (r.kind == RuleKind::Mass || r.kind == RuleKind::ReferenceCode)) {
+        d << " (total over the " << L - static_cast<int>(s.guardedLayers.size()) << " layers without a guard)";
+    }
     d << "; " << protectionText(r);
     p.description = d.str();
+    addGuardNotes(s, r, p);
     for (int l = 0; l < L; ++l) {
         if (std::find(p.removed.begin(), p.removed.end(), l) == p.removed.end()) p.kept.push_back(l);
     }

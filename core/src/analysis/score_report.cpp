@@ -19,10 +19,13 @@ json num(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
 
 json provenanceJson(const StatsProvenance& p) {
     const auto& o = p.options;
-    return {{"model", {{"name", p.modelName}, {"fingerprint", p.modelFingerprint}, {"layers", p.layerCount},
+    return {{"analysis_key", provenanceKey(p)},
+            {"engine_version", p.engineVersion},
+            {"model", {{"name", p.modelName}, {"fingerprint", p.modelFingerprint}, {"layers", p.layerCount},
                        {"hidden_size", p.hiddenSize}, {"ffn_size", p.ffnSize}}},
             {"data", {{"name", p.dataName}, {"fingerprint", p.dataFingerprint}, {"tokens_available", p.tokensAvailable}}},
             {"tokens", p.tokens},
+            {"calibration_tokens", p.calibrationTokens},
             {"sequences", p.sequences},
             {"sequence_length", o.sequenceLength},
             {"max_tokens", o.maxTokens},
@@ -70,7 +73,8 @@ json metricJson(const LayerScores& s, const PruningPlan* plan) {
                              {"kendall_tau_mean", num(st.kendallTauMean)}, {"kendall_tau_min", num(st.kendallTauMin)},
                              {"bottom_set_changed_fraction", num(st.bottomSetChangedFraction)},
                              {"bottom_set_jaccard_mean", num(st.bottomSetJaccardMean)}}},
-              {"components", components}, {"warnings", s.warnings}};
+              {"components", components}, {"warnings", s.warnings},
+              {"guarded_layers", s.guardedLayers}};  // scores resting on a guard (lower bounds): see docs/metrics.md
     if (s.metric == "random") m["seed"] = s.seed;
     if (plan != nullptr) m["plan"] = planJson(*plan);
     return m;
@@ -81,6 +85,12 @@ const PruningPlan* planFor(const ScoreReport& r, const std::string& metric) {
         if (p.metric == metric) return &p;
     }
     return nullptr;
+}
+
+json unavailableJson(const std::vector<UnavailableMetric>& list) {
+    json out = json::array();
+    for (const auto& u : list) out.push_back({{"id", u.metric}, {"reason", u.reason}});
+    return out;
 }
 
 json matrixJson(const std::vector<std::vector<double>>& m) {
@@ -104,6 +114,7 @@ std::string scoreReportJson(const ScoreReport& r) {
               {"provenance", provenanceJson(r.provenance)},
               {"layer_count", r.provenance.layerCount},
               {"metrics", metrics},
+              {"unavailable_metrics", unavailableJson(r.unavailable)},
               {"agreement", {{"metrics", r.agreement.metrics}, {"bottom_count", r.agreement.bottomCount},
                              {"kendall_tau", matrixJson(r.agreement.kendallTau)}, {"jaccard", matrixJson(r.agreement.jaccard)}}},
               {"scoring_seconds", r.scoringSeconds}};

@@ -101,6 +101,9 @@ LayerScores scoreLayers(const ActivationStats& stats, std::string_view metricId,
     const auto& metric = findMetric(metricId);
     if (stats.shards.empty()) throw UsageError({}, "no statistics to score (zero shards)");
     const auto& settings = stats.provenance.options.settings;
+    if (const auto reason = metricUnavailableReason(metric.id, settings); !reason.empty()) {
+        throw UsageError({}, reason, "Collect the statistics again with settings that include it.");
+    }
     const auto all = analysis::metricValues(metric, stats.merged(), settings, options);
     const int L = static_cast<int>(all.values.size());
     const int k = options.bottomCount >= 0 ? std::min(options.bottomCount, L) : L / 4;
@@ -109,6 +112,8 @@ LayerScores scoreLayers(const ActivationStats& stats, std::string_view metricId,
     out.metric = metric.id;
     out.seed = options.seed;
     out.components = all.components;
+    out.guardedLayers = all.guardedLayers;
+    if (!all.guardedLayers.empty()) out.guardNote = all.guardNote;
     out.pruneOrder = pruneOrderOf(all.values, metric.order);
     out.bottomSet = firstK(out.pruneOrder, k);
     std::vector<std::vector<double>> shardValues;

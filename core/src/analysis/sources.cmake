@@ -1,6 +1,10 @@
 # Sources of core/src/analysis (appended to the lists in core/CMakeLists.txt).
 list(APPEND AVSS_BASE_SOURCES
   src/analysis/activation_stats.cpp
+  src/analysis/analysis_identity.cpp
+  src/analysis/stats_identity.cpp
+  src/analysis/held_out.cpp
+  src/analysis/score_report_build.cpp
   src/analysis/site_reduce.cpp
   src/analysis/windows.cpp
   src/analysis/metrics.cpp
@@ -11,6 +15,8 @@ list(APPEND AVSS_BASE_SOURCES
 list(APPEND AVSS_TORCH_SOURCES
   src/analysis/stats_observer.cpp
   src/analysis/collect.cpp
+  src/analysis/obtain_stats.cpp
+  src/analysis/what_if.cpp
 )
 # The fused statistics kernel runs once per activation element: let the compiler vectorise its
 # reductions (OpenMP simd pragmas only; no OpenMP runtime).

@@ -66,7 +66,7 @@ void StatsObserver::prepareTarget(ShardStats& target) const {
 }
 
 bool StatsObserver::wants(model::Site site) const {
-    return site.point != model::Point::AttnOut || m_settings.attnOut;
+    return site.point != StatPoint::AttnOut || m_settings.attnOut;
 }
 
 void StatsObserver::observe(model::Site site, const at::Tensor& x, const at::Tensor& /*mask: see beginBatch*/) {
@@ -78,13 +78,13 @@ void StatsObserver::observe(model::Site site, const at::Tensor& x, const at::Ten
         else reduceTorch(x, s, in, tr);
     };
     switch (site.point) {
-        case model::Point::BlockIn:
+        case StatPoint::BlockIn:
             m_blockIn = x;  // a handle, not a copy: released at this block's output
             if (site.layer == 0) keepLastTokens(0, x);
             return;
-        case model::Point::AttnOut: reduce(layer.attnOut, nullptr, nullptr); return;
-        case model::Point::MlpAct: reduce(layer.mlpAct, nullptr, nullptr); return;
-        case model::Point::BlockOut:
+        case StatPoint::AttnOut: reduce(layer.attnOut, nullptr, nullptr); return;
+        case StatPoint::MlpAct: reduce(layer.mlpAct, nullptr, nullptr); return;
+        case StatPoint::BlockOut:
             reduce(layer.blockOut, m_blockIn.defined() ? &m_blockIn : nullptr, &layer.transition);
             keepLastTokens(site.layer + 1, x);
             m_blockIn = at::Tensor{};

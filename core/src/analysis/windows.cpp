@@ -22,11 +22,14 @@ void checkThresholds(const std::vector<double>& values, const char* what) {
 void validateOptions(const CollectOptions& o, int contextLength) {
     if (o.sequenceLength < 2 || o.sequenceLength > contextLength) {
         throw UsageError({}, "sequence length " + std::to_string(o.sequenceLength) + " is outside 2.." +
-                                 std::to_string(contextLength) + " (the model's context length)");
+                                 std::to_string(contextLength) + " (the model's context length)", {},
+                         {Setting::SequenceLength});
     }
-    if (o.batchSize < 1) throw UsageError({}, "batch size must be at least 1, got " + std::to_string(o.batchSize));
-    if (o.shards < 1) throw UsageError({}, "shard count must be at least 1, got " + std::to_string(o.shards));
-    if (o.maxTokens < 0) throw UsageError({}, "max tokens must be 0 (all) or positive");
+    if (o.batchSize < 1) {
+        throw UsageError({}, "batch size must be at least 1, got " + std::to_string(o.batchSize), {}, {Setting::BatchSize});
+    }
+    if (o.shards < 1) throw UsageError({}, "shard count must be at least 1, got " + std::to_string(o.shards), {}, {Setting::ShardCount});
+    if (o.maxTokens < 0) throw UsageError({}, "max tokens must be 0 (all) or positive", {}, {Setting::MaxTokens});
     checkThresholds(o.settings.absThresholds, "absolute thresholds");
     checkThresholds(o.settings.relThresholds, "relative thresholds");
     checkThresholds({o.settings.referenceEpsilon}, "the reference epsilon");
@@ -54,9 +57,12 @@ WindowPlan planWindows(const Tokenizer& tokenizer, const Corpus& corpus, const C
     const std::filesystem::path where = corpus.path.empty() ? std::filesystem::path(corpus.name) : corpus.path;
     if (p.windows == 0) {
         throw UsageError(where, "the text has " + std::to_string(p.tokens.size()) + " tokens" +
-                                    (o.maxTokens > 0 ? " (after --max-tokens)" : "") + ", fewer than one sequence of " +
+                                    (o.maxTokens > 0 ? " (within the max tokens)" : "") + ", fewer than one sequence of " +
                                     std::to_string(o.sequenceLength) + " tokens",
-                         "Use a longer text or a smaller sequence length (--seq-len).");
+                         o.maxTokens > 0 ? "Use more tokens, a longer text or a smaller sequence length."
+                                         : "Use a longer text or a smaller sequence length.",
+                         o.maxTokens > 0 ? std::vector{Setting::SequenceLength, Setting::MaxTokens}
+                                         : std::vector{Setting::SequenceLength});
     }
     const int shards = std::min(o.shards, p.windows);
     if (shards < o.shards) {

@@ -4,7 +4,9 @@
 
 #include <functional>
 #include <sstream>
+#include <variant>
 
+#include "analysis/stats_identity.h"
 #include "avss/error.h"
 
 namespace avss::cache {
@@ -86,26 +88,32 @@ void writeTransitionsAndSpans(H5Writer& w, const ActivationStats& st) {
     w.dataset("/stats/spans/cos_sum", {S, states, states}, cos.data());
 }
 
+// Identity fields from the one table (stats_identity.h): bools and integers as int64 attributes,
+// lists as datasets under /provenance.
+void writeIdentity(H5Writer& w, const std::string& g, const StatsProvenance& p) {
+    for (const auto& f : analysis::statsIdentityFields()) {
+        const auto v = f.get(p);
+        const std::string key = f.key;
+        if (const auto* b = std::get_if<bool>(&v)) w.attribute(g, key, std::int64_t{*b ? 1 : 0});
+        else if (const auto* i = std::get_if<std::int64_t>(&v)) w.attribute(g, key, *i);
+        else if (const auto* d = std::get_if<double>(&v)) w.attribute(g, key, *d);
+        else if (const auto* t = std::get_if<std::string>(&v)) w.attribute(g, key, *t);
+        else if (const auto* list = std::get_if<std::vector<double>>(&v)) w.dataset(g + "/" + key, {list->size()}, list->data());
+    }
+}
+
 void writeProvenance(H5Writer& w, const StatsProvenance& p) {
     const std::string g = "/provenance";
     w.group(g);
-    const auto& o = p.options;
-    w.attribute(g, "model_fingerprint", p.modelFingerprint);
+    writeIdentity(w, g, p);
     w.attribute(g, "model_name", p.modelName);
     w.attribute(g, "layer_count", std::int64_t{p.layerCount});
     w.attribute(g, "hidden_size", std::int64_t{p.hiddenSize});
     w.attribute(g, "ffn_size", std::int64_t{p.ffnSize});
-    w.attribute(g, "data_fingerprint", p.dataFingerprint);
     w.attribute(g, "data_name", p.dataName);
-    w.attribute(g, "sequence_length", std::int64_t{o.sequenceLength});
-    w.attribute(g, "max_tokens", o.maxTokens);
-    w.attribute(g, "batch_size", std::int64_t{o.batchSize});
-    w.attribute(g, "shards_requested", std::int64_t{o.shards});
-    w.attribute(g, "reference_epsilon", o.settings.referenceEpsilon);
-    w.attribute(g, "exclude_first_token", std::int64_t{o.settings.excludeFirstToken ? 1 : 0});
-    w.attribute(g, "attn_out", std::int64_t{o.settings.attnOut ? 1 : 0});
     w.attribute(g, "tokens_available", p.tokensAvailable);
     w.attribute(g, "tokens", p.tokens);
+    w.attribute(g, "calibration_tokens", p.calibrationTokens);
     w.attribute(g, "sequences", std::int64_t{p.sequences});
     w.attribute(g, "shard_count", std::int64_t{p.shardCount});
     w.attribute(g, "bos_per_window", std::int64_t{p.bosPerWindow ? 1 : 0});
@@ -114,8 +122,6 @@ void writeProvenance(H5Writer& w, const StatsProvenance& p) {
     std::string warnings;
     for (const auto& s : p.warnings) warnings += (warnings.empty() ? "" : "\n") + s;
     w.attribute(g, "warnings", warnings);
-    w.dataset(g + "/abs_thresholds", {o.settings.absThresholds.size()}, o.settings.absThresholds.data());
-    w.dataset(g + "/rel_thresholds", {o.settings.relThresholds.size()}, o.settings.relThresholds.data());
 }
 
 }  // namespace
@@ -220,31 +226,50 @@ void readTransitionsAndSpans(const H5Reader& r, const std::filesystem::path& fil
 
 }  // namespace
 
+namespace {
+
+// Identity fields from the one table; a field the file predates gets the table's `absent` value
+// (engine version 0: such a cache never matches what this engine would compute).
+void readIdentity(const H5Reader& r, const std::string& g, StatsProvenance& p) {
+    for (const auto& f : analysis::statsIdentityFields()) {
+        const std::string key = f.key;
+        const bool isList = std::holds_alternative<std::vector<double>>(f.absent);
+        if (!(isList ? r.has(g + "/" + key) : r.hasAttribute(g, key))) {
+            f.set(p, f.absent);
+        } else if (std::holds_alternative<bool>(f.absent)) {
+            f.set(p, r.intAttribute(g, key) != 0);
+        } else if (std::holds_alternative<std::int64_t>(f.absent)) {
+            f.set(p, r.intAttribute(g, key));
+        } else if (std::holds_alternative<double>(f.absent)) {
+            f.set(p, r.doubleAttribute(g, key));
+        } else if (std::holds_alternative<std::string>(f.absent)) {
+            f.set(p, r.stringAttribute(g, key));
+        } else {
+            f.set(p, thresholds(r, g + "/" + key));
+        }
+    }
+}
+
+}  // namespace
+
 StatsProvenance readProvenance(const H5Reader& r) {
     StatsProvenance p;
     const std::string g = "/provenance";
-    auto& o = p.options;
-    p.modelFingerprint = r.stringAttribute(g, "model_fingerprint");
+    readIdentity(r, g, p);
     p.modelName = r.stringAttribute(g, "model_name");
     p.layerCount = static_cast<int>(r.intAttribute(g, "layer_count"));
     p.hiddenSize = static_cast<int>(r.intAttribute(g, "hidden_size"));
     p.ffnSize = static_cast<int>(r.intAttribute(g, "ffn_size"));
-    p.dataFingerprint = r.stringAttribute(g, "data_fingerprint");
     p.dataName = r.stringAttribute(g, "data_name");
-    o.sequenceLength = static_cast<int>(r.intAttribute(g, "sequence_length"));
-    o.maxTokens = r.intAttribute(g, "max_tokens");
-    o.batchSize = static_cast<int>(r.intAttribute(g, "batch_size"));
-    o.shards = static_cast<int>(r.intAttribute(g, "shards_requested"));
-    o.settings.referenceEpsilon = r.doubleAttribute(g, "reference_epsilon");
-    o.settings.excludeFirstToken = r.intAttribute(g, "exclude_first_token") != 0;
-    o.settings.attnOut = r.intAttribute(g, "attn_out") != 0;
-    o.settings.absThresholds = thresholds(r, g + "/abs_thresholds");
-    o.settings.relThresholds = thresholds(r, g + "/rel_thresholds");
     p.tokensAvailable = r.intAttribute(g, "tokens_available");
     p.tokens = r.intAttribute(g, "tokens");
     p.sequences = static_cast<int>(r.intAttribute(g, "sequences"));
     p.shardCount = static_cast<int>(r.intAttribute(g, "shard_count"));
     p.bosPerWindow = r.intAttribute(g, "bos_per_window") != 0;
+    // Caches from before this attribute: the windows consumed sequence length (less BOS) tokens each.
+    p.calibrationTokens = r.hasAttribute(g, "calibration_tokens")
+                              ? r.intAttribute(g, "calibration_tokens")
+                              : static_cast<std::int64_t>(p.sequences) * (p.options.sequenceLength - (p.bosPerWindow ? 1 : 0));
     p.toolVersion = r.stringAttribute(g, "tool_version");
     p.createdUtc = r.stringAttribute(g, "created_utc");
     std::istringstream warnings(r.stringAttribute(g, "warnings"));

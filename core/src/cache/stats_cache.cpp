@@ -32,7 +32,7 @@ Inspection inspect(const std::filesystem::path& path) {
             }
             if (cache::fileContains(path, cache::kFormatName)) {
                 return {CacheStatus::Stale, path.string() + ": an analysis cache without an integrity checksum (written by an older AVSS "
-                                                            "Explorer) cannot be verified; run `avss score MODEL --cache FILE` to recompute it", 0};
+                                                            "Explorer) cannot be verified; analyse the model again to recompute it", 0};
             }
             return {CacheStatus::Invalid, path.string() + ": an HDF5 file, but not an AVSS analysis cache; delete it or choose another path", 0};
         }
@@ -87,7 +87,7 @@ CacheLookup StatsCache::find(const StatsProvenance& wanted) const {
 ActivationStats StatsCache::load() const {
     cache::H5Lock lock;
     const auto ins = inspect(m_file);
-    if (ins.status == CacheStatus::Missing) throw IoError(m_file, "file not found", "Run `avss score MODEL --cache FILE` first.");
+    if (ins.status == CacheStatus::Missing) throw IoError(m_file, "file not found", "Analyse the model into this cache file first.", {Setting::CacheFile});
     if (ins.status == CacheStatus::NewerSchema) throw FormatError({}, ins.reason, "Use a newer AVSS Explorer, or delete the file to recompute.");
     if (ins.status != CacheStatus::Hit) throw FormatError({}, ins.reason);  // the reason already says what to do
     const cache::H5Reader r(m_file);
@@ -100,7 +100,7 @@ void StatsCache::store(const ActivationStats& stats) const {
     cache::H5Lock lock;
     const auto ins = inspect(m_file);
     if (ins.status == CacheStatus::Invalid || ins.status == CacheStatus::NewerSchema) {
-        throw IoError({}, "refusing to replace " + ins.reason, "Choose another --cache path or delete the file.");
+        throw IoError({}, "refusing to replace " + ins.reason, "Choose another cache file or delete the file.", {Setting::CacheFile});
     }
     util::AtomicFile file(m_file, /*openStream=*/false);  // HDF5 writes the temporary path itself
     {

@@ -5,22 +5,15 @@
 
 #include <ATen/core/Tensor.h>
 
-#include <cstdint>
+#include "avss/activation_stats.h"
 
 namespace avss::model {
 
-enum class Point : std::uint8_t {
-    BlockIn,   // residual stream entering the block          [B, T, H]
-    AttnOut,   // attention output projection, before the add [B, T, H]
-    MlpAct,    // act(gate(x)) * up(x), input of down_proj    [B, T, F]
-    BlockOut,  // residual stream leaving the block (before any final norm) [B, T, H]
-};
-constexpr int kPointCount = 4;
-const char* pointName(Point p);  // "block_in", "attn_out", "mlp_act", "block_out"
-
+// The points are avss::StatPoint (all kObservedPointCount of them), offered per block in the order
+// BlockIn [B, T, H], AttnOut [B, T, H], MlpAct [B, T, F], BlockOut [B, T, H].
 struct Site {
     int layer = 0;
-    Point point = Point::BlockOut;
+    StatPoint point = StatPoint::BlockOut;
 };
 
 // Lifetime: every tensor is valid during observe() only, except that the BlockIn tensor is never

@@ -44,7 +44,7 @@ GenerateResult generate(const Model& model, const std::vector<TokenId>& prompt, 
     if (options.temperature < 0.0 || !(options.topP > 0.0 && options.topP <= 1.0)) {
         throw UsageError({}, "temperature must be ≥ 0 and top-p in (0, 1]");
     }
-    const auto& m = model.impl();
+    const auto& m = modelImpl(model);
     const auto limit = static_cast<std::size_t>(m.hp.contextLength);
     if (prompt.size() + static_cast<std::size_t>(options.maxNewTokens) > limit) {
         throw UsageError({}, "prompt (" + std::to_string(prompt.size()) + " tokens) plus " + std::to_string(options.maxNewTokens) +

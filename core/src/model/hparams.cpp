@@ -1,4 +1,4 @@
-// GGUF → HParams with range checks (llama.cpp was once exploited through an unchecked block_count).
+// GGUF → HyperParams with range checks (llama.cpp was once exploited through an unchecked block_count).
 #include "model/hparams.h"
 
 #include <string>
@@ -28,9 +28,9 @@ int optionalInt(const io::GgufFile& f, const std::string& key, int fallback, std
 
 }  // namespace
 
-HParams readHParams(const io::GgufFile& f, const ArchTraits& arch) {
+HyperParams readHParams(const io::GgufFile& f, const ArchTraits& arch) {
     const std::string a = arch.name;
-    HParams hp;
+    HyperParams hp;
     hp.layers = requireInt(f, a + ".block_count", 1, kMaxLayers);
     hp.hidden = requireInt(f, a + ".embedding_length", 1, kMaxWidth);
     hp.ffn = requireInt(f, a + ".feed_forward_length", 1, kMaxWidth * 8);

@@ -39,26 +39,16 @@ c10::Device pickDevice(Device d, const std::filesystem::path& path) {
     const bool cuda = torch::cuda::is_available();
     if (d == Device::Cuda && !cuda) {
         throw UnsupportedError(path, "CUDA was requested but this libtorch build has no CUDA or no GPU is visible",
-                               "Use --device cpu, or build against a CUDA libtorch (-DTorch_DIR).");
+                               "Use the CPU device, or build against a CUDA libtorch (-DTorch_DIR).", {Setting::Device});
     }
     return (d == Device::Cuda || (d == Device::Auto && cuda)) ? c10::Device(c10::kCUDA, 0) : c10::Device(c10::kCPU);
 }
 
-void fillInfo(ModelInfo& info, const io::GgufFile& f, const model::HParams& hp) {
+void fillInfo(ModelInfo& info, const io::GgufFile& f) {
     info.path = f.path();
     info.format = "gguf";
     info.arch = f.getString("general.architecture").value_or("");
     info.name = f.getString("general.name").value_or(f.path().filename().string());
-    info.layerCount = hp.layers;
-    info.hiddenSize = hp.hidden;
-    info.ffnSize = hp.ffn;
-    info.headCount = hp.heads;
-    info.kvHeadCount = hp.kvHeads;
-    info.headDim = hp.headDim;
-    info.vocabSize = hp.vocab;
-    info.contextLength = hp.contextLength;
-    info.ropeBase = hp.ropeBase;
-    info.normEps = hp.normEps;
     info.fileBytes = static_cast<std::int64_t>(f.fileSize());
     for (const auto& t : f.tensors()) {
         const auto type = io::ggmlTypeName(t.type);
@@ -90,7 +80,7 @@ std::shared_ptr<const Model> Model::load(const std::filesystem::path& path, cons
     const auto arch = file.getString("general.architecture");
     if (!arch) throw FormatError(path, "metadata key 'general.architecture' is missing");
     impl->arch = &model::archTraits(*arch, path.string());
-    impl->hp = model::readHParams(file, *impl->arch);
+    impl->info.hparams = model::readHParams(file, *impl->arch);
     try {
         impl->tokenizer = std::make_unique<Tokenizer>(tokenizerSpecFromGguf(file));
     } catch (const FormatError& e) {
@@ -99,7 +89,7 @@ std::shared_ptr<const Model> Model::load(const std::filesystem::path& path, cons
         throw UnsupportedError(path, std::string("tokenizer: ") + e.detail());
     }
     impl->device = pickDevice(options.device, path);
-    fillInfo(impl->info, file, impl->hp);
+    fillInfo(impl->info, file);
     auto loaded = model::loadWeights(file, *impl->arch, impl->hp, impl->device, progress, cancel);
     impl->weights = std::move(loaded.weights);
     impl->info.parameterCount = loaded.parameterCount;

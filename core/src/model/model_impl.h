@@ -37,12 +37,18 @@ struct Weights {
 namespace avss {
 
 struct Model::Impl {
+    Impl() = default;
+    Impl(const Impl&) = delete;  // `hp` refers into this object's own info
+    Impl& operator=(const Impl&) = delete;
     ModelInfo info;
     std::unique_ptr<Tokenizer> tokenizer;
     const model::ArchTraits* arch = nullptr;
-    model::HParams hp;
+    const HyperParams& hp = info.hparams;  // the forward's short name; stored once, in info
     model::Weights weights;
     c10::Device device{c10::kCPU};
 };
+
+// The torch internals of a loaded model, for core sources and tests; not part of the public API.
+inline const Model::Impl& modelImpl(const Model& model) { return *model.m_impl; }
 
 }  // namespace avss

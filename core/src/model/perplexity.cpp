@@ -18,7 +18,7 @@ constexpr std::int64_t kHeadChunk = 256;  // positions per LM-head chunk: [B·25
 
 PerplexityResult perplexity(const Model& model, const std::vector<TokenId>& tokens, const PerplexityOptions& options,
                             const ProgressFn& progress, const CancelToken* cancel) {
-    const auto& m = model.impl();
+    const auto& m = modelImpl(model);
     if (options.window < 2 || options.batch < 1) throw UsageError({}, "window must be ≥ 2 and batch ≥ 1");
     if (options.window + (options.prependBos ? 1 : 0) > m.hp.contextLength) {
         throw UsageError({}, "window " + std::to_string(options.window) + " exceeds the model's context length " +

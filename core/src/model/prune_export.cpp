@@ -43,20 +43,20 @@ void writePruned(const io::GgufFile& src, const Model& model, const std::vector<
     io::GgufWriter w(src.alignment());
     for (const auto& [key, value] : src.metadata()) {
         if (key == "general.alignment") continue;  // the writer adds it for a non-default alignment
-        w.set(key, key.rfind(prefix, 0) == 0 ? trimmedIfPerLayer(value, info.layerCount, kept) : value);
+        w.set(key, key.rfind(prefix, 0) == 0 ? trimmedIfPerLayer(value, info.hparams.layers, kept) : value);
     }
     w.setU32(prefix + "block_count", static_cast<std::uint32_t>(kept.size()));
     w.setI32Array("avss.pruned.removed_layers", std::vector<std::int32_t>(removed.begin(), removed.end()));
-    w.setU32("avss.pruned.original_block_count", static_cast<std::uint32_t>(info.layerCount));
+    w.setU32("avss.pruned.original_block_count", static_cast<std::uint32_t>(info.hparams.layers));
     w.setString("avss.pruned.source_fingerprint", info.fingerprint);
-    std::vector<int> newIndex(static_cast<std::size_t>(info.layerCount), -1);
+    std::vector<int> newIndex(static_cast<std::size_t>(info.hparams.layers), -1);
     for (std::size_t i = 0; i < kept.size(); ++i) newIndex[static_cast<std::size_t>(kept[i])] = static_cast<int>(i);
     for (const auto& t : src.tensors()) {
         std::string name = t.name;
         if (const auto b = blockOf(t.name)) {
-            if (b->first < 0 || b->first >= info.layerCount) {
+            if (b->first < 0 || b->first >= info.hparams.layers) {
                 throw FormatError(src.path(), "tensor '" + t.name + "' names block " + std::to_string(b->first) +
-                                                  " but the model has " + std::to_string(info.layerCount));
+                                                  " but the model has " + std::to_string(info.hparams.layers));
             }
             const int to = newIndex[static_cast<std::size_t>(b->first)];
             if (to < 0) continue;  // a removed block
@@ -78,8 +78,8 @@ std::pair<double, double> selfCheck(const Model& original, const std::vector<boo
     const auto mask = torch::ones_like(tokens, torch::kBool);
     model::ForwardOptions o;
     o.skip = &skip;
-    const auto reference = model::forward(original.impl(), tokens.to(original.impl().device), mask.to(original.impl().device), o).cpu();
-    const auto actual = model::forward(pruned->impl(), tokens, mask).cpu();
+    const auto reference = model::forward(modelImpl(original), tokens.to(modelImpl(original).device), mask.to(modelImpl(original).device), o).cpu();
+    const auto actual = model::forward(modelImpl(*pruned), tokens, mask).cpu();
     return {(reference - actual).abs().max().item<double>(), reference.abs().max().item<double>()};
 }
 
@@ -89,11 +89,11 @@ ExportResult exportPrunedModel(const Model& model, const std::vector<int>& remov
                                const ExportOptions& options, const ProgressFn& progress, const CancelToken* cancel) {
     const auto start = std::chrono::steady_clock::now();
     const auto& info = model.info();
-    const auto skip = model::skipMask(info.layerCount, removedLayers);  // validates the numbers
+    const auto skip = model::skipMask(info.hparams.layers, removedLayers);  // validates the numbers
     ExportResult r;
     r.path = out;
-    r.layersBefore = info.layerCount;
-    for (int l = 0; l < info.layerCount; ++l) (skip[static_cast<std::size_t>(l)] ? r.removed : r.kept).push_back(l);
+    r.layersBefore = info.hparams.layers;
+    for (int l = 0; l < info.hparams.layers; ++l) (skip[static_cast<std::size_t>(l)] ? r.removed : r.kept).push_back(l);
     if (r.kept.empty()) throw UsageError(out, "every block would be removed", "Keep at least one block.");
     std::error_code ec;
     if (std::filesystem::equivalent(out, info.path, ec)) throw UsageError(out, "is the model being pruned", "Choose another output file.");

@@ -85,7 +85,7 @@ at::Tensor applyRope(const at::Tensor& x, const Rope& rope) {
 class Notifier {  // asks the observer once per site; a missing observer costs one branch
 public:
     Notifier(ActivationObserver* o, const at::Tensor& mask) : m_o(o), m_mask(mask) {}
-    void operator()(int layer, Point p, const at::Tensor& x) const {
+    void operator()(int layer, StatPoint p, const at::Tensor& x) const {
         if (m_o != nullptr && m_o->wants(Site{layer, p})) m_o->observe(Site{layer, p}, x, m_mask);
     }
 
@@ -138,16 +138,6 @@ at::Tensor attention(const Model::Impl& m, const LayerWeights& lw, int layer, co
 
 }  // namespace
 
-const char* pointName(Point p) {
-    switch (p) {
-        case Point::BlockIn: return "block_in";
-        case Point::AttnOut: return "attn_out";
-        case Point::MlpAct: return "mlp_act";
-        case Point::BlockOut: return "block_out";
-    }
-    return "?";
-}
-
 std::vector<bool> skipMask(int layerCount, const std::vector<int>& skipLayers) {
     std::vector<bool> skip(static_cast<std::size_t>(layerCount), false);
     for (int l : skipLayers) {
@@ -191,15 +181,15 @@ at::Tensor forward(const Model::Impl& m, const at::Tensor& tokens, const at::Ten
     for (int l = 0; l < hp.layers; ++l) {
         if (options.skip != nullptr && (*options.skip)[static_cast<std::size_t>(l)]) continue;
         const auto& lw = m.weights.layers[static_cast<std::size_t>(l)];
-        notify(l, Point::BlockIn, x);
+        notify(l, StatPoint::BlockIn, x);
         auto attn = attention(m, lw, l, rmsNormalize(x, hp.normEps), rope, attnMask, cache);
-        notify(l, Point::AttnOut, attn);
+        notify(l, StatPoint::AttnOut, attn);
         x = attn.add_(x);  // new storage: the BlockIn tensor an observer may hold stays intact
         const auto gateUp = torch::linear(rmsNormalize(x, hp.normEps), lw.wGateUp);  // [B, T, 2F]
         const auto act = torch::silu(gateUp.narrow(-1, 0, hp.ffn)).mul_(gateUp.narrow(-1, hp.ffn, hp.ffn));  // [B, T, F]
-        notify(l, Point::MlpAct, act);
+        notify(l, StatPoint::MlpAct, act);
         x = torch::linear(act, lw.wDown).add_(x);
-        notify(l, Point::BlockOut, x);
+        notify(l, StatPoint::BlockOut, x);
     }
     if (cache != nullptr) {
         cache->keyMask = keyMask;

@@ -92,7 +92,7 @@ std::string blk(int layer, const char* role) { return "blk." + std::to_string(la
 
 }  // namespace
 
-LoadedWeights loadWeights(const io::GgufFile& f, const ArchTraits& arch, const HParams& hp, c10::Device device,
+LoadedWeights loadWeights(const io::GgufFile& f, const ArchTraits& arch, const HyperParams& hp, c10::Device device,
                           const ProgressFn& progress, const CancelToken* cancel) {
     torch::NoGradGuard noGrad;  // weights are created outside inference mode, without autograd history
     TensorSource src(f, progress, cancel);

@@ -22,7 +22,7 @@ struct LoadedWeights {
 
 // Every expected tensor must exist with the expected shape (FormatError naming the tensor, expected
 // vs found); each is converted exactly once. Q/K rows are un-permuted when arch.ggufPermutedQK.
-LoadedWeights loadWeights(const io::GgufFile& f, const ArchTraits& arch, const HParams& hp, c10::Device device,
+LoadedWeights loadWeights(const io::GgufFile& f, const ArchTraits& arch, const HyperParams& hp, c10::Device device,
                           const ProgressFn& progress, const CancelToken* cancel);
 
 }  // namespace avss::model

@@ -22,7 +22,10 @@ std::string detailOf(const std::string& what, const std::string& hint) {
 
 }  // namespace
 
-Error::Error(std::filesystem::path file, const std::string& what, const std::string& hint)
-    : std::runtime_error(compose(file, what, hint)), m_file(std::move(file)), m_detail(detailOf(what, hint)) {}
+Error::Error(std::filesystem::path file, const std::string& what, const std::string& hint, std::vector<Setting> settings)
+    : std::runtime_error(compose(file, what, hint)),
+      m_file(std::move(file)),
+      m_detail(detailOf(what, hint)),
+      m_settings(std::move(settings)) {}
 
 }  // namespace avss

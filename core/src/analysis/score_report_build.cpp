@@ -1,0 +1,40 @@
+// buildScoreReport(): the one place that decides which metrics a report has, which get a plan and
+// whether the span baseline is included.
+#include <chrono>
+
+#include "avss/error.h"
+#include "avss/score_report.h"
+
+namespace avss {
+
+ScoreReport buildScoreReport(const ActivationStats& stats, const ScoreReportOptions& options) {
+    const auto start = std::chrono::steady_clock::now();
+    ScoreReport r;
+    r.provenance = stats.provenance;
+    const bool everything = options.metrics.empty();
+    const auto ids = everything ? metricIds() : options.metrics;
+    const auto& rule = options.rule;
+    const bool massRule = rule.kind == RuleKind::Mass || rule.kind == RuleKind::ReferenceCode;
+    for (const auto& id : ids) {
+        const auto why = metricUnavailableReason(id, stats.provenance.options.settings);
+        if (!why.empty()) {
+            if (!everything) throw UsageError({}, why, "Collect again with what it needs, or leave it out of the metric list.");
+            r.unavailable.push_back({id, why});
+            continue;
+        }
+        r.scores.push_back(scoreLayers(stats, id, options.scoring));
+        if (massRule && findMetric(id).order != PruneOrder::LowFirst) continue;  // mass of a high-first metric means nothing
+        r.plans.push_back(planPruning(r.scores.back(), rule));
+    }
+    r.agreement = compareMetrics(r.scores);
+    const int L = stats.layerCount();
+    const int n = options.spanLength > 0 ? options.spanLength : L / 4;
+    if (n >= 1 && n < L) {
+        r.spans = scoreSpans(stats, n);
+        r.spanPlan = planSpanPruning(*r.spans, L, rule.protectFirst, rule.protectLast);
+    }
+    r.scoringSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return r;
+}
+
+}  // namespace avss
