@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "avss/blas_info.h"
 #include "avss/corpus.h"
 #include "avss/corpus_tokens.h"
 #include "avss/error.h"
@@ -171,6 +172,7 @@ void report(const char* what, const std::string& file, const Run& r) {
 }  // namespace
 
 int main(int argc, char** argv) try {
+    avss::ensureBestBlasKernels(argc, argv);  // no BLAS in this torch-free benchmark: returns at once, kept for uniformity
     if (argc == 6 && std::string(argv[1]) == "--child") return child(argv[2], argv[3], argv[4], std::atoll(argv[5]));
     const auto sizeMiB = std::stoull(arg(argc, argv, "--size-mb", "1024"));
     const auto oldMiB = std::stoull(arg(argc, argv, "--old-mb", "64"));

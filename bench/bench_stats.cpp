@@ -17,6 +17,7 @@
 
 #include "analysis/stats_observer.h"
 #include "avss/corpus.h"
+#include "avss/blas_info.h"
 #include "avss/model.h"
 #include "avss/paths.h"
 #include "model/model_impl.h"
@@ -139,6 +140,7 @@ std::pair<long, long> childPeak(const Setup& s, Mode mode) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    avss::ensureBestBlasKernels(argc, argv);  // same kernels as avss and the explorer
     Setup s;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];

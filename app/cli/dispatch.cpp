@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "avss/blas_info.h"
 #include "avss/version.h"
 #include "commands.h"
 #include "exit_codes.h"
@@ -23,13 +24,15 @@ void printUsage(const std::vector<CommandSpec>& commands) {
     std::cout << "\nRun 'avss COMMAND --help' for the options of a command.\n"
                  "Global options: --threads N (libtorch element-wise threads; default 1, matrix products always use\n"
                  "every core through OpenBLAS), --quiet (no progress bar),\n"
-                 "--version, --help.\nExit codes: 0 ok, 2 usage, 3 bad or unsupported input, 4 I/O, 70 internal, 130 cancelled.\n";
+                 "--version, --help.\nExit codes: 0 ok, 2 usage, 3 bad or unsupported input, 4 I/O, 70 internal, 130 cancelled.\n"
+                 "Environment: AVSS_KEEP_BLAS_KERNELS=1 keeps OpenBLAS's own kernel choice (by default avss switches to\n"
+                 "better kernels when OpenBLAS does not know this CPU; OPENBLAS_CORETYPE set by you is always kept).\n";
 }
 
 void printVersion() {
     const auto v = versionInfo();
     std::cout << "avss " << v.avss << "\nlibtorch " << v.torch << (v.cudaAvailable ? " (CUDA available)" : " (CPU)")
-              << "\nHDF5 " << v.hdf5 << "\nPCRE2 " << v.pcre2 << "\n";
+              << "\nHDF5 " << v.hdf5 << "\nPCRE2 " << v.pcre2 << "\nBLAS " << blasSummary(blasInfo()) << "\n";
 }
 
 }  // namespace

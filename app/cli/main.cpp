@@ -2,6 +2,7 @@
 #include <csignal>
 #include <iostream>
 
+#include "avss/blas_info.h"
 #include "avss/error.h"
 #include "avss/model.h"
 #include "avss/paths.h"
@@ -17,6 +18,7 @@ extern "C" void onSigint(int) { g_cancel.cancel(); }  // the core stops within o
 }  // namespace
 
 int main(int argc, char* argv[]) {
+    avss::ensureBestBlasKernels(argc, argv);  // first: it may re-execute the program with better BLAS kernels
     std::signal(SIGINT, onSigint);
     avss::cli::Context ctx;
     ctx.cacheDir = avss::cacheDirFromEnvironment();

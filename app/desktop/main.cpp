@@ -5,6 +5,7 @@
 
 #include "about.h"
 #include "app_options.h"
+#include "avss/blas_info.h"
 #include "avss/model.h"
 #include "avss/paths.h"
 #include "main_window.h"
@@ -12,6 +13,7 @@
 #include "util/qt_convert.h"
 
 int main(int argc, char* argv[]) {
+    avss::ensureBestBlasKernels(argc, argv);  // first: it may re-execute the program with better BLAS kernels
     if (avss::ui::wantsVersion(argc, argv)) return std::cout << avss::ui::versionReport().toStdString(), 0;
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("avss-explorer"));

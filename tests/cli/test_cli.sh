@@ -87,6 +87,61 @@ assert num("rope base") == 10000 and num("norm epsilon") == 1e-5
 assert num("parameters") == 300 * 64 + 64 + 3 * (2 * 64 + 64 * 64 + 2 * 64 * 32 + 64 * 64 + 3 * 64 * 128), num("parameters")
 PY
 expect 0 "Q4_1" -- "$avss" --quiet info "$tiny" --tensors
+
+# The BLAS report and the automatic kernel choice (docs/engine.md, "BLAS kernels").
+pycheck "info: the BLAS, its kernel set and why, a measured GEMM rate" "$tmp/info.txt" <<'PY'
+assert re.search(r"^BLAS +(OpenBLAS \S+.*|unknown BLAS)$", text, re.M), text
+if re.search(r"^BLAS +OpenBLAS", text, re.M):
+    assert re.search(r"^BLAS kernels +\w+, \S", text, re.M), text
+    within(num("BLAS fp32 GEMM"), 0.1, 1e6, "BLAS fp32 GEMM")
+PY
+expect 0 "^BLAS (OpenBLAS .*; kernels \w+, [0-9]+ threads; |unknown BLAS)" -- "$avss" --version
+kernels=$(sed -n 's/^BLAS kernels *\([A-Za-z]*\),.*/\1/p' "$tmp/info.txt")
+if [[ $kernels =~ ^(Haswell|Zen|SkylakeX|Cooperlake|SapphireRapids)$ ]]; then
+  # Pretend OpenBLAS loaded its generic kernels: the first start checks the better set in two probe
+  # children, caches the verdict and re-executes once with OPENBLAS_CORETYPE; the second start re-executes
+  # from the cached verdict without probing. strace (where it works) counts the execs.
+  xdg="$tmp/xdg"
+  pretend=(env -u OPENBLAS_CORETYPE -u AVSS_BLAS_SWITCHED -u AVSS_KEEP_BLAS_KERNELS XDG_CACHE_HOME="$xdg" AVSS_BLAS_PRETEND_CORENAME=Prescott)
+  tracer=()
+  if strace -f -qq -o /dev/null true 2>/dev/null; then tracer=(strace -f -qq -e trace=execve -o "$tmp/execs1.txt"); fi
+  capture "$tmp/switch1.txt" -- "${pretend[@]}" "${tracer[@]}" "$avss" --quiet info "$tiny"
+  [[ ${#tracer[@]} -gt 0 ]] && tracer=(strace -f -qq -e trace=execve -o "$tmp/execs2.txt")
+  capture "$tmp/switch2.txt" -- "${pretend[@]}" "${tracer[@]}" "$avss" --quiet info "$tiny"
+  cat "$xdg"/avss-explorer/blas-kernels/*.txt >"$tmp/verdict.txt" 2>/dev/null
+  pycheck "info with a pretended generic core: checked once, re-executed with OPENBLAS_CORETYPE, then from the cache" "$tmp/switch1.txt" <<'PY'
+import glob, os
+d = os.path.dirname(sys.argv[1])
+verdict = open(os.path.join(d, "verdict.txt")).read()
+m = re.search(r"^candidate (\w+)$", verdict, re.M)
+assert m and re.search(r"^adopt yes$", verdict, re.M) and re.search(r"vs Prescott [0-9.]+ GFLOP/s", verdict), verdict
+cand = m.group(1)
+for name in ("switch1.txt", "switch2.txt"):
+    out = open(os.path.join(d, name)).read()
+    # openblas_get_corename() names the forced set, and the reason says who forced it and why
+    assert re.search(r"^BLAS kernels +%s, switched by avss from Prescott: Prescott kernels on a CPU with .*passed this machine's self-check.*; OPENBLAS_CORETYPE=%s; decided as if" % (cand, cand), out, re.M), out
+for name, probes in (("execs1.txt", 2), ("execs2.txt", 0)):
+    path = os.path.join(d, name)
+    if not os.path.exists(path):
+        continue  # no strace here
+    calls = [l for l in open(path) if 'execve("/proc/self/exe"' in l and "= 0" in l]
+    reexecs = [l for l in calls if '["/proc/self/exe"]' not in l]
+    assert len(reexecs) == 1, (name, calls)                            # exactly one re-exec, no loop
+    assert len(calls) - len(reexecs) in (probes, probes + 2), (name, calls)  # probe children (+2: confirmation round)
+PY
+  verdict_file=$(ls "$xdg"/avss-explorer/blas-kernels/*.txt 2>/dev/null | head -1)
+  expect 0 "^BLAS kernels +$kernels, OPENBLAS_CORETYPE set by the user; OPENBLAS_CORETYPE=$kernels;" -- \
+    env AVSS_BLAS_PRETEND_CORENAME=Prescott XDG_CACHE_HOME="$xdg" OPENBLAS_CORETYPE="$kernels" "$avss" --quiet info "$tiny"
+  expect 0 "^BLAS kernels +$kernels, automatic choice turned off \(AVSS_KEEP_BLAS_KERNELS\); decided as if" -- \
+    "${pretend[@]}" AVSS_KEEP_BLAS_KERNELS=1 "$avss" --quiet info "$tiny"
+  expect 0 "^BLAS kernels +$kernels, switched by avss earlier; decided as if" -- \
+    "${pretend[@]}" AVSS_BLAS_SWITCHED=earlier "$avss" --quiet info "$tiny"  # the loop marker: no second exec
+  if [[ -n $verdict_file ]]; then
+    sed -i 's/^adopt yes$/adopt no/' "$verdict_file"  # a failed check: never tried again on this machine
+    expect 0 "^BLAS kernels +$kernels, Prescott kernels on a CPU with .*failed this machine's self-check, not tried again" -- \
+      "${pretend[@]}" "$avss" --quiet info "$tiny"
+  fi
+fi
 capture "$tmp/ids.txt" -- "$avss" --quiet tokenize "$tiny" "hello there" --ids
 pycheck "tokenize --ids: integers inside the vocabulary" "$tmp/ids.txt" <<'PY'
 ids = [int(t) for t in text.split()]

@@ -1,9 +1,10 @@
-// avss info MODEL: architecture, dimensions, tensor types, tokenizer, parameter count.
+// avss info MODEL: architecture, dimensions, tensor types, tokenizer, parameter count; the BLAS it runs on.
 #include <iomanip>
 #include <iostream>
 
 #include "../commands.h"
 #include "../context.h"
+#include "avss/blas_info.h"
 
 namespace avss::cli {
 namespace {
@@ -39,6 +40,11 @@ int runInfo(const ParsedArgs& args, Context& ctx) {
               << "device          " << i.device << "\n"
               << "load time       " << std::fixed << std::setprecision(2) << i.loadSeconds << " s\n";
     if (!i.unusedTensors.empty()) std::cout << "unused tensors  " << i.unusedTensors.size() << " (not needed by the forward pass)\n";
+    const auto blas = blasInfo();
+    std::cout << "BLAS            " << blas.library;
+    if (blas.threads > 0) std::cout << ", " << blas.threads << " threads";
+    std::cout << "\nBLAS kernels    " << (blas.coreName.empty() ? "unknown" : blas.coreName) << ", " << blas.reason << "\n";
+    if (const auto gflops = measureBlasGflops()) std::cout << "BLAS fp32 GEMM  " << std::setprecision(1) << *gflops << " GFLOP/s (1024^3, measured now)\n";
     if (args.has("tensors")) {
         std::cout << "\n";
         for (const auto& t : i.tensors) {

@@ -1,0 +1,26 @@
+// What the processor and the operating system let BLAS kernels use, read with cpuid and xgetbv.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace avss::blas {
+
+struct CpuFeatures {
+    std::string vendor;  // "GenuineIntel", "AuthenticAMD", "HygonGenuine"; empty off x86
+    std::string brand;   // "AMD EPYC 7B13 64-Core Processor"
+    bool avx = false, avx2 = false, fma = false;
+    bool avx512f = false, avx512bw = false, avx512vl = false, avx512dq = false;
+    bool osSavesYmm = false;  // XCR0: the kernel saves AVX registers on a context switch
+    bool osSavesZmm = false;  // XCR0: ... and the AVX-512 ones
+    std::uint64_t flagsHash = 0;  // of the raw feature words, so a changed CPU or VM gets a new verdict
+
+    bool avx2Usable() const { return avx2 && fma && osSavesYmm; }
+    bool avx512Usable() const { return avx512f && avx512bw && avx512vl && avx512dq && osSavesYmm && osSavesZmm; }
+    bool isAmd() const { return vendor == "AuthenticAMD" || vendor == "HygonGenuine"; }
+    std::string summary() const;  // "AVX2, FMA" / "AVX-512 (F, BW, VL, DQ), AVX2, FMA" / "SSE only"
+};
+
+CpuFeatures readCpuFeatures();
+
+}  // namespace avss::blas
