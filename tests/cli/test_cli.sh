@@ -104,9 +104,11 @@ if [[ $kernels =~ ^(Haswell|Zen|SkylakeX|Cooperlake|SapphireRapids)$ ]]; then
   xdg="$tmp/xdg"
   pretend=(env -u OPENBLAS_CORETYPE -u AVSS_BLAS_SWITCHED -u AVSS_KEEP_BLAS_KERNELS XDG_CACHE_HOME="$xdg" AVSS_BLAS_PRETEND_CORENAME=Prescott)
   tracer=()
-  if strace -f -qq -o /dev/null true 2>/dev/null; then tracer=(strace -f -qq -e trace=execve -o "$tmp/execs1.txt"); fi
+  # LeakSanitizer cannot run under ptrace: the sanitizer build's leak check is off for the traced runs only.
+  noleak="ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
+  if strace -f -qq -o /dev/null true 2>/dev/null; then tracer=(env "$noleak" strace -f -qq -e trace=execve -o "$tmp/execs1.txt"); fi
   capture "$tmp/switch1.txt" -- "${pretend[@]}" "${tracer[@]}" "$avss" --quiet info "$tiny"
-  [[ ${#tracer[@]} -gt 0 ]] && tracer=(strace -f -qq -e trace=execve -o "$tmp/execs2.txt")
+  [[ ${#tracer[@]} -gt 0 ]] && tracer=(env "$noleak" strace -f -qq -e trace=execve -o "$tmp/execs2.txt")
   capture "$tmp/switch2.txt" -- "${pretend[@]}" "${tracer[@]}" "$avss" --quiet info "$tiny"
   cat "$xdg"/avss-explorer/blas-kernels/*.txt >"$tmp/verdict.txt" 2>/dev/null
   pycheck "info with a pretended generic core: checked once, re-executed with OPENBLAS_CORETYPE, then from the cache" "$tmp/switch1.txt" <<'PY'
