@@ -183,10 +183,12 @@ void PrunePanel::syncFromWorkspace() {
     }
     m_metric->setCurrentIndex(m_metric->findData(m_workspace.metric()));
     const auto& rule = m_workspace.rule();
-    // Mass rules need a metric pruned from the low end; the others only offer a count.
-    const bool highFirst = avss::findMetric(toUtf8(m_workspace.metric())).order == avss::PruneOrder::HighFirst;
-    for (int i = 1; i < m_rule->count(); ++i) m_rule->setItemData(i, highFirst ? QVariant(0) : QVariant(), Qt::UserRole - 1);
-    m_rule->setCurrentIndex(highFirst ? 0 : std::max(0, m_rule->findData(static_cast<int>(rule.kind))));
+    // Rules the core cannot apply to this metric (mass rules on a high-first one) are greyed out.
+    const auto& metric = avss::findMetric(toUtf8(m_workspace.metric()));
+    const auto applies = [&](int i) { return avss::ruleApplies(static_cast<avss::RuleKind>(m_rule->itemData(i).toInt()), metric); };
+    for (int i = 0; i < m_rule->count(); ++i) m_rule->setItemData(i, applies(i) ? QVariant() : QVariant(0), Qt::UserRole - 1);
+    const int current = m_rule->findData(static_cast<int>(rule.kind));
+    m_rule->setCurrentIndex(current >= 0 && applies(current) ? current : 0);
     m_protectFirst->setChecked(rule.protectFirst);
     m_protectLast->setChecked(rule.protectLast);
     const bool count = m_rule->currentData().toInt() == static_cast<int>(avss::RuleKind::Count);

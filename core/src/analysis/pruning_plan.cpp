@@ -34,7 +34,7 @@ std::string layerList(const std::vector<int>& layers) {
 // Mass rules need non-negative, finite values where small means "prune first". A guarded value is
 // a lower bound, not an amount: it would set the total, so it stays out of it.
 double checkedTotal(const LayerScores& s, const char* rule) {
-    if (findMetric(s.metric).order != PruneOrder::LowFirst) {
+    if (!ruleApplies(RuleKind::Mass, findMetric(s.metric))) {
         throw UsageError({}, std::string("the ") + rule + " rule needs a metric whose low values are pruned first; " + s.metric +
                                  " prunes high values first",
                          "Use the count or fraction rule.");
@@ -109,7 +109,7 @@ void addGuardNotes(const LayerScores& s, const PruningRule& r, PruningPlan& p) {
     for (int l : s.guardedLayers) {
         p.notes.push_back("layer " + std::to_string(l) + ": " + guard + ", so its score rests on this guard and is a lower bound");
     }
-    if (!s.guardedLayers.empty() && (r.kind == RuleKind::Mass || r.kind == RuleKind::ReferenceCode)) {
+    if (!s.guardedLayers.empty() && isMassRule(r.kind)) {
         p.notes.push_back("the " + std::string(ruleName(r.kind)) + " rule leaves guarded layers " + layerList(s.guardedLayers) +
                           " out of the total and never selects them: a lower bound is not an amount, and counting it would "
                           "let the guard decide how many other layers fit under the mass");
@@ -120,12 +120,16 @@ void validate(const PruningRule& r) {
     if (r.kind == RuleKind::Fraction && !(r.fraction >= 0 && r.fraction < 1)) {
         throw UsageError({}, "fraction must be in [0, 1), got " + std::to_string(r.fraction));
     }
-    if ((r.kind == RuleKind::Mass || r.kind == RuleKind::ReferenceCode) && !(r.mass >= 0 && r.mass <= 1)) {
+    if (isMassRule(r.kind) && !(r.mass >= 0 && r.mass <= 1)) {
         throw UsageError({}, "mass must be in [0, 1], got " + std::to_string(r.mass));
     }
 }
 
 }  // namespace
+
+bool isMassRule(RuleKind kind) { return kind == RuleKind::Mass || kind == RuleKind::ReferenceCode; }
+
+bool ruleApplies(RuleKind kind, const MetricInfo& metric) { return !isMassRule(kind) || metric.order == PruneOrder::LowFirst; }
 
 const char* ruleName(RuleKind kind) {
     switch (kind) {
@@ -172,7 +176,7 @@ PruningPlan planPruning(const LayerScores& s, const PruningRule& r) {
             d << "reference-code: cumulative share of " << s.metric << " in layer order <= " << r.mass;
             break;
     }
-    if (!s.guardedLayers.empty() && (r.kind == RuleKind::Mass || r.kind == RuleKind::ReferenceCode)) {
+    if (!s.guardedLayers.empty() && isMassRule(r.kind)) {
         d << " (total over the " << L - static_cast<int>(s.guardedLayers.size()) << " layers without a guard)";
     }
     d << "; " << protectionText(r);

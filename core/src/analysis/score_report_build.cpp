@@ -14,7 +14,6 @@ ScoreReport buildScoreReport(const ActivationStats& stats, const ScoreReportOpti
     const bool everything = options.metrics.empty();
     const auto ids = everything ? metricIds() : options.metrics;
     const auto& rule = options.rule;
-    const bool massRule = rule.kind == RuleKind::Mass || rule.kind == RuleKind::ReferenceCode;
     for (const auto& id : ids) {
         const auto why = metricUnavailableReason(id, stats.provenance.options.settings);
         if (!why.empty()) {
@@ -23,7 +22,7 @@ ScoreReport buildScoreReport(const ActivationStats& stats, const ScoreReportOpti
             continue;
         }
         r.scores.push_back(scoreLayers(stats, id, options.scoring));
-        if (massRule && findMetric(id).order != PruneOrder::LowFirst) continue;  // mass of a high-first metric means nothing
+        if (!ruleApplies(rule.kind, findMetric(id))) continue;  // mass of a high-first metric means nothing
         r.plans.push_back(planPruning(r.scores.back(), rule));
     }
     r.agreement = compareMetrics(r.scores);
