@@ -15,6 +15,7 @@ struct AnalysisSettings {
     int batchSize = 4;
     int shards = 6;
     avss::Device device = avss::Device::Auto;  // best available: CUDA when libtorch has it and a GPU is present
+    avss::WeightStorage weights = avss::WeightStorage::Fp32;  // q8: compact, CPU only (avss/weight_storage.h)
     int threads = 0;                           // 0 = the application's start-up budget
     // What-if measurement on the held-out slice.
     int evalWindow = avss::HeldOutOptions{}.window;
@@ -30,7 +31,7 @@ struct AnalysisSettings {
     }
     // The options part compares through the core's identity (every field that changes the numbers).
     bool operator==(const AnalysisSettings& o) const {
-        return collectOptions() == o.collectOptions() && device == o.device && threads == o.threads &&
+        return collectOptions() == o.collectOptions() && device == o.device && weights == o.weights && threads == o.threads &&
                evalWindow == o.evalWindow && evalTokens == o.evalTokens;
     }
     bool operator!=(const AnalysisSettings& o) const { return !(*this == o); }

@@ -47,7 +47,8 @@ JobCenter::JobCenter(Workspace& workspace, QString cacheDir, QObject* parent)
     connect(&m_workspace, &Workspace::settingsChanged, this, [this] {
         applyComputeThreads();
         const auto& path = m_workspace.modelPath();
-        if (!path.isEmpty() && m_workspace.settings().device != m_loadedDevice) openModel(path);  // new device: reload
+        const auto& s = m_workspace.settings();
+        if (!path.isEmpty() && (s.device != m_loadedDevice || s.weights != m_loadedWeights)) openModel(path);  // reload
         else m_probeDebounce.start();
     });
 }
@@ -112,8 +113,9 @@ bool JobCenter::isBusy(JobKind kind) const {
 }
 
 void JobCenter::openModel(const QString& path) {
-    LoadRequest request{begin(JobKind::Load), path, m_workspace.settings().device};
+    LoadRequest request{begin(JobKind::Load), path, m_workspace.settings().device, m_workspace.settings().weights};
     m_loadedDevice = request.device;
+    m_loadedWeights = request.weights;
     Q_EMIT statusMessage(tr("Loading %1 …").arg(path));
     auto* worker = m_load.worker();
     QMetaObject::invokeMethod(worker, [worker, request] { worker->run(request); }, Qt::QueuedConnection);

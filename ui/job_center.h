@@ -71,6 +71,7 @@ private:
     JobId m_nextId = 1;
     std::map<JobKind, Track> m_tracks;
     avss::Device m_loadedDevice = avss::Device::Auto;
+    avss::WeightStorage m_loadedWeights = avss::WeightStorage::Fp32;
     int m_computeThreads = -1;  // the budget last given to the worker threads (-1: none yet)
     QTimer m_probeDebounce;  // settings edits look the cache up 150 ms after the last change
     struct MeasureContext {

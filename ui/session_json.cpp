@@ -6,16 +6,30 @@
 #include <QJsonObject>
 #include <QObject>
 #include <algorithm>
+#include <stdexcept>
+#include <string>
 
 #include "avss/device.h"
+#include "avss/weight_storage.h"
 
 namespace avss::ui {
 namespace {
 
 QJsonObject settingsToJson(const AnalysisSettings& s) {
     return {{"tokens", s.tokens},         {"sequence_length", s.sequenceLength}, {"batch", s.batchSize},
-            {"shards", s.shards},         {"device", QString::fromLatin1(avss::deviceName(s.device))}, {"threads", s.threads},
+            {"shards", s.shards},         {"device", QString::fromLatin1(avss::deviceName(s.device))},
+            {"weights", QString::fromLatin1(avss::weightStorageName(s.weights))}, {"threads", s.threads},
             {"eval_window", s.evalWindow}, {"eval_tokens", s.evalTokens}};
+}
+
+// A named setting parsed by `parse`; its error is reported as "field 'settings.<name>': ...".
+template <class F>
+auto settingField(const char* name, F&& parse) {
+    try {
+        return parse();
+    } catch (const std::exception& e) {
+        throw std::runtime_error(std::string("field 'settings.") + name + "': " + e.what());
+    }
 }
 
 AnalysisSettings settingsFromJson(const QJsonObject& o) {
@@ -25,8 +39,11 @@ AnalysisSettings settingsFromJson(const QJsonObject& o) {
     s.batchSize = o.value("batch").toInt(s.batchSize);
     s.shards = o.value("shards").toInt(s.shards);
     const auto device = o.value("device");
-    if (device.isString()) s.device = avss::parseDevice(device.toString().toStdString());  // UsageError names the choices
+    if (device.isString()) s.device = settingField("device", [&] { return avss::parseDevice(device.toString().toStdString()); });
     else s.device = static_cast<avss::Device>(std::clamp(device.toInt(0), 0, 2));  // sessions written before names: the ordinal
+    s.weights = settingField("weights", [&] {  // sessions from before weight storage: fp32
+        return avss::parseWeightStorage(o.value("weights").toString(QStringLiteral("fp32")).toStdString());
+    });
     s.threads = o.value("threads").toInt(s.threads);
     s.evalWindow = o.value("eval_window").toInt(s.evalWindow);
     s.evalTokens = o.value("eval_tokens").toInt(s.evalTokens);
@@ -85,7 +102,7 @@ std::optional<Session> sessionFromJson(const QByteArray& json, QString* error) {
     try {
         s.settings = settingsFromJson(o.value("settings").toObject());
     } catch (const std::exception& e) {
-        *error = QObject::tr("field 'settings.device': %1").arg(QString::fromUtf8(e.what()));
+        *error = QString::fromUtf8(e.what());  // names the field: settings.device, settings.weights
         return std::nullopt;
     }
     s.cacheFile = o.value("cache_file").toString();

@@ -10,6 +10,7 @@
 #include "avss/cancel.h"
 #include "avss/model.h"
 #include "avss/progress.h"
+#include "args.h"
 
 namespace avss::cli {
 
@@ -40,7 +41,12 @@ struct Context {
         return [this](const Progress& p) { progressBar(p); };
     }
     std::filesystem::path resolveModel(const std::string& arg) const;
-    std::shared_ptr<const Model> loadModel(const std::string& arg, Device device = Device::Auto);
+    std::shared_ptr<const Model> loadModel(const std::string& arg, const LoadOptions& options = {});
+    // MODEL (the first positional) with the command's --device and --weights (modelOptions()).
+    std::shared_ptr<const Model> loadModel(const ParsedArgs& args);
 };
+
+// The options of every command that runs the model: --device and --weights.
+std::vector<OptionSpec> modelOptions();
 
 }  // namespace avss::cli

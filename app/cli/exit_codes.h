@@ -7,6 +7,7 @@ constexpr int kOk = 0;
 constexpr int kUsage = 2;
 constexpr int kBadInput = 3;
 constexpr int kIo = 4;
+constexpr int kOutOfMemory = 5;
 constexpr int kInternal = 70;
 constexpr int kCancelled = 130;
 

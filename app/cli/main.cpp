@@ -35,6 +35,10 @@ int main(int argc, char* argv[]) {
         return avss::cli::exitCodeFor(e);
     } catch (const std::exception& e) {
         ctx.progressBar.finish();
+        if (const auto oom = avss::describeOutOfMemory(e)) {
+            std::cerr << "avss: error: " << *oom << "\n";
+            return avss::cli::exit_code::kOutOfMemory;
+        }
         std::cerr << "avss: internal error: " << e.what() << "\n";
         return avss::cli::exit_code::kInternal;
     }

@@ -15,6 +15,7 @@ std::vector<const char*> flagsOf(Setting s) {
         case Setting::ShardCount: return {"shards"};
         case Setting::Device: return {"device"};
         case Setting::CacheFile: return {"cache", "from-cache"};
+        case Setting::Weights: return {"weights"};
     }
     return {};
 }

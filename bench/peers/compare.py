@@ -12,6 +12,7 @@ import os
 import platform
 import re
 import subprocess
+import tempfile
 import time
 
 
@@ -95,12 +96,37 @@ def engine_perplexity(avss, model, text, window, tokens):
     return ppl, used / float(m.group(1)), used
 
 
-def engine_generate(avss, model, prompt, new_tokens):
-    r = run([avss, "generate", model, prompt, "--max-new-tokens", str(new_tokens), "--ignore-eos", "--ids"])
+def engine_generate(avss, model, prompt, new_tokens, weights="fp32"):
+    r = run([avss, "generate", model, prompt, "--max-new-tokens", str(new_tokens), "--ignore-eos", "--ids", "--weights", weights])
     m = re.search(r"(\d+) tokens in ([\d.e+-]+) s", r.stderr)
     if not m or int(m.group(1)) != new_tokens:
         raise RuntimeError("unexpected avss generate output:\n" + r.stderr)
     return float(m.group(2)), [int(t) for t in r.stdout.split()]
+
+
+# 32 short QA-style prompts for batched generation (what the evaluation suites generate answers for).
+BATCH_PROMPTS = ["Question: %s\nAnswer:" % q for q in [
+    "What is the capital of France?", "Who wrote Hamlet?", "What is the boiling point of water in Celsius?",
+    "How many legs does a spider have?", "What is the largest planet in the solar system?", "Who painted the Mona Lisa?",
+    "What gas do plants absorb from the air?", "What is the chemical symbol for gold?", "How many continents are there?",
+    "What is the square root of 81?", "Which ocean is the largest?", "What language is spoken in Brazil?",
+    "Who discovered penicillin?", "What is the freezing point of water in Fahrenheit?", "What is the tallest mountain on Earth?",
+    "How many days are in a leap year?", "What is the currency of Japan?", "Which planet is known as the Red Planet?",
+    "What is the hardest natural substance?", "Who was the first person to walk on the moon?", "What is the capital of Canada?",
+    "How many sides does a hexagon have?", "What organ pumps blood through the body?", "What is the main ingredient of guacamole?",
+    "Which element has atomic number 1?", "What is the longest river in Africa?", "Who developed the theory of relativity?",
+    "What is the smallest prime number?", "In which country are the pyramids of Giza?", "What do bees make?",
+    "What is the capital of Australia?", "How many minutes are in an hour?"]]
+
+
+def engine_batch(avss, model, prompts_file, new_tokens, weights):
+    """tokens/s of one `avss generate --prompts-file` call with every prompt in one batch."""
+    r = run([avss, "generate", model, "--prompts-file", prompts_file, "--max-new-tokens", str(new_tokens), "--ignore-eos",
+             "--batch", str(len(BATCH_PROMPTS)), "--weights", weights])
+    m = re.search(r"(\d+) prompts, (\d+) new tokens in ([\d.e+-]+) s", r.stderr)
+    if not m or int(m.group(2)) != new_tokens * len(BATCH_PROMPTS):
+        raise RuntimeError("unexpected avss generate --prompts-file output:\n" + r.stderr)
+    return int(m.group(2)) / float(m.group(3))
 
 
 def engine_ids(avss, model, text):
@@ -303,6 +329,9 @@ def main():
             ppl_note = "HF tokenizer from the GGUF not available (%s)" % getattr(peer, "tokenizer_error", "?")
 
     peer.generate(prompt_ids, 2)  # warm-up: the first generate() call pays one-time set-up (seconds)
+    prompts_file = os.path.join(tempfile.mkdtemp(prefix="avss-peers-"), "prompts.txt")
+    with open(prompts_file, "w", encoding="utf-8") as f:
+        f.write("\n".join(p.replace("\n", " ") for p in BATCH_PROMPTS) + "\n")
 
     for r in range(1, a.rounds + 1):
         log("== round %d of %d (load %s)" % (r, a.rounds, loadavg()))
@@ -333,12 +362,27 @@ def main():
             en, e_out = engine_generate(a.avss, a.model, a.prompt, n)
             p1, _ = peer.generate(prompt_ids, 1)
             pn, p_out = peer.generate(prompt_ids, n)
+            q1, _ = engine_generate(a.avss, a.model, a.prompt, 1, "q8")
+            qn, q_out = engine_generate(a.avss, a.model, a.prompt, n, "q8")
             keep("e_t1", e1, False), keep("e_tn", en, False), keep("p_t1", p1, False), keep("p_tn", pn, False)
+            keep("q_t1", q1, False), keep("q_tn", qn, False)
         agree = next((i for i, (x, y) in enumerate(zip(e_out, p_out)) if x != y), min(len(e_out), len(p_out)))
         log("engine  decode: best %d tokens %.3f s, best 1 token %.3f s so far" % (n, best["e_tn"], best["e_t1"]))
         log("peer    decode: best %d tokens %.3f s, best 1 token %.3f s so far; greedy tokens agree on the first %d of %d"
             % (n, best["p_tn"], best["p_t1"], agree, n))
         best["agree"] = agree
+        q_agree = next((i for i, (x, y) in enumerate(zip(q_out, e_out)) if x != y), min(len(q_out), len(e_out)))
+        log("engine  decode with q8 weights: best %d tokens %.3f s, best 1 token %.3f s so far; tokens agree with fp32 on the first %d of %d"
+            % (n, best["q_tn"], best["q_t1"], q_agree, n))
+        best["q_agree"] = q_agree
+        # Batched generation: whole-call tokens/s (prompt prefill included) of 32 prompts against the
+        # same call's rate for one prompt of the 32 (also prefill included), each weight storage.
+        for w in ("fp32", "q8"):
+            keep("batch_" + w, engine_batch(a.avss, a.model, prompts_file, n, w))
+            t, _ = engine_generate(a.avss, a.model, BATCH_PROMPTS[0], n, w)
+            keep("single_" + w, n / t)
+        log("engine  batched generation, %d prompts x %d new: fp32 %.1f tokens/s (one prompt %.1f), q8 %.1f tokens/s (one prompt %.1f), best so far"
+            % (len(BATCH_PROMPTS), n, best["batch_fp32"], best["single_fp32"], best["batch_q8"], best["single_q8"]))
         log("")
 
     llama = {}
@@ -359,6 +403,8 @@ def main():
     e_dec = (a.decode_tokens - 1) / (best["e_tn"] - best["e_t1"])
     p_dec = (a.decode_tokens - 1) / (best["p_tn"] - best["p_t1"])
     rows.append(("greedy decode, batch 1, %d new (tokens/s)" % a.decode_tokens, e_dec, p_dec))
+    q_dec = (a.decode_tokens - 1) / (best["q_tn"] - best["q_t1"])
+    rows.append(("greedy decode, batch 1, engine q8 weights vs peer fp32 (tokens/s)", q_dec, p_dec))
     log("| work | engine (avss) | transformers %s | engine / transformers |" % transformers.__version__)
     log("|---|---|---|---|")
     for name, e, p in rows:
@@ -374,8 +420,13 @@ def main():
     if ppl_note:
         log("tokens: " + ppl_note + "; both sides score the engine's token ids")
     log("greedy decode: the two sides' tokens agree on the first %d of %d" % (best["agree"], a.decode_tokens))
+    log("greedy decode with q8 weights: the engine's tokens agree with its fp32 tokens on the first %d of %d"
+        % (best["q_agree"], a.decode_tokens))
+    for w in ("fp32", "q8"):
+        log("batched generation (engine only), %s weights: %d prompts %.1f tokens/s vs one prompt %.1f tokens/s = %.1fx"
+            % (w, len(BATCH_PROMPTS), best["batch_" + w], best["single_" + w], best["batch_" + w] / best["single_" + w]))
     if a.llama_cpp:
-        engine_side = {"pp512": best["e_prefill"], "tg": e_dec, "perplexity (tokens/s)": best.get("e_ppl_tps")}
+        engine_side = {"pp512": best["e_prefill"], "tg": q_dec, "perplexity (tokens/s)": best.get("e_ppl_tps")}
         for k, v in llama.items():
             mine = next((e for tag, e in engine_side.items() if tag in k and e), None)
             log("%s: %.2f%s" % (k, v, "  (engine / llama.cpp %.2f)" % (mine / v) if mine and v else ""))

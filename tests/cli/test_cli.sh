@@ -304,5 +304,66 @@ printf 'Some other text that the analysis never saw, long enough to be a corpus.
 expect 2 "other.txt: not the analysis's calibration data" -- "$avss" --quiet perplexity "$tiny" --held-out-from "$tmp/a.h5" \
   --text "$tmp/other.txt"
 
+# generate --prompts-file: many prompts in left-padded batches, one JSON line each in file order;
+# greedy batch rows equal the single-prompt run; --stop cuts the text and ends the row early
+printf 'the\n\nHello there, how are you\nOnce upon a time\n' >"$tmp/prompts.txt"
+capture "$tmp/gen1.txt" -- "$avss" --quiet generate "$tiny" "Hello there, how are you" --max-new-tokens 12 --ignore-eos --ids
+capture "$tmp/genb.txt" -- "$avss" generate "$tiny" --prompts-file "$tmp/prompts.txt" --max-new-tokens 12 --ignore-eos --batch 2
+pycheck "generate --prompts-file: 3 JSON lines in file order, row 1 equals the single run, summary on stderr" "$tmp/genb.txt" <<'PY'
+import os
+rows = [json.loads(l) for l in text.splitlines() if l.startswith("{")]
+assert [r["index"] for r in rows] == [0, 1, 2], text
+assert [r["prompt"] for r in rows] == ["the", "Hello there, how are you", "Once upon a time"], rows
+assert all(r["stop_reason"] == "length" and len(r["tokens"]) == 12 for r in rows), rows
+single = open(os.path.join(os.path.dirname(sys.argv[1]), "gen1.txt")).read().split()
+assert rows[1]["tokens"] == [int(t) for t in single], (rows[1], single)
+m = re.search(r"^3 prompts, 36 new tokens in " + NUM + r" s \(" + NUM + r" tokens/s\)$", text, re.M)
+assert m, text
+PY
+capture "$tmp/genfree.txt" -- "$avss" --quiet generate "$tiny" --prompts-file "$tmp/prompts.txt" --max-new-tokens 24 --ignore-eos
+python3 - "$tmp/genfree.txt" >"$tmp/stop.txt" <<'PY'
+import json, sys
+t = [json.loads(l) for l in open(sys.argv[1])][1]["text"]   # a stop string the model really produces
+print(next(t[i:i + 2] for i in range(len(t) // 3, len(t) - 1) if all(c.isalnum() or c in " .,;:" for c in t[i:i + 2])), end="")
+PY
+stop=$(cat "$tmp/stop.txt")
+capture "$tmp/genstop.txt" -- "$avss" --quiet generate "$tiny" --prompts-file "$tmp/prompts.txt" --max-new-tokens 24 --ignore-eos --stop "$stop"
+pycheck "generate --stop: the row producing the stop string ends early, its text cut before it" "$tmp/genstop.txt" <<'PY'
+import os
+d = os.path.dirname(sys.argv[1])
+stop = open(os.path.join(d, "stop.txt")).read()
+free = [json.loads(l) for l in open(os.path.join(d, "genfree.txt"))]
+rows = [json.loads(l) for l in text.splitlines()]
+assert len(rows) == 3 and stop, (stop, text)
+for f, r in zip(free, rows):
+    assert stop not in r["text"] and f["text"].startswith(r["text"]), (stop, f, r)
+    assert r["tokens"] == f["tokens"][:len(r["tokens"])], (f, r)
+    assert r["stop_reason"] == ("stop_string" if stop in f["text"] else "length"), (stop, f, r)
+assert rows[1]["stop_reason"] == "stop_string" and len(rows[1]["tokens"]) < 24, rows[1]
+assert rows[1]["text"] == free[1]["text"][:free[1]["text"].index(stop)], (stop, rows[1])
+PY
+capture "$tmp/genstop1.txt" -- "$avss" generate "$tiny" "Hello there, how are you" --max-new-tokens 24 --ignore-eos --stop "$stop"
+pycheck "generate PROMPT --stop: the streamed text stops before the stop string" "$tmp/genstop1.txt" <<'PY'
+import os
+d = os.path.dirname(sys.argv[1])
+stop = open(os.path.join(d, "stop.txt")).read()
+free = [json.loads(l) for l in open(os.path.join(d, "genfree.txt"))][1]["text"]
+assert "Hello there, how are you" + free[:free.index(stop)] + "\n" in text, (stop, text)
+assert re.search(r"^[0-9]+ tokens in .*, stopped at the stop string$", text, re.M), text
+PY
+printf '{"prompt": "line one\\nline two"}\n\n{"prompt": "the"}\n' >"$tmp/prompts.jsonl"
+capture "$tmp/genj.txt" -- "$avss" --quiet generate "$tiny" --prompts-file "$tmp/prompts.jsonl" --max-new-tokens 3 --ignore-eos
+pycheck "generate --prompts-file FILE.jsonl: one prompt per record (\"prompt\" field)" "$tmp/genj.txt" <<'PY'
+rows = [json.loads(l) for l in text.splitlines()]
+assert [r["prompt"] for r in rows] == ["line one\nline two", "the"] and all(len(r["tokens"]) == 3 for r in rows), rows
+PY
+expect 4 "$tmp/no-prompts.txt: file not found" -- "$avss" --quiet generate "$tiny" --prompts-file "$tmp/no-prompts.txt"
+printf '{"prompt": "ok"}\n{"text": "no"}\n' >"$tmp/badprompts.jsonl"
+expect 3 "$tmp/badprompts.jsonl:2: field 'prompt' is missing" -- "$avss" --quiet generate "$tiny" --prompts-file "$tmp/badprompts.jsonl"
+expect 2 "either PROMPT or --prompts-file" -- "$avss" --quiet generate "$tiny" "the" --prompts-file "$tmp/prompts.txt"
+expect 2 "needs PROMPT" -- "$avss" --quiet generate "$tiny"
+expect 2 "--batch must be between 1" -- "$avss" --quiet generate "$tiny" --prompts-file "$tmp/prompts.txt" --batch 0
+
+
 echo "$failures failure(s)"
 [[ $failures -eq 0 ]]

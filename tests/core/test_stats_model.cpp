@@ -113,17 +113,18 @@ std::unique_ptr<Model::Impl> float64Copy(const Model::Impl& m) {
     d->arch = m.arch;
     d->device = m.device;
     const auto cv = [](const at::Tensor& t) { return t.defined() ? t.to(torch::kFloat64) : t; };
-    d->weights.tokenEmbd = cv(m.weights.tokenEmbd);
+    const auto pv = [&](const model::Projection& p) { return model::Projection(cv(p.fp32())); };
+    d->weights.tokenEmbd = pv(m.weights.tokenEmbd);
     d->weights.outputNorm = cv(m.weights.outputNorm);
-    d->weights.lmHead = cv(m.weights.lmHead);
+    d->weights.lmHead = pv(m.weights.lmHead);
     d->weights.invFreq = m.weights.invFreq;
     for (const auto& l : m.weights.layers) {
-        auto w = l;  // every member is a tensor; convert the ones the forward pass multiplies with
-        w.wqkv = cv(l.wqkv);
+        auto w = l;  // convert what the forward pass multiplies with
+        w.wqkv = pv(l.wqkv);
         w.bqkv = cv(l.bqkv);
-        w.wo = cv(l.wo);
-        w.wGateUp = cv(l.wGateUp);
-        w.wDown = cv(l.wDown);
+        w.wo = pv(l.wo);
+        w.wGateUp = pv(l.wGateUp);
+        w.wDown = pv(l.wDown);
         d->weights.layers.push_back(w);
     }
     return d;

@@ -187,6 +187,24 @@ TEST_CASE("a session stores the device by name and still reads the old ordinal",
     CHECK(error.contains(QStringLiteral("tpu")));
 }
 
+TEST_CASE("a session stores the weight storage; older sessions read as fp32", "[ui][session]") {
+    Session s;
+    s.settings.weights = avss::WeightStorage::Q8;
+    const auto json = sessionToJson(s);
+    CHECK(json.contains("\"weights\": \"q8\""));
+    QString error;
+    const auto back = sessionFromJson(json, &error);
+    REQUIRE(back.has_value());
+    CHECK(back->settings.weights == avss::WeightStorage::Q8);
+    CHECK(back->settings == s.settings);
+    const auto old = sessionFromJson(R"({"version": 1, "settings": {"tokens": 512}})", &error);
+    REQUIRE(old.has_value());
+    CHECK(old->settings.weights == avss::WeightStorage::Fp32);
+    CHECK_FALSE(sessionFromJson(R"({"version": 1, "settings": {"weights": "int4"}})", &error).has_value());
+    CHECK(error.contains(QStringLiteral("settings.weights")));
+    CHECK(error.contains(QStringLiteral("int4")));
+}
+
 TEST_CASE("any view exports to PNG and SVG", "[ui][export]") {
     avss::test::TempDir dir;
     HeatmapView view;

@@ -43,6 +43,7 @@ private:
     QSpinBox* m_batch;
     QSpinBox* m_shards;
     QComboBox* m_device;
+    QComboBox* m_weights;
     QSpinBox* m_threads;
     QSpinBox* m_evalTokens;
     QLabel* m_cacheFile;

@@ -81,7 +81,8 @@ void JobWorker::runJob(JobId jobId, const Body& body) {
     } catch (const avss::Cancelled&) {
         Q_EMIT cancelled(jobId);
     } catch (const std::exception& e) {
-        Q_EMIT failed(jobId, QString::fromUtf8(e.what()));
+        const auto oom = avss::describeOutOfMemory(e);  // a sentence with what to change, not an allocator trace
+        Q_EMIT failed(jobId, QString::fromStdString(oom ? *oom : std::string(e.what())));
     } catch (...) {
         Q_EMIT failed(jobId, tr("unexpected error of an unknown type"));
     }

@@ -9,6 +9,7 @@ void LoadWorker::run(const LoadRequest& request) {
     runJob(request.jobId, [&](const avss::CancelToken& cancel, const avss::ProgressFn& progress) {
         avss::LoadOptions options;
         options.device = request.device;
+        options.weights = request.weights;
         LoadResult result;
         result.jobId = request.jobId;
         result.path = request.path;

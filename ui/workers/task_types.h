@@ -46,6 +46,7 @@ struct LoadRequest {
     JobId jobId = 0;
     QString path;
     avss::Device device = avss::Device::Auto;
+    avss::WeightStorage weights = avss::WeightStorage::Fp32;
 };
 struct LoadResult {
     JobId jobId = 0;

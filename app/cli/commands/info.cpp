@@ -10,7 +10,7 @@ namespace avss::cli {
 namespace {
 
 int runInfo(const ParsedArgs& args, Context& ctx) {
-    const auto model = ctx.loadModel(args.positional(0), parseDevice(args.get("device")));
+    const auto model = ctx.loadModel(args);
     const auto& i = model->info();
     const auto& hp = i.hparams;
     const auto& tok = model->tokenizer();
@@ -38,6 +38,8 @@ int runInfo(const ParsedArgs& args, Context& ctx) {
               << (tok.spec().addBos ? ", adds BOS" : ", adds no BOS") << "\n"
               << "fingerprint     " << i.fingerprint << "\n"
               << "device          " << i.device << "\n"
+              << "weights         " << weightStorageName(i.weightStorage) << ", " << std::fixed << std::setprecision(1)
+              << static_cast<double>(i.weightBytes) / (1 << 20) << " MiB in memory\n"
               << "load time       " << std::fixed << std::setprecision(2) << i.loadSeconds << " s\n";
     if (!i.unusedTensors.empty()) std::cout << "unused tensors  " << i.unusedTensors.size() << " (not needed by the forward pass)\n";
     const auto blas = blasInfo();
@@ -69,8 +71,8 @@ CommandSpec infoCommand() {
     c.positionals = {"MODEL"};
     c.requiredPositionals = 1;
     c.options = {{"tensors", "", "also list every tensor with its type, shape and size", ""},
-                 {"metadata", "", "also list every metadata key", ""},
-                 {"device", "DEV", "auto, cpu or cuda", "auto"}};
+                 {"metadata", "", "also list every metadata key", ""}};
+    for (auto& o : modelOptions()) c.options.push_back(o);
     c.run = runInfo;
     return c;
 }

@@ -19,7 +19,7 @@ int runHeldOut(const ParsedArgs& args, Context& ctx) {
     if (args.has("bos") || args.has("batch")) throw UsageError({}, "--bos and --batch do not apply with --held-out-from (the explorer's measurement has neither)");
     const auto calibration = StatsCache(args.get("held-out-from")).load().provenance;
     const auto corpus = openCorpus(args.get("text"), CorpusOptions{args.get("json-field")});
-    const auto model = ctx.loadModel(args.positional(0), parseDevice(args.get("device")));
+    const auto model = ctx.loadModel(args);
     WhatIfOptions o;  // the explorer's what-if defaults unless given
     if (args.has("window")) o.heldOut.window = static_cast<int>(args.getInt("window", 2, 1 << 20));
     if (args.has("max-tokens")) o.heldOut.maxTokens = args.getInt("max-tokens", 0, 1LL << 40);
@@ -41,7 +41,7 @@ int runHeldOut(const ParsedArgs& args, Context& ctx) {
 int runPerplexity(const ParsedArgs& args, Context& ctx) {
     if (args.has("held-out-from")) return runHeldOut(args, ctx);
     const auto corpus = openCorpus(args.get("text"), CorpusOptions{args.get("json-field")});
-    const auto model = ctx.loadModel(args.positional(0), parseDevice(args.get("device")));
+    const auto model = ctx.loadModel(args);
     PerplexityOptions o;
     o.window = static_cast<int>(args.getInt("window", 2, 1 << 20));
     o.maxTokens = args.getInt("max-tokens", 0, 1LL << 40);
@@ -85,8 +85,8 @@ CommandSpec perplexityCommand() {
                  {"batch", "B", "windows per forward pass", "1"},
                  {"bos", "", "prepend BOS to every window", ""},
                  {"skip-layers", "LIST", "bypass these blocks (what-if pruning), e.g. 3,5,10-12", ""},
-                 {"held-out-from", "CACHE", "measure on the held-out text of this analysis cache (as the explorer)", ""},
-                 {"device", "DEV", "auto, cpu or cuda", "auto"}};
+                 {"held-out-from", "CACHE", "measure on the held-out text of this analysis cache (as the explorer)", ""}};
+    for (auto& o : modelOptions()) c.options.push_back(o);
     c.run = runPerplexity;
     return c;
 }

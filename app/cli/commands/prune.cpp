@@ -38,7 +38,7 @@ std::vector<int> layersToRemove(const ParsedArgs& args, const Model& model) {
 
 int runPrune(const ParsedArgs& args, Context& ctx) {
     if (!args.has("out")) throw UsageError({}, "--out FILE is required");
-    const auto model = ctx.loadModel(args.positional(0), parseDevice(args.get("device")));
+    const auto model = ctx.loadModel(args);
     const auto removed = layersToRemove(args, *model);
     ExportOptions o;
     o.selfCheck = !args.has("no-check");
@@ -72,8 +72,8 @@ CommandSpec pruneCommand() {
                  {"remove", "LIST", "original block numbers to remove, e.g. 3,5,10-12", ""},
                  {"from-cache", "FILE", "HDF5 analysis of this model (avss score --cache)", ""},
                  {"metric", "ID", "metric whose plan to apply (see avss score)", "avss-paper"},
-                 {"no-check", "", "skip the reload self-check", ""},
-                 {"device", "DEV", "auto, cpu or cuda", "auto"}};
+                 {"no-check", "", "skip the reload self-check", ""}};
+    for (auto& o : modelOptions()) c.options.push_back(o);
     for (auto& o : pruningRuleOptions()) c.options.push_back(o);
     c.run = runPrune;
     return c;

@@ -75,7 +75,7 @@ ActivationStats statsFor(const ParsedArgs& args, Context& ctx) {
     request.options = collectOptions(args);
     request.requiredMetrics = args.getList("metrics");
     request.policy = args.has("recompute") ? CachePolicy::Recompute : CachePolicy::CacheFirst;
-    const auto model = ctx.loadModel(args.positional(0), parseDevice(args.get("device")));
+    const auto model = ctx.loadModel(args);
     request.cacheFile = cacheFileArg(args, ctx, *model, corpus, request.options);
     auto got = obtainStats(*model, corpus, request, ctx.progress(), ctx.cancel);
     ctx.progressBar.finish();
@@ -261,8 +261,8 @@ CommandSpec scoreCommand() {
                  {"exclude-first", "", "leave each sequence's first position out of the statistics", ""},
                  {"attn", "", "also collect attention-output statistics", ""},
                  {"abs-thresholds", "LIST", "near-zero thresholds |a| < t", "1e-5,1e-4,1e-3,1e-2"},
-                 {"rel-thresholds", "LIST", "near-zero thresholds |a| < alpha x RMS(token)", "0.01,0.05,0.1"},
-                 {"device", "DEV", "auto, cpu or cuda", "auto"}};
+                 {"rel-thresholds", "LIST", "near-zero thresholds |a| < alpha x RMS(token)", "0.01,0.05,0.1"}};
+    for (auto& o : modelOptions()) c.options.push_back(o);
     for (auto& o : pruningRuleOptions()) c.options.push_back(o);
     c.run = runScore;
     return c;

@@ -8,7 +8,7 @@ namespace avss::cli {
 namespace {
 
 int runTokenize(const ParsedArgs& args, Context& ctx) {
-    const auto model = ctx.loadModel(args.positional(0), Device::Cpu);
+    const auto model = ctx.loadModel(args.positional(0), LoadOptions{Device::Cpu});
     const auto& tok = model->tokenizer();
     const auto ids = tok.encode(args.positional(1), !args.has("no-special"), !args.has("no-parse-special"));
     if (args.has("ids")) {

@@ -114,6 +114,7 @@ constexpr int kStatsEngineVersion = 1;
 struct StatsProvenance {
     int engineVersion = kStatsEngineVersion;  // 0: a cache written before versions were recorded
     std::string modelFingerprint, modelName;
+    std::string weightStorage = "fp32";  // how the model held its weights (avss/weight_storage.h); part of the identity
     int layerCount = 0, hiddenSize = 0, ffnSize = 0;  // shapes of the stored accumulators
     std::string dataFingerprint, dataName;
     CollectOptions options;             // as requested

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -12,7 +13,7 @@ namespace avss {
 
 // A user-adjustable setting an error is about, so a front end can add its own name for it (the CLI
 // its flag); messages themselves speak in domain words ("a smaller sequence length").
-enum class Setting { SequenceLength, MaxTokens, BatchSize, ShardCount, Device, CacheFile };
+enum class Setting { SequenceLength, MaxTokens, BatchSize, ShardCount, Device, CacheFile, Weights };
 
 class Error : public std::runtime_error {
 public:
@@ -33,6 +34,10 @@ struct FormatError : Error { using Error::Error; };       // malformed, truncate
 struct UnsupportedError : Error { using Error::Error; };  // valid input, feature not supported (lists what is)
 struct UsageError : Error { using Error::Error; };        // bad option, argument or config field (names it)
 struct IoError : Error { using Error::Error; };           // cannot open, read, write or rename
+
+// An allocation failure (std::bad_alloc, or libtorch's "can't allocate memory") as one sentence
+// with what to change; nullopt for any other exception. The front ends show it instead of a trace.
+std::optional<std::string> describeOutOfMemory(const std::exception& e);
 
 // Not an Error: `catch (const Error&)` never swallows a user's cancel.
 struct Cancelled : std::exception {

@@ -15,11 +15,13 @@
 #include "avss/hyper_params.h"
 #include "avss/progress.h"
 #include "avss/tokenizer.h"
+#include "avss/weight_storage.h"
 
 namespace avss {
 
 struct LoadOptions {
     Device device = Device::Auto;
+    WeightStorage weights = WeightStorage::Fp32;
 };
 
 struct TensorSummary {
@@ -44,6 +46,8 @@ struct ModelInfo {
     std::string fingerprint;   // stable identity of the weights file (see docs/cache-schema.md)
     std::vector<std::string> unusedTensors;  // in the file but not used by the forward pass
     std::string device;        // "cpu" or "cuda:0"
+    WeightStorage weightStorage = WeightStorage::Fp32;
+    std::uint64_t weightBytes = 0;  // resident weight storage (a tied LM head counted once)
     double loadSeconds = 0.0;
 };
 

@@ -50,6 +50,7 @@ StatsProvenance wantedProvenance(const ModelInfo& model, const Corpus& corpus, c
     StatsProvenance p;
     p.modelFingerprint = model.fingerprint;
     p.modelName = model.name;
+    p.weightStorage = weightStorageName(model.weightStorage);
     p.layerCount = model.hparams.layers;
     p.hiddenSize = model.hparams.hidden;
     p.ffnSize = model.hparams.ffn;

@@ -21,6 +21,9 @@ const std::vector<StatsIdentityField>& statsIdentityFields() {
          [](P& p, const V& v) { p.engineVersion = static_cast<int>(as<std::int64_t>(v)); }, V{std::int64_t{0}}},
         {"model_fingerprint", "model", [](const P& p) -> V { return p.modelFingerprint; },
          [](P& p, const V& v) { p.modelFingerprint = as<std::string>(v); }, V{std::string()}},
+        // Caches from before compact weights existed were all computed with fp32 weights.
+        {"weight_storage", "weight storage", [](const P& p) -> V { return p.weightStorage; },
+         [](P& p, const V& v) { p.weightStorage = as<std::string>(v); }, V{std::string("fp32")}},
         {"data_fingerprint", "calibration data", [](const P& p) -> V { return p.dataFingerprint; },
          [](P& p, const V& v) { p.dataFingerprint = as<std::string>(v); }, V{std::string()}},
         {"sequence_length", "sequence length", [](const P& p) -> V { return std::int64_t{p.options.sequenceLength}; },

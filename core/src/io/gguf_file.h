@@ -85,6 +85,9 @@ public:
     const std::vector<GgufTensorInfo>& tensors() const noexcept { return m_tensors; }
     const GgufTensorInfo* findTensor(std::string_view name) const;
     const std::uint8_t* tensorData(const GgufTensorInfo& t) const { return m_file.data() + m_dataOffset + t.offset; }
+    // Hint that a tensor's bytes are no longer needed: their pages leave this process's resident set
+    // (still readable; they are read again on access).
+    void releaseTensorPages(const GgufTensorInfo& t) const { m_file.releasePages(tensorData(t), t.bytes); }
 
 private:
     explicit GgufFile(MappedFile file) : m_file(std::move(file)) {}

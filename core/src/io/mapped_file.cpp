@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <utility>
@@ -51,6 +52,15 @@ MappedFile& MappedFile::operator=(MappedFile&& other) noexcept {
         m_size = std::exchange(other.m_size, 0);
     }
     return *this;
+}
+
+void MappedFile::releasePages(const std::uint8_t* begin, std::uint64_t size) const noexcept {
+    if (m_data == nullptr || begin < m_data || size == 0) return;
+    const auto page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
+    const auto end = std::min(reinterpret_cast<std::uintptr_t>(begin) + size, reinterpret_cast<std::uintptr_t>(m_data) + m_size);
+    const auto first = (reinterpret_cast<std::uintptr_t>(begin) + page - 1) / page * page;  // only pages wholly inside
+    const auto last = end / page * page;
+    if (last > first) ::madvise(reinterpret_cast<void*>(first), last - first, MADV_DONTNEED);  // a hint: failure is harmless
 }
 
 void MappedFile::release() noexcept {

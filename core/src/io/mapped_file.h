@@ -20,6 +20,9 @@ public:
     const std::uint8_t* data() const noexcept { return m_data; }
     std::uint64_t size() const noexcept { return m_size; }
     const std::filesystem::path& path() const noexcept { return m_path; }
+    // Drops the whole pages inside [begin, begin + size) from the resident set (madvise DONTNEED on
+    // this read-only mapping: the data stays readable and is paged in again on access).
+    void releasePages(const std::uint8_t* begin, std::uint64_t size) const noexcept;
 
 private:
     void release() noexcept;

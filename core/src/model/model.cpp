@@ -17,6 +17,28 @@
 namespace avss {
 namespace {
 
+#ifdef __GLIBC__
+constexpr int kReuseBelow = 1 << 30;  // configureProcess's heap policy (see model.h)
+bool g_reuseHeap = false;
+
+// While weights load, blocks of 16 MiB and more are fresh mappings returned on free: the loader's
+// fp32 temporaries kept in the heap fragmented it (loading an 8B-shape model as q8 grew to 22 GB
+// for 8.6 GB of weights; 12 GB with this). The forward pass's reuse policy comes back afterwards.
+class LoadingHeapPolicy {
+public:
+    LoadingHeapPolicy() {
+        if (g_reuseHeap) mallopt(M_MMAP_THRESHOLD, 16 << 20);
+    }
+    ~LoadingHeapPolicy() {
+        if (g_reuseHeap) mallopt(M_MMAP_THRESHOLD, kReuseBelow);
+    }
+    LoadingHeapPolicy(const LoadingHeapPolicy&) = delete;
+    LoadingHeapPolicy& operator=(const LoadingHeapPolicy&) = delete;
+};
+#else
+struct LoadingHeapPolicy {};
+#endif
+
 // Identity of a weights file without hashing gigabytes: SHA-256 over the size, the whole header
 // (metadata + tensor table) and 16 evenly spaced 64 KiB samples of the tensor data.
 std::string fingerprint(const io::GgufFile& f) {
@@ -89,12 +111,22 @@ std::shared_ptr<const Model> Model::load(const std::filesystem::path& path, cons
         throw UnsupportedError(path, std::string("tokenizer: ") + e.detail());
     }
     impl->device = pickDevice(options.device, path);
+    if (options.weights == WeightStorage::Q8 && !impl->device.is_cpu()) {
+        throw UnsupportedError(path, "q8 weights run on the CPU only, and the device is " + impl->device.str(),
+                               "Use fp32 weights on the GPU, or the CPU device.", {Setting::Weights, Setting::Device});
+    }
     fillInfo(impl->info, file);
-    auto loaded = model::loadWeights(file, *impl->arch, impl->hp, impl->device, progress, cancel);
+    model::LoadedWeights loaded;
+    {
+        const LoadingHeapPolicy heap;
+        loaded = model::loadWeights(file, *impl->arch, impl->hp, impl->device, options.weights, progress, cancel);
+    }
     impl->weights = std::move(loaded.weights);
     impl->info.parameterCount = loaded.parameterCount;
     impl->info.tiedEmbeddings = loaded.tiedEmbeddings;
     impl->info.unusedTensors = std::move(loaded.unusedTensors);
+    impl->info.weightStorage = options.weights;
+    impl->info.weightBytes = loaded.weightBytes;
     impl->info.device = impl->device.str();
     impl->info.loadSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return std::shared_ptr<const Model>(new Model(std::move(impl)));
@@ -102,8 +134,9 @@ std::shared_ptr<const Model> Model::load(const std::filesystem::path& path, cons
 
 void configureProcess(int threads) {
 #ifdef __GLIBC__
-    mallopt(M_MMAP_THRESHOLD, 1 << 30);  // serve blocks up to 1 GiB from the heap, not fresh mmaps
-    mallopt(M_TRIM_THRESHOLD, 1 << 30);  // and do not hand freed heap back to the kernel eagerly
+    g_reuseHeap = true;
+    mallopt(M_MMAP_THRESHOLD, kReuseBelow);  // serve blocks up to 1 GiB from the heap, not fresh mmaps
+    mallopt(M_TRIM_THRESHOLD, kReuseBelow);  // and do not hand freed heap back to the kernel eagerly
 #endif
     setComputeThreads(threads);
 }

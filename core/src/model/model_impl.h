@@ -10,6 +10,7 @@
 #include "avss/model.h"
 #include "model/arch_traits.h"
 #include "model/hparams.h"
+#include "model/projection.h"
 
 namespace avss::model {
 
@@ -17,18 +18,18 @@ namespace avss::model {
 // weight is folded into the columns of the projection that follows it, and the 1/sqrt(D) attention
 // scale into the q rows (RoPE is linear, so it commutes with the scale).
 struct LayerWeights {
-    at::Tensor wqkv;      // [(heads + 2 kvHeads) * D, H]: q, k, v rows (q/k in HF order) × attn_norm columns
+    Projection wqkv;      // [(heads + 2 kvHeads) * D, H]: q, k, v rows (q/k in HF order) × attn_norm columns
     at::Tensor bqkv;      // [(heads + 2 kvHeads) * D] or undefined (q part scaled like the rows)
-    at::Tensor wo;        // [H, heads * D]
-    at::Tensor wGateUp;   // [2F, H]: gate rows then up rows × ffn_norm columns
-    at::Tensor wDown;     // [H, F]
+    Projection wo;        // [H, heads * D]
+    Projection wGateUp;   // [2F, H]: gate rows then up rows × ffn_norm columns
+    Projection wDown;     // [H, F]
 };
 
 struct Weights {
-    at::Tensor tokenEmbd;   // [V, H]
+    Projection tokenEmbd;   // [V, H]
     std::vector<LayerWeights> layers;
     at::Tensor outputNorm;  // [H]
-    at::Tensor lmHead;      // [V, H]; the same storage as tokenEmbd when embeddings are tied
+    Projection lmHead;      // [V, H]; the same storage as tokenEmbd when embeddings are tied
     at::Tensor invFreq;     // [D/2] rotary inverse frequencies (fp32)
 };
 

@@ -8,6 +8,7 @@
 #include <limits>
 
 #include "avss/error.h"
+#include "model/decode_step.h"
 #include "model/model_impl.h"
 
 namespace avss::model {
@@ -102,17 +103,13 @@ at::Tensor attention(const Model::Impl& m, const LayerWeights& lw, int layer, co
     const auto& hp = m.hp;
     const auto B = h.size(0), T = h.size(1);
     const std::int64_t Hq = hp.heads, Hk = hp.kvHeads, G = Hq / Hk, D = hp.headDim;
-    const auto qkv = torch::linear(h, lw.wqkv, lw.bqkv.defined() ? lw.bqkv : at::Tensor{});  // [B, T, (Hq + 2Hk) D]
+    const auto qkv = lw.wqkv.apply(h, lw.bqkv);  // [B, T, (Hq + 2Hk) D]
     const auto qk = applyRope(qkv.narrow(-1, 0, (Hq + Hk) * D).view({B, T, Hq + Hk, D}), rope);  // q and k in one pass
     auto k = qk.narrow(2, Hq, Hk).permute({0, 2, 1, 3}).contiguous();                              // [B, Hk, T, D]
     auto v = qkv.narrow(-1, (Hq + Hk) * D, Hk * D).view({B, T, Hk, D}).permute({0, 2, 1, 3}).contiguous();
     if (cache != nullptr) {
-        auto& ck = cache->keys[static_cast<std::size_t>(layer)];
-        auto& cv = cache->values[static_cast<std::size_t>(layer)];
-        ck = ck.defined() ? torch::cat({ck, k}, 2) : k;
-        cv = cv.defined() ? torch::cat({cv, v}, 2) : v;
-        k = ck;
-        v = cv;
+        k = cache->append(cache->keys[static_cast<std::size_t>(layer)], k);
+        v = cache->append(cache->values[static_cast<std::size_t>(layer)], v);
     }
     const auto S = k.size(2);
     const auto k3 = k.view({B * Hk, S, D}), v3 = v.view({B * Hk, S, D});
@@ -133,7 +130,7 @@ at::Tensor attention(const Model::Impl& m, const LayerWeights& lw, int layer, co
         const auto ob = torch::bmm(scores, v3.narrow(1, 0, visible));  // [B Hk, tb G, D]
         out.narrow(1, t0, tb).copy_(ob.view({B, Hk, tb, G * D}).permute({0, 2, 1, 3}));
     }
-    return torch::linear(out.view({B, T, Hq * D}), lw.wo);  // [B, T, H]
+    return lw.wo.apply(out.view({B, T, Hq * D}));  // [B, T, H]
 }
 
 }  // namespace
@@ -150,7 +147,7 @@ std::vector<bool> skipMask(int layerCount, const std::vector<int>& skipLayers) {
     return skip;
 }
 
-at::Tensor lmHead(const Model::Impl& m, const at::Tensor& normed) { return torch::linear(normed, m.weights.lmHead); }
+at::Tensor lmHead(const Model::Impl& m, const at::Tensor& normed) { return m.weights.lmHead.apply(normed); }
 
 namespace {
 at::Tensor finalNorm(const Model::Impl& m, const at::Tensor& x) { return rmsNormalize(x, m.hp.normEps).mul_(m.weights.outputNorm); }
@@ -171,27 +168,33 @@ at::Tensor forward(const Model::Impl& m, const at::Tensor& tokens, const at::Ten
     if (cache != nullptr && cache->empty()) {
         cache->keys.assign(static_cast<std::size_t>(hp.layers), at::Tensor{});
         cache->values.assign(static_cast<std::size_t>(hp.layers), at::Tensor{});
+        cache->length = 0;
     }
     const auto rope = ropeTables(positionIds(boolMask, cache), m.weights.invFreq);
     const auto keyMask = (cache != nullptr && !cache->empty()) ? torch::cat({cache->keyMask, boolMask}, 1) : boolMask;
     const auto attnMask = attentionMask(keyMask, T);
     const Notifier notify(options.observer, boolMask);
 
-    auto x = torch::embedding(m.weights.tokenEmbd, tokens);  // [B, T, H]
+    auto x = m.weights.tokenEmbd.rows(tokens);  // [B, T, H]
+    const bool fused = decode::applies(x, cache);  // a decoding step on the CPU
+    const auto norm = [&](const at::Tensor& t) { return fused ? decode::rmsNormalize(t, hp.normEps) : rmsNormalize(t, hp.normEps); };
     for (int l = 0; l < hp.layers; ++l) {
         if (options.skip != nullptr && (*options.skip)[static_cast<std::size_t>(l)]) continue;
         const auto& lw = m.weights.layers[static_cast<std::size_t>(l)];
         notify(l, StatPoint::BlockIn, x);
-        auto attn = attention(m, lw, l, rmsNormalize(x, hp.normEps), rope, attnMask, cache);
+        auto attn = fused ? decode::attention(m, lw, l, norm(x), rope.cos, rope.sinSecond, keyMask, *cache)
+                          : attention(m, lw, l, norm(x), rope, attnMask, cache);
         notify(l, StatPoint::AttnOut, attn);
         x = attn.add_(x);  // new storage: the BlockIn tensor an observer may hold stays intact
-        const auto gateUp = torch::linear(rmsNormalize(x, hp.normEps), lw.wGateUp);  // [B, T, 2F]
-        const auto act = torch::silu(gateUp.narrow(-1, 0, hp.ffn)).mul_(gateUp.narrow(-1, hp.ffn, hp.ffn));  // [B, T, F]
+        const auto gateUp = lw.wGateUp.apply(norm(x));  // [B, T, 2F]
+        const auto act = fused ? decode::siluGate(gateUp, hp.ffn)
+                               : torch::silu(gateUp.narrow(-1, 0, hp.ffn)).mul_(gateUp.narrow(-1, hp.ffn, hp.ffn));  // [B, T, F]
         notify(l, StatPoint::MlpAct, act);
-        x = torch::linear(act, lw.wDown).add_(x);
+        x = lw.wDown.apply(act).add_(x);
         notify(l, StatPoint::BlockOut, x);
     }
     if (cache != nullptr) {
+        cache->length = keyMask.size(1);
         cache->keyMask = keyMask;
         const auto seen = boolMask.to(torch::kInt64).sum(1);
         cache->nextPosition = cache->nextPosition.defined() ? cache->nextPosition + seen : seen;

@@ -9,17 +9,9 @@
 
 #include "avss/model.h"
 #include "model/activation_observer.h"
+#include "model/kv_cache.h"
 
 namespace avss::model {
-
-// Per-layer keys/values of everything seen so far. Create with `KvCache{}` and pass the same object
-// to successive forward() calls; rows keep their own positions (left padding is handled).
-struct KvCache {
-    std::vector<at::Tensor> keys, values;  // per layer [B, kvHeads, S, D]; undefined for skipped layers
-    at::Tensor keyMask;                     // [B, S] bool: real (non-pad) cached positions
-    at::Tensor nextPosition;                // [B] int64: position id of each row's next real token
-    bool empty() const { return !keyMask.defined(); }
-};
 
 enum class Logits { All, LastOnly, None };
 

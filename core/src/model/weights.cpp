@@ -56,6 +56,7 @@ public:
                                static_cast<std::uint64_t>(rowLen));
             }
         });
+        m_f.releaseTensorPages(*info);  // converted: its file pages need not count towards the process's memory
         ++m_done;
         m_elements += static_cast<std::int64_t>(info->elements);
         report(m_progress, Progress{"loading", m_done, static_cast<std::int64_t>(m_f.tensors().size()), "tensors"});
@@ -93,13 +94,23 @@ std::string blk(int layer, const char* role) { return "blk." + std::to_string(la
 }  // namespace
 
 LoadedWeights loadWeights(const io::GgufFile& f, const ArchTraits& arch, const HyperParams& hp, c10::Device device,
-                          const ProgressFn& progress, const CancelToken* cancel) {
+                          WeightStorage storage, const ProgressFn& progress, const CancelToken* cancel) {
     torch::NoGradGuard noGrad;  // weights are created outside inference mode, without autograd history
     TensorSource src(f, progress, cancel);
+    // Each fp32 product is converted as soon as it is final, so at most one layer exists in fp32.
+    auto keep = [&](const at::Tensor& w, const std::string& what) {
+        if (storage == WeightStorage::Fp32) return Projection(w.contiguous());
+        if (w.size(1) % kernels::Q8Matrix::kBlock != 0) {
+            throw UnsupportedError(f.path(), what + " has rows of " + std::to_string(w.size(1)) + " values; q8 weights need a multiple of " +
+                                                 std::to_string(kernels::Q8Matrix::kBlock),
+                                   "Load this model with fp32 weights.");
+        }
+        return Projection::compact(w);
+    };
     const std::int64_t H = hp.hidden, F = hp.ffn, V = hp.vocab;
     LoadedWeights out;
     auto& w = out.weights;
-    w.tokenEmbd = src.take("token_embd.weight", {V, H});
+    w.tokenEmbd = keep(src.take("token_embd.weight", {V, H}), "token_embd.weight");
     const double qScale = 1.0 / std::sqrt(static_cast<double>(hp.headDim));
     for (int l = 0; l < hp.layers; ++l) {
         LayerWeights lw;
@@ -111,35 +122,40 @@ LoadedWeights loadWeights(const io::GgufFile& f, const ArchTraits& arch, const H
             q = unpermuteRows(q, hp.heads, hp.headDim);
             k = unpermuteRows(k, hp.kvHeads, hp.headDim);
         }
-        lw.wqkv = (torch::cat({q * qScale, k, v}, 0) * attnNorm.unsqueeze(0)).contiguous();
+        lw.wqkv = keep(torch::cat({q * qScale, k, v}, 0) * attnNorm.unsqueeze(0), blk(l, "attn_q/k/v.weight"));
         if (arch.qkvBias) {
             lw.bqkv = torch::cat({src.take(blk(l, "attn_q.bias"), {hp.qRows()}) * qScale, src.take(blk(l, "attn_k.bias"), {hp.kvRows()}),
                                   src.take(blk(l, "attn_v.bias"), {hp.kvRows()})});
         }
-        lw.wo = src.take(blk(l, "attn_output.weight"), {H, hp.qRows()});
+        lw.wo = keep(src.take(blk(l, "attn_output.weight"), {H, hp.qRows()}), blk(l, "attn_output.weight"));
         const auto ffnNorm = src.take(blk(l, "ffn_norm.weight"), {H});
         auto gate = src.take(blk(l, "ffn_gate.weight"), {F, H});
         auto up = src.take(blk(l, "ffn_up.weight"), {F, H});
-        lw.wGateUp = (torch::cat({gate, up}, 0) * ffnNorm.unsqueeze(0)).contiguous();
-        lw.wDown = src.take(blk(l, "ffn_down.weight"), {H, F});
+        lw.wGateUp = keep(torch::cat({gate, up}, 0) * ffnNorm.unsqueeze(0), blk(l, "ffn_gate/up.weight"));
+        lw.wDown = keep(src.take(blk(l, "ffn_down.weight"), {H, F}), blk(l, "ffn_down.weight"));
         w.layers.push_back(std::move(lw));
     }
     w.outputNorm = src.take("output_norm.weight", {H});
     out.tiedEmbeddings = !src.has("output.weight");
-    w.lmHead = out.tiedEmbeddings ? w.tokenEmbd : src.take("output.weight", {V, H});
+    w.lmHead = out.tiedEmbeddings ? w.tokenEmbd : keep(src.take("output.weight", {V, H}), "output.weight");
     w.invFreq = 1.0 / torch::pow(torch::tensor(hp.ropeBase, torch::kFloat64),
                                  torch::arange(0, hp.headDim, 2, torch::kFloat64) / static_cast<double>(hp.headDim));
     w.invFreq = w.invFreq.to(torch::kFloat32);
     out.unusedTensors = src.unused();
 
     out.parameterCount = src.consumedElements();  // as stored: a tied LM head is counted once
+    out.weightBytes = w.tokenEmbd.bytes() + (out.tiedEmbeddings ? 0 : w.lmHead.bytes());
+    for (const auto& lw : w.layers) {
+        for (const auto* p : {&lw.wqkv, &lw.wo, &lw.wGateUp, &lw.wDown}) out.weightBytes += p->bytes();
+    }
     if (device != c10::Device(c10::kCPU)) {
         auto move = [&](at::Tensor& t) { if (t.defined()) t = t.to(device); };
-        move(w.tokenEmbd);
+        w.tokenEmbd = w.tokenEmbd.to(device);
         move(w.outputNorm);
         move(w.invFreq);
         for (auto& lw : w.layers) {
-            for (auto* t : {&lw.wqkv, &lw.bqkv, &lw.wo, &lw.wGateUp, &lw.wDown}) move(*t);
+            move(lw.bqkv);
+            for (auto* p : {&lw.wqkv, &lw.wo, &lw.wGateUp, &lw.wDown}) *p = p->to(device);
         }
         w.lmHead = out.tiedEmbeddings ? w.tokenEmbd : w.lmHead.to(device);
     }

@@ -1,0 +1,128 @@
+// Workers spin briefly after each job (a decoding step issues ~120 products a few microseconds
+// apart), then sleep on a condition variable, so an idle process uses no CPU.
+#include "kernels/row_threads.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "blas/openblas_runtime.h"
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#define AVSS_CPU_RELAX() _mm_pause()
+#else
+#define AVSS_CPU_RELAX() std::this_thread::yield()
+#endif
+
+namespace avss::kernels {
+namespace {
+
+constexpr auto kSpin = std::chrono::microseconds(200);  // keep workers hot between a step's products
+
+class RowThreads {
+public:
+    explicit RowThreads(int threads) {
+        for (int i = 1; i < threads; ++i) m_workers.emplace_back([this, i] { loop(i); });
+    }
+    ~RowThreads() {
+        {
+            std::lock_guard<std::mutex> lock(m_mutex);
+            m_stop = true;
+            m_generation.fetch_add(1, std::memory_order_release);
+        }
+        m_wake.notify_all();
+        for (auto& t : m_workers) t.join();
+    }
+    RowThreads(const RowThreads&) = delete;
+    RowThreads& operator=(const RowThreads&) = delete;
+
+    int threads() const { return static_cast<int>(m_workers.size()) + 1; }
+
+    // Returns false (nothing run) when another caller holds the set.
+    bool run(std::int64_t n, std::int64_t minRows, const std::function<void(std::int64_t, std::int64_t)>& fn) {
+        std::unique_lock<std::mutex> busy(m_busy, std::try_to_lock);
+        if (!busy.owns_lock()) return false;
+        const std::int64_t parts = std::max<std::int64_t>(1, std::min<std::int64_t>(threads(), n / std::max<std::int64_t>(minRows, 1)));
+        if (parts == 1) {
+            fn(0, n);
+            return true;
+        }
+        m_fn = &fn;
+        m_n = n;
+        m_parts = parts;
+        m_pending.store(static_cast<int>(m_workers.size()), std::memory_order_relaxed);
+        {
+            std::lock_guard<std::mutex> lock(m_mutex);
+            m_generation.fetch_add(1, std::memory_order_release);
+        }
+        m_wake.notify_all();
+        part(0);
+        while (m_pending.load(std::memory_order_acquire) != 0) AVSS_CPU_RELAX();
+        m_fn = nullptr;
+        return true;
+    }
+
+private:
+    void part(std::int64_t i) const {
+        if (i >= m_parts) return;  // fewer parts than threads: this worker sits the job out
+        const std::int64_t begin = m_n * i / m_parts, end = m_n * (i + 1) / m_parts;
+        if (begin < end) (*m_fn)(begin, end);
+    }
+
+    void loop(int index) {
+        std::uint64_t seen = 0;
+        for (;;) {
+            const auto until = std::chrono::steady_clock::now() + kSpin;
+            std::uint64_t g = m_generation.load(std::memory_order_acquire);
+            while (g == seen && std::chrono::steady_clock::now() < until) {
+                for (int i = 0; i < 64; ++i) AVSS_CPU_RELAX();
+                g = m_generation.load(std::memory_order_acquire);
+            }
+            if (g == seen) {
+                std::unique_lock<std::mutex> lock(m_mutex);
+                m_wake.wait(lock, [&] { return m_generation.load(std::memory_order_acquire) != seen; });
+                g = m_generation.load(std::memory_order_acquire);
+            }
+            seen = g;
+            if (m_stop) return;
+            part(index);
+            m_pending.fetch_sub(1, std::memory_order_acq_rel);
+        }
+    }
+
+    std::vector<std::thread> m_workers;
+    std::mutex m_busy;   // one caller at a time
+    std::mutex m_mutex;  // guards sleeping and m_stop
+    std::condition_variable m_wake;
+    std::atomic<std::uint64_t> m_generation{0};
+    std::atomic<int> m_pending{0};
+    bool m_stop = false;
+    const std::function<void(std::int64_t, std::int64_t)>* m_fn = nullptr;
+    std::int64_t m_n = 0, m_parts = 1;
+};
+
+int chooseThreads() {
+    if (const auto blas = blas::loadedOpenBlas(); blas && blas->threads > 0) return std::min(blas->threads, 256);
+    return std::clamp(static_cast<int>(std::thread::hardware_concurrency()), 1, 256);
+}
+
+RowThreads& rowThreads() {
+    static RowThreads set(chooseThreads());  // started on first use, joined at exit
+    return set;
+}
+
+}  // namespace
+
+void parallelRows(std::int64_t n, std::int64_t minRows, const std::function<void(std::int64_t, std::int64_t)>& fn) {
+    if (n <= 0) return;
+    if (!rowThreads().run(n, minRows, fn)) fn(0, n);
+}
+
+int kernelThreads() { return rowThreads().threads(); }
+
+}  // namespace avss::kernels

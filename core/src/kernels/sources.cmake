@@ -1,0 +1,8 @@
+# CPU kernels the libraries lack: int8-block weight products and the thread set that splits them.
+list(APPEND AVSS_BASE_SOURCES
+  src/kernels/page_buffer.cpp
+  src/kernels/q8_matrix.cpp
+  src/kernels/row_threads.cpp
+)
+# Row products and dequantisation run once per weight per token: full optimisation even in -O1 builds.
+set_source_files_properties(src/kernels/q8_matrix.cpp PROPERTIES COMPILE_OPTIONS "-O3")

@@ -1,0 +1,26 @@
+// The forward pass of one new token per row (a decoding step) on the CPU, fused: the generic path
+// spends ~45 small tensor operations per layer whose dispatch cost exceeded the arithmetic; these
+// loops do RMSNorm, RoPE + KV-cache write + attention, and SiLU gating each in one pass.
+#pragma once
+
+#include <ATen/core/Tensor.h>
+
+#include "model/model_impl.h"
+#include "model/transformer.h"
+
+namespace avss::model::decode {
+
+// True when the fused step applies: one new token per row, fp32 on the CPU, a KV cache, and no
+// autograd (training keeps the generic path, which is differentiable).
+bool applies(const at::Tensor& x, const KvCache* cache);
+
+at::Tensor rmsNormalize(const at::Tensor& x, double eps);               // [B, 1, H]
+at::Tensor siluGate(const at::Tensor& gateUp, std::int64_t ffn);       // [B, 1, 2F] → [B, 1, F]
+
+// Attention of the step: h [B, 1, H] normalised input; cos [B, 1, 1, D] and sin [B, 1, 1, D/2] of
+// each row's position; keyMask [B, cache.length + 1] real positions (the new one included). Writes
+// the new keys and values into the cache storage of `layer` and returns the output projection.
+at::Tensor attention(const Model::Impl& m, const LayerWeights& lw, int layer, const at::Tensor& h, const at::Tensor& cos,
+                     const at::Tensor& sin, const at::Tensor& keyMask, KvCache& cache);
+
+}  // namespace avss::model::decode

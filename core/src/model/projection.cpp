@@ -1,0 +1,103 @@
+// Which product runs for which input: one activation row on fp32 weights is a matrix-vector product
+// (BLAS GEMM would copy the whole weight into its packed layout first: 54% of decoding time,
+// measured with perf); a few rows on compact weights run from the int8 blocks; many rows
+// dequantise slices of the weight for the BLAS GEMM.
+#include "model/projection.h"
+
+#include <torch/torch.h>
+
+#include <algorithm>
+
+#include "avss/error.h"
+
+namespace avss::model {
+namespace {
+
+// Up to this many activation rows the int8 kernel beats dequantise + GEMM (docs/engine.md).
+constexpr std::int64_t kKernelRows = 64;
+// fp32 slice of a compact weight dequantised at a time for GEMM: bounds the scratch to 128 MiB.
+constexpr std::int64_t kSliceElements = std::int64_t{32} << 20;
+
+}  // namespace
+
+Projection::Projection(at::Tensor fp32) : m_fp32(std::move(fp32)) {}
+
+Projection Projection::compact(const at::Tensor& fp32) {
+    const auto w = fp32.to(torch::kCPU, torch::kFloat32).contiguous();
+    Projection p;
+    p.m_q8 = std::make_shared<const kernels::Q8Matrix>(kernels::Q8Matrix::quantize(w.data_ptr<float>(), w.size(0), w.size(1)));
+    return p;
+}
+
+std::int64_t Projection::outFeatures() const { return m_q8 ? m_q8->rows() : m_fp32.size(0); }
+std::int64_t Projection::inFeatures() const { return m_q8 ? m_q8->cols() : m_fp32.size(1); }
+std::uint64_t Projection::bytes() const {
+    return m_q8 ? m_q8->bytes() : static_cast<std::uint64_t>(m_fp32.numel()) * sizeof(float);
+}
+
+at::Tensor Projection::apply(const at::Tensor& x, const at::Tensor& bias) const {
+    const auto in = inFeatures(), out = outFeatures();
+    auto outShape = x.sizes().vec();
+    outShape.back() = out;
+    const auto m = x.numel() / in;
+    if (!m_q8) {
+        if (m == 1 && x.device().is_cpu()) {
+            auto y = at::mv(m_fp32, x.reshape({in}));
+            if (bias.defined()) y.add_(bias);
+            return y.view(outShape);
+        }
+        return torch::linear(x, m_fp32, bias);
+    }
+    const auto x2 = x.reshape({m, in}).contiguous();
+    at::Tensor y;
+    if (m <= kKernelRows) {
+        y = torch::empty({m, out}, x2.options());
+        m_q8->multiply(x2.data_ptr<float>(), m, in, y.data_ptr<float>(), out);
+    } else {
+        const auto slice = std::max<std::int64_t>(1, std::min(out, kSliceElements / in));
+        thread_local at::Tensor scratch;  // reused: a fresh 100 MB buffer per product costs page faults
+        if (!scratch.defined() || scratch.numel() < slice * in) scratch = torch::empty({slice * in}, torch::kFloat32);
+        if (slice == out) {
+            m_q8->dequantizeRows(0, out, scratch.data_ptr<float>());
+            y = torch::linear(x2, scratch.narrow(0, 0, out * in).view({out, in}));
+        } else {
+            y = torch::empty({m, out}, x2.options());
+            for (std::int64_t r0 = 0; r0 < out; r0 += slice) {
+                const auto n = std::min(slice, out - r0);
+                m_q8->dequantizeRows(r0, n, scratch.data_ptr<float>());
+                y.narrow(1, r0, n).copy_(torch::linear(x2, scratch.narrow(0, 0, n * in).view({n, in})));
+            }
+        }
+    }
+    if (bias.defined()) y.add_(bias);
+    return y.view(outShape);
+}
+
+at::Tensor Projection::rows(const at::Tensor& ids) const {
+    if (!m_q8) return torch::embedding(m_fp32, ids);
+    const auto flat = ids.reshape({-1}).to(torch::kCPU, torch::kInt64).contiguous();
+    const auto n = flat.numel(), in = inFeatures();
+    const std::int64_t* id = flat.data_ptr<std::int64_t>();
+    for (std::int64_t i = 0; i < n; ++i) {
+        if (id[i] < 0 || id[i] >= outFeatures()) {
+            throw UsageError({}, "token id " + std::to_string(id[i]) + " is outside the vocabulary (0.." +
+                                     std::to_string(outFeatures() - 1) + ")");
+        }
+    }
+    auto out = torch::empty({n, in}, torch::kFloat32);
+    float* dst = out.data_ptr<float>();
+    for (std::int64_t i = 0; i < n; ++i) m_q8->dequantizeRows(id[i], 1, dst + i * in);
+    auto shape = ids.sizes().vec();
+    shape.push_back(in);
+    return out.view(shape);
+}
+
+Projection Projection::to(c10::Device device) const {
+    if (m_q8) {
+        if (!device.is_cpu()) throw UsageError({}, "compact (q8) weights run on the CPU only; load with fp32 weights for " + device.str());
+        return *this;
+    }
+    return m_fp32.defined() ? Projection(m_fp32.to(device)) : Projection();
+}
+
+}  // namespace avss::model
