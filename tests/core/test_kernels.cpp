@@ -146,7 +146,7 @@ TEST_CASE("weight storage names round-trip; bad names name the setting", "[kerne
     }
 }
 
-TEST_CASE("a model with q8 weights: 3.5x less weight memory, logits within 10 per cent of fp32", "[kernels][q8][model]") {
+TEST_CASE("a model with q8 weights: 3.5x less weight memory, logits within 6 per cent (RMS) of fp32", "[kernels][q8][model]") {
     test::TempDir dir;
     const auto path = test::writeTinyModel(dir.path(), {3, 64, 4, 2, 128});
     LoadOptions lo{Device::Cpu};
@@ -157,14 +157,15 @@ TEST_CASE("a model with q8 weights: 3.5x less weight memory, logits within 10 pe
     CHECK(fp32->info().weightStorage == WeightStorage::Fp32);
     CHECK(static_cast<double>(fp32->info().weightBytes) / static_cast<double>(q8->info().weightBytes) > 3.5);
     torch::NoGradGuard g;
-    const auto ids = torch::randint(3, 250, {2, 24}, torch::kInt64);
+    torch::manual_seed(5);
+    const auto ids = torch::randint(3, 250, {4, 32}, torch::kInt64);
     const auto mask = torch::ones_like(ids, torch::kBool);
     const auto a = model::forward(modelImpl(*fp32), ids, mask);
     const auto b = model::forward(modelImpl(*q8), ids, mask);
-    const double rel = relDiff(b, a);
-    std::cout << "q8 vs fp32 logits (tiny model): max |Δ| / max |fp32| = " << rel << "\n";
-    CHECK(rel < 0.1);  // random weights of std 0.2 over 3 layers; the sample model's deviation is in docs/engine.md
-    CHECK(rel > 0.0);  // really a different storage
+    const double rms = ((b - a).norm() / a.norm()).item<double>();  // over all 128 positions: stable, unlike the max
+    std::cout << "q8 vs fp32 logits (tiny model): ||Δ|| / ||fp32|| = " << rms << ", max |Δ| / max |fp32| = " << relDiff(b, a) << "\n";
+    CHECK(rms < 0.06);  // 0.041 with this seed: random weights of std 0.2 amplify errors; the sample model: docs/engine.md
+    CHECK(rms > 0.0);   // really a different storage
 
     // rows of a width that is not a multiple of 32 cannot be stored as q8: one clear error
     test::TempDir odd;

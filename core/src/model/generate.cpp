@@ -76,7 +76,6 @@ std::vector<std::size_t> prefillGroups(const std::vector<std::int64_t>& lengths)
     return ends;
 }
 
-
 // Runs the prompts at `order` (indices into prompts sorted by length, at most maxBatch) as one
 // batch: prefilled in a few left-padded groups, then decoded together.
 void runChunk(const Model& model, const std::vector<std::vector<TokenId>>& prompts, const std::vector<std::size_t>& order,
