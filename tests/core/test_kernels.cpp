@@ -108,7 +108,6 @@ TEST_CASE("compact projection: kernel rows, dequantise-and-GEMM rows and embeddi
     CHECK(compact.outFeatures() == 96);
     CHECK(compact.inFeatures() == 64);
     CHECK(compact.bytes() == 96 * 64 + 96 * 2 * 4);
-    std::vector<float> deq(96 * 64);
     // the fp32 weights the compact storage stands for
     auto ref = torch::empty({96, 64});
     {

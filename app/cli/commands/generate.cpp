@@ -143,8 +143,7 @@ int runGenerate(const ParsedArgs& args, Context& ctx) {
         if (idsOnly) return;
         sofar.push_back(id);
         const auto text = tok.decode(sofar, true);
-        auto safe = text.size() - std::min(text.size(), holdBack);
-        for (const auto& s : o.stopStrings) safe = std::min(safe, text.find(s));  // never print a stop string
+        auto safe = std::min(text.size() - std::min(text.size(), holdBack), findStopString(text, o.stopStrings));  // never print a stop string
         while (safe > 0 && safe < text.size() && (static_cast<unsigned char>(text[safe]) & 0xC0) == 0x80) --safe;  // whole characters
         if (safe > printed.size() && text.compare(0, printed.size(), printed) == 0 &&
             text.find("\xEF\xBF\xBD", printed.size()) >= safe) {

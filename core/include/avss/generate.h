@@ -37,6 +37,9 @@ enum class StopReason {
 
 const char* stopReasonName(StopReason r);  // "eos", "stop_string", "length"
 
+// Byte offset of the earliest occurrence of any stop string in text; npos when none occurs.
+std::size_t findStopString(const std::string& text, const std::vector<std::string>& stops);
+
 struct GenerateResult {
     std::vector<TokenId> promptTokens;
     std::vector<TokenId> tokens;    // generated ids (EOS included when it stopped generation)

@@ -36,13 +36,6 @@ TokenId sample(const at::Tensor& logits, const GenerateOptions& o, std::mt19937_
     return order[keep - 1];
 }
 
-// Byte offset of the earliest occurrence of any stop string in text, npos when none occurs.
-std::size_t findStop(const std::string& text, const std::vector<std::string>& stops) {
-    auto best = std::string::npos;
-    for (const auto& s : stops) best = std::min(best, text.find(s));
-    return best;
-}
-
 // One live row of a running chunk.
 struct Row {
     std::size_t index;        // position in the caller's prompt list
@@ -152,7 +145,7 @@ void runChunk(const Model& model, const std::vector<std::vector<TokenId>>& promp
             bool done = true;
             if (o.stopAtEos && next[r] == tok.eosId()) {
                 res.stopReason = StopReason::Eos;
-            } else if (stopStrings && findStop(tok.decode(res.tokens, /*skipSpecial=*/true), o.stopStrings) != std::string::npos) {
+            } else if (stopStrings && findStopString(tok.decode(res.tokens, /*skipSpecial=*/true), o.stopStrings) != std::string::npos) {
                 res.stopReason = StopReason::StopString;
             } else if (step >= o.maxNewTokens) {
                 res.stopReason = StopReason::Length;
@@ -215,7 +208,7 @@ std::vector<GenerateResult> run(const Model& model, const std::vector<std::vecto
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     for (auto& r : results) {
         r.text = model.tokenizer().decode(r.tokens, /*skipSpecial=*/true);
-        if (const auto cut = findStop(r.text, o.stopStrings); cut != std::string::npos) {
+        if (const auto cut = findStopString(r.text, o.stopStrings); cut != std::string::npos) {
             r.text.resize(cut);
             r.stopReason = StopReason::StopString;  // already so: the step that completed it ended the row
         }
@@ -227,6 +220,12 @@ std::vector<GenerateResult> run(const Model& model, const std::vector<std::vecto
 }
 
 }  // namespace
+
+std::size_t findStopString(const std::string& text, const std::vector<std::string>& stops) {
+    auto best = std::string::npos;
+    for (const auto& s : stops) best = std::min(best, text.find(s));
+    return best;
+}
 
 const char* stopReasonName(StopReason r) {
     switch (r) {
