@@ -13,9 +13,10 @@ CommandSpec generateCommand();
 CommandSpec perplexityCommand();
 CommandSpec scoreCommand();
 CommandSpec pruneCommand();
+CommandSpec evalCommand();
 
 inline std::vector<CommandSpec> allCommands() {
-    return {infoCommand(), tokenizeCommand(), generateCommand(), perplexityCommand(), scoreCommand(), pruneCommand()};
+    return {infoCommand(), tokenizeCommand(), generateCommand(), perplexityCommand(), evalCommand(), scoreCommand(), pruneCommand()};
 }
 
 }  // namespace avss::cli

@@ -97,6 +97,10 @@ if re.search(r"^BLAS +OpenBLAS", text, re.M):
 PY
 expect 0 "^BLAS (OpenBLAS .*; kernels \w+, [0-9]+ threads; |unknown BLAS)" -- "$avss" --version
 kernels=$(sed -n 's/^BLAS kernels *\([A-Za-z]*\),.*/\1/p' "$tmp/info.txt")
+# What OpenBLAS loads by itself (no switch): the kernels the runs below keep when avss does not re-execute.
+# On a CPU this OpenBLAS does not know it is Prescott, not $kernels.
+native=$(env -u OPENBLAS_CORETYPE -u AVSS_BLAS_SWITCHED AVSS_KEEP_BLAS_KERNELS=1 "$avss" --quiet info "$tiny" |
+         sed -n 's/^BLAS kernels *\([A-Za-z]*\),.*/\1/p')
 if [[ $kernels =~ ^(Haswell|Zen|SkylakeX|Cooperlake|SapphireRapids)$ ]]; then
   # Pretend OpenBLAS loaded its generic kernels: the first start checks the better set in two probe
   # children, caches the verdict and re-executes once with OPENBLAS_CORETYPE; the second start re-executes
@@ -134,13 +138,13 @@ PY
   verdict_file=$(ls "$xdg"/avss-explorer/blas-kernels/*.txt 2>/dev/null | head -1)
   expect 0 "^BLAS kernels +$kernels, OPENBLAS_CORETYPE set by the user; OPENBLAS_CORETYPE=$kernels;" -- \
     env AVSS_BLAS_PRETEND_CORENAME=Prescott XDG_CACHE_HOME="$xdg" OPENBLAS_CORETYPE="$kernels" "$avss" --quiet info "$tiny"
-  expect 0 "^BLAS kernels +$kernels, automatic choice turned off \(AVSS_KEEP_BLAS_KERNELS\); decided as if" -- \
+  expect 0 "^BLAS kernels +$native, automatic choice turned off \(AVSS_KEEP_BLAS_KERNELS\); decided as if" -- \
     "${pretend[@]}" AVSS_KEEP_BLAS_KERNELS=1 "$avss" --quiet info "$tiny"
-  expect 0 "^BLAS kernels +$kernels, switched by avss earlier; decided as if" -- \
+  expect 0 "^BLAS kernels +$native, switched by avss earlier; decided as if" -- \
     "${pretend[@]}" AVSS_BLAS_SWITCHED=earlier "$avss" --quiet info "$tiny"  # the loop marker: no second exec
   if [[ -n $verdict_file ]]; then
     sed -i 's/^adopt yes$/adopt no/' "$verdict_file"  # a failed check: never tried again on this machine
-    expect 0 "^BLAS kernels +$kernels, Prescott kernels on a CPU with .*failed this machine's self-check, not tried again" -- \
+    expect 0 "^BLAS kernels +$native, Prescott kernels on a CPU with .*failed this machine's self-check, not tried again" -- \
       "${pretend[@]}" "$avss" --quiet info "$tiny"
   fi
 fi
@@ -214,7 +218,7 @@ expect 0 "avss-paper" -- "$avss" --quiet score "$tiny" --data builtin --seq-len 
   --cache "$tmp/a.h5" --out "$tmp/s.json" "${rule[@]}"
 pycheck "score --out: schema, provenance, every metric finite with ranks, plans of the requested size" "$tmp/s.json" <<'PY'
 r = json.loads(text)
-assert r["schema"] == "avss-scores" and r["schema_version"] == 2 and r["layer_count"] == 3
+assert r["schema"] == "avss-scores" and r["schema_version"] == 3 and r["layer_count"] == 3 and r["measured"] == []
 assert re.fullmatch(r"[0-9a-f]{24}", r["provenance"]["analysis_key"]) and r["unavailable_metrics"] == []
 p = r["provenance"]
 assert (p["tokens"], p["sequences"], p["sequence_length"], p["shards"]) == (1024, 32, 32, 2), p
@@ -281,6 +285,48 @@ if [[ -e "$tmp/never.h5" ]]; then echo "FAIL: a refused metric list still collec
 printf 'not a cache' >"$tmp/foreign.h5"
 expect 4 "foreign.h5: not an HDF5 file.*neither used nor replaced" -- "$avss" --quiet score "$tiny" --data builtin \
   --seq-len 32 --max-tokens 1024 --cache "$tmp/foreign.h5"
+# measured importance on the same text: in the tables and --out, and a measured plan applied by prune
+measured=(--measured loo-ppl,sleb,iterative:bi --measured-tokens 256 --measured-window 64 --max-removed 2 --protect none
+          --rule count --count 2)
+capture "$tmp/measured.txt" -- "$avss" --quiet score "$tiny" --data builtin --seq-len 32 --max-tokens 1024 --shards 2 \
+  --metrics bi "${measured[@]}" --out "$tmp/measured.json"
+pycheck "score --measured: loo-ppl, sleb and iterative:bi with orders, steps and plans in --out" "$tmp/measured.json" <<'PY'
+r = json.loads(text)
+ids = [m["id"] for m in r["metrics"]]
+assert ids == ["bi", "loo-ppl", "sleb", "iterative:bi"], ids
+meas = {m["id"]: m for m in r["measured"]}
+loo, sleb, it = meas["loo-ppl"], meas["sleb"], meas["iterative:bi"]
+assert sorted(loo["removal_order"]) == [0, 1, 2] and loo["forward_passes"] == 4, loo
+for s in loo["steps"]:
+    assert abs(s["value"] - (s["nll"] - loo["dense_nll"])) < 1e-12, s
+assert loo["calibration"] == {"tokens": 256, "windows": 4, "window": 64, "bos_per_window": False}, loo["calibration"]
+assert sleb["removal_order"][0] == loo["removal_order"][0], (sleb, loo)  # the greedy first step is LOO's argmin
+assert len(sleb["removal_order"]) == 2 and (sleb["forward_passes"], sleb["reused_passes"]) == (6, 4), sleb
+assert len(it["removal_order"]) == 2 and it["forward_passes"] == 2, it
+plans = {m["id"]: m["plan"]["removed"] for m in r["metrics"]}
+assert plans["sleb"] == sleb["removal_order"] and plans["iterative:bi"] == it["removal_order"], plans
+assert plans["loo-ppl"] == loo["removal_order"][:2], plans
+assert len(r["agreement"]["kendall_tau"]) == 4
+PY
+pycheck "score --measured prints each order" "$tmp/measured.txt" <<'PY'
+assert re.search(r"^  sleb: 256 calibration tokens in 4 windows of 64, 6 passes \(4 measured already\)", text, re.M), text
+assert re.search(r"^    removal order: \d \([-+]", text, re.M), text
+PY
+capture "$tmp/measured-prune.txt" -- "$avss" --quiet prune "$tiny" --data builtin --metric sleb --measured-tokens 256 \
+  --measured-window 64 --max-removed 1 --protect none --rule count --count 1 --out "$tmp/sleb.gguf"
+pycheck "prune --data --metric sleb removes SLEB's first block" "$tmp/measured-prune.txt" <<'PY'
+import os
+r = json.load(open(os.path.join(os.path.dirname(sys.argv[1]), "measured.json")))
+first = next(m for m in r["measured"] if m["id"] == "sleb")["removal_order"][0]
+assert re.search(r"^removed\s+%d$" % first, text, re.M) and "self-check   passed" in text, text
+PY
+expect 2 "unknown measured metric 'sleeb'" -- "$avss" --quiet score "$tiny" --data builtin --measured sleeb --cache "$tmp/never.h5"
+expect 2 "cannot remove 3 of 3 blocks" -- "$avss" --quiet score "$tiny" --data builtin --measured sleb --max-removed 3
+expect 2 "cannot score from --from-cache" -- "$avss" --quiet score --from-cache "$tmp/a.h5" --measured loo-ppl
+expect 2 "sleb is measured with forward passes" -- "$avss" --quiet score "$tiny" --data builtin --metrics bi,sleb
+expect 2 "--data is for a measured --metric" -- "$avss" --quiet prune "$tiny" --data builtin --metric bi --out "$tmp/x.gguf"
+if [[ -e "$tmp/never.h5" ]]; then echo "FAIL: a refused measured metric still collected and wrote a cache"; failures=$((failures + 1)); fi
+
 auto=(score "$tiny" --data builtin --seq-len 32 --max-tokens 1024 --shards 2 --cache auto --out "$tmp/auto.json")
 expect 0 "cache: wrote $tmp/xdg/avss-explorer/analyses/[0-9a-f]{24}\.h5" -- env XDG_CACHE_HOME="$tmp/xdg" "$avss" --quiet "${auto[@]}"
 capture "$tmp/auto.txt" -- env XDG_CACHE_HOME="$tmp/xdg" "$avss" --quiet "${auto[@]}"
@@ -363,6 +409,43 @@ expect 3 "$tmp/badprompts.jsonl:2: field 'prompt' is missing" -- "$avss" --quiet
 expect 2 "either PROMPT or --prompts-file" -- "$avss" --quiet generate "$tiny" "the" --prompts-file "$tmp/prompts.txt"
 expect 2 "needs PROMPT" -- "$avss" --quiet generate "$tiny"
 expect 2 "--batch must be between 1" -- "$avss" --quiet generate "$tiny" --prompts-file "$tmp/prompts.txt" --batch 0
+
+# avss eval: every task's reader on the handmade fixtures, the result document, what-if, bad input.
+ev="$data/eval"
+for spec in "sciq sciq_allenai.json" "sciq sciq_instruction.json" "truthfulqa truthfulqa_mc.json" "truthfulqa truthfulqa.csv" \
+            "sst2 sst2.tsv" "wikiqa wikiqa.tsv" "nq_open nq_open.jsonl" "triviaqa triviaqa_official.json" "triviaqa triviaqa_hf.jsonl"; do
+  set -- $spec
+  expect 0 "^time .*items/s" -- "$avss" --quiet eval "$tiny" --task "$1" --data "$ev/$2" --max-new-tokens 4
+done
+expect 0 "^perplexity +[0-9.]+ +\[" -- "$avss" --quiet eval "$tiny" --task perplexity --data builtin --window 64 --max-tokens 256
+capture "$tmp/eval.txt" -- "$avss" --quiet eval "$tiny" --task sciq --data "$ev/sciq_allenai.json" --records --out "$tmp/eval.json" --batch 2
+capture "$tmp/eval1.txt" -- "$avss" --quiet eval "$tiny" --task sciq --data "$ev/sciq_allenai.json" --records --out "$tmp/eval1.json" --batch 1
+capture "$tmp/evalp.txt" -- "$avss" --quiet eval "$tiny" --task sciq --data "$ev/sciq_allenai.json" --records --out "$tmp/evalp.json" --skip-layers 1
+pycheck "eval --out: the document matches the table, batch sizes agree, --skip-layers changes the log-likelihoods" "$tmp/eval.json" <<'PY'
+import os
+d = os.path.dirname(sys.argv[1])
+doc = json.loads(text)
+one = json.load(open(os.path.join(d, "eval1.json")))
+pruned = json.load(open(os.path.join(d, "evalp.json")))
+table = open(os.path.join(d, "eval.txt")).read()
+acc = next(m for m in doc["metrics"] if m["name"] == "acc")
+assert abs(acc["value"] - float(re.search(r"^acc +([0-9.]+)", table, re.M).group(1))) < 1e-4, (acc, table)
+assert acc["floor"] == 0.25 and acc["ci_low"] <= acc["value"] <= acc["ci_high"], acc
+assert doc["items"] == len(doc["records"]) > 0 and doc["task"] == "sciq", doc
+for a, b in zip(doc["records"], one["records"]):
+    for x, y in zip(a["loglik"][0], b["loglik"][0]):
+        assert abs(x - y) < 2e-4, (a, b)
+assert pruned["skip_layers"] == [1], pruned["skip_layers"]
+assert any(abs(x - y) > 1e-3 for a, b in zip(doc["records"], pruned["records"]) for x, y in zip(a["loglik"][0], b["loglik"][0]))
+PY
+printf '{"question": "ok?", "answer": ["yes"]}\n{"question": 5}\nnot json\n' >"$tmp/bad_nq.jsonl"
+expect 0 "2 malformed row\(s\) skipped" -- "$avss" --quiet eval "$tiny" --task nq_open --data "$tmp/bad_nq.jsonl" --max-new-tokens 2
+expect 3 "bad_nq.jsonl: line 2: field .answer. is missing" -- "$avss" --quiet eval "$tiny" --task nq_open --data "$tmp/bad_nq.jsonl" --strict
+expect 4 "$tmp/none.json: file not found" -- "$avss" --quiet eval "$tiny" --task sciq --data "$tmp/none.json"
+expect 2 "unknown task" -- "$avss" --quiet eval "$tiny" --task mmlu --data "$ev/sst2.tsv"
+expect 2 "--task NAME is required" -- "$avss" --quiet eval "$tiny" --data "$ev/sst2.tsv"
+expect 2 "block 7|layer 7" -- "$avss" --quiet eval "$tiny" --task sst2 --data "$ev/sst2.tsv" --skip-layers 7
+expect 2 "--records needs --out" -- "$avss" --quiet eval "$tiny" --task sst2 --data "$ev/sst2.tsv" --records
 
 
 echo "$failures failure(s)"

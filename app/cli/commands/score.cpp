@@ -1,5 +1,6 @@
 // avss score MODEL --data PATH: activation statistics in one pass (or from an HDF5 cache), every
-// layer metric with its spread across shards, rank stability, agreement and a pruning plan.
+// layer metric with its spread across shards, rank stability, agreement and a pruning plan; with
+// --measured also leave-one-out, SLEB or iterative selection measured on the same text.
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -10,11 +11,13 @@
 
 #include "../commands.h"
 #include "../context.h"
+#include "../measured_args.h"
 #include "../pruning_args.h"
 #include "avss/collect.h"
 #include "avss/corpus.h"
 #include "avss/error.h"
 #include "avss/layer_scores.h"
+#include "avss/measured_importance.h"
 #include "avss/obtain_stats.h"
 #include "avss/pruning_plan.h"
 #include "avss/score_report.h"
@@ -59,25 +62,24 @@ std::filesystem::path cacheFileArg(const ParsedArgs& args, const Context& ctx, c
     return args.get("cache");
 }
 
-// Statistics by the core's one cache-or-collect policy (avss/obtain_stats.h), or from --from-cache.
-ActivationStats statsFor(const ParsedArgs& args, Context& ctx) {
-    if (args.has("from-cache")) {
-        if (args.positionalCount() > 0) throw UsageError({}, "MODEL is not used with --from-cache (the cache holds all statistics)");
-        const auto start = std::chrono::steady_clock::now();
-        auto stats = StatsCache(args.get("from-cache")).load();
-        std::cerr << "cache: read " << args.get("from-cache") << " in "
-                  << fixed(1000 * std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 1) << " ms\n";
-        return stats;
-    }
-    if (args.positionalCount() == 0) throw UsageError({}, "MODEL is required (or --from-cache FILE)");
-    const auto corpus = openCorpus(args.get("data"), CorpusOptions{args.get("json-field")});  // checked, not held
+ActivationStats statsFromCache(const ParsedArgs& args) {
+    if (args.positionalCount() > 0) throw UsageError({}, "MODEL is not used with --from-cache (the cache holds all statistics)");
+    if (args.has("measured")) throw UsageError({}, "--measured runs MODEL on the text, so it cannot score from --from-cache alone");
+    const auto start = std::chrono::steady_clock::now();
+    auto stats = StatsCache(args.get("from-cache")).load();
+    std::cerr << "cache: read " << args.get("from-cache") << " in "
+              << fixed(1000 * std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 1) << " ms\n";
+    return stats;
+}
+
+// Statistics by the core's one cache-or-collect policy (avss/obtain_stats.h).
+ActivationStats statsFor(const ParsedArgs& args, Context& ctx, const Model& model, const Corpus& corpus) {
     StatsRequest request;
     request.options = collectOptions(args);
     request.requiredMetrics = args.getList("metrics");
     request.policy = args.has("recompute") ? CachePolicy::Recompute : CachePolicy::CacheFirst;
-    const auto model = ctx.loadModel(args);
-    request.cacheFile = cacheFileArg(args, ctx, *model, corpus, request.options);
-    auto got = obtainStats(*model, corpus, request, ctx.progress(), ctx.cancel);
+    request.cacheFile = cacheFileArg(args, ctx, model, corpus, request.options);
+    auto got = obtainStats(model, corpus, request, ctx.progress(), ctx.cancel);
     ctx.progressBar.finish();
     if (!got.cacheNote.empty()) std::cerr << "cache: " << got.cacheNote << "\n";
     if (got.fromCache) {
@@ -211,14 +213,49 @@ void printUnavailable(const ScoreReport& r) {
     for (const auto& u : r.unavailable) std::cout << "  " << u.metric << ": " << u.reason << "\n";
 }
 
+// The measured metrics' orders, values and cost (their per-layer values are in the tables above).
+void printMeasured(const std::vector<MeasuredImportance>& list) {
+    if (list.empty()) return;
+    std::cout << "\nmeasured importance (NLL in nats/token; value = NLL increase, or the one-shot score when removed)\n";
+    for (const auto& m : list) {
+        std::cout << "  " << m.metric << ": " << m.tokens << " calibration tokens in " << m.windows << " windows of " << m.window
+                  << ", " << m.forwardPasses << " passes (" << m.reusedPasses << " measured already), " << fixed(m.seconds, 1) << " s";
+        if (std::isfinite(m.denseNll)) std::cout << ", dense NLL " << fixed(m.denseNll, 4);
+        std::cout << "\n    " << (m.isGreedy() ? "removal order" : "least important first") << ":";
+        for (std::size_t i = 0; i < m.steps.size(); ++i) {
+            char value[32];
+            std::snprintf(value, sizeof value, "%+.4g", m.steps[i].value);
+            std::cout << (i ? ", " : " ") << m.steps[i].layer << " (" << value << ")";
+        }
+        std::cout << "\n";
+        for (const auto& n : m.notes) std::cout << "    note: " << n << "\n";
+    }
+}
+
 int runScore(const ParsedArgs& args, Context& ctx) {
-    const auto stats = statsFor(args, ctx);
-    const auto report = buildScoreReport(stats, reportOptions(args));
+    const auto options = reportOptions(args);
+    ScoreReport report;
+    if (args.has("from-cache")) {
+        report = buildScoreReport(statsFromCache(args), options);
+    } else {
+        if (args.positionalCount() == 0) throw UsageError({}, "MODEL is required (or --from-cache FILE)");
+        const auto corpus = openCorpus(args.get("data"), CorpusOptions{args.get("json-field")});  // checked, not held
+        const auto model = ctx.loadModel(args);
+        const auto measured = args.getList("measured");
+        const auto measuredOptions = measuredOptionsFromArgs(args, collectOptions(args).settings);
+        if (!measured.empty()) checkMeasuredRequest(model->info(), measured, measuredOptions);  // before any pass
+        report = buildScoreReport(statsFor(args, ctx, *model, corpus), options);
+        if (!measured.empty()) {
+            addMeasured(report, measureImportance(*model, corpus, measured, measuredOptions, ctx.progress(), ctx.cancel), options);
+            ctx.progressBar.finish();
+        }
+    }
     printHeader(report.provenance);
     printTables(report.scores);
     printStability(report.scores);
     printAgreement(report.agreement);
     printPlans(report);
+    printMeasured(report.measured);
     printUnavailable(report);
     std::cout << "\nscored " << report.scores.size() << " metrics in " << fixed(report.scoringSeconds * 1000, 1) << " ms\n";
     if (args.has("out")) {
@@ -242,7 +279,11 @@ CommandSpec scoreCommand() {
         "the all-data value with its sd across shards, plus rank stability. rank 0 = first to prune.\n"
         "--cache FILE reuses or writes an HDF5 cache (--cache auto: the explorer's per-user file for\n"
         "these settings); --from-cache FILE rescores without the model. Metrics these statistics cannot\n"
-        "score are listed with the reason; naming one in --metrics is an error before the model runs.";
+        "score are listed with the reason; naming one in --metrics is an error before the model runs.\n"
+        "--measured LIST adds measured metrics on the first --measured-tokens tokens of the same text:\n"
+        "loo-ppl (each block skipped alone, L + 1 perplexity passes), sleb (greedy removal, about L^2/2\n"
+        "passes for L/2 steps) and iterative:<metric> (remove the lowest block, collect the statistics\n"
+        "again, repeat); --max-removed limits the greedy steps, --protect keeps the ends out of them.";
     c.positionals = {"MODEL"};
     c.requiredPositionals = 0;
     c.options = {{"data", "PATH", "plain text, JSONL or 'builtin'", "builtin"},
@@ -252,6 +293,7 @@ CommandSpec scoreCommand() {
                  {"batch", "B", "sequences per forward pass", "8"},
                  {"shards", "K", "calibration shards for sd and rank stability", "8"},
                  {"metrics", "LIST", "metric ids, comma-separated (default: all)", ""},
+                 {"measured", "LIST", "also measure loo-ppl, sleb or iterative:<metric> on the text (forward passes)", ""},
                  {"out", "FILE", "write the scores as .json or .csv", ""},
                  {"cache", "FILE", "HDF5 analysis cache to reuse or write ('auto': the explorer's per-user cache)", ""},
                  {"from-cache", "FILE", "score from this cache without the model", ""},
@@ -264,6 +306,7 @@ CommandSpec scoreCommand() {
                  {"rel-thresholds", "LIST", "near-zero thresholds |a| < alpha x RMS(token)", "0.01,0.05,0.1"}};
     for (auto& o : modelOptions()) c.options.push_back(o);
     for (auto& o : pruningRuleOptions()) c.options.push_back(o);
+    for (auto& o : measuredOptions()) c.options.push_back(o);
     c.run = runScore;
     return c;
 }

@@ -22,6 +22,7 @@ struct MetricInfo {
     std::string measured;  // tensor(s): "block_out", "mlp_act", "block_in→block_out", "none"
     PruneOrder order = PruneOrder::LowFirst;
     bool usesData = true;  // false for reverse and random: no spread, no rank stability
+    bool valuesAreAmounts = true;  // a mass rule may add the values up (false: removal steps, NLL differences)
 };
 
 const std::vector<MetricInfo>& metricRegistry();

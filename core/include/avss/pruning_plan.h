@@ -18,7 +18,8 @@ enum class RuleKind {
                     // (always a prefix of early layers; reproduced for comparison only)
 };
 bool isMassRule(RuleKind kind);                  // Mass and ReferenceCode: they add up score values
-// Mass rules need a metric whose low values are pruned first; count and fraction take any metric.
+// Mass rules need a metric whose low values are pruned first and whose values are amounts; count and
+// fraction take any metric.
 bool ruleApplies(RuleKind kind, const MetricInfo& metric);
 const char* ruleName(RuleKind kind);             // "count", "fraction", "mass", "reference-code"
 RuleKind parseRuleKind(std::string_view name);   // UsageError listing the names

@@ -11,11 +11,12 @@
 
 #include "avss/activation_stats.h"
 #include "avss/layer_scores.h"
+#include "avss/measured_importance.h"
 #include "avss/pruning_plan.h"
 
 namespace avss {
 
-constexpr int kScoreReportSchemaVersion = 2;  // 2: analysis key, engine version, unavailable metrics
+constexpr int kScoreReportSchemaVersion = 3;  // 2: analysis key, engine version, unavailable metrics; 3: measured
 
 struct UnavailableMetric {
     std::string metric, reason;
@@ -29,6 +30,7 @@ struct ScoreReport {
     MetricAgreement agreement;
     std::optional<SpanScores> spans;
     std::optional<PruningPlan> spanPlan;
+    std::vector<MeasuredImportance> measured;  // measured metrics; their scores and plans are in scores/plans too
     double scoringSeconds = 0;
 };
 
@@ -41,6 +43,11 @@ struct ScoreReportOptions {
 
 // Metrics named explicitly must be scorable (UsageError with the reason otherwise).
 ScoreReport buildScoreReport(const ActivationStats& stats, const ScoreReportOptions& options = {});
+
+// Adds measured metrics (measureImportance) after the one-shot ones: their scores, a plan each under
+// options.rule (none for a mass rule: their values are not amounts), and the agreement over all.
+// UsageError when a layer count differs from the report's or a plan needs more measured steps.
+void addMeasured(ScoreReport& report, std::vector<MeasuredImportance> measured, const ScoreReportOptions& options = {});
 
 std::string scoreReportJson(const ScoreReport& report);  // NaN/inf → null
 std::string scoreReportCsv(const ScoreReport& report);   // one row per (metric, layer)

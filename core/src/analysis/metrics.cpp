@@ -10,6 +10,7 @@
 #include <stdexcept>
 
 #include "avss/error.h"
+#include "avss/measured_importance.h"
 
 namespace avss::analysis {
 namespace {
@@ -319,12 +320,19 @@ const MetricInfo& findMetric(std::string_view id) {
     for (const auto& m : metricRegistry()) {
         if (m.id == id) return m;
     }
+    for (const auto& m : measuredMetricRegistry()) {
+        if (m.id == id) return m;
+    }
     std::string known;
     for (const auto& m : metricRegistry()) known += (known.empty() ? "" : ", ") + m.id;
-    throw UsageError({}, "unknown metric '" + std::string(id) + "' (known: " + known + ")");
+    throw UsageError({}, "unknown metric '" + std::string(id) + "' (known: " + known +
+                             "; measured with forward passes: loo-ppl, sleb, iterative:<metric>)");
 }
 
 std::string metricUnavailableReason(std::string_view metric, const StatsSettings& settings) {
+    if (isMeasuredMetric(metric)) {
+        return std::string(metric) + " is measured with forward passes on calibration text, not computed from activation statistics";
+    }
     const auto& row = analysis::rowOf(metric);
     return row.avss ? analysis::presetUnavailableReason(row.info.id, *row.avss, settings) : std::string{};
 }

@@ -34,9 +34,11 @@ std::string layerList(const std::vector<int>& layers) {
 // Mass rules need non-negative, finite values where small means "prune first". A guarded value is
 // a lower bound, not an amount: it would set the total, so it stays out of it.
 double checkedTotal(const LayerScores& s, const char* rule) {
-    if (!ruleApplies(RuleKind::Mass, findMetric(s.metric))) {
-        throw UsageError({}, std::string("the ") + rule + " rule needs a metric whose low values are pruned first; " + s.metric +
-                                 " prunes high values first",
+    const auto& metric = findMetric(s.metric);
+    if (!ruleApplies(RuleKind::Mass, metric)) {
+        const std::string why = metric.order == PruneOrder::HighFirst ? " prunes high values first" : "'s values are not amounts to add up";
+        throw UsageError({}, std::string("the ") + rule + " rule needs a metric whose low values are pruned first and add up; " +
+                                 s.metric + why,
                          "Use the count or fraction rule.");
     }
     double total = 0;
@@ -129,7 +131,9 @@ void validate(const PruningRule& r) {
 
 bool isMassRule(RuleKind kind) { return kind == RuleKind::Mass || kind == RuleKind::ReferenceCode; }
 
-bool ruleApplies(RuleKind kind, const MetricInfo& metric) { return !isMassRule(kind) || metric.order == PruneOrder::LowFirst; }
+bool ruleApplies(RuleKind kind, const MetricInfo& metric) {
+    return !isMassRule(kind) || (metric.order == PruneOrder::LowFirst && metric.valuesAreAmounts);
+}
 
 const char* ruleName(RuleKind kind) {
     switch (kind) {

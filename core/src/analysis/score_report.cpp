@@ -103,6 +103,31 @@ json matrixJson(const std::vector<std::vector<double>>& m) {
     return out;
 }
 
+// What each measured metric ran on and found, step by step (its scores are in "metrics").
+json measuredJson(const std::vector<MeasuredImportance>& list) {
+    json out = json::array();
+    for (const auto& m : list) {
+        json steps = json::array();
+        for (const auto& s : m.steps) steps.push_back({{"layer", s.layer}, {"nll", num(s.nll)}, {"value", num(s.value)}});
+        json j = {{"id", m.metric},
+                  {"calibration", {{"tokens", m.tokens}, {"windows", m.windows}, {"window", m.window}, {"bos_per_window", m.bosPerWindow}}},
+                  {"dense_nll", num(m.denseNll)},
+                  {"steps", steps},
+                  {"removal_order", m.removalOrder()},
+                  {"forward_passes", m.forwardPasses},
+                  {"reused_passes", m.reusedPasses},
+                  {"seconds", m.seconds},
+                  {"notes", m.notes}};
+        if (m.isGreedy()) {
+            j["max_removed"] = m.maxRemoved;
+            j["protect_first"] = m.protectFirst;
+            j["protect_last"] = m.protectLast;
+        }
+        out.push_back(j);
+    }
+    return out;
+}
+
 }  // namespace
 
 std::string scoreReportJson(const ScoreReport& r) {
@@ -117,6 +142,7 @@ std::string scoreReportJson(const ScoreReport& r) {
               {"unavailable_metrics", unavailableJson(r.unavailable)},
               {"agreement", {{"metrics", r.agreement.metrics}, {"bottom_count", r.agreement.bottomCount},
                              {"kendall_tau", matrixJson(r.agreement.kendallTau)}, {"jaccard", matrixJson(r.agreement.jaccard)}}},
+              {"measured", measuredJson(r.measured)},
               {"scoring_seconds", r.scoringSeconds}};
     if (r.spans) {
         j["spans"] = {{"length", r.spans->length}, {"starts", layersJson(r.spans->starts, "start")}, {"warnings", r.spans->warnings}};

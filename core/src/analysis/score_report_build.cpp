@@ -1,5 +1,5 @@
-// buildScoreReport(): the one place that decides which metrics a report has, which get a plan and
-// whether the span baseline is included.
+// buildScoreReport() and addMeasured(): the one place that decides which metrics a report has, which
+// get a plan and whether the span baseline is included.
 #include <chrono>
 
 #include "avss/error.h"
@@ -34,6 +34,19 @@ ScoreReport buildScoreReport(const ActivationStats& stats, const ScoreReportOpti
     }
     r.scoringSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return r;
+}
+
+void addMeasured(ScoreReport& r, std::vector<MeasuredImportance> measured, const ScoreReportOptions& options) {
+    for (auto& m : measured) {
+        if (m.layerCount != r.provenance.layerCount) {
+            throw UsageError({}, m.metric + " was measured on " + std::to_string(m.layerCount) + " blocks, the report's statistics have " +
+                                     std::to_string(r.provenance.layerCount));
+        }
+        r.scores.push_back(measuredLayerScores(m, options.scoring.bottomCount));
+        if (ruleApplies(options.rule.kind, findMetric(m.metric))) r.plans.push_back(planMeasuredPruning(m, options.rule));
+        r.measured.push_back(std::move(m));
+    }
+    r.agreement = compareMetrics(r.scores);
 }
 
 }  // namespace avss

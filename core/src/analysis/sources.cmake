@@ -11,12 +11,17 @@ list(APPEND AVSS_BASE_SOURCES
   src/analysis/scoring.cpp
   src/analysis/pruning_plan.cpp
   src/analysis/score_report.cpp
+  src/analysis/measured_metrics.cpp
+  src/analysis/measured_scores.cpp
 )
 list(APPEND AVSS_TORCH_SOURCES
   src/analysis/stats_observer.cpp
   src/analysis/collect.cpp
   src/analysis/obtain_stats.cpp
   src/analysis/what_if.cpp
+  src/analysis/calibration_nll.cpp
+  src/analysis/measured_importance.cpp
+  src/analysis/iterative_selection.cpp
 )
 # The fused statistics kernel runs once per activation element: let the compiler vectorise its
 # reductions (OpenMP simd pragmas only; no OpenMP runtime).

@@ -11,8 +11,28 @@
 
 namespace avss::analysis {
 
-StatsObserver::StatsObserver(int layers, int hidden, int ffn, const StatsSettings& settings, Reduction reduction)
-    : m_layers(layers), m_hidden(hidden), m_ffn(ffn), m_settings(settings), m_reduction(reduction), m_reducer(settings) {}
+namespace {
+
+std::vector<int> slotsOf(int layers, const std::vector<bool>& skipped) {
+    if (!skipped.empty() && skipped.size() != static_cast<std::size_t>(layers)) {
+        throw UsageError({}, "skip mask has " + std::to_string(skipped.size()) + " entries, the model has " + std::to_string(layers) + " blocks");
+    }
+    std::vector<int> slot(static_cast<std::size_t>(layers));
+    int next = 0;
+    for (std::size_t b = 0; b < slot.size(); ++b) slot[b] = !skipped.empty() && skipped[b] ? -1 : next++;
+    return slot;
+}
+
+int keptCount(const std::vector<int>& slot) {
+    return static_cast<int>(std::count_if(slot.begin(), slot.end(), [](int s) { return s >= 0; }));
+}
+
+}  // namespace
+
+StatsObserver::StatsObserver(int layers, int hidden, int ffn, const StatsSettings& settings, Reduction reduction,
+                             const std::vector<bool>& skipped)
+    : m_slot(slotsOf(layers, skipped)), m_layers(keptCount(m_slot)), m_hidden(hidden), m_ffn(ffn), m_settings(settings),
+      m_reduction(reduction), m_reducer(settings) {}
 
 StatsObserver::~StatsObserver() = default;
 
@@ -65,13 +85,20 @@ void StatsObserver::prepareTarget(ShardStats& target) const {
     }
 }
 
+int StatsObserver::slotOf(int block) const {
+    const int slot = m_slot.at(static_cast<std::size_t>(block));
+    if (slot < 0) throw UsageError({}, "StatsObserver received activations of block " + std::to_string(block) + ", which is skipped");
+    return slot;
+}
+
 bool StatsObserver::wants(model::Site site) const {
-    return site.point != StatPoint::AttnOut || m_settings.attnOut;
+    return (site.point != StatPoint::AttnOut || m_settings.attnOut) && m_slot.at(static_cast<std::size_t>(site.layer)) >= 0;
 }
 
 void StatsObserver::observe(model::Site site, const at::Tensor& x, const at::Tensor& /*mask: see beginBatch*/) {
     if (m_target == nullptr) throw UsageError({}, "StatsObserver received activations outside beginBatch()/endBatch()");
-    auto& layer = m_target->layers.at(static_cast<std::size_t>(site.layer));
+    const int slot = slotOf(site.layer);  // with skipped blocks: the block's place among those that run
+    auto& layer = m_target->layers.at(static_cast<std::size_t>(slot));
     const bool fused = m_reduction == Reduction::Fused || (m_reduction == Reduction::Auto && x.is_cpu());
     auto reduce = [&](SiteStats& s, const at::Tensor* in, TransitionStats* tr) {
         if (fused) reduceFused(x, s, in, tr);
@@ -80,13 +107,13 @@ void StatsObserver::observe(model::Site site, const at::Tensor& x, const at::Ten
     switch (site.point) {
         case StatPoint::BlockIn:
             m_blockIn = x;  // a handle, not a copy: released at this block's output
-            if (site.layer == 0) keepLastTokens(0, x);
+            if (slot == 0) keepLastTokens(0, x);
             return;
         case StatPoint::AttnOut: reduce(layer.attnOut, nullptr, nullptr); return;
         case StatPoint::MlpAct: reduce(layer.mlpAct, nullptr, nullptr); return;
         case StatPoint::BlockOut:
             reduce(layer.blockOut, m_blockIn.defined() ? &m_blockIn : nullptr, &layer.transition);
-            keepLastTokens(site.layer + 1, x);
+            keepLastTokens(slot + 1, x);
             m_blockIn = at::Tensor{};
             return;
     }

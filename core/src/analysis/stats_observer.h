@@ -20,7 +20,12 @@ enum class Reduction { Auto, Fused, Torch };  // Auto: Fused for CPU tensors, To
 class StatsObserver final : public model::ActivationObserver {
 public:
     // hidden, ffn: widths of block_out/attn_out and mlp_act (accumulators are allocated up front).
-    StatsObserver(int layers, int hidden, int ffn, const StatsSettings& settings, Reduction reduction = Reduction::Auto);
+    // layers: the model's blocks. skipped (empty or one flag per block): blocks the forward pass
+    // bypasses; the statistics then hold one layer per block that runs, renumbered 0..K−1 in order,
+    // with the last-token states h_0 … h_K of that shorter network, as if the pruned model had been
+    // exported and analysed.
+    StatsObserver(int layers, int hidden, int ffn, const StatsSettings& settings, Reduction reduction = Reduction::Auto,
+                  const std::vector<bool>& skipped = {});
     ~StatsObserver() override;
 
     // mask: [B, T] bool, the forward pass's mask. Statistics of the batch merge into `target`
@@ -39,8 +44,10 @@ private:
     void reduceTorch(const at::Tensor& x, SiteStats& site, const at::Tensor* blockIn, TransitionStats* tr);
     void keepLastTokens(int state, const at::Tensor& x);
     void prepareTarget(ShardStats& target) const;
+    int slotOf(int block) const;  // layer of the statistics for a model block; throws for a skipped one
 
-    int m_layers, m_hidden, m_ffn;
+    std::vector<int> m_slot;   // [model block] → layer of the statistics, −1 = skipped
+    int m_layers, m_hidden, m_ffn;  // m_layers: blocks that run
     StatsSettings m_settings;
     Reduction m_reduction;
     SiteReducer m_reducer;

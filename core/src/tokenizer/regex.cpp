@@ -4,6 +4,8 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
+#include "util/pcre2_support.h"
+
 #include "tokenizer/regex.h"
 
 #include "avss/error.h"
@@ -14,16 +16,9 @@ namespace {
 
 constexpr const char* kWhitespaceRange = "\\x{9}-\\x{D}\\x{85}\\p{Z}";
 
-std::string pcre2Message(int code) {
-    PCRE2_UCHAR buffer[256];
-    if (pcre2_get_error_message(code, buffer, sizeof buffer) < 0) return "PCRE2 error " + std::to_string(code);
-    return reinterpret_cast<const char*>(buffer);
-}
-
-struct MatchDataDeleter {
-    void operator()(pcre2_match_data* md) const { pcre2_match_data_free(md); }
-};
-using MatchData = std::unique_ptr<pcre2_match_data, MatchDataDeleter>;
+using util::MatchDataDeleter;
+using util::pcre2Message;
+using util::MatchData;
 
 // One match from `start`; falls back to the interpreter when a huge piece exhausts the JIT stack.
 int matchAt(const pcre2_code* code, std::string_view subject, std::size_t start, pcre2_match_data* md) {
