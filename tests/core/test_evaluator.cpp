@@ -5,10 +5,13 @@
 
 #include <cmath>
 
+#include "avss/corpus.h"
+#include "avss/corpus_tokens.h"
 #include "avss/error.h"
 #include "avss/evaluator.h"
 #include "avss/generate.h"
 #include "avss/model.h"
+#include "avss/perplexity.h"
 #include "eval/choice_scorer.h"
 #include "model/model_impl.h"
 #include "model/transformer.h"
@@ -230,4 +233,32 @@ TEST_CASE("a batch of unrelated requests scores each as alone, in any copy-group
         }
         CHECK(scorer.tokensComputed() > 0);
     }
+}
+
+TEST_CASE("a perplexity run is the windowed perplexity of the text, with an interval over windows", "[evaluator]") {
+    const auto model = tinyModel();
+    TaskData t;
+    t.task = "perplexity";
+    t.title = "handmade";
+    t.kind = TaskKind::Perplexity;
+    t.file = "builtin";
+    EvalOptions o;
+    o.window = 64;
+    o.maxTokens = 512;
+    o.batch = 1000;  // capped at 8192 tokens per pass: the numbers do not depend on it
+    Evaluator ev(model);
+    const auto r = ev.run(t, o);
+    PerplexityOptions p;
+    p.window = 64;
+    p.maxTokens = 512;
+    const auto tokens = tokenizeCorpus(model->tokenizer(), openCorpus("builtin"), 512).tokens;
+    const auto expect = perplexity(*model, tokens, p);
+    REQUIRE(r.metrics.size() == 1);
+    CHECK(r.metrics[0].name == "perplexity");
+    CHECK(r.metrics[0].value == Approx(expect.perplexity).epsilon(1e-6));
+    CHECK(r.metrics[0].floor == model->tokenizer().vocabSize());
+    CHECK_FALSE(r.metrics[0].higherIsBetter);
+    CHECK(r.items == expect.windows);
+    CHECK(r.metrics[0].ci.low < r.metrics[0].value);
+    CHECK(r.metrics[0].ci.high > r.metrics[0].value);
 }

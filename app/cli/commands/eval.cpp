@@ -105,7 +105,7 @@ CommandSpec evalCommand() {
     c.options = {{"task", "NAME", "perplexity, sciq, truthfulqa, nq_open, triviaqa, qa, sst2 or wikiqa", ""},
                  {"data", "FILE", "the task's data file (perplexity: a text, JSONL or 'builtin')", ""},
                  {"limit", "N", "score only the first N usable items (0 = all)", "0"},
-                 {"batch", "B", "generation: prompts decoded together; perplexity: windows per pass", "16"},
+                 {"batch", "B", "choice tasks: choice sets per pass; generation: prompts decoded together; perplexity: windows per pass (at most 8192 tokens)", "16"},
                  {"skip-layers", "LIST", "bypass these blocks (what-if pruning), e.g. 3,5,10-12", ""},
                  {"out", "FILE", "write the result as JSON", ""},
                  {"records", "", "include per-item records (log-likelihoods, generations) in --out", ""},

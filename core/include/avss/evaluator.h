@@ -19,7 +19,8 @@ namespace avss {
 struct EvalOptions {
     std::vector<int> skipLayers;         // blocks bypassed (0-based)
     int batch = 16;                      // choice tasks: requests (choice sets) per pass; generation: prompts decoded
-                                         // together; perplexity: windows per pass
+                                         // together; perplexity: windows per pass (at most 8192
+                                         // tokens per pass)
     int maxNewTokens = 64;               // generation limit (lm-eval: 256; see docs/evaluation.md why 64 gives the same EM)
     int window = 2048;                   // perplexity window (clamped to the context length)
     std::int64_t maxTokens = 0;          // perplexity: first N tokens (0 = all)
