@@ -445,6 +445,7 @@ expect 4 "$tmp/none.json: file not found" -- "$avss" --quiet eval "$tiny" --task
 expect 2 "unknown task" -- "$avss" --quiet eval "$tiny" --task mmlu --data "$ev/sst2.tsv"
 expect 2 "--task NAME is required" -- "$avss" --quiet eval "$tiny" --data "$ev/sst2.tsv"
 expect 2 "block 7|layer 7" -- "$avss" --quiet eval "$tiny" --task sst2 --data "$ev/sst2.tsv" --skip-layers 7
+expect 2 "answer budget of 300 tokens leaves no room" -- "$avss" --quiet eval "$tiny" --task nq_open --data "$ev/nq_open.jsonl" --max-new-tokens 300
 expect 2 "--records needs --out" -- "$avss" --quiet eval "$tiny" --task sst2 --data "$ev/sst2.tsv" --records
 
 

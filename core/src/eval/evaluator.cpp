@@ -131,7 +131,12 @@ void runGeneration(const Model& model, RunState& s) {
     g.stopStrings = s.task.stopStrings;
     g.skipLayers = s.options.skipLayers;
     g.maxBatch = s.options.batch;
-    const auto room = static_cast<std::size_t>(model.info().hparams.contextLength - g.maxNewTokens);
+    const int context = model.info().hparams.contextLength;
+    if (g.maxNewTokens >= context) {
+        throw UsageError({}, "an answer budget of " + std::to_string(g.maxNewTokens) + " tokens leaves no room for the prompt in the model's context of " +
+                                 std::to_string(context) + " tokens");
+    }
+    const auto room = static_cast<std::size_t>(context - g.maxNewTokens);
     const auto total = static_cast<std::int64_t>(s.task.items.size());
     // Chunks of a few batches: progress and cancel between them, same results as one call.
     const auto chunk = static_cast<std::int64_t>(s.options.batch) * 4;
