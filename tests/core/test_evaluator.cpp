@@ -76,6 +76,11 @@ TEST_CASE("tokenize moves the context's trailing whitespace into every continuat
         const auto whole = tok.encode("great film . \nAnswer:  " + s.choices[i]);  // moved space + delimiter
         CHECK(r.continuations[i] == std::vector<TokenId>(whole.begin() + static_cast<std::ptrdiff_t>(r.context.size()), whole.end()));
     }
+    // str.rstrip() whitespace beyond ASCII (U+00A0 no-break space, U+3000 ideographic space) moves too
+    const auto u = ev.tokenize(choiceSet("Answer:\xC2\xA0 \xE3\x80\x80", {"yes"}, 0));
+    CHECK(u.context == tok.encode("Answer:"));
+    const auto whole = tok.encode("Answer:\xC2\xA0 \xE3\x80\x80 yes");
+    CHECK(u.continuations[0] == std::vector<TokenId>(whole.begin() + static_cast<std::ptrdiff_t>(u.context.size()), whole.end()));
 }
 
 TEST_CASE("shared-context log-likelihoods equal a full forward per choice, with prefix reuse", "[evaluator]") {

@@ -1,12 +1,11 @@
 // avss eval MODEL --task NAME --data FILE: a benchmark task scored as lm-evaluation-harness does,
 // dense or with --skip-layers, each metric next to its chance floor and 95 % bootstrap interval.
-#include <cmath>
 #include <iomanip>
 #include <iostream>
-#include <sstream>
 
 #include "../commands.h"
 #include "../context.h"
+#include "../number_text.h"
 #include "avss/error.h"
 #include "avss/evaluator.h"
 
@@ -14,12 +13,6 @@ namespace avss::cli {
 namespace {
 
 constexpr std::size_t kSkippedShown = 10;  // the rest are in --out
-
-std::string fixed(double v, int digits) {
-    std::ostringstream s;
-    s << std::fixed << std::setprecision(digits) << v;
-    return s.str();
-}
 
 void printResult(const EvalResult& r) {
     std::cout << "task            " << r.title << " (" << r.task << ", " << r.format << ")\n"

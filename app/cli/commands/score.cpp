@@ -11,6 +11,7 @@
 
 #include "../commands.h"
 #include "../context.h"
+#include "../number_text.h"
 #include "../measured_args.h"
 #include "../pruning_args.h"
 #include "avss/collect.h"
@@ -51,8 +52,6 @@ CollectOptions collectOptions(const ParsedArgs& args) {
     o.settings.attnOut = args.has("attn");
     return o;
 }
-
-std::string fixed(double v, int precision);
 
 // --cache FILE, or `auto`: the per-user file the explorer uses for the same identity.
 std::filesystem::path cacheFileArg(const ParsedArgs& args, const Context& ctx, const Model& model, const Corpus& corpus,
@@ -111,13 +110,6 @@ std::string setText(const std::vector<int>& v) {
     o << '{';
     for (std::size_t i = 0; i < v.size(); ++i) o << (i ? "," : "") << v[i];
     o << '}';
-    return o.str();
-}
-
-std::string fixed(double v, int precision) {
-    if (!std::isfinite(v)) return "n/a";
-    std::ostringstream o;
-    o << std::fixed << std::setprecision(precision) << v;
     return o.str();
 }
 

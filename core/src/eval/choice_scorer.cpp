@@ -59,7 +59,6 @@ model::KvCache ChoiceScorer::prefixRows(const std::vector<TokenId>& prefix, std:
         model::forward(m_model, input, torch::ones_like(input, torch::kBool), fo);
     }
     m_prefixTokens = prefix;
-    m_reused += static_cast<std::int64_t>(shared) * rows;
     m_computed += static_cast<std::int64_t>(prefix.size() - shared);
     model::KvCache copies = m_prefix;
     copies.keepRows(torch::zeros({rows}, kI64.device(m_model.device)));

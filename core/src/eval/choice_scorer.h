@@ -27,7 +27,6 @@ public:
     std::vector<std::vector<double>> score(const std::vector<LoglikelihoodRequest>& requests);
 
     std::int64_t tokensComputed() const { return m_computed; }  // context + continuation tokens run
-    std::int64_t tokensReused() const { return m_reused; }      // context tokens taken from the prefix cache
 
 private:
     // Makes m_prefix hold exactly `prefix` (reusing what matches) and returns its B-row copies.
@@ -38,7 +37,7 @@ private:
     model::KvCache m_prefix;                // batch-1 cache of m_prefixTokens
     std::vector<TokenId> m_prefixTokens;
     std::int64_t m_copyBudget;
-    std::int64_t m_computed = 0, m_reused = 0;
+    std::int64_t m_computed = 0;
 };
 
 }  // namespace avss::eval

@@ -15,21 +15,12 @@
 #include "avss/generate.h"
 #include "avss/perplexity.h"
 #include "eval/choice_scorer.h"
+#include "eval/python_text.h"
 #include "model/model_impl.h"
 #include "model/transformer.h"
 
 namespace avss {
 namespace {
-
-// Python's str.isspace() for ASCII, which is what lm-eval's rstrip() meets in these prompts.
-bool isSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'; }
-
-std::string strip(const std::string& s) {
-    std::size_t b = 0, e = s.size();
-    while (b < e && isSpace(s[b])) ++b;
-    while (e > b && isSpace(s[e - 1])) --e;
-    return s.substr(b, e - b);
-}
 
 void checkOptions(const EvalOptions& o) {
     if (o.batch < 1) throw UsageError({}, "the batch must be at least 1", {}, {Setting::BatchSize});
@@ -59,11 +50,8 @@ Evaluator::~Evaluator() = default;
 
 LoglikelihoodRequest Evaluator::tokenize(const ChoiceSet& set) const {
     const auto& tok = m_impl->model->tokenizer();
-    std::string context = set.context;
-    std::size_t end = context.size();
-    while (end > 0 && isSpace(context[end - 1])) --end;
-    const std::string moved = context.substr(end);  // trailing whitespace goes to the continuation
-    context.resize(end);
+    const std::string context = eval::pythonRStrip(set.context);  // lm-eval: context.rstrip()
+    const std::string moved = set.context.substr(context.size());  // the trailing whitespace goes to the continuation
     LoglikelihoodRequest r;
     r.context = tok.encode(context);
     for (const auto& choice : set.choices) {
@@ -152,7 +140,7 @@ void runGeneration(const Model& model, RunState& s) {
         const auto outputs = generateBatch(model, prompts, g, {}, s.cancel);
         for (auto i = first; i < end; ++i) {
             const auto& item = s.task.items[static_cast<std::size_t>(i)];
-            auto text = strip(outputs[static_cast<std::size_t>(i - first)].text);
+            auto text = eval::pythonStrip(outputs[static_cast<std::size_t>(i - first)].text);  // lm-eval's remove_whitespace
             const auto score = scoreItem(s.task, item, {}, text);
             addRecord(s, item, score, {}, std::move(text));
         }

@@ -1,4 +1,4 @@
-// Python str.strip / lstrip / len over UTF-8 (see python_text.h).
+// Python str.strip / lstrip / rstrip / len over UTF-8 (see python_text.h).
 #include "eval/python_text.h"
 
 #include "tokenizer/utf8.h"
@@ -38,6 +38,8 @@ bool isPythonSpace(char32_t c) {
 }
 
 std::string pythonLStrip(std::string_view text) { return std::string(text.substr(leadingSpace(text))); }
+
+std::string pythonRStrip(std::string_view text) { return std::string(text.substr(0, trailingSpaceStart(text))); }
 
 std::string pythonStrip(std::string_view text) {
     const auto begin = leadingSpace(text);

@@ -1,5 +1,5 @@
 // Python's str semantics that the harness's templates and filters rely on, over UTF-8 text:
-// strip()/lstrip() (str.isspace whitespace, not only ASCII) and len() (code points, not bytes).
+// strip()/lstrip()/rstrip() (str.isspace whitespace, not only ASCII) and len() (code points, not bytes).
 #pragma once
 
 #include <cstddef>
@@ -14,6 +14,7 @@ bool isPythonSpace(char32_t c);
 
 std::string pythonStrip(std::string_view text);   // str.strip()
 std::string pythonLStrip(std::string_view text);  // str.lstrip()
+std::string pythonRStrip(std::string_view text);  // str.rstrip()
 
 // len(str): code points of valid UTF-8 (an invalid byte counts as one).
 std::size_t codePointCount(std::string_view text);

@@ -1,0 +1,17 @@
+// Numbers as the command tables print them (number_text.h).
+#include "number_text.h"
+
+#include <cmath>
+#include <iomanip>
+#include <sstream>
+
+namespace avss::cli {
+
+std::string fixed(double v, int precision) {
+    if (!std::isfinite(v)) return "n/a";
+    std::ostringstream o;
+    o << std::fixed << std::setprecision(precision) << v;
+    return o.str();
+}
+
+}  // namespace avss::cli
