@@ -30,7 +30,12 @@ std::optional<AppOptions> parseAppOptions(const QStringList& arguments, QString*
     const QCommandLineOption panel(QStringLiteral("panel"), QObject::tr("Screenshot: dock to raise (prune, mitigation, detail, table)."), QStringLiteral("NAME"));
     const QCommandLineOption scale(QStringLiteral("heatmap-scale"), QObject::tr("Heatmap colour: value or rank."), QStringLiteral("SCALE"));
     const QCommandLineOption size(QStringLiteral("size"), QObject::tr("Screenshot window size, WxH (default 1600x1000)."), QStringLiteral("WxH"));
-    parser.addOptions({help, version, model, data, session, shot, metric, remove, layer, measure, recompute, panel, scale, size});
+    const QCommandLineOption task(QStringLiteral("task"), QObject::tr("Benchmark task that Measure and Sweep score (avss eval's names)."), QStringLiteral("NAME"));
+    const QCommandLineOption taskFile(QStringLiteral("task-file"), QObject::tr("The task's data file."), QStringLiteral("FILE"));
+    const QCommandLineOption taskLimit(QStringLiteral("task-limit"), QObject::tr("Score the task's first N items (default 200, 0: all)."), QStringLiteral("N"));
+    const QCommandLineOption sweep(QStringLiteral("sweep"), QObject::tr("Screenshot: run the retention sweep on the task first."));
+    parser.addOptions({help, version, model, data, session, shot, metric, remove, layer, measure, recompute, panel, scale, size, task,
+                       taskFile, taskLimit, sweep});
     parser.addPositionalArgument(QStringLiteral("model"), QObject::tr("A .gguf model file to open."), QStringLiteral("[MODEL]"));
     *exitCode = 2;
     if (!parser.parse(arguments)) {
@@ -52,20 +57,28 @@ std::optional<AppOptions> parseAppOptions(const QStringList& arguments, QString*
     bool ok = true;
     if (parser.isSet(remove)) o.remove = parser.value(remove).toInt(&ok);
     if (ok && parser.isSet(layer)) o.layer = parser.value(layer).toInt(&ok);
+    if (ok && parser.isSet(taskLimit)) o.taskLimit = parser.value(taskLimit).toInt(&ok);
     if (ok && parser.isSet(size)) {
         const auto parts = parser.value(size).split(QLatin1Char('x'));
         ok = parts.size() == 2;
         if (ok) o.width = parts[0].toInt(&ok);
         if (ok) o.height = parts[1].toInt(&ok);
     }
-    if (!ok || o.remove < -1 || o.layer < -1) {
-        *message = QObject::tr("--remove, --layer and --size take non-negative integers (--size as WxH)");
+    if (!ok || o.remove < -1 || o.layer < -1 || o.taskLimit < 0) {
+        *message = QObject::tr("--remove, --layer, --task-limit and --size take non-negative integers (--size as WxH)");
         return std::nullopt;
     }
     o.measure = parser.isSet(measure);
     o.recompute = parser.isSet(recompute);
     o.panel = parser.value(panel);
     o.heatmapScale = parser.value(scale);
+    o.task = parser.value(task);
+    o.taskFile = parser.value(taskFile);
+    o.sweep = parser.isSet(sweep);
+    if (o.task.isEmpty() != o.taskFile.isEmpty() || (o.sweep && o.task.isEmpty())) {
+        *message = QObject::tr("--task and --task-file go together, and --sweep needs them");
+        return std::nullopt;
+    }
     if (!o.screenshot.isEmpty() && o.model.isEmpty()) {
         *message = QObject::tr("--screenshot needs --model (a .gguf file or 'default')");
         return std::nullopt;

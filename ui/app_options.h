@@ -1,4 +1,5 @@
-// Command line of avss-explorer: a model or session to open, and the headless --screenshot mode.
+// Command line of avss-explorer: a model or session to open, the task to score, and the headless
+// --screenshot mode.
 #pragma once
 
 #include <QString>
@@ -18,6 +19,9 @@ struct AppOptions {
     bool measure = false;          // screenshot: measure the plan's retention before grabbing
     bool recompute = false;        // screenshot: analyse even when the cache has the results
     QString panel;                 // screenshot: dock to raise (prune, mitigation, detail, table)
+    QString task, taskFile;        // what Measure and Sweep score (empty: held-out perplexity)
+    int taskLimit = 200;           // the task's first N items (0: all)
+    bool sweep = false;            // screenshot: run the retention sweep before grabbing
     QString heatmapScale;          // "value" or "rank"
     int width = 1600, height = 1000;
 };

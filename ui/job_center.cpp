@@ -18,6 +18,8 @@ QString kindName(JobKind kind) {
         case JobKind::Analysis: return QObject::tr("Analysis");
         case JobKind::Measure: return QObject::tr("What-if measurement");
         case JobKind::Export: return QObject::tr("Export");
+        case JobKind::Task: return QObject::tr("Loading the task");
+        case JobKind::Sweep: return QObject::tr("Retention sweep");
     }
     return {};
 }
@@ -30,10 +32,13 @@ JobCenter::JobCenter(Workspace& workspace, QString cacheDir, QObject* parent)
     connectCommon(m_analysis.worker(), JobKind::Analysis);
     connectCommon(m_measure.worker(), JobKind::Measure);
     connectCommon(m_export.worker(), JobKind::Export);
+    connectCommon(m_task.worker(), JobKind::Task);
+    connectCommon(m_sweep.worker(), JobKind::Sweep);
     connect(m_load.worker(), &LoadWorker::finished, this, &JobCenter::onLoaded);
     connect(m_analysis.worker(), &AnalysisWorker::finished, this, &JobCenter::onAnalysed);
     connect(m_measure.worker(), &MeasureWorker::finished, this, &JobCenter::onMeasured);
     connect(m_export.worker(), &ExportWorker::finished, this, &JobCenter::onExported);
+    connectTaskJobs();
 
     m_probeDebounce.setSingleShot(true);
     m_probeDebounce.setInterval(150);
@@ -41,6 +46,7 @@ JobCenter::JobCenter(Workspace& workspace, QString cacheDir, QObject* parent)
     connect(&m_workspace, &Workspace::dataSourceChanged, this, [this] {
         abandon(JobKind::Analysis);  // its results would belong to the old data
         abandon(JobKind::Measure);
+        abandon(JobKind::Sweep);
         probeCache();
     });
     applyComputeThreads();  // the first event of each worker thread, before any job
@@ -105,6 +111,7 @@ void JobCenter::applyComputeThreads() {
     m_analysis.setComputeThreads(threads);
     m_measure.setComputeThreads(threads);
     m_export.setComputeThreads(threads);
+    m_sweep.setComputeThreads(threads);
 }
 
 bool JobCenter::isBusy(JobKind kind) const {
@@ -125,6 +132,7 @@ void JobCenter::onLoaded(const LoadResult& result) {
     if (!accept(JobKind::Load, result.jobId)) return;
     abandon(JobKind::Analysis);  // whatever ran on the old model is void now
     abandon(JobKind::Measure);
+    abandon(JobKind::Sweep);
     m_workspace.setModel(result.model, result.path);
     const auto& info = result.model->info();
     Q_EMIT statusMessage(tr("Loaded %1: %2 layers on %3 in %4 s")
@@ -185,12 +193,18 @@ void JobCenter::measure() {
         return;
     }
     const auto& settings = m_workspace.settings();
+    const auto& task = m_workspace.taskChoice();
+    if (!task.isHeldOut() && !m_workspace.taskData()) {
+        Q_EMIT statusMessage(tr("Measure needs the task file loaded first (%1)").arg(task.file));
+        return;
+    }
     auto removed = plan->removed;
     std::sort(removed.begin(), removed.end());
-    m_measureContext = {m_workspace.metric(), toQString(plan->description), m_workspace.analysis().cacheFile,
-                        settings.evalWindow, settings.evalTokens};
+    m_measureContext = {m_workspace.metric(), toQString(plan->description), m_workspace.analysis().cacheFile, task, {}};
+    m_measureContext.setup = task.isHeldOut() ? MeasureSetup{settings.evalWindow, settings.evalTokens, {}, {}, 0}
+                                              : MeasureSetup{0, 0, task.name, task.file, task.limit};
     const auto& book = m_workspace.measurements();
-    if (auto known = book.findRemoved(removed, settings.evalWindow, settings.evalTokens)) {  // measured before
+    if (auto known = book.findRemoved(removed, m_measureContext.setup)) {  // measured before
         known->metric = m_measureContext.metric;
         known->rule = m_measureContext.rule;
         m_workspace.addMeasurement(*known);
@@ -205,7 +219,18 @@ void JobCenter::measure() {
     request.options.heldOut.window = settings.evalWindow;
     request.options.heldOut.maxTokens = settings.evalTokens;
     request.options.removed = removed;
-    if (auto dense = book.findRemoved({}, settings.evalWindow, settings.evalTokens)) request.options.denseNll = dense->denseNll;
+    request.task = task.isHeldOut() ? nullptr : m_workspace.taskData();
+    if (auto dense = book.findRemoved({}, m_measureContext.setup)) {  // the dense model is measured once per setup
+        request.options.denseNll = dense->denseNll;
+        if (dense->isTask()) {
+            avss::MetricSummary known;
+            known.name = toUtf8(dense->taskMetric);
+            known.value = dense->denseScore;
+            known.floor = dense->floor;
+            known.higherIsBetter = dense->higherIsBetter;
+            request.denseScore = known;
+        }
+    }
     auto* worker = m_measure.worker();
     QMetaObject::invokeMethod(worker, [worker, request] { worker->run(request); }, Qt::QueuedConnection);
 }
@@ -213,22 +238,43 @@ void JobCenter::measure() {
 void JobCenter::onMeasured(const MeasureResult& result) {
     if (!accept(JobKind::Measure, result.jobId)) return;
     if (m_workspace.analysis().cacheFile != m_measureContext.cacheFile) return;  // the analysis changed meanwhile
-    const auto now = QDateTime::currentDateTimeUtc().toString(Qt::ISODate);
-    MeasuredPoint point{m_measureContext.metric, m_measureContext.rule, result.removed, result.denseNll, result.prunedNll,
-                        result.predictedTokens, m_measureContext.window, m_measureContext.evalTokens, result.note, now};
-    if (!result.removed.empty() && !m_workspace.measurements().findRemoved({}, point.window, point.evalTokens)) {
+    if (m_workspace.taskChoice() != m_measureContext.task) return;                // so did the task
+    const auto& setup = m_measureContext.setup;
+    MeasuredPoint point;
+    point.metric = m_measureContext.metric;
+    point.rule = m_measureContext.rule;
+    point.removed = result.removed;
+    point.denseNll = result.denseNll;
+    point.prunedNll = result.prunedNll;
+    point.predictedTokens = result.predictedTokens;
+    point.window = setup.window;
+    point.evalTokens = setup.evalTokens;
+    point.note = result.note;
+    point.measuredUtc = QDateTime::currentDateTimeUtc().toString(Qt::ISODate);
+    if (result.dense && result.pruned) {
+        point.task = setup.task;
+        point.taskFile = setup.taskFile;
+        point.taskLimit = setup.taskLimit;
+        point.taskMetric = toQString(result.dense->name);
+        point.denseScore = result.dense->value;
+        point.prunedScore = result.pruned->value;
+        point.floor = result.dense->floor;
+        point.higherIsBetter = result.dense->higherIsBetter;
+        point.items = result.items;
+    }
+    if (!result.removed.empty() && !m_workspace.measurements().findRemoved({}, setup)) {
         MeasuredPoint dense = point;  // the dense model is the 0-layers-removed point of every metric
         dense.removed.clear();
         dense.prunedNll = dense.denseNll;
+        dense.prunedScore = dense.denseScore;
+        dense.note.clear();
         dense.rule = tr("dense model");
         m_workspace.addMeasurement(dense);
     }
     m_workspace.addMeasurement(point);
-    Q_EMIT statusMessage(tr("Retention %1 with %2 layers removed (PPL %3 → %4)")
-                             .arg(point.retention(), 0, 'f', 3)
-                             .arg(point.removed.size())
-                             .arg(point.densePerplexity(), 0, 'f', 2)
-                             .arg(point.prunedPerplexity(), 0, 'f', 2));
+    const QString scores = point.isTask() ? tr("%1 %2 → %3").arg(point.taskMetric).arg(point.denseScore, 0, 'f', 4).arg(point.prunedScore, 0, 'f', 4)
+                                          : tr("PPL %1 → %2").arg(point.densePerplexity(), 0, 'f', 2).arg(point.prunedPerplexity(), 0, 'f', 2);
+    Q_EMIT statusMessage(tr("Retention %1 with %2 layers removed (%3)").arg(point.retention(), 0, 'f', 3).arg(point.removed.size()).arg(scores));
     if (!result.note.isEmpty()) Q_EMIT statusMessage(result.note);
 }
 
@@ -273,6 +319,8 @@ void JobCenter::cancel(JobKind kind) {
         case JobKind::Analysis: m_analysis.worker()->cancel(upTo); break;
         case JobKind::Measure: m_measure.worker()->cancel(upTo); break;
         case JobKind::Export: m_export.worker()->cancel(upTo); break;
+        case JobKind::Task: m_task.worker()->cancel(upTo); break;
+        case JobKind::Sweep: m_sweep.worker()->cancel(upTo); break;
     }
 }
 

@@ -8,10 +8,14 @@
 #include <initializer_list>
 #include <map>
 
+#include "measurement_book.h"
+
 #include "workers/analysis_worker.h"
 #include "workers/export_worker.h"
 #include "workers/load_worker.h"
 #include "workers/measure_worker.h"
+#include "workers/sweep_worker.h"
+#include "workers/task_worker.h"
 #include "workers/worker_thread.h"
 
 namespace avss::ui {
@@ -29,10 +33,14 @@ public:
     void analyse(AnalysisMode mode);
     void measure();
     void exportModel(const QString& outPath);  // the current plan's blocks removed, self-checked
+    void openTask(const TaskChoice& choice);   // held-out perplexity at once; a task file loads on a worker
+    // Retention curves of these metrics on the loaded task, cache-first through the analysis's cell
+    // store; the Workspace's sweep grows cell by cell.
+    void sweep(const QStringList& metrics);
     void cancel(JobKind kind);  // direct call on the worker's atomic token; the job ends with `cancelled`
     // Cancels those of `kinds` that are busy: the one "cancel all" of the window and the panels.
     void cancelBusy(std::initializer_list<JobKind> kinds = {JobKind::Load, JobKind::Analysis, JobKind::Measure,
-                                                            JobKind::Export});
+                                                            JobKind::Export, JobKind::Task, JobKind::Sweep});
 
     bool isBusy(JobKind kind) const;
     const QString& cacheDir() const { return m_cacheDir; }
@@ -63,6 +71,9 @@ private:
     void onAnalysed(const AnalysisResult& result);
     void onMeasured(const MeasureResult& result);
     void onExported(const ExportDone& done);
+    void connectTaskJobs();  // job_center_tasks.cpp: task loading and the sweep
+    void onTaskLoaded(const TaskLoaded& loaded);
+    void onSweepUpdate(const SweepUpdate& update, bool final);
     void probeCache();
     void applyComputeThreads();  // the settings' thread budget to every worker thread, when it changed
 
@@ -76,13 +87,16 @@ private:
     QTimer m_probeDebounce;  // settings edits look the cache up 150 ms after the last change
     struct MeasureContext {
         QString metric, rule, cacheFile;
-        int window = 0;
-        qint64 evalTokens = 0;
+        TaskChoice task;
+        MeasureSetup setup;
     } m_measureContext;
+    QString m_sweepCacheFile;  // the analysis the running sweep belongs to
     WorkerThread<LoadWorker> m_load{"avss-load"};
     WorkerThread<AnalysisWorker> m_analysis{"avss-analysis"};
     WorkerThread<MeasureWorker> m_measure{"avss-measure"};
     WorkerThread<ExportWorker> m_export{"avss-export"};
+    WorkerThread<TaskWorker> m_task{"avss-task"};
+    WorkerThread<SweepWorker> m_sweep{"avss-sweep"};
 };
 
 }  // namespace avss::ui

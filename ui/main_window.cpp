@@ -36,6 +36,8 @@
 #include "widgets/mitigation_panel.h"
 #include "widgets/prune_panel.h"
 #include "widgets/score_chart.h"
+#include "widgets/sweep_chart.h"
+#include "widgets/sweep_view.h"
 
 namespace avss::ui {
 namespace {
@@ -120,6 +122,7 @@ void MainWindow::createMenus() {
     a.exportMenu->addAction(tr("Heatmap image (PNG/SVG)…"), this, [this] { exportWidgetInteractive(this, *m_views->heatmap(), QStringLiteral("heatmap")); });
     a.exportMenu->addAction(tr("Score chart image (PNG/SVG)…"), this, [this] { exportWidgetInteractive(this, *m_views->chart(), QStringLiteral("scores")); });
     a.exportMenu->addAction(tr("Retention chart image (PNG/SVG)…"), this, [this] { exportWidgetInteractive(this, *m_prune->retentionChart(), QStringLiteral("retention")); });
+    a.exportMenu->addAction(tr("Sweep curves image (PNG/SVG)…"), this, [this] { exportWidgetInteractive(this, *m_prune->sweepView()->chart(), QStringLiteral("sweep")); });
     a.exportMenu->addSeparator();
     a.exportMenu->addAction(tr("Layer table (CSV)…"), this, [this] { exportTableInteractive(this, *m_views->tableModel(), QStringLiteral("layers")); });
     a.exportMenu->addAction(tr("Layer detail (CSV)…"), this, [this] { exportTableInteractive(this, *m_detail->model(), QStringLiteral("layer-detail")); });
@@ -206,6 +209,8 @@ void MainWindow::connectJobs() {
         if (m_jobs.isBusy(JobKind::Analysis)) running << tr("analysing");
         if (m_jobs.isBusy(JobKind::Measure)) running << tr("measuring");
         if (m_jobs.isBusy(JobKind::Export)) running << tr("exporting");
+        if (m_jobs.isBusy(JobKind::Task)) running << tr("reading the task");
+        if (m_jobs.isBusy(JobKind::Sweep)) running << tr("sweeping");
         m_jobLabel->setText(running.join(QStringLiteral(", ")));
         m_actions.measure->setEnabled(!m_jobs.isBusy(JobKind::Measure));
         m_actions.exportModel->setEnabled(m_prune->canExport());

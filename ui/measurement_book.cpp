@@ -11,6 +11,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "avss/sweep.h"
+
 namespace avss::ui {
 namespace {
 
@@ -22,7 +24,10 @@ QJsonObject toJson(const MeasuredPoint& p) {
     return {{"metric", p.metric},       {"rule", p.rule},           {"removed", removed},
             {"dense_nll", p.denseNll},  {"pruned_nll", p.prunedNll}, {"predicted_tokens", p.predictedTokens},
             {"window", p.window},       {"eval_tokens", p.evalTokens}, {"note", p.note},
-            {"measured_utc", p.measuredUtc}};
+            {"measured_utc", p.measuredUtc}, {"task", p.task},         {"task_file", p.taskFile},
+            {"task_limit", p.taskLimit},    {"task_metric", p.taskMetric}, {"dense_score", p.denseScore},
+            {"pruned_score", p.prunedScore}, {"floor", p.floor},         {"higher_is_better", p.higherIsBetter},
+            {"items", p.items}};
 }
 
 MeasuredPoint fromJson(const QJsonObject& o) {
@@ -37,18 +42,30 @@ MeasuredPoint fromJson(const QJsonObject& o) {
     p.evalTokens = o.value("eval_tokens").toInteger();
     p.note = o.value("note").toString();
     p.measuredUtc = o.value("measured_utc").toString();
+    p.task = o.value("task").toString();  // absent in files written before tasks: held-out perplexity
+    p.taskFile = o.value("task_file").toString();
+    p.taskLimit = o.value("task_limit").toInt();
+    p.taskMetric = o.value("task_metric").toString();
+    p.denseScore = o.value("dense_score").toDouble();
+    p.prunedScore = o.value("pruned_score").toDouble();
+    p.floor = o.value("floor").toDouble();
+    p.higherIsBetter = o.value("higher_is_better").toBool(true);
+    p.items = o.value("items").toInteger();
     return p;
 }
 
-bool sameConfiguration(const MeasuredPoint& a, const std::vector<int>& removed, int window, qint64 evalTokens) {
-    return a.removed == removed && a.window == window && a.evalTokens == evalTokens;
+bool sameConfiguration(const MeasuredPoint& a, const std::vector<int>& removed, const MeasureSetup& setup) {
+    return a.removed == removed && MeasureSetup::of(a) == setup;
 }
 
 }  // namespace
 
 double MeasuredPoint::densePerplexity() const { return std::exp(denseNll); }
 double MeasuredPoint::prunedPerplexity() const { return std::exp(prunedNll); }
-double MeasuredPoint::retention() const { return densePerplexity() / prunedPerplexity(); }
+double MeasuredPoint::retention() const {  // the core's definition, as the sweep curves use it
+    if (!isTask()) return avss::retentionRatio(prunedPerplexity(), densePerplexity(), false);
+    return avss::retentionRatio(prunedScore, denseScore, higherIsBetter);
+}
 
 QString MeasurementBook::open(const QString& file) {
     clear();
@@ -71,16 +88,16 @@ void MeasurementBook::clear() {
     m_points.clear();
 }
 
-std::optional<MeasuredPoint> MeasurementBook::findRemoved(const std::vector<int>& removed, int window, qint64 evalTokens) const {
+std::optional<MeasuredPoint> MeasurementBook::findRemoved(const std::vector<int>& removed, const MeasureSetup& setup) const {
     for (const auto& p : m_points) {
-        if (sameConfiguration(p, removed, window, evalTokens)) return p;
+        if (sameConfiguration(p, removed, setup)) return p;
     }
     return std::nullopt;
 }
 
 QString MeasurementBook::add(const MeasuredPoint& point) {
     auto same = std::find_if(m_points.begin(), m_points.end(), [&](const MeasuredPoint& p) {
-        return p.metric == point.metric && sameConfiguration(p, point.removed, point.window, point.evalTokens);
+        return p.metric == point.metric && sameConfiguration(p, point.removed, MeasureSetup::of(point));
     });
     if (same != m_points.end()) *same = point;
     else m_points.push_back(point);

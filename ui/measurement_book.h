@@ -1,5 +1,6 @@
-// Measured what-if points of one analysis (model + data + settings), keyed by metric and removed
-// set, persisted as JSON next to the analysis cache so a configuration is measured only once.
+// Measured what-if points of one analysis (model + data + settings), keyed by metric, removed set
+// and what was scored (held-out perplexity or a benchmark task), persisted as JSON next to the
+// analysis cache so a configuration is measured only once.
 #pragma once
 
 #include <QString>
@@ -18,9 +19,29 @@ struct MeasuredPoint {
     qint64 evalTokens = 0;
     QString note;
     QString measuredUtc;
+    // A benchmark task (empty: held-out perplexity): its file and item limit, and its primary metric.
+    QString task, taskFile;
+    int taskLimit = 0;
+    QString taskMetric;
+    double denseScore = 0, prunedScore = 0, floor = 0;
+    bool higherIsBetter = true;
+    qint64 items = 0;
+    bool isTask() const { return !task.isEmpty(); }
     double densePerplexity() const;
     double prunedPerplexity() const;
-    double retention() const;   // PPL_dense / PPL_pruned
+    double retention() const;   // avss::retentionRatio: PPL_dense / PPL_pruned; a task: pruned / dense (perplexity: dense / pruned)
+};
+
+// What a measurement scored: equal setups give comparable points.
+struct MeasureSetup {
+    int window = 0;             // held-out perplexity
+    qint64 evalTokens = 0;
+    QString task, taskFile;     // a benchmark task
+    int taskLimit = 0;
+    static MeasureSetup of(const MeasuredPoint& p) { return {p.window, p.evalTokens, p.task, p.taskFile, p.taskLimit}; }
+    bool operator==(const MeasureSetup& o) const {
+        return window == o.window && evalTokens == o.evalTokens && task == o.task && taskFile == o.taskFile && taskLimit == o.taskLimit;
+    }
 };
 
 class MeasurementBook {
@@ -31,8 +52,8 @@ public:
     void clear();
     const QString& file() const { return m_file; }
 
-    // A measured NLL pair for the same removed set and evaluation settings, under any metric.
-    std::optional<MeasuredPoint> findRemoved(const std::vector<int>& removed, int window, qint64 evalTokens) const;
+    // A measured pair for the same removed set and setup, under any metric.
+    std::optional<MeasuredPoint> findRemoved(const std::vector<int>& removed, const MeasureSetup& setup) const;
     // Adds or replaces the (metric, removed, settings) entry and writes the file atomically.
     // Returns the reason when the file could not be written (the point is kept in memory).
     QString add(const MeasuredPoint& point);

@@ -5,8 +5,12 @@
 #include <QPixmap>
 #include <QTimer>
 #include <iostream>
+#include <utility>
 
 #include "main_window.h"
+#include "widgets/prune_panel.h"
+#include "widgets/sweep_view.h"
+#include "widgets/task_box.h"
 #include "util/qt_convert.h"
 
 namespace avss::ui {
@@ -49,6 +53,23 @@ void ScreenshotRun::onAnalysis() {
     const auto& plan = workspace.plan();
     const int layer = m_options.layer >= 0 ? m_options.layer : plan && !plan->removed.empty() ? plan->removed.front() : 0;
     workspace.setSelectedLayer(layer);
+    if (m_options.task.isEmpty()) return measureOrGrab();
+    TaskChoice choice;
+    choice.name = m_options.task;
+    choice.file = m_options.taskFile;
+    choice.limit = m_options.taskLimit;
+    m_waitingTask = true;  // continues in watchJob when the task job ends
+    m_window.prunePanel().taskBox()->choose(choice);
+}
+
+void ScreenshotRun::afterTask() {
+    if (!m_window.workspace().taskData()) return fail(tr("the task file could not be read"), 3);
+    if (!m_options.sweep) return measureOrGrab();
+    m_sweeping = true;  // continues in watchJob when the sweep ends
+    m_window.prunePanel().sweepView()->start();
+}
+
+void ScreenshotRun::measureOrGrab() {
     if (!m_options.measure) return grabSoon();
     m_window.jobs().measure();
     if (!m_window.jobs().isBusy(JobKind::Measure)) grabSoon();  // answered from the measurement cache
@@ -61,13 +82,16 @@ void ScreenshotRun::onMeasured() {
 }
 
 void ScreenshotRun::watchJob(JobKind kind, bool busy) {
-    static const char* const names[] = {"load", "analysis", "what-if", "export"};
+    static const char* const names[] = {"load", "analysis", "what-if", "export", "task", "sweep"};
     if (busy) {
         m_stall.start();
         m_jobClock.start();
         return;
     }
     m_stall.stop();
+    // Queued: the job's result reaches the Workspace right after its busy state ends.
+    if (kind == JobKind::Task && std::exchange(m_waitingTask, false)) QTimer::singleShot(0, this, &ScreenshotRun::afterTask);
+    if (kind == JobKind::Sweep && std::exchange(m_sweeping, false)) QTimer::singleShot(0, this, &ScreenshotRun::measureOrGrab);
     std::cerr << "avss-explorer: event loop while the " << names[static_cast<int>(kind)] << " job ran ("
               << m_jobClock.elapsed() / 1000.0 << " s): gap p95 " << m_stall.gapPercentileMs(0.95) << " ms, max "
               << m_stall.maxGapMs() << " ms over " << m_stall.ticks()

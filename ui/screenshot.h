@@ -1,7 +1,7 @@
 // Headless screenshot mode (avss-explorer --screenshot out.png --model M --data D [--metric ID
-// --remove K --measure]): opens the model and data, waits for the analysis from the cache or a
-// worker, applies the metric and plan, optionally measures, then grabs the window to a PNG and
-// quits. Prints the event-loop stall measured while each job ran (the numbers in docs/explorer.md).
+// --remove K --task NAME --task-file F --sweep --measure]): opens the model and data, waits for the
+// analysis from the cache or a worker, applies the metric and plan, optionally loads a task and
+// sweeps, optionally measures, then grabs the window to a PNG and quits. Prints the event-loop stall measured while each job ran (the numbers in docs/explorer.md).
 #pragma once
 
 #include <QObject>
@@ -25,6 +25,8 @@ public:
 private:
     void onAnalysis();
     void onMeasured();
+    void afterTask();    // sweep, measure or grab
+    void measureOrGrab();
     void watchJob(JobKind kind, bool busy);  // stall measurement from a job's start to its end
     void grabSoon();
     void fail(const QString& message, int exitCode);
@@ -35,6 +37,7 @@ private:
     QElapsedTimer m_jobClock;
     bool m_planApplied = false;
     bool m_done = false;
+    bool m_waitingTask = false, m_sweeping = false;
 };
 
 }  // namespace avss::ui

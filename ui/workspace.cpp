@@ -41,6 +41,7 @@ void Workspace::setCacheFileOverride(const QString& file) {
 }
 
 void Workspace::setAnalysis(const AnalysisResult& result) {
+    if (result.cacheFile != m_analysis.cacheFile) m_sweep.reset();  // its plans came from other statistics
     m_analysis = result;
     const QString bookProblem = m_book.open(measurementFileFor(result.cacheFile));
     if (!bookProblem.isEmpty()) Q_EMIT noticed(bookProblem);
@@ -51,16 +52,19 @@ void Workspace::setAnalysis(const AnalysisResult& result) {
     Q_EMIT metricChanged(m_metric);
     Q_EMIT planChanged();
     Q_EMIT measurementsChanged();
+    Q_EMIT sweepChanged();
 }
 
 void Workspace::clearAnalysis() {
     if (!hasAnalysis() && m_book.points().empty()) return;
     m_analysis = AnalysisResult{};
     m_book.clear();
+    m_sweep.reset();
     recomputePlan();
     Q_EMIT analysisChanged();
     Q_EMIT planChanged();
     Q_EMIT measurementsChanged();
+    Q_EMIT sweepChanged();
 }
 
 const avss::LayerScores* Workspace::scoresFor(const QString& metric) const {
@@ -102,6 +106,26 @@ void Workspace::addMeasurement(const MeasuredPoint& point) {
     const QString problem = m_book.add(point);
     if (!problem.isEmpty()) Q_EMIT noticed(problem);
     Q_EMIT measurementsChanged();
+}
+
+void Workspace::setTaskChoice(const TaskChoice& choice) {
+    if (choice == m_taskChoice) return;
+    m_taskChoice = choice;
+    m_taskData.reset();
+    m_sweep.reset();
+    Q_EMIT taskChanged();
+    Q_EMIT sweepChanged();
+}
+
+void Workspace::setTaskData(const TaskChoice& choice, std::shared_ptr<const avss::TaskData> task) {
+    if (choice != m_taskChoice) return;  // a file chosen before this one finished loading
+    m_taskData = std::move(task);
+    Q_EMIT taskChanged();
+}
+
+void Workspace::setSweep(std::shared_ptr<const avss::SweepResult> sweep) {
+    m_sweep = std::move(sweep);
+    Q_EMIT sweepChanged();
 }
 
 void Workspace::recomputePlan() {

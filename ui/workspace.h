@@ -1,6 +1,6 @@
 // What is open now: the model, the calibration data and settings, the analysis (statistics and
-// scores), the chosen metric and pruning rule with the resulting plan, the selected layer and the
-// measured what-if points. GUI-thread only; every change is announced by a …Changed signal.
+// scores), the chosen metric and pruning rule with the resulting plan, the selected layer, the task
+// that Measure and Sweep score, the measured what-if points and the retention sweep. GUI-thread only; every change is announced by a …Changed signal.
 #pragma once
 
 #include <QObject>
@@ -53,6 +53,16 @@ public:
     const MeasurementBook& measurements() const { return m_book; }
     void addMeasurement(const MeasuredPoint& point);
 
+    // The task Measure and Sweep score; a new choice drops the loaded items and the sweep.
+    void setTaskChoice(const TaskChoice& choice);
+    const TaskChoice& taskChoice() const { return m_taskChoice; }
+    void setTaskData(const TaskChoice& choice, std::shared_ptr<const avss::TaskData> task);  // ignored unless the current choice
+    const std::shared_ptr<const avss::TaskData>& taskData() const { return m_taskData; }
+
+    // The retention sweep on the current analysis and task (partial while it runs); null: none.
+    void setSweep(std::shared_ptr<const avss::SweepResult> sweep);
+    const std::shared_ptr<const avss::SweepResult>& sweep() const { return m_sweep; }
+
 Q_SIGNALS:
     void modelChanged();
     void dataSourceChanged();
@@ -62,6 +72,8 @@ Q_SIGNALS:
     void planChanged();
     void selectedLayerChanged(int layer);
     void measurementsChanged();
+    void taskChanged();
+    void sweepChanged();
     void noticed(const QString& message);  // non-fatal problems for the status bar
 
 private:
@@ -80,6 +92,9 @@ private:
     QString m_planError;
     int m_selectedLayer = -1;
     MeasurementBook m_book;
+    TaskChoice m_taskChoice;
+    std::shared_ptr<const avss::TaskData> m_taskData;
+    std::shared_ptr<const avss::SweepResult> m_sweep;
 };
 
 }  // namespace avss::ui

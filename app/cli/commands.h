@@ -14,9 +14,10 @@ CommandSpec perplexityCommand();
 CommandSpec scoreCommand();
 CommandSpec pruneCommand();
 CommandSpec evalCommand();
+CommandSpec sweepCommand();
 
 inline std::vector<CommandSpec> allCommands() {
-    return {infoCommand(), tokenizeCommand(), generateCommand(), perplexityCommand(), evalCommand(), scoreCommand(), pruneCommand()};
+    return {infoCommand(), tokenizeCommand(), generateCommand(), perplexityCommand(), evalCommand(), scoreCommand(), pruneCommand(), sweepCommand()};
 }
 
 }  // namespace avss::cli

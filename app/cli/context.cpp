@@ -19,23 +19,26 @@ void ProgressBar::operator()(const Progress& p) {
     if (p.stage != m_stage) {
         finish();
         m_stage = p.stage;
-        m_stageStart = now;
         m_lastPrint = {};
     }
+    auto& clock = m_clocks[p.stage];
+    if (clock.start == std::chrono::steady_clock::time_point{} || p.done < clock.lastDone) clock.start = now;  // new or restarted
+    clock.lastDone = p.done;
     const bool last = p.total > 0 && p.done >= p.total;
     if (!last && now - m_lastPrint < std::chrono::milliseconds(200)) return;
     m_lastPrint = now;
-    const double secs = std::chrono::duration<double>(now - m_stageStart).count();
+    const double secs = std::chrono::duration<double>(now - clock.start).count();
     const double rate = secs > 0 ? static_cast<double>(p.done) / secs : 0.0;
+    const int digits = rate < 10 ? 2 : 0;  // slow units (sweep cells) still show a rate
     char line[256];
     if (p.total > 0) {
         const double eta = rate > 0 ? static_cast<double>(p.total - p.done) / rate : 0.0;
-        std::snprintf(line, sizeof line, "%-12s %lld/%lld %s  %.0f %s/s  ETA %.0fs   ", p.stage.c_str(),
-                      static_cast<long long>(p.done), static_cast<long long>(p.total), p.unit.c_str(), rate,
+        std::snprintf(line, sizeof line, "%-12s %lld/%lld %s  %.*f %s/s  ETA %.0fs   ", p.stage.c_str(),
+                      static_cast<long long>(p.done), static_cast<long long>(p.total), p.unit.c_str(), digits, rate,
                       p.unit.c_str(), eta);
     } else {
-        std::snprintf(line, sizeof line, "%-12s %lld %s  %.0f %s/s   ", p.stage.c_str(), static_cast<long long>(p.done),
-                      p.unit.c_str(), rate, p.unit.c_str());
+        std::snprintf(line, sizeof line, "%-12s %lld %s  %.*f %s/s   ", p.stage.c_str(), static_cast<long long>(p.done),
+                      p.unit.c_str(), digits, rate, p.unit.c_str());
     }
     m_lastLine = line;
     m_open = true;

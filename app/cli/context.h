@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -25,8 +26,13 @@ public:
 private:
     bool m_enabled;
     bool m_tty;
+    struct StageClock {
+        std::chrono::steady_clock::time_point start{};
+        std::int64_t lastDone = 0;
+    };
     std::string m_stage, m_lastLine;
-    std::chrono::steady_clock::time_point m_stageStart{}, m_lastPrint{};
+    std::map<std::string, StageClock> m_clocks;  // an outer stage (a sweep's cells) keeps its rate across inner ones
+    std::chrono::steady_clock::time_point m_lastPrint{};
     bool m_open = false;
 };
 

@@ -18,9 +18,9 @@ MeasuredOptions measuredOptionsFromArgs(const ParsedArgs& args, const StatsSetti
     if (args.find("batch")) o.batch = static_cast<int>(args.getInt("batch", 1, 4096));  // score's --batch; prune has none
     const auto k = static_cast<int>(args.getInt("max-removed", 0, 1 << 20));
     o.maxRemoved = k == 0 ? -1 : k;
-    const auto rule = pruningRuleFromArgs(args);
-    o.protectFirst = rule.protectFirst;
-    o.protectLast = rule.protectLast;
+    const auto protection = protectionFromArgs(args);
+    o.protectFirst = protection.first;
+    o.protectLast = protection.last;
     o.settings = settings;
     return o;
 }

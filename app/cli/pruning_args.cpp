@@ -10,7 +10,19 @@ std::vector<OptionSpec> pruningRuleOptions() {
             {"fraction", "P", "fraction rule: remove floor(P x layers)", "0.25"},
             {"count", "K", "count rule: remove K layers", "0"},
             {"mass", "TAU", "mass and reference-code rules: cumulative share", "0.25"},
-            {"protect", "LIST", "blocks never removed: first, last or none", "first,last"}};
+            protectOption()};
+}
+
+OptionSpec protectOption() { return {"protect", "LIST", "blocks never removed: first, last or none", "first,last"}; }
+
+Protection protectionFromArgs(const ParsedArgs& args) {
+    Protection out;
+    for (const auto& p : args.getList("protect")) {
+        if (p == "first") out.first = true;
+        else if (p == "last") out.last = true;
+        else if (p != "none") throw UsageError({}, "--protect takes first, last or none, got '" + p + "'");
+    }
+    return out;
 }
 
 PruningRule pruningRuleFromArgs(const ParsedArgs& args) {
@@ -19,12 +31,9 @@ PruningRule pruningRuleFromArgs(const ParsedArgs& args) {
     r.fraction = args.getDouble("fraction");
     r.mass = args.getDouble("mass");
     r.count = static_cast<int>(args.getInt("count", 0, 1 << 20));
-    r.protectFirst = r.protectLast = false;
-    for (const auto& p : args.getList("protect")) {
-        if (p == "first") r.protectFirst = true;
-        else if (p == "last") r.protectLast = true;
-        else if (p != "none") throw UsageError({}, "--protect takes first, last or none, got '" + p + "'");
-    }
+    const auto protection = protectionFromArgs(args);
+    r.protectFirst = protection.first;
+    r.protectLast = protection.last;
     return r;
 }
 

@@ -1,4 +1,5 @@
-// Command-line options that describe a pruning rule, shared by `avss score` and `avss prune`.
+// Command-line options that describe a pruning rule, shared by `avss score` and `avss prune`; the
+// protected ends also by `avss sweep`.
 #pragma once
 
 #include <vector>
@@ -10,5 +11,11 @@ namespace avss::cli {
 
 std::vector<OptionSpec> pruningRuleOptions();      // --rule --fraction --count --mass --protect
 PruningRule pruningRuleFromArgs(const ParsedArgs& args);
+
+struct Protection {
+    bool first = false, last = false;
+};
+OptionSpec protectOption();                         // --protect first,last|none
+Protection protectionFromArgs(const ParsedArgs& args);
 
 }  // namespace avss::cli

@@ -70,7 +70,7 @@ $(cat)" "$file" 2>&1); then
 
 expect 0 "^avss 0\.[0-9]+\.[0-9]+" -- "$avss" --version
 expect 0 "Commands:" -- "$avss" --help
-for c in info tokenize generate perplexity score prune; do
+for c in info tokenize generate perplexity eval score prune sweep; do
   expect 0 "Usage: avss $c" -- "$avss" "$c" --help
 done
 expect 2 "unknown command 'frobnicate'" -- "$avss" frobnicate
@@ -447,6 +447,42 @@ expect 2 "--task NAME is required" -- "$avss" --quiet eval "$tiny" --data "$ev/s
 expect 2 "block 7|layer 7" -- "$avss" --quiet eval "$tiny" --task sst2 --data "$ev/sst2.tsv" --skip-layers 7
 expect 2 "answer budget of 300 tokens leaves no room" -- "$avss" --quiet eval "$tiny" --task nq_open --data "$ev/nq_open.jsonl" --max-new-tokens 300
 expect 2 "--records needs --out" -- "$avss" --quiet eval "$tiny" --task sst2 --data "$ev/sst2.tsv" --records
+
+# avss sweep: cells next to the analysis cache (auto), JSON/CSV/plots, a second run evaluates nothing.
+sweep=(sweep "$tiny" --task "sst2=$ev/sst2.tsv,perplexity=builtin" --metrics bi,reverse,random --seeds 1,2
+       --counts 0,1,2 --protect none --window 64 --ppl-tokens 256 --max-tokens 512 --seq-len 32 --bootstrap 50)
+capture "$tmp/sweep1.txt" -- env XDG_CACHE_HOME="$tmp/xdg" "$avss" --quiet "${sweep[@]}" --out "$tmp/sweep.json,$tmp/sweep.csv" --plots "$tmp/plots"
+capture "$tmp/sweep2.txt" -- env XDG_CACHE_HOME="$tmp/xdg" "$avss" --quiet "${sweep[@]}" --out "$tmp/sweep2.json"
+pycheck "sweep: cells stored next to the auto cache, reused by the second run; JSON, CSV, SVG and PNG plots agree" "$tmp/sweep1.txt" <<'PY'
+import csv, glob, os, struct
+d = os.path.dirname(sys.argv[1])
+first = json.load(open(os.path.join(d, "sweep.json")))
+second = json.load(open(os.path.join(d, "sweep2.json")))
+cells = glob.glob(os.path.join(d, "xdg/avss-explorer/analyses/*.cells/*.h5"))
+assert first["computed_cells"] == len(first["cells"]) == len(cells) > 2, (first["computed_cells"], len(cells))
+assert second["computed_cells"] == 0 and second["stored_cells_used"] == len(first["cells"])
+assert [c["metrics"] for c in first["cells"]] == [c["metrics"] for c in second["cells"]]
+assert "cells: 0 evaluated" in open(os.path.join(d, "sweep2.txt")).read()
+rows = list(csv.DictReader(open(os.path.join(d, "sweep.csv"))))
+assert len(rows) == len(first["rows"]) and {r["line"] for r in rows} == {"bi", "reverse", "random#1", "random#2"}
+for r in rows:
+    if r["task"] == "perplexity" and r["removed_count"] == "0":
+        assert abs(float(r["retention"]) - 1.0) < 1e-12
+    if r["task"] == "perplexity" and r["removed"]:
+        assert abs(float(r["retention"]) - float(r["dense"]) / float(r["value"])) < 1e-9
+for name in ("retention-mean", "retention-mean-normalised", "retention-sst2-acc", "retention-perplexity-perplexity"):
+    svg = open(os.path.join(d, "plots", name + ".svg")).read()
+    # the tiny model is at chance on SST-2, so its chance-normalised retention is undefined (no line)
+    assert ("<polyline" in svg or name.endswith("normalised")) and "90 % of dense" in svg, name
+    png = open(os.path.join(d, "plots", name + ".png"), "rb").read()
+    if png:  # a build without the GUI writes no PNG
+        assert png[:8] == b"\x89PNG\r\n\x1a\n" and struct.unpack(">II", png[16:24]) == (900, 560), name
+assert "random, 2 seeds" in open(os.path.join(d, "plots", "retention-perplexity-perplexity.svg")).read()
+PY
+expect 2 "--task expects NAME=FILE" -- "$avss" --quiet sweep "$tiny" --task "$ev/sst2.tsv" --cache none
+expect 2 "unknown task" -- "$avss" --quiet sweep "$tiny" --task "mmlu=$ev/sst2.tsv" --cache none
+expect 2 "cannot remove 5 blocks" -- "$avss" --quiet sweep "$tiny" --task "sst2=$ev/sst2.tsv" --counts 5 --cache none --seq-len 32
+expect 2 "listed twice" -- "$avss" --quiet sweep "$tiny" --task "sst2=$ev/sst2.tsv" --metrics bi,bi --cache none --seq-len 32
 
 
 echo "$failures failure(s)"

@@ -10,7 +10,8 @@ void MeasurementModel::setPoints(const std::vector<MeasuredPoint>& points) {
     beginResetModel();
     m_points = points;
     std::stable_sort(m_points.begin(), m_points.end(), [](const MeasuredPoint& a, const MeasuredPoint& b) {
-        return a.metric != b.metric ? a.metric < b.metric : a.removed.size() < b.removed.size();
+        if (a.metric != b.metric) return a.metric < b.metric;
+        return a.task != b.task ? a.task < b.task : a.removed.size() < b.removed.size();
     });
     endResetModel();
 }
@@ -22,8 +23,13 @@ int MeasurementModel::columnCount(const QModelIndex& parent) const { return pare
 QVariant MeasurementModel::data(const QModelIndex& index, int role) const {
     if (!index.isValid() || index.row() >= rowCount()) return {};
     const auto& p = m_points[static_cast<std::size_t>(index.row())];
-    if (role == Qt::ToolTipRole) return p.rule + (p.note.isEmpty() ? QString() : QStringLiteral("\n") + p.note);
-    if (role == Qt::TextAlignmentRole && index.column() != Metric && index.column() != Blocks && index.column() != Note) {
+    if (role == Qt::ToolTipRole) {
+        const QString scored = p.isTask() ? QStringLiteral("\n%1 (first %2 items); chance %3").arg(p.taskFile).arg(p.taskLimit).arg(p.floor, 0, 'f', 4)
+                                          : QString();
+        return p.rule + scored + (p.note.isEmpty() ? QString() : QStringLiteral("\n") + p.note);
+    }
+    if (role == Qt::TextAlignmentRole && index.column() != Metric && index.column() != Blocks && index.column() != Scored &&
+        index.column() != Note) {
         return QVariant(Qt::AlignRight | Qt::AlignVCenter);
     }
     if (role != Qt::DisplayRole) return {};
@@ -33,8 +39,9 @@ QVariant MeasurementModel::data(const QModelIndex& index, int role) const {
         case Metric: return p.metric;
         case Removed: return static_cast<int>(p.removed.size());
         case Blocks: return blocks.join(QLatin1Char(' '));
-        case DensePpl: return QString::number(p.densePerplexity(), 'f', 3);
-        case PrunedPpl: return QString::number(p.prunedPerplexity(), 'f', 3);
+        case Scored: return p.isTask() ? QStringLiteral("%1 %2 (%3 items)").arg(p.task, p.taskMetric).arg(p.items) : tr("held-out PPL");
+        case Dense: return QString::number(p.isTask() ? p.denseScore : p.densePerplexity(), 'f', p.isTask() ? 4 : 3);
+        case Pruned: return QString::number(p.isTask() ? p.prunedScore : p.prunedPerplexity(), 'f', p.isTask() ? 4 : 3);
         case Retention: return QString::number(p.retention(), 'f', 4);
         case Note: return p.note;
         default: return {};
@@ -47,8 +54,9 @@ QVariant MeasurementModel::headerData(int section, Qt::Orientation orientation, 
         case Metric: return tr("Metric");
         case Removed: return tr("Removed");
         case Blocks: return tr("Blocks");
-        case DensePpl: return tr("PPL dense");
-        case PrunedPpl: return tr("PPL pruned");
+        case Scored: return tr("Scored by");
+        case Dense: return tr("Dense");
+        case Pruned: return tr("Pruned");
         case Retention: return tr("Retention");
         case Note: return tr("Note");
         default: return {};

@@ -1,4 +1,5 @@
-// The measured what-if points as a table (prune panel; CSV export).
+// The measured what-if points as a table (prune panel; CSV export): held-out perplexity or a task's
+// primary metric, dense and pruned.
 #pragma once
 
 #include <QAbstractTableModel>
@@ -11,7 +12,7 @@ namespace avss::ui {
 class MeasurementModel : public QAbstractTableModel {
     Q_OBJECT
 public:
-    enum Column { Metric, Removed, Blocks, DensePpl, PrunedPpl, Retention, Note, ColumnCount };
+    enum Column { Metric, Removed, Blocks, Scored, Dense, Pruned, Retention, Note, ColumnCount };
     using QAbstractTableModel::QAbstractTableModel;
 
     void setPoints(const std::vector<MeasuredPoint>& points);

@@ -23,6 +23,8 @@
 #include "models/measurement_model.h"
 #include "util/qt_convert.h"
 #include "widgets/score_chart.h"
+#include "widgets/sweep_view.h"
+#include "widgets/task_box.h"
 #include "workspace.h"
 
 namespace avss::ui {
@@ -33,8 +35,9 @@ PrunePanel::PrunePanel(Workspace& workspace, JobCenter& jobs, QWidget* parent)
       m_protectLast(new QCheckBox(tr("last block"), this)), m_planText(new QLabel(this)), m_measure(new QPushButton(tr("&Measure"), this)),
       m_cancel(new QPushButton(tr("Cancel"), this)), m_export(new QPushButton(tr("Export pruned model…"), this)),
       m_measureStatus(new QLabel(this)),
-      m_chart(new LineChart(tr("Retention = PPL dense / PPL pruned"), tr("layers removed"), tr("retention"), this)),
-      m_measurements(new MeasurementModel(this)), m_table(new QTableView(this)) {
+      m_chart(new LineChart(tr("Measured retention (dense = 1)"), tr("layers removed"), tr("retention"), this)),
+      m_measurements(new MeasurementModel(this)), m_table(new QTableView(this)), m_taskBox(new TaskBox(workspace, jobs, this)),
+      m_sweepView(new SweepView(workspace, jobs, this)) {
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(buildRuleBox());
     layout->addWidget(buildMeasureBox(), 1);
@@ -101,11 +104,13 @@ QWidget* PrunePanel::buildRuleBox() {
 }
 
 QWidget* PrunePanel::buildMeasureBox() {
-    auto* box = new QGroupBox(tr("What-if measurement (held-out perplexity)"), this);
+    auto* box = new QGroupBox(tr("What-if measurement"), this);
     auto* layout = new QVBoxLayout(box);
+    layout->addWidget(m_taskBox);
     auto* buttons = new QHBoxLayout;
     m_measure->setObjectName(QStringLiteral("measureButton"));
-    m_measure->setToolTip(tr("Perplexity of the model with the plan's blocks skipped, on text the analysis did not use (Ctrl+M)"));
+    m_measure->setToolTip(tr("The chosen task's score with the plan's blocks skipped: held-out perplexity on text the analysis "
+                             "did not use, or the task file's primary metric (Ctrl+M)"));
     m_cancel->setEnabled(false);
     m_export->setToolTip(tr("Write a GGUF copy without the plan's blocks (renumbered, metadata trimmed), then reload it and "
                             "compare its logits with the skip-mask forward of this model (Ctrl+E)"));
@@ -123,10 +128,13 @@ QWidget* PrunePanel::buildMeasureBox() {
     m_table->setAlternatingRowColors(true);
     layout->addLayout(buttons);
     layout->addWidget(m_measureStatus);
-    auto* tabs = new QTabWidget(box);  // chart and table share the space; both stay one click away
-    tabs->addTab(m_chart, tr("Retention chart"));
-    tabs->addTab(m_table, tr("Measured points"));
-    layout->addWidget(tabs, 1);
+    m_tabs = new QTabWidget(box);  // charts and table share the space; all stay one click away
+    m_tabs->addTab(m_chart, tr("Retention chart"));
+    m_tabs->addTab(m_sweepView, tr("Sweep curves"));
+    m_tabs->addTab(m_table, tr("Measured points"));
+    layout->addWidget(m_tabs, 1);
+    connect(m_sweepView, &SweepView::countPicked, this, &PrunePanel::pickCount);
+    connect(m_sweepView, &SweepView::sweepStarted, this, [this] { m_tabs->setCurrentWidget(m_sweepView); });
     connect(m_measure, &QPushButton::clicked, &m_jobs, &JobCenter::measure);
     connect(m_cancel, &QPushButton::clicked, this, [this] { m_jobs.cancelBusy({JobKind::Measure, JobKind::Export}); });
     connect(m_export, &QPushButton::clicked, this, &PrunePanel::chooseExportFile);
@@ -234,13 +242,24 @@ void PrunePanel::showPlan() {
     m_planText->setText(text);
 }
 
+void PrunePanel::pickCount(int removed, const QString& metric) {
+    if (!m_workspace.hasAnalysis()) return;
+    if (!metric.isEmpty() && m_workspace.scoresFor(metric)) m_workspace.setMetric(metric);  // the curve's plans are its metric's
+    avss::PruningRule rule = m_workspace.rule();
+    rule.kind = avss::RuleKind::Count;
+    rule.count = removed;
+    m_workspace.setRule(rule);
+    syncFromWorkspace();  // rule box, slider range and position follow
+}
+
 void PrunePanel::showMeasurements() {
     const auto& points = m_workspace.measurements().points();
     m_measurements->setPoints(points);
     std::map<QString, ChartSeries> byMetric;
     for (const auto& p : points) {
-        auto& series = byMetric[p.metric];
-        series.name = p.metric;
+        const QString name = p.isTask() ? QStringLiteral("%1 · %2").arg(p.metric, p.task) : p.metric;
+        auto& series = byMetric[name];
+        series.name = name;
         series.points.emplace_back(static_cast<double>(p.removed.size()), p.retention());
     }
     std::vector<ChartSeries> series;

@@ -1,6 +1,7 @@
 // Pruning what-if: metric, selection rule and a slider. Every change recomputes the plan at once
 // (pure score logic) and every view highlights the layers that would go. Measure runs the model
-// with those blocks skipped in the background and adds a point to the retention chart.
+// with those blocks skipped in the background (held-out perplexity or the chosen task) and adds a
+// point to the retention chart; Sweep draws whole retention curves, and a click on one moves the slider.
 #pragma once
 
 #include <QWidget>
@@ -10,6 +11,7 @@ class QComboBox;
 class QLabel;
 class QPushButton;
 class QSlider;
+class QTabWidget;
 class QTableView;
 
 namespace avss {
@@ -21,6 +23,8 @@ namespace avss::ui {
 class JobCenter;
 class LineChart;
 class MeasurementModel;
+class SweepView;
+class TaskBox;
 class Workspace;
 struct JobProgress;
 
@@ -33,9 +37,15 @@ public:
     LineChart* retentionChart() const { return m_chart; }
     MeasurementModel* measurementModel() const { return m_measurements; }
     QPushButton* exportButton() const { return m_export; }
+    SweepView* sweepView() const { return m_sweepView; }
+    TaskBox* taskBox() const { return m_taskBox; }
     bool canExport() const;       // a plan that removes layers, a model, and no export running
     void chooseExportFile();      // file dialog, then JobCenter::exportModel
     static QString describeExport(const avss::ExportResult& result);  // rich text for the report
+
+public Q_SLOTS:
+    // A point picked on a sweep curve: that metric (if given) and `removed` blocks by the count rule.
+    void pickCount(int removed, const QString& metric);
 
 private:
     QWidget* buildRuleBox();
@@ -63,6 +73,9 @@ private:
     LineChart* m_chart;
     MeasurementModel* m_measurements;
     QTableView* m_table;
+    TaskBox* m_taskBox;
+    SweepView* m_sweepView;
+    QTabWidget* m_tabs = nullptr;
     bool m_syncing = false;  // true while widgets are set from the workspace (no feedback loop)
 };
 

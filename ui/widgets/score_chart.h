@@ -1,5 +1,5 @@
-// Charts of the explorer. This header and score_chart.cpp are the only QtCharts adapter: widgets
-// elsewhere see plain QWidgets fed with core values, so the chart library can be swapped in one file.
+// Charts of the explorer. This header and score_chart.cpp (with sweep_chart.*, the sweep's curves) are
+// the only QtCharts adapters: widgets elsewhere see plain QWidgets fed with core values.
 #pragma once
 
 #include <QPointF>

@@ -3,10 +3,20 @@
 
 #include <cmath>
 
+#include "util/qt_convert.h"
+
 namespace avss::ui {
 
 double MeasureResult::densePerplexity() const { return std::exp(denseNll); }
 double MeasureResult::prunedPerplexity() const { return std::exp(prunedNll); }
+
+avss::TaskSpec TaskChoice::spec() const {
+    avss::TaskSpec spec;
+    spec.name = toUtf8(name);
+    spec.data = toPath(file);
+    spec.limit = limit;
+    return spec;
+}
 
 void registerMetaTypes() {
     qRegisterMetaType<avss::ui::JobProgress>();
@@ -14,6 +24,8 @@ void registerMetaTypes() {
     qRegisterMetaType<avss::ui::AnalysisResult>();
     qRegisterMetaType<avss::ui::MeasureResult>();
     qRegisterMetaType<avss::ui::ExportDone>();
+    qRegisterMetaType<avss::ui::TaskLoaded>();
+    qRegisterMetaType<avss::ui::SweepUpdate>();
 }
 
 }  // namespace avss::ui

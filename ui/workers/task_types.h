@@ -6,6 +6,7 @@
 #include <QString>
 #include <QVector>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "avss/activation_stats.h"
@@ -15,13 +16,14 @@
 #include "avss/obtain_stats.h"
 #include "avss/prune_export.h"
 #include "avss/score_report.h"
+#include "avss/sweep.h"
 #include "avss/what_if.h"
 
 namespace avss::ui {
 
 using JobId = quint64;
 
-enum class JobKind { Load, Analysis, Measure, Export };
+enum class JobKind { Load, Analysis, Measure, Export, Task, Sweep };
 
 // One progress report, already throttled and with rate and ETA worked out on the worker.
 struct JobProgress {
@@ -81,12 +83,35 @@ struct AnalysisResult {
     QString cacheNote;               // why the cache was not used, or why it was not written
 };
 
+// What Measure and Sweep score: held-out perplexity (no name) or a benchmark task file.
+struct TaskChoice {
+    QString name;        // one of avss::taskNames(); empty: held-out perplexity of the analysis text
+    QString file;
+    int limit = 200;     // the first N usable items: a few minutes per cell on the sample model
+    bool isHeldOut() const { return name.isEmpty(); }
+    avss::TaskSpec spec() const;
+    bool operator==(const TaskChoice& o) const { return name == o.name && file == o.file && limit == o.limit; }
+    bool operator!=(const TaskChoice& o) const { return !(*this == o); }
+};
+
+struct TaskRequest {
+    JobId jobId = 0;
+    TaskChoice choice;
+};
+struct TaskLoaded {
+    JobId jobId = 0;
+    TaskChoice choice;
+    std::shared_ptr<const avss::TaskData> task;
+};
+
 struct MeasureRequest {
     JobId jobId = 0;
     std::shared_ptr<const avss::Model> model;
     std::shared_ptr<const avss::Corpus> corpus;
     std::shared_ptr<const avss::ActivationStats> analysis;  // its provenance says where the held-out text starts
     avss::WhatIfOptions options;                            // window, tokens, removed blocks, known dense NLL
+    std::shared_ptr<const avss::TaskData> task;             // set: a benchmark task instead of held-out perplexity
+    std::optional<avss::MetricSummary> denseScore;          // the task's dense primary metric, when measured before
 };
 struct MeasureResult {
     JobId jobId = 0;
@@ -95,6 +120,10 @@ struct MeasureResult {
     qint64 predictedTokens = 0;
     QString note;                        // e.g. "held-out text overlaps the calibration text"
     qint64 heldOutStart = 0;             // first held-out token in the corpus token stream
+    // Benchmark task only: its primary metric (the first of metricNames) dense and pruned.
+    QString task;
+    std::optional<avss::MetricSummary> dense, pruned;
+    qint64 items = 0;
     double densePerplexity() const;
     double prunedPerplexity() const;
     double retention() const { return densePerplexity() / prunedPerplexity(); }  // PPL_dense / PPL_pruned
@@ -111,6 +140,20 @@ struct ExportDone {
     avss::ExportResult result;  // path, kept/removed blocks, size, self-check numbers
 };
 
+struct SweepRequest {
+    JobId jobId = 0;
+    std::shared_ptr<const avss::Model> model;
+    std::shared_ptr<const avss::ActivationStats> stats;     // the analysis whose plans the sweep follows
+    std::shared_ptr<const avss::TaskData> task;
+    avss::SweepPlanOptions plan;                            // metrics, protection; counts and seeds: the core's defaults
+    QString cellStore;                                      // avss::sweepCellStore(analysis cache file)
+};
+// The sweep so far (after each cell) or complete; shared, since every cell sends the whole result.
+struct SweepUpdate {
+    JobId jobId = 0;
+    std::shared_ptr<const avss::SweepResult> result;
+};
+
 void registerMetaTypes();  // once per process, before the first queued result
 
 }  // namespace avss::ui
@@ -120,3 +163,5 @@ Q_DECLARE_METATYPE(avss::ui::LoadResult)
 Q_DECLARE_METATYPE(avss::ui::AnalysisResult)
 Q_DECLARE_METATYPE(avss::ui::MeasureResult)
 Q_DECLARE_METATYPE(avss::ui::ExportDone)
+Q_DECLARE_METATYPE(avss::ui::TaskLoaded)
+Q_DECLARE_METATYPE(avss::ui::SweepUpdate)

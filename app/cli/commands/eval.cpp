@@ -6,6 +6,7 @@
 #include "../commands.h"
 #include "../context.h"
 #include "../number_text.h"
+#include "../task_args.h"
 #include "avss/error.h"
 #include "avss/evaluator.h"
 
@@ -54,16 +55,7 @@ void printResult(const EvalResult& r) {
 int runEval(const ParsedArgs& args, Context& ctx) {
     if (!args.has("task")) throw UsageError({}, "--task NAME is required (" + describeTasks() + ")");
     if (!args.has("data")) throw UsageError({}, "--data FILE is required");
-    TaskSpec spec;
-    spec.name = args.get("task");
-    spec.data = args.get("data");
-    spec.limit = args.getInt("limit", 0, 1LL << 40);
-    spec.strict = args.has("strict");
-    spec.sciqSupport = !args.has("no-support");
-    spec.questionField = args.get("question-field");
-    spec.answerField = args.get("answer-field");
-    spec.aliasField = args.get("alias-field");
-    const auto task = loadTask(spec);  // before the model: a bad file fails fast
+    const auto task = loadTask(taskSpecFromArgs(args, args.get("task"), args.get("data")));  // before the model: a bad file fails fast
     EvalOptions o;
     o.skipLayers = args.getIntList("skip-layers");
     o.batch = static_cast<int>(args.getInt("batch", 1, 1024));
@@ -97,20 +89,15 @@ CommandSpec evalCommand() {
     c.requiredPositionals = 1;
     c.options = {{"task", "NAME", "perplexity, sciq, truthfulqa, nq_open, triviaqa, qa, sst2 or wikiqa", ""},
                  {"data", "FILE", "the task's data file (perplexity: a text, JSONL or 'builtin')", ""},
-                 {"limit", "N", "score only the first N usable items (0 = all)", "0"},
                  {"batch", "B", "choice tasks: choice sets per pass; generation: prompts decoded together; perplexity: windows per pass (at most 8192 tokens)", "16"},
                  {"skip-layers", "LIST", "bypass these blocks (what-if pruning), e.g. 3,5,10-12", ""},
                  {"out", "FILE", "write the result as JSON", ""},
                  {"records", "", "include per-item records (log-likelihoods, generations) in --out", ""},
-                 {"strict", "", "a malformed row is an error instead of being skipped", ""},
-                 {"no-support", "", "sciq (allenai JSON): leave the support passage out (closed-book)", ""},
-                 {"question-field", "F", "qa: the JSONL field holding the question", "question"},
-                 {"answer-field", "F", "qa: the field holding the answer (string or list)", "answer"},
-                 {"alias-field", "F", "qa: an optional field with more accepted answers", ""},
                  {"max-new-tokens", "N", "generation tasks: token limit per answer", "64"},
                  {"window", "N", "perplexity: tokens per window (at most the model's context)", "2048"},
                  {"max-tokens", "N", "perplexity: use only the first N tokens (0 = all)", "0"},
                  {"bootstrap", "N", "bootstrap resamples for the intervals (0 = none)", "1000"}};
+    for (auto& o : taskReadOptions()) c.options.push_back(o);
     for (auto& o : modelOptions()) c.options.push_back(o);
     c.run = runEval;
     return c;

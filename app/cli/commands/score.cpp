@@ -14,6 +14,7 @@
 #include "../number_text.h"
 #include "../measured_args.h"
 #include "../pruning_args.h"
+#include "../stats_args.h"
 #include "avss/collect.h"
 #include "avss/corpus.h"
 #include "avss/error.h"
@@ -29,38 +30,6 @@ namespace {
 
 constexpr std::size_t kMetricsPerTable = 5;  // keeps the table under ~110 columns
 
-std::vector<double> doubleList(const ParsedArgs& args, const std::string& name) {
-    std::vector<double> out;
-    for (const auto& item : args.getList(name)) {
-        char* end = nullptr;
-        const double v = std::strtod(item.c_str(), &end);
-        if (end == item.c_str() || *end != '\0') throw UsageError({}, "--" + name + " expects numbers, got '" + item + "'");
-        out.push_back(v);
-    }
-    return out;
-}
-
-CollectOptions collectOptions(const ParsedArgs& args) {
-    CollectOptions o;
-    o.sequenceLength = static_cast<int>(args.getInt("seq-len", 2, 1 << 20));
-    o.maxTokens = args.getInt("max-tokens", 0, 1LL << 40);
-    o.batchSize = static_cast<int>(args.getInt("batch", 1, 4096));
-    o.shards = static_cast<int>(args.getInt("shards", 1, 4096));
-    o.settings.absThresholds = doubleList(args, "abs-thresholds");
-    o.settings.relThresholds = doubleList(args, "rel-thresholds");
-    o.settings.excludeFirstToken = args.has("exclude-first");
-    o.settings.attnOut = args.has("attn");
-    return o;
-}
-
-// --cache FILE, or `auto`: the per-user file the explorer uses for the same identity.
-std::filesystem::path cacheFileArg(const ParsedArgs& args, const Context& ctx, const Model& model, const Corpus& corpus,
-                                   const CollectOptions& options) {
-    if (!args.has("cache")) return {};
-    if (args.get("cache") == "auto") return analysisCachePath(ctx.cacheDir, wantedProvenance(model.info(), corpus, options));
-    return args.get("cache");
-}
-
 ActivationStats statsFromCache(const ParsedArgs& args) {
     if (args.positionalCount() > 0) throw UsageError({}, "MODEL is not used with --from-cache (the cache holds all statistics)");
     if (args.has("measured")) throw UsageError({}, "--measured runs MODEL on the text, so it cannot score from --from-cache alone");
@@ -69,27 +38,6 @@ ActivationStats statsFromCache(const ParsedArgs& args) {
     std::cerr << "cache: read " << args.get("from-cache") << " in "
               << fixed(1000 * std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 1) << " ms\n";
     return stats;
-}
-
-// Statistics by the core's one cache-or-collect policy (avss/obtain_stats.h).
-ActivationStats statsFor(const ParsedArgs& args, Context& ctx, const Model& model, const Corpus& corpus) {
-    StatsRequest request;
-    request.options = collectOptions(args);
-    request.requiredMetrics = args.getList("metrics");
-    request.policy = args.has("recompute") ? CachePolicy::Recompute : CachePolicy::CacheFirst;
-    request.cacheFile = cacheFileArg(args, ctx, model, corpus, request.options);
-    auto got = obtainStats(model, corpus, request, ctx.progress(), ctx.cancel);
-    ctx.progressBar.finish();
-    if (!got.cacheNote.empty()) std::cerr << "cache: " << got.cacheNote << "\n";
-    if (got.fromCache) {
-        std::cerr << "cache: using " << request.cacheFile.string() << "\n";
-    } else {
-        const auto& p = got.stats->provenance;
-        std::cerr << "analysed " << p.tokens << " tokens in " << fixed(got.collectSeconds, 1) << " s ("
-                  << fixed(static_cast<double>(p.tokens) / got.collectSeconds, 0) << " tokens/s)\n";
-        if (got.stored) std::cerr << "cache: wrote " << request.cacheFile.string() << "\n";
-    }
-    return std::move(*got.stats);
 }
 
 std::string cell(const LayerScore& s, bool usesData) {
@@ -236,7 +184,7 @@ int runScore(const ParsedArgs& args, Context& ctx) {
         const auto measured = args.getList("measured");
         const auto measuredOptions = measuredOptionsFromArgs(args, collectOptions(args).settings);
         if (!measured.empty()) checkMeasuredRequest(model->info(), measured, measuredOptions);  // before any pass
-        report = buildScoreReport(statsFor(args, ctx, *model, corpus), options);
+        report = buildScoreReport(statsFor(args, ctx, *model, corpus, args.getList("metrics")), options);
         if (!measured.empty()) {
             addMeasured(report, measureImportance(*model, corpus, measured, measuredOptions, ctx.progress(), ctx.cancel), options);
             ctx.progressBar.finish();
@@ -278,24 +226,16 @@ CommandSpec scoreCommand() {
         "again, repeat); --max-removed limits the greedy steps, --protect keeps the ends out of them.";
     c.positionals = {"MODEL"};
     c.requiredPositionals = 0;
-    c.options = {{"data", "PATH", "plain text, JSONL or 'builtin'", "builtin"},
-                 {"json-field", "NAME", "JSONL field holding the text", "text"},
-                 {"max-tokens", "N", "use only the first N corpus tokens (0 = all); the data is read only that far", "0"},
-                 {"seq-len", "L", "tokens per sequence", "256"},
-                 {"batch", "B", "sequences per forward pass", "8"},
-                 {"shards", "K", "calibration shards for sd and rank stability", "8"},
-                 {"metrics", "LIST", "metric ids, comma-separated (default: all)", ""},
-                 {"measured", "LIST", "also measure loo-ppl, sleb or iterative:<metric> on the text (forward passes)", ""},
-                 {"out", "FILE", "write the scores as .json or .csv", ""},
-                 {"cache", "FILE", "HDF5 analysis cache to reuse or write ('auto': the explorer's per-user cache)", ""},
-                 {"from-cache", "FILE", "score from this cache without the model", ""},
-                 {"recompute", "", "ignore a matching cache and collect again", ""},
-                 {"span", "N", "Gromov span length (0 = floor(layers/4))", "0"},
-                 {"seed", "S", "seed of the random metric", "0"},
-                 {"exclude-first", "", "leave each sequence's first position out of the statistics", ""},
-                 {"attn", "", "also collect attention-output statistics", ""},
-                 {"abs-thresholds", "LIST", "near-zero thresholds |a| < t", "1e-5,1e-4,1e-3,1e-2"},
-                 {"rel-thresholds", "LIST", "near-zero thresholds |a| < alpha x RMS(token)", "0.01,0.05,0.1"}};
+    c.options = statsOptions();
+    for (auto& o : std::vector<OptionSpec>{
+             {"metrics", "LIST", "metric ids, comma-separated (default: all)", ""},
+             {"measured", "LIST", "also measure loo-ppl, sleb or iterative:<metric> on the text (forward passes)", ""},
+             {"out", "FILE", "write the scores as .json or .csv", ""},
+             {"from-cache", "FILE", "score from this cache without the model", ""},
+             {"span", "N", "Gromov span length (0 = floor(layers/4))", "0"},
+             {"seed", "S", "seed of the random metric", "0"}}) {
+        c.options.push_back(o);
+    }
     for (auto& o : modelOptions()) c.options.push_back(o);
     for (auto& o : pruningRuleOptions()) c.options.push_back(o);
     for (auto& o : measuredOptions()) c.options.push_back(o);

@@ -1,0 +1,29 @@
+// Command-line options of an activation-statistics analysis (calibration text, windows, shards,
+// thresholds, cache), shared by `avss score` and `avss sweep`.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "args.h"
+#include "avss/activation_stats.h"
+#include "avss/corpus.h"
+#include "avss/model.h"
+
+namespace avss::cli {
+
+struct Context;
+
+// --data --json-field --max-tokens --seq-len --batch --shards --cache --recompute --exclude-first
+// --attn --abs-thresholds --rel-thresholds; `cacheDefault` is --cache's default ("" = no cache).
+std::vector<OptionSpec> statsOptions(const std::string& cacheDefault = "");
+CollectOptions collectOptions(const ParsedArgs& args);
+// --cache FILE, or `auto`: the per-user file the explorer uses for the same identity; empty when absent.
+std::filesystem::path cacheFileArg(const ParsedArgs& args, const Context& ctx, const Model& model, const Corpus& corpus,
+                                   const CollectOptions& options);
+// Statistics by the core's one cache-or-collect policy (avss/obtain_stats.h), reporting on stderr.
+ActivationStats statsFor(const ParsedArgs& args, Context& ctx, const Model& model, const Corpus& corpus,
+                         const std::vector<std::string>& requiredMetrics);
+
+}  // namespace avss::cli

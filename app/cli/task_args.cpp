@@ -1,0 +1,28 @@
+// Task-reading options.
+#include "task_args.h"
+
+namespace avss::cli {
+
+std::vector<OptionSpec> taskReadOptions() {
+    return {{"limit", "N", "score only the first N usable items (0 = all)", "0"},
+            {"strict", "", "a malformed row is an error instead of being skipped", ""},
+            {"no-support", "", "sciq (allenai JSON): leave the support passage out (closed-book)", ""},
+            {"question-field", "F", "qa: the JSONL field holding the question", "question"},
+            {"answer-field", "F", "qa: the field holding the answer (string or list)", "answer"},
+            {"alias-field", "F", "qa: an optional field with more accepted answers", ""}};
+}
+
+TaskSpec taskSpecFromArgs(const ParsedArgs& args, std::string name, std::string data) {
+    TaskSpec spec;
+    spec.name = std::move(name);
+    spec.data = std::move(data);
+    spec.limit = args.getInt("limit", 0, 1LL << 40);
+    spec.strict = args.has("strict");
+    spec.sciqSupport = !args.has("no-support");
+    spec.questionField = args.get("question-field");
+    spec.answerField = args.get("answer-field");
+    spec.aliasField = args.get("alias-field");
+    return spec;
+}
+
+}  // namespace avss::cli
