@@ -10,7 +10,10 @@
 #include <QSvgGenerator>
 #include <QWidget>
 
+#include "avss/error.h"
+#include "avss/sweep.h"
 #include "models/csv_export.h"
+#include "util/qt_convert.h"
 
 namespace avss::ui {
 
@@ -41,6 +44,15 @@ QString saveTableCsv(const QAbstractItemModel& model, const QString& path) {
     return {};
 }
 
+QString saveSweep(const avss::SweepResult& sweep, const QString& path) {
+    try {
+        avss::writeSweep(toPath(path), sweep);
+        return {};
+    } catch (const avss::Error& e) {
+        return QString::fromUtf8(e.what());
+    }
+}
+
 void exportWidgetInteractive(QWidget* parent, QWidget& widget, const QString& suggestedName) {
     const QString dir = QStandardPaths::writableLocation(QStandardPaths::PicturesLocation);
     QString filter;
@@ -57,6 +69,19 @@ void exportTableInteractive(QWidget* parent, const QAbstractItemModel& model, co
                                                       QObject::tr("CSV (*.csv)"));
     if (path.isEmpty()) return;
     const QString error = saveTableCsv(model, path);
+    if (!error.isEmpty()) QMessageBox::warning(parent, QObject::tr("Export failed"), error);
+}
+
+void exportSweepInteractive(QWidget* parent, const avss::SweepResult* sweep) {
+    if (!sweep) {
+        QMessageBox::information(parent, QObject::tr("Export sweep"), QObject::tr("Run a sweep first (Pruning what-if ▸ Sweep curves)."));
+        return;
+    }
+    const QString dir = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
+    const QString path = QFileDialog::getSaveFileName(parent, QObject::tr("Export sweep"), dir + QStringLiteral("/sweep.json"),
+                                                      QObject::tr("JSON (*.json);;CSV (*.csv)"));
+    if (path.isEmpty()) return;
+    const QString error = saveSweep(*sweep, path);
     if (!error.isEmpty()) QMessageBox::warning(parent, QObject::tr("Export failed"), error);
 }
 

@@ -6,6 +6,10 @@
 class QAbstractItemModel;
 class QWidget;
 
+namespace avss {
+struct SweepResult;
+}
+
 namespace avss::ui {
 
 // Format from the extension: .png (at the screen's device-pixel ratio) or .svg (QSvgGenerator,
@@ -13,8 +17,12 @@ namespace avss::ui {
 QString saveWidgetImage(QWidget& widget, const QString& path);
 QString saveTableCsv(const QAbstractItemModel& model, const QString& path);  // written atomically
 
-// File dialogs around the two, reporting failures in a message box.
+// The sweep's rows as `avss sweep --out` writes them (avss::writeSweep: .json or .csv).
+QString saveSweep(const avss::SweepResult& sweep, const QString& path);
+
+// File dialogs around these, reporting failures in a message box.
 void exportWidgetInteractive(QWidget* parent, QWidget& widget, const QString& suggestedName);
 void exportTableInteractive(QWidget* parent, const QAbstractItemModel& model, const QString& suggestedName);
+void exportSweepInteractive(QWidget* parent, const avss::SweepResult* sweep);  // a message when there is none
 
 }  // namespace avss::ui

@@ -127,6 +127,7 @@ void MainWindow::createMenus() {
     a.exportMenu->addAction(tr("Layer table (CSV)…"), this, [this] { exportTableInteractive(this, *m_views->tableModel(), QStringLiteral("layers")); });
     a.exportMenu->addAction(tr("Layer detail (CSV)…"), this, [this] { exportTableInteractive(this, *m_detail->model(), QStringLiteral("layer-detail")); });
     a.exportMenu->addAction(tr("Measurements (CSV)…"), this, [this] { exportTableInteractive(this, *m_prune->measurementModel(), QStringLiteral("measurements")); });
+    a.exportMenu->addAction(tr("Sweep results (JSON/CSV)…"), this, [this] { exportSweepInteractive(this, m_workspace.sweep().get()); });
     file->addAction(a.exportModel);
     file->addSeparator();
     file->addAction(a.quit);

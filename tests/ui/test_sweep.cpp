@@ -14,6 +14,7 @@
 #include <cmath>
 
 #include "avss/sweep.h"
+#include "export_files.h"
 #include "main_window.h"
 #include "models/measurement_model.h"
 #include "tiny_fixture.h"
@@ -183,6 +184,14 @@ TEST_CASE("sweep: a cached sweep reopens from the cell store without evaluating"
         CHECK(second.curves[i].points == first.curves[i].points);
     }
     CHECK(second.dense == first.dense);
+    // File ▸ Export ▸ Sweep results writes what `avss sweep --out` writes, from the same cells.
+    const QString csv = toQString(f.dir.path() / "sweep.csv");
+    CHECK(saveSweep(result, csv).isEmpty());
+    QFile file(csv);
+    REQUIRE(file.open(QIODevice::ReadOnly));
+    CHECK(file.readLine().startsWith("task,metric,line,selection,seed,removed_count"));
+    CHECK(QString::fromUtf8(file.readAll()).count(QLatin1Char('\n')) == static_cast<int>(avss::sweepRows(result).size()));
+    CHECK(saveSweep(result, toQString(f.dir.path() / "sweep.txt")).contains(QLatin1String("unknown output format")));
 }
 
 TEST_CASE("sweep: Measure with a task file scores the plan as the sweep does", "[ui][sweep]") {
