@@ -32,7 +32,7 @@ std::vector<OptionSpec> statsOptions(const std::string& cacheDefault) {
             {"seq-len", "L", "tokens per sequence", "256"},
             {"batch", "B", "sequences per forward pass", "8"},
             {"shards", "K", "calibration shards for sd and rank stability", "8"},
-            {"cache", "FILE", "HDF5 analysis cache to reuse or write ('auto': the explorer's per-user cache)", cacheDefault},
+            {"cache", "FILE", "HDF5 analysis cache to reuse or write ('auto': the explorer's per-user cache; 'none': no cache)", cacheDefault},
             {"recompute", "", "ignore a matching cache and collect again", ""},
             {"exclude-first", "", "leave each sequence's first position out of the statistics", ""},
             {"attn", "", "also collect attention-output statistics", ""},

@@ -18,5 +18,6 @@ check "no front end collects statistics or reads the cache's lookup itself" 'col
 check "no front end hashes an analysis identity (provenanceKey does)" 'QCryptographicHash|sha256' ui app
 check "no front end compares collection options field by field" 'sequenceLength *[!=]=|maxTokens *[!=]=|shards *[!=]=' ui app
 check "no front end scores metrics one by one or cuts held-out text" 'scoreLayers\(|tokenizeCorpus\(' ui app/cli/commands/score.cpp
+check "no front end picks sweep counts, names the cell folder or divides scores into retention" 'defaultSweepCounts|"\.cells"|Score / |/ r->dense|->dense /' ui app
 check "no core message names a CLI flag (the CLI appends them)" '"[^"]*[( ]--(seq-len|max-tokens|cache|device|batch|shards|data|metrics|window|text)' core
 exit $status
