@@ -56,9 +56,10 @@ double niceStep(double span) {
 }  // namespace
 
 std::string paletteColour(int i) {
-    static const char* kColours[] = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd",
-                                     "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#393b79"};
-    return kColours[((i % 10) + 10) % 10];
+    static const char* kColours[] = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b",
+                                     "#e377c2", "#17becf", "#bcbd22", "#393b79", "#000000", "#7b4173",
+                                     "#637939", "#e7ba52", "#843c39", "#6baed6"};
+    return kColours[((i % kPaletteSize) + kPaletteSize) % kPaletteSize];
 }
 
 std::string renderSvg(const LineChart& c) {

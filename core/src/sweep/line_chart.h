@@ -34,7 +34,8 @@ struct LineChart {
 
 std::string renderSvg(const LineChart& chart);
 
-// "#rrggbb" for series i of a qualitative palette (cycles after 10).
+// "#rrggbb" for series i of a qualitative palette (cycles after kPaletteSize; callers dash the repeats).
+constexpr int kPaletteSize = 16;
 std::string paletteColour(int i);
 
 }  // namespace avss::chart

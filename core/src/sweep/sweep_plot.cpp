@@ -73,6 +73,7 @@ std::string sweepPlotSvg(const SweepResult& r, const SweepPlotOptions& o) {
         }
         chart::Series s;
         s.name = r.plan.lines[l].label();
+        s.dashed = colour >= chart::kPaletteSize;  // a repeated colour stays distinguishable
         s.colour = chart::paletteColour(colour++);
         s.x = xs;
         for (std::size_t c2 = 0; c2 < xs.size(); ++c2) s.y.push_back(value(static_cast<int>(l), static_cast<int>(c2)));
