@@ -89,6 +89,8 @@ TEST_CASE("sweep: default counts are 0, 10, 20, 25, 30, 40 and 50 % of the layer
     CHECK(defaultSweepCounts(3) == std::vector<int>{0, 1});
     CHECK(defaultSweepCounts(2) == std::vector<int>{0});                    // both blocks protected
     CHECK(defaultSweepCounts(2, false, false) == std::vector<int>{0, 1});
+    CHECK(sweepCellStore("/c/analyses/0a1b.h5") == std::filesystem::path("/c/analyses/0a1b.cells"));
+    CHECK(sweepCellStore({}).empty());
     const auto metrics = defaultSweepMetrics();
     CHECK(metrics.front() == "avss-paper");
     CHECK(std::count(metrics.begin(), metrics.end(), "random") == 1);

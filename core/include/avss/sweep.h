@@ -109,7 +109,8 @@ SweepResult runSweep(const Model& model, const std::vector<TaskData>& tasks, con
                      const SweepOptions& options, const ProgressFn& progress = {}, const CancelToken* cancel = nullptr,
                      const SweepCellFn& onCell = {});
 
-// The cell store of an analysis: the folder next to its statistics cache file ("<stem>.cells").
+// The cell store of an analysis: the folder next to its statistics cache file ("<stem>.cells");
+// empty (no store) when the analysis has no cache file.
 std::filesystem::path sweepCellStore(const std::filesystem::path& statsCacheFile);
 
 // ---- reading a sweep: retention, rows, files and plots (pure functions, no model) ----

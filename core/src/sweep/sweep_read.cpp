@@ -34,6 +34,7 @@ const SweepCell* SweepResult::cell(int task, int line, int count) const {
 }
 
 std::filesystem::path sweepCellStore(const std::filesystem::path& statsCacheFile) {
+    if (statsCacheFile.empty()) return {};  // an analysis without a cache file: no store (not "./.cells")
     auto folder = statsCacheFile;
     folder.replace_extension(".cells");
     return folder;
