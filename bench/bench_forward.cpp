@@ -39,12 +39,14 @@ int main(int argc, char** argv) {
     avss::ensureBestBlasKernels(argc, argv);  // the roofline should be the machine's best kernels
     std::string modelArg = "default";
     int batch = 4, seq = 512, reps = 3, threads = 0;
+    avss::WeightStorage weights = avss::WeightStorage::Fp32;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
         if (a == "--batch" && i + 1 < argc) batch = std::stoi(argv[++i]);
         else if (a == "--seq" && i + 1 < argc) seq = std::stoi(argv[++i]);
         else if (a == "--reps" && i + 1 < argc) reps = std::stoi(argv[++i]);
         else if (a == "--threads" && i + 1 < argc) threads = std::stoi(argv[++i]);
+        else if (a == "--weights" && i + 1 < argc) weights = avss::parseWeightStorage(argv[++i]);
         else modelArg = a;
     }
     avss::configureProcess(threads);
@@ -57,7 +59,9 @@ int main(int argc, char** argv) {
     std::shared_ptr<const avss::Model> model;
     for (int i = 0; i < reps; ++i) {
         const auto t = Clock::now();
-        model = avss::Model::load(path, avss::LoadOptions{avss::Device::Cpu});
+        avss::LoadOptions lo{avss::Device::Cpu};
+        lo.weights = weights;
+        model = avss::Model::load(path, lo);
         loads.push_back(seconds(t));
     }
     std::sort(loads.begin(), loads.end());

@@ -67,7 +67,7 @@ std::shared_ptr<const Model> Context::loadModel(const ParsedArgs& args) {
 
 std::vector<OptionSpec> modelOptions() {
     return {{"device", "DEV", "auto, cpu or cuda", "auto"},
-            {"weights", "W", "weight storage: fp32 (reference) or q8 (int8 blocks: ~3.6x less memory, faster decoding; CPU only)",
+            {"weights", "W", "weight storage: fp32 (reference), bf16 (half the memory, faster products on AVX-512/AMX CPUs and GPUs) or q8 (int8 blocks: ~3.6x less memory, faster decoding; CPU only)",
              "fp32"}};
 }
 

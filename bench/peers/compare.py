@@ -78,8 +78,8 @@ def run(cmd, **kw):
 # ---------------------------------------------------------------- engine side
 
 
-def engine_forward(bench_forward, model, reps):
-    out = run([bench_forward, model, "--batch", "4", "--seq", "512", "--reps", str(reps)]).stdout
+def engine_forward(bench_forward, model, reps, weights="fp32"):
+    out = run([bench_forward, model, "--batch", "4", "--seq", "512", "--reps", str(reps), "--weights", weights]).stdout
     gemm = re.search(r"fp32 matmul:\s*([\d.]+) GFLOP/s \(2048\^3\)", out)
     fwd = re.search(r"forward:\s*([\d.]+) s per batch,\s*([\d.]+) tokens/s", out)
     if not gemm or not fwd:
@@ -87,8 +87,9 @@ def engine_forward(bench_forward, model, reps):
     return float(gemm.group(1)), 2048.0 / float(fwd.group(1)), out
 
 
-def engine_perplexity(avss, model, text, window, tokens):
-    out = run([avss, "--quiet", "perplexity", model, "--text", text, "--window", str(window), "--max-tokens", str(tokens)]).stdout
+def engine_perplexity(avss, model, text, window, tokens, weights="fp32"):
+    out = run([avss, "--quiet", "perplexity", model, "--text", text, "--window", str(window), "--max-tokens", str(tokens),
+               "--weights", weights]).stdout
     ppl = float(re.search(r"^perplexity\s+([\d.]+)", out, re.M).group(1))
     m = re.search(r"^time\s+([\d.]+) s", out, re.M)
     windows = re.search(r"^windows\s+(\d+) x (\d+)", out, re.M)
@@ -129,6 +130,12 @@ def engine_batch(avss, model, prompts_file, new_tokens, weights):
     return int(m.group(2)) / float(m.group(3))
 
 
+def engine_supports(avss, model, weights):
+    """Whether the engine runs this weight storage here (bf16 is refused on CPUs without AVX-512)."""
+    r = subprocess.run([avss, "--quiet", "info", model, "--weights", weights], capture_output=True, text=True)
+    return r.returncode == 0, (r.stderr.strip().splitlines() or [""])[0][:300]
+
+
 def engine_ids(avss, model, text):
     out = run([avss, "--quiet", "tokenize", model, text, "--ids", "--no-special"]).stdout
     return [int(t) for t in out.split()]
@@ -157,6 +164,13 @@ class Peer:
             self.tokenizer = transformers.AutoTokenizer.from_pretrained(d, gguf_file=name)
         except Exception as e:  # noqa: BLE001 - only the sanity check needs it
             self.tokenizer_error = str(e).splitlines()[0][:200]
+
+    def bf16_copy(self):
+        """The same model with bf16 weights: transformers' fast CPU mode on AVX-512/AMX (torch routes bf16 linears to oneDNN)."""
+        import copy
+        other = copy.copy(self)
+        other.model = copy.deepcopy(self.model).to(self.torch.bfloat16)
+        return other
 
     def gemm(self, reps):
         torch = self.torch
@@ -298,6 +312,10 @@ def main():
     peer = Peer(a.model, threads)
     log("peer model      %s loaded with gguf_file=, dequantised to fp32 (%.1f s), SDPA attention, %d torch threads"
         % (os.path.basename(a.model), peer.load_seconds, torch.get_num_threads()))
+    bf16_ok, bf16_why = engine_supports(a.avss, a.model, "bf16")
+    peer16 = peer.bf16_copy() if bf16_ok else None
+    log("bf16 rows       %s" % ("engine --weights bf16 against the peer's model cast to bf16 (and against its fp32)" if bf16_ok
+                                else "skipped: " + bf16_why))
     log("engine threads  1 libtorch (OpenMP) thread for element-wise ops + %d OpenBLAS threads for the matrix products" % blas["threads"])
     log("")
 
@@ -344,6 +362,11 @@ def main():
         p_prefill = peer.prefill(2)
         log("peer    GEMM 2048^3 %7.1f GFLOP/s   prefill 4 x 512 %6.1f tokens/s" % (p_gemm, p_prefill))
         keep("e_gemm", e_gemm), keep("p_gemm", p_gemm), keep("e_prefill", e_prefill), keep("p_prefill", p_prefill)
+        if bf16_ok:
+            _, e_prefill16, _ = engine_forward(a.bench_forward, a.model, 2, "bf16")
+            p_prefill16 = peer16.prefill(2)
+            log("bf16    prefill 4 x 512: engine %6.1f tokens/s, peer %6.1f tokens/s" % (e_prefill16, p_prefill16))
+            keep("e_prefill16", e_prefill16), keep("p_prefill16", p_prefill16)
 
         if ppl_ids:
             e_ppl, e_tps, used = engine_perplexity(a.avss, a.model, a.text, a.window, a.ppl_tokens)
@@ -352,6 +375,12 @@ def main():
             log("peer    perplexity %d x %d tokens: PPL %.4f, %6.1f tokens/s" % (len(ppl_ids) // a.window, a.window, p_ppl, p_tps))
             keep("e_ppl_tps", e_tps), keep("p_ppl_tps", p_tps)
             best["e_ppl"], best["p_ppl"] = e_ppl, p_ppl
+            if bf16_ok:
+                e_ppl16, e_tps16, _ = engine_perplexity(a.avss, a.model, a.text, a.window, a.ppl_tokens, "bf16")
+                p_ppl16, p_tps16 = peer16.perplexity(ppl_ids, a.window)
+                log("bf16    perplexity: engine PPL %.4f, %6.1f tokens/s; peer PPL %.4f, %6.1f tokens/s" % (e_ppl16, e_tps16, p_ppl16, p_tps16))
+                keep("e_ppl_tps16", e_tps16), keep("p_ppl_tps16", p_tps16)
+                best["e_ppl16"], best["p_ppl16"] = e_ppl16, p_ppl16
 
         # Decode phase = (n - 1) tokens in t(n) - t(1), prefill of the prompt and first token cancelling out;
         # t(1) and t(n) are each the best over all rounds (and 2 tries a round), so one slow call cannot
@@ -400,6 +429,12 @@ def main():
             ("prefill 4 x 512, fp32 (tokens/s)", best["e_prefill"], best["p_prefill"])]
     if ppl_ids:
         rows.append(("perplexity, %d windows x %d (tokens/s)" % (a.ppl_tokens // a.window, a.window), best["e_ppl_tps"], best["p_ppl_tps"]))
+    if "e_prefill16" in best:
+        rows.append(("prefill 4 x 512, engine bf16 vs peer fp32 (tokens/s)", best["e_prefill16"], best["p_prefill"]))
+        rows.append(("prefill 4 x 512, both bf16 (tokens/s)", best["e_prefill16"], best["p_prefill16"]))
+    if "e_ppl_tps16" in best:
+        rows.append(("perplexity, engine bf16 vs peer fp32 (tokens/s)", best["e_ppl_tps16"], best["p_ppl_tps"]))
+        rows.append(("perplexity, both bf16 (tokens/s)", best["e_ppl_tps16"], best["p_ppl_tps16"]))
     e_dec = (a.decode_tokens - 1) / (best["e_tn"] - best["e_t1"])
     p_dec = (a.decode_tokens - 1) / (best["p_tn"] - best["p_t1"])
     rows.append(("greedy decode, batch 1, %d new (tokens/s)" % a.decode_tokens, e_dec, p_dec))
@@ -411,6 +446,9 @@ def main():
         log("| %s | %.1f | %.1f | %.2f |" % (name, e, p, e / p))
     if ppl_ids:
         log("| perplexity value (sanity check) | %.4f | %.4f | %+.3f %% |" % (best["e_ppl"], best["p_ppl"], 100.0 * (best["e_ppl"] / best["p_ppl"] - 1)))
+        if "e_ppl16" in best:
+            log("| perplexity value, bf16 (vs the same side's fp32) | %.4f (%+.3f %%) | %.4f (%+.3f %%) | |" % (
+                best["e_ppl16"], 100.0 * (best["e_ppl16"] / best["e_ppl"] - 1), best["p_ppl16"], 100.0 * (best["p_ppl16"] / best["p_ppl"] - 1)))
     log("")
     log("prefill per GFLOP/s of its own GEMM (BLAS taken out): engine %.2f, peer %.2f tokens/s per GFLOP/s (engine / peer %.2f)"
         % (best["e_prefill"] / best["e_gemm"], best["p_prefill"] / best["p_gemm"],

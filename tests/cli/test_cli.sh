@@ -171,6 +171,18 @@ within(ppl, 300.0, 10 * 300, "perplexity")
 assert abs(math.log(ppl) - nll) < 1e-4 * nll, (nll, ppl)
 PY
 
+# bf16 weights: the same perplexity within 1 %, or (CPU without AVX-512) one refusal that says what to use.
+if grep -q "^bf16 products *oneDNN" "$tmp/info.txt"; then
+  capture "$tmp/ppl16.txt" -- "$avss" --quiet perplexity "$tiny" --text builtin --window 64 --max-tokens 256 --weights bf16
+  pycheck "perplexity with bf16 weights: within 1 % of fp32" "$tmp/ppl16.txt" <<PY
+ref = $(sed -n 's/^perplexity *//p' "$tmp/ppl.txt")
+within(num("perplexity") / ref, 0.99, 1.01, "bf16 / fp32 perplexity")
+PY
+  expect 0 "^weights +bf16, " -- "$avss" --quiet info "$tiny" --weights bf16
+else
+  expect 3 "bf16 weights on the CPU need AVX-512.*Use fp32" -- "$avss" --quiet info "$tiny" --weights bf16
+fi
+
 # bad input: one clear error naming the file, the right exit code
 expect 4 "$tmp/absent.gguf: cannot open file" -- "$avss" --quiet info "$tmp/absent.gguf"
 head -c 1000 "$tiny" > "$tmp/truncated.gguf"

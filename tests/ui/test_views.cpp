@@ -197,6 +197,10 @@ TEST_CASE("a session stores the weight storage; older sessions read as fp32", "[
     REQUIRE(back.has_value());
     CHECK(back->settings.weights == avss::WeightStorage::Q8);
     CHECK(back->settings == s.settings);
+    s.settings.weights = avss::WeightStorage::Bf16;
+    const auto bf16 = sessionFromJson(sessionToJson(s), &error);
+    REQUIRE(bf16.has_value());
+    CHECK(bf16->settings.weights == avss::WeightStorage::Bf16);
     const auto old = sessionFromJson(R"({"version": 1, "settings": {"tokens": 512}})", &error);
     REQUIRE(old.has_value());
     CHECK(old->settings.weights == avss::WeightStorage::Fp32);

@@ -47,6 +47,7 @@ int runInfo(const ParsedArgs& args, Context& ctx) {
     if (blas.threads > 0) std::cout << ", " << blas.threads << " threads";
     std::cout << "\nBLAS kernels    " << (blas.coreName.empty() ? "unknown" : blas.coreName) << ", " << blas.reason << "\n";
     if (const auto gflops = measureBlasGflops()) std::cout << "BLAS fp32 GEMM  " << std::setprecision(1) << *gflops << " GFLOP/s (1024^3, measured now)\n";
+    std::cout << "bf16 products   " << blas.bf16 << " (--weights bf16)\n";
     if (args.has("tensors")) {
         std::cout << "\n";
         for (const auto& t : i.tensors) {

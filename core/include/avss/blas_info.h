@@ -22,10 +22,11 @@ struct BlasInfo {
     int threads = 0;       // OpenBLAS's threads; 0 when unknown
     bool switched = false;  // this process was re-executed with better kernels
     std::string reason;     // why these kernels, one clause ("switched by avss from Prescott: ..." when switched)
+    std::string bf16;       // what runs --weights bf16 products on this CPU: "oneDNN, AMX-BF16", or why nothing does
 };
 BlasInfo blasInfo();
 
-// "OpenBLAS 0.3.21 ... | kernels Zen (OpenBLAS's own choice, ...) | 2 threads": for --version and About.
+// "OpenBLAS 0.3.21 ...; kernels Zen, 2 threads; <reason>; bf16 products: oneDNN, AMX-BF16": for --version and About.
 std::string blasSummary(const BlasInfo& info);
 
 // fp32 GEMM rate (GFLOP/s) of the loaded BLAS on n×n×n, best of repeats within budgetSeconds;

@@ -6,9 +6,9 @@
 
 namespace avss {
 
-enum class WeightStorage { Fp32, Q8 };
+enum class WeightStorage { Fp32, Q8, Bf16 };
 
-const char* weightStorageName(WeightStorage w);           // "fp32", "q8"
+const char* weightStorageName(WeightStorage w);           // "fp32", "q8", "bf16"
 WeightStorage parseWeightStorage(std::string_view name);  // the inverse; UsageError (about Setting::Weights) otherwise
 
 }  // namespace avss

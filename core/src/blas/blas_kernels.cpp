@@ -96,6 +96,8 @@ void ensureBestBlasKernels(int argc, char** argv) {
 
 BlasInfo blasInfo() {
     BlasInfo info;
+    const auto isa = blas::readCpuFeatures().bf16Summary();
+    info.bf16 = isa == "none" ? "none on this CPU (needs AVX-512 F, BW, VL, DQ)" : "oneDNN, " + isa;
     const auto loaded = blas::loadedOpenBlas();
     if (!loaded) {
         info.library = "unknown BLAS";
@@ -121,8 +123,9 @@ BlasInfo blasInfo() {
 }
 
 std::string blasSummary(const BlasInfo& info) {
-    if (info.coreName.empty()) return info.library;
-    return info.library + "; kernels " + info.coreName + ", " + std::to_string(info.threads) + " threads; " + info.reason;
+    const auto bf16 = info.bf16.empty() ? std::string() : "; bf16 products: " + info.bf16;
+    if (info.coreName.empty()) return info.library + bf16;
+    return info.library + "; kernels " + info.coreName + ", " + std::to_string(info.threads) + " threads; " + info.reason + bf16;
 }
 
 std::optional<double> measureBlasGflops(int n, double budgetSeconds) { return blas::sgemmGflops(n, budgetSeconds); }

@@ -33,6 +33,13 @@ std::string CpuFeatures::summary() const {
     return s.empty() ? "SSE only" : s;
 }
 
+std::string CpuFeatures::bf16Summary() const {
+    if (!avx512Usable()) return "none";
+    if (amxBf16) return "AMX-BF16";
+    if (avx512bf16) return "AVX512-BF16";
+    return "AVX-512 (bf16 emulated)";
+}
+
 CpuFeatures readCpuFeatures() {
     CpuFeatures f;
 #ifdef AVSS_HAVE_CPUID
@@ -48,10 +55,11 @@ CpuFeatures readCpuFeatures() {
     __get_cpuid(1, &a, &b, &c, &d);
     h = mix(mix(mix(h, a), c), d);  // family/model/stepping and the SSE..AVX flags
     const bool osxsave = (c >> 27) & 1;
+    std::uint64_t xcr0 = 0;
     f.avx = (c >> 28) & 1;
     f.fma = (c >> 12) & 1;
     if (osxsave) {
-        const auto xcr0 = readXcr0();
+        xcr0 = readXcr0();
         f.osSavesYmm = (xcr0 & 0x6) == 0x6;     // XMM and YMM state
         f.osSavesZmm = (xcr0 & 0xe0) == 0xe0;   // opmask, ZMM_Hi256, Hi16_ZMM state
     }
@@ -63,6 +71,12 @@ CpuFeatures readCpuFeatures() {
         f.avx512dq = (b >> 17) & 1;
         f.avx512bw = (b >> 30) & 1;
         f.avx512vl = (b >> 31) & 1;
+        f.amxBf16 = ((d >> 22) & 1) && (xcr0 & 0x60000) == 0x60000;  // and the OS keeps the tile state
+        if (a >= 1) {
+            unsigned a1 = 0, b1 = 0, c1 = 0, d1 = 0;
+            __get_cpuid_count(7, 1, &a1, &b1, &c1, &d1);
+            f.avx512bf16 = (a1 >> 5) & 1;
+        }
     }
     f.flagsHash = h;
     if (__get_cpuid(0x80000000, &a, &b, &c, &d) && a >= 0x80000004) {

@@ -111,9 +111,8 @@ std::shared_ptr<const Model> Model::load(const std::filesystem::path& path, cons
         throw UnsupportedError(path, std::string("tokenizer: ") + e.detail());
     }
     impl->device = pickDevice(options.device, path);
-    if (options.weights == WeightStorage::Q8 && !impl->device.is_cpu()) {
-        throw UnsupportedError(path, "q8 weights run on the CPU only, and the device is " + impl->device.str(),
-                               "Use fp32 weights on the GPU, or the CPU device.", {Setting::Weights, Setting::Device});
+    if (const auto refusal = model::storageRefusal(options.weights, impl->device, blas::readCpuFeatures()); !refusal.problem.empty()) {
+        throw UnsupportedError(path, refusal.problem, refusal.remedy, {Setting::Weights, Setting::Device});
     }
     fillInfo(impl->info, file);
     model::LoadedWeights loaded;

@@ -9,6 +9,7 @@
 
 #include "avss/error.h"
 #include "model/model_impl.h"
+#include "model/product_threads.h"
 #include "model/transformer.h"
 
 namespace avss {
@@ -35,6 +36,7 @@ PerplexityResult perplexity(const Model& model, const std::vector<TokenId>& toke
 
     const auto start = std::chrono::steady_clock::now();
     torch::InferenceMode inference;
+    const model::ProductThreads threads(model::bf16OnCpu(m));  // the LM head's log-softmax too
     const auto skip = model::skipMask(m.hp.layers, options.skipLayers);
     model::ForwardOptions fo;
     fo.skip = &skip;

@@ -9,6 +9,7 @@
 #include <algorithm>
 
 #include "avss/error.h"
+#include "model/product_threads.h"
 
 namespace avss::model {
 namespace {
@@ -29,10 +30,17 @@ Projection Projection::compact(const at::Tensor& fp32) {
     return p;
 }
 
-std::int64_t Projection::outFeatures() const { return m_q8 ? m_q8->rows() : m_fp32.size(0); }
-std::int64_t Projection::inFeatures() const { return m_q8 ? m_q8->cols() : m_fp32.size(1); }
+Projection Projection::bf16(const at::Tensor& fp32) {
+    Projection p;
+    p.m_bf16 = fp32.to(torch::kBFloat16).contiguous();
+    return p;
+}
+
+std::int64_t Projection::outFeatures() const { return m_q8 ? m_q8->rows() : m_bf16.defined() ? m_bf16.size(0) : m_fp32.size(0); }
+std::int64_t Projection::inFeatures() const { return m_q8 ? m_q8->cols() : m_bf16.defined() ? m_bf16.size(1) : m_fp32.size(1); }
 std::uint64_t Projection::bytes() const {
-    return m_q8 ? m_q8->bytes() : static_cast<std::uint64_t>(m_fp32.numel()) * sizeof(float);
+    if (m_q8) return m_q8->bytes();
+    return m_bf16.defined() ? static_cast<std::uint64_t>(m_bf16.numel()) * 2 : static_cast<std::uint64_t>(m_fp32.numel()) * sizeof(float);
 }
 
 at::Tensor Projection::apply(const at::Tensor& x, const at::Tensor& bias) const {
@@ -40,6 +48,16 @@ at::Tensor Projection::apply(const at::Tensor& x, const at::Tensor& bias) const 
     auto outShape = x.sizes().vec();
     outShape.back() = out;
     const auto m = x.numel() / in;
+    if (m_bf16.defined()) {  // bf16 operands, fp32 result: the residual stream and the statistics stay fp32
+        at::Tensor y;
+        {
+            const ProductThreads threads;
+            y = torch::linear(x.to(torch::kBFloat16), m_bf16);
+        }
+        y = y.to(torch::kFloat32);
+        if (bias.defined()) y.add_(bias);
+        return y;
+    }
     if (!m_q8) {
         if (m == 1 && x.device().is_cpu()) {
             auto y = at::mv(m_fp32, x.reshape({in}));
@@ -74,6 +92,7 @@ at::Tensor Projection::apply(const at::Tensor& x, const at::Tensor& bias) const 
 }
 
 at::Tensor Projection::rows(const at::Tensor& ids) const {
+    if (m_bf16.defined()) return torch::embedding(m_bf16, ids).to(torch::kFloat32);
     if (!m_q8) return torch::embedding(m_fp32, ids);
     const auto flat = ids.reshape({-1}).to(torch::kCPU, torch::kInt64).contiguous();
     const auto n = flat.numel(), in = inFeatures();
@@ -96,6 +115,11 @@ Projection Projection::to(c10::Device device) const {
     if (m_q8) {
         if (!device.is_cpu()) throw UsageError({}, "compact (q8) weights run on the CPU only; load with fp32 weights for " + device.str());
         return *this;
+    }
+    if (m_bf16.defined()) {
+        Projection p;
+        p.m_bf16 = m_bf16.to(device);
+        return p;
     }
     return m_fp32.defined() ? Projection(m_fp32.to(device)) : Projection();
 }

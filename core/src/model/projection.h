@@ -17,13 +17,15 @@ public:
     Projection() = default;
     explicit Projection(at::Tensor fp32);                    // [out, in]
     static Projection compact(const at::Tensor& fp32);      // quantised copy; the fp32 input can be freed
+    static Projection bf16(const at::Tensor& fp32);         // bfloat16 copy (half the memory; AMX/AVX-512 products)
 
-    bool defined() const { return m_fp32.defined() || m_q8 != nullptr; }
+    bool defined() const { return m_fp32.defined() || m_bf16.defined() || m_q8 != nullptr; }
     bool isCompact() const { return m_q8 != nullptr; }
+    bool isBf16() const { return m_bf16.defined(); }
     std::int64_t outFeatures() const;
     std::int64_t inFeatures() const;
     std::uint64_t bytes() const;             // storage held
-    const at::Tensor& fp32() const { return m_fp32; }  // undefined when compact
+    const at::Tensor& fp32() const { return m_fp32; }  // undefined unless stored as fp32
 
     // x [..., in] → [..., out] (+ bias [out] when defined), fp32 on the weight's device.
     at::Tensor apply(const at::Tensor& x, const at::Tensor& bias = {}) const;
@@ -34,6 +36,7 @@ public:
 
 private:
     at::Tensor m_fp32;
+    at::Tensor m_bf16;
     std::shared_ptr<const kernels::Q8Matrix> m_q8;  // shared: a tied LM head is the embedding itself
 };
 

@@ -10,6 +10,7 @@
 #include "avss/error.h"
 #include "model/decode_step.h"
 #include "model/model_impl.h"
+#include "model/product_threads.h"
 
 namespace avss::model {
 namespace {
@@ -112,14 +113,19 @@ at::Tensor attention(const Model::Impl& m, const LayerWeights& lw, int layer, co
         v = cache->append(cache->values[static_cast<std::size_t>(layer)], v);
     }
     const auto S = k.size(2);
-    const auto k3 = k.view({B * Hk, S, D}), v3 = v.view({B * Hk, S, D});
-    const auto q3 = qk.narrow(2, 0, Hq).reshape({B, T, Hk, G * D}).permute({0, 2, 1, 3}).contiguous().view({B * Hk, T * G, D});
+    // bf16 weights: the two attention products take bf16 operands too (oneDNN, like the projections);
+    // masking and the softmax stay fp32.
+    const bool bf16 = lw.wqkv.isBf16();
+    const auto half = [&](const at::Tensor& t) { return bf16 ? t.to(torch::kBFloat16) : t; };
+    const auto k3 = half(k.view({B * Hk, S, D})), v3 = half(v.view({B * Hk, S, D}));
+    const auto q3 = half(qk.narrow(2, 0, Hq).reshape({B, T, Hk, G * D}).permute({0, 2, 1, 3}).contiguous().view({B * Hk, T * G, D}));
     auto out = torch::empty({B, T, Hk, G * D}, qkv.options());
     for (std::int64_t t0 = 0; t0 < T; t0 += kQueryBlock) {
         const auto tb = std::min(kQueryBlock, T - t0);
         const auto visible = S - T + t0 + tb;  // keys the block's last query may see
         // q carries the 1/sqrt(D) score scale (folded into its weights at load time).
         auto scores = torch::bmm(q3.narrow(1, t0 * G, tb * G), k3.narrow(1, 0, visible).transpose(1, 2));  // [B Hk, tb G, vis]
+        if (bf16) scores = scores.to(torch::kFloat32);
         auto grid = scores.view({B, Hk, tb, G, visible});
         if (mask.padded) {
             grid.add_(mask.bias.narrow(2, t0, tb).narrow(4, 0, visible));
@@ -127,7 +133,7 @@ at::Tensor attention(const Model::Impl& m, const LayerWeights& lw, int layer, co
             grid.narrow(4, visible - tb, tb).add_(mask.triangle.narrow(0, 0, tb).narrow(2, 0, tb));
         }
         at::_softmax_out(scores, scores, -1, false);  // in place: no second score-sized buffer
-        const auto ob = torch::bmm(scores, v3.narrow(1, 0, visible));  // [B Hk, tb G, D]
+        auto ob = torch::bmm(half(scores), v3.narrow(1, 0, visible));  // [B Hk, tb G, D]
         out.narrow(1, t0, tb).copy_(ob.view({B, Hk, tb, G * D}).permute({0, 2, 1, 3}));
     }
     return lw.wo.apply(out.view({B, T, Hq * D}));  // [B, T, H]
@@ -146,6 +152,8 @@ std::vector<bool> skipMask(int layerCount, const std::vector<int>& skipLayers) {
     }
     return skip;
 }
+
+bool bf16OnCpu(const Model::Impl& m) { return m.weights.tokenEmbd.isBf16() && m.device.is_cpu(); }
 
 at::Tensor lmHead(const Model::Impl& m, const at::Tensor& normed) { return m.weights.lmHead.apply(normed); }
 
@@ -175,6 +183,7 @@ at::Tensor forward(const Model::Impl& m, const at::Tensor& tokens, const at::Ten
     const auto attnMask = attentionMask(keyMask, T);
     const Notifier notify(options.observer, boolMask);
 
+    const ProductThreads threads(bf16OnCpu(m));
     auto x = m.weights.tokenEmbd.rows(tokens);  // [B, T, H]
     const bool fused = decode::applies(x, cache);  // a decoding step on the CPU
     const auto norm = [&](const at::Tensor& t) { return fused ? decode::rmsNormalize(t, hp.normEps) : rmsNormalize(t, hp.normEps); };

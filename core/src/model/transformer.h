@@ -35,4 +35,6 @@ std::vector<bool> skipMask(int layerCount, const std::vector<int>& skipLayers);
 namespace avss::model {
 // Logits from final-normed hidden states ([.., H] → [.., V]); lets callers chunk the LM head.
 at::Tensor lmHead(const Model::Impl& m, const at::Tensor& normedHidden);
+// bf16 weights on the CPU: no OpenBLAS product runs, so whole passes take ProductThreads (its header).
+bool bf16OnCpu(const Model::Impl& m);
 }  // namespace avss::model

@@ -93,6 +93,17 @@ std::string blk(int layer, const char* role) { return "blk." + std::to_string(la
 
 }  // namespace
 
+StorageRefusal storageRefusal(WeightStorage storage, c10::Device device, const blas::CpuFeatures& cpu) {
+    if (storage == WeightStorage::Q8 && !device.is_cpu()) {
+        return {"q8 weights run on the CPU only, and the device is " + device.str(), "Use fp32 or bf16 weights on the GPU, or the CPU device."};
+    }
+    if (storage == WeightStorage::Bf16 && device.is_cpu() && !cpu.avx512Usable()) {
+        return {"bf16 weights on the CPU need AVX-512 (F, BW, VL, DQ) for fast products, and this CPU has " + cpu.summary(),
+                "Use fp32 weights, or q8 for less memory."};
+    }
+    return {};
+}
+
 LoadedWeights loadWeights(const io::GgufFile& f, const ArchTraits& arch, const HyperParams& hp, c10::Device device,
                           WeightStorage storage, const ProgressFn& progress, const CancelToken* cancel) {
     torch::NoGradGuard noGrad;  // weights are created outside inference mode, without autograd history
@@ -100,6 +111,7 @@ LoadedWeights loadWeights(const io::GgufFile& f, const ArchTraits& arch, const H
     // Each fp32 product is converted as soon as it is final, so at most one layer exists in fp32.
     auto keep = [&](const at::Tensor& w, const std::string& what) {
         if (storage == WeightStorage::Fp32) return Projection(w.contiguous());
+        if (storage == WeightStorage::Bf16) return Projection::bf16(w);
         if (w.size(1) % kernels::Q8Matrix::kBlock != 0) {
             throw UnsupportedError(f.path(), what + " has rows of " + std::to_string(w.size(1)) + " values; q8 weights need a multiple of " +
                                                  std::to_string(kernels::Q8Matrix::kBlock),

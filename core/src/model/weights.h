@@ -1,5 +1,5 @@
 // Reading a model's weights out of a GGUF file into torch tensors (dequantised to fp32), kept as
-// fp32 or re-quantised to compact int8 blocks (WeightStorage).
+// fp32, bfloat16 or re-quantised to compact int8 blocks (WeightStorage).
 #pragma once
 
 #include <c10/core/Device.h>
@@ -9,6 +9,7 @@
 
 #include "avss/cancel.h"
 #include "avss/progress.h"
+#include "blas/cpu_features.h"
 #include "io/gguf_file.h"
 #include "model/model_impl.h"
 
@@ -21,6 +22,14 @@ struct LoadedWeights {
     bool tiedEmbeddings = false;
     std::uint64_t weightBytes = 0;           // storage held by the weights (tied LM head once)
 };
+
+// Why a storage cannot run on this device and CPU, with what to use instead; empty when it can.
+// q8 has CPU kernels only; bf16 on the CPU needs AVX-512 (BW, VL, DQ) for libtorch's oneDNN products
+// (without it bf16 products fall back to a scalar loop, far slower than fp32).
+struct StorageRefusal {
+    std::string problem, remedy;  // both empty: the storage runs here
+};
+StorageRefusal storageRefusal(WeightStorage storage, c10::Device device, const blas::CpuFeatures& cpu);
 
 // Every expected tensor must exist with the expected shape (FormatError naming the tensor, expected
 // vs found); each is converted exactly once. Q/K rows are un-permuted when arch.ggufPermutedQK.

@@ -11,15 +11,16 @@ const char* weightStorageName(WeightStorage w) {
     switch (w) {
         case WeightStorage::Fp32: return "fp32";
         case WeightStorage::Q8: return "q8";
+        case WeightStorage::Bf16: return "bf16";
     }
     return "fp32";
 }
 
 WeightStorage parseWeightStorage(std::string_view name) {
-    for (const WeightStorage w : {WeightStorage::Fp32, WeightStorage::Q8}) {
+    for (const WeightStorage w : {WeightStorage::Fp32, WeightStorage::Q8, WeightStorage::Bf16}) {
         if (name == weightStorageName(w)) return w;
     }
-    throw UsageError({}, "weights must be fp32 or q8, got '" + std::string(name) + "'", {}, {Setting::Weights});
+    throw UsageError({}, "weights must be fp32, q8 or bf16, got '" + std::string(name) + "'", {}, {Setting::Weights});
 }
 
 }  // namespace avss
