@@ -62,12 +62,13 @@ std::filesystem::path cacheFileArg(const ParsedArgs& args, const Context& ctx, c
 }
 
 ActivationStats statsFor(const ParsedArgs& args, Context& ctx, const Model& model, const Corpus& corpus,
-                         const std::vector<std::string>& requiredMetrics) {
+                         const std::vector<std::string>& requiredMetrics, std::filesystem::path* cacheFileUsed) {
     StatsRequest request;
     request.options = collectOptions(args);
     request.requiredMetrics = requiredMetrics;
     request.policy = args.has("recompute") ? CachePolicy::Recompute : CachePolicy::CacheFirst;
     request.cacheFile = cacheFileArg(args, ctx, model, corpus, request.options);
+    if (cacheFileUsed != nullptr) *cacheFileUsed = request.cacheFile;
     auto got = obtainStats(model, corpus, request, ctx.progress(), ctx.cancel);
     ctx.progressBar.finish();
     if (!got.cacheNote.empty()) std::cerr << "cache: " << got.cacheNote << "\n";

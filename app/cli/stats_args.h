@@ -22,8 +22,9 @@ CollectOptions collectOptions(const ParsedArgs& args);
 // --cache FILE, or `auto`: the per-user file the explorer uses for the same identity; empty when absent.
 std::filesystem::path cacheFileArg(const ParsedArgs& args, const Context& ctx, const Model& model, const Corpus& corpus,
                                    const CollectOptions& options);
-// Statistics by the core's one cache-or-collect policy (avss/obtain_stats.h), reporting on stderr.
+// Statistics by the core's one cache-or-collect policy (avss/obtain_stats.h), reporting on stderr;
+// cacheFileUsed, when given, receives the cache file it resolved (empty: none).
 ActivationStats statsFor(const ParsedArgs& args, Context& ctx, const Model& model, const Corpus& corpus,
-                         const std::vector<std::string>& requiredMetrics);
+                         const std::vector<std::string>& requiredMetrics, std::filesystem::path* cacheFileUsed = nullptr);
 
 }  // namespace avss::cli

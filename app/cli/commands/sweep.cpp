@@ -105,14 +105,14 @@ int runSweep(const ParsedArgs& args, Context& ctx) {
     const auto statsOpts = collectOptions(args);
     const auto measuredOpts = measuredOptionsFromArgs(args, statsOpts.settings);
     if (!measuredIds.empty()) checkMeasuredRequest(model->info(), measuredIds, measuredOpts);  // before any pass
-    const auto stats = statsFor(args, ctx, *model, corpus, oneShot);
+    std::filesystem::path cacheFile;
+    const auto stats = statsFor(args, ctx, *model, corpus, oneShot, &cacheFile);
     std::vector<MeasuredImportance> measured;
     if (!measuredIds.empty()) measured = measureImportance(*model, corpus, measuredIds, measuredOpts, ctx.progress(), ctx.cancel);
     ctx.progressBar.finish();
     const auto plan = planSweep(stats, measured, planOptions);
     for (const auto& n : plan.notes) std::cerr << "note: " << n << "\n";
 
-    const auto cacheFile = cacheFileArg(args, ctx, *model, corpus, statsOpts);
     if (!cacheFile.empty()) options.cellStore = sweepCellStore(cacheFile);
     std::cerr << "sweep: " << plan.lines.size() << " lines x " << plan.counts.size() << " counts x " << tasks.size() << " tasks; cells "
               << (options.cellStore.empty() ? std::string("not stored (--cache none)") : "in " + options.cellStore.string()) << "\n";

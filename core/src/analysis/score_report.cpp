@@ -9,13 +9,14 @@
 
 #include "avss/error.h"
 #include "util/atomic_file.h"
+#include "util/json_number.h"
 
 namespace avss {
 namespace {
 
 using nlohmann::json;
 
-json num(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
+constexpr auto num = &util::finiteOrNull<json>;
 
 json provenanceJson(const StatsProvenance& p) {
     const auto& o = p.options;

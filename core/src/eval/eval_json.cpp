@@ -6,12 +6,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include "util/json_number.h"
+
 namespace avss {
 namespace {
 
 using Json = nlohmann::ordered_json;
 
-Json number(double value) { return std::isfinite(value) ? Json(value) : Json(nullptr); }
+constexpr auto number = &util::finiteOrNull<Json>;
 
 Json metricJson(const MetricSummary& m) {
     Json out;

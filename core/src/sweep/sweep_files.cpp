@@ -7,13 +7,14 @@
 #include "avss/error.h"
 #include "avss/sweep.h"
 #include "util/atomic_file.h"
+#include "util/json_number.h"
 
 namespace avss {
 namespace {
 
 using Json = nlohmann::ordered_json;
 
-Json number(double value) { return std::isfinite(value) ? Json(value) : Json(nullptr); }
+constexpr auto number = &util::finiteOrNull<Json>;
 
 Json rowJson(const SweepRow& r) {
     Json out;
