@@ -314,6 +314,7 @@ def main():
         % (os.path.basename(a.model), peer.load_seconds, torch.get_num_threads()))
     bf16_ok, bf16_why = engine_supports(a.avss, a.model, "bf16")
     peer16 = peer.bf16_copy() if bf16_ok else None
+    storages = ("fp32", "q8", "bf16") if bf16_ok else ("fp32", "q8")  # weight storages of the batched-generation rows
     log("bf16 rows       %s" % ("engine --weights bf16 against the peer's model cast to bf16 (and against its fp32)" if bf16_ok
                                 else "skipped: " + bf16_why))
     log("engine threads  1 libtorch (OpenMP) thread for element-wise ops + %d OpenBLAS threads for the matrix products" % blas["threads"])
@@ -406,12 +407,12 @@ def main():
         best["q_agree"] = q_agree
         # Batched generation: whole-call tokens/s (prompt prefill included) of 32 prompts against the
         # same call's rate for one prompt of the 32 (also prefill included), each weight storage.
-        for w in ("fp32", "q8"):
+        for w in storages:
             keep("batch_" + w, engine_batch(a.avss, a.model, prompts_file, n, w))
             t, _ = engine_generate(a.avss, a.model, BATCH_PROMPTS[0], n, w)
             keep("single_" + w, n / t)
-        log("engine  batched generation, %d prompts x %d new: fp32 %.1f tokens/s (one prompt %.1f), q8 %.1f tokens/s (one prompt %.1f), best so far"
-            % (len(BATCH_PROMPTS), n, best["batch_fp32"], best["single_fp32"], best["batch_q8"], best["single_q8"]))
+        log("engine  batched generation, %d prompts x %d new: %s, best so far" % (len(BATCH_PROMPTS), n, ", ".join(
+            "%s %.1f tokens/s (one prompt %.1f)" % (w, best["batch_" + w], best["single_" + w]) for w in storages)))
         log("")
 
     llama = {}
@@ -460,7 +461,7 @@ def main():
     log("greedy decode: the two sides' tokens agree on the first %d of %d" % (best["agree"], a.decode_tokens))
     log("greedy decode with q8 weights: the engine's tokens agree with its fp32 tokens on the first %d of %d"
         % (best["q_agree"], a.decode_tokens))
-    for w in ("fp32", "q8"):
+    for w in storages:
         log("batched generation (engine only), %s weights: %d prompts %.1f tokens/s vs one prompt %.1f tokens/s = %.1fx"
             % (w, len(BATCH_PROMPTS), best["batch_" + w], best["single_" + w], best["batch_" + w] / best["single_" + w]))
     if a.llama_cpp:
