@@ -158,6 +158,8 @@ void MainWindow::createMenus() {
 QDockWidget* MainWindow::addDock(const QString& title, const QString& name, QWidget* content, Qt::DockWidgetArea area) {
     auto* dock = new QDockWidget(title, this);
     dock->setObjectName(name + QStringLiteral("Dock"));  // saveState/restoreState key
+    // The View menu entry: a lone '&' in the title would become a mnemonic ("Model _data").
+    dock->toggleViewAction()->setText(QString(title).replace(QLatin1Char('&'), QStringLiteral("&&")));
     if (content) {
         auto* scroll = new QScrollArea;
         scroll->setWidget(content);

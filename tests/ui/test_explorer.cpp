@@ -3,6 +3,7 @@
 // stall during an analysis, what-if measurement.
 #include <catch2/catch.hpp>
 
+#include <QDockWidget>
 #include <QFile>
 #include <QSignalSpy>
 #include <QSlider>
@@ -329,4 +330,19 @@ TEST_CASE("explorer: a saved session reopens the model, data, metric and plan", 
     CHECK(second.prunePanel().slider()->value() == 2);
     CHECK(second.workspace().selectedLayer() == 3);
     CHECK(second.openSession(toQString(f.dir.path() / "missing.avss.json")).contains(QStringLiteral("missing.avss.json")));
+}
+
+TEST_CASE("explorer: the View menu names every panel as its title reads ('Model & data', not a mnemonic)", "[ui][explorer]") {
+    TinyFixture f;
+    MainWindow w(f.cacheDir);
+    const auto docks = w.findChildren<QDockWidget*>();
+    REQUIRE(docks.size() >= 2);
+    bool sawAmpersand = false;
+    for (const auto* dock : docks) {
+        const auto shown = QString(dock->toggleViewAction()->text()).replace(QStringLiteral("&&"), QStringLiteral("\x01"));
+        CHECK_FALSE(shown.contains(QLatin1Char('&')));  // no single '&' left: no mnemonic eats a letter
+        CHECK(QString(shown).replace(QStringLiteral("\x01"), QStringLiteral("&")) == dock->windowTitle());
+        sawAmpersand = sawAmpersand || dock->windowTitle().contains(QLatin1Char('&'));
+    }
+    CHECK(sawAmpersand);  // the case that was broken is among them
 }
