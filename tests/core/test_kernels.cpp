@@ -35,6 +35,20 @@ double relDiff(const at::Tensor& a, const at::Tensor& b) {
     return (a - b).abs().max().item<double>() / std::max(1e-30, b.abs().max().item<double>());
 }
 
+// Logits of two loadings of one model on a fixed random batch (4 × 32, seed 5); prints and returns
+// ||Δ|| / ||reference|| over all 128 positions (stable, unlike the max).
+double logitRms(const Model& reference, const Model& other, const char* what) {
+    torch::NoGradGuard g;
+    torch::manual_seed(5);
+    const auto ids = torch::randint(3, 250, {4, 32}, torch::kInt64);
+    const auto mask = torch::ones_like(ids, torch::kBool);
+    const auto a = model::forward(modelImpl(reference), ids, mask);
+    const auto b = model::forward(modelImpl(other), ids, mask);
+    const double rms = ((b - a).norm() / a.norm()).item<double>();
+    std::cout << what << " vs fp32 logits (tiny model): ||Δ|| / ||fp32|| = " << rms << ", max |Δ| / max |fp32| = " << relDiff(b, a) << "\n";
+    return rms;
+}
+
 }  // namespace
 
 TEST_CASE("q8 quantisation: hand-checked block, error within half a step everywhere", "[kernels][q8]") {
@@ -211,14 +225,7 @@ TEST_CASE("a model with bf16 weights: half the weight memory, logits within 4 pe
     const auto bf16 = Model::load(path, lo);
     CHECK(bf16->info().weightStorage == WeightStorage::Bf16);
     CHECK(static_cast<double>(fp32->info().weightBytes) / static_cast<double>(bf16->info().weightBytes) == Approx(2.0));
-    torch::NoGradGuard g;
-    torch::manual_seed(5);
-    const auto ids = torch::randint(3, 250, {4, 32}, torch::kInt64);
-    const auto mask = torch::ones_like(ids, torch::kBool);
-    const auto a = model::forward(modelImpl(*fp32), ids, mask);
-    const auto b = model::forward(modelImpl(*bf16), ids, mask);
-    const double rms = ((b - a).norm() / a.norm()).item<double>();
-    std::cout << "bf16 vs fp32 logits (tiny model): ||Δ|| / ||fp32|| = " << rms << "\n";
+    const double rms = logitRms(*fp32, *bf16, "bf16");
     CHECK(rms < 0.04);  // 0.019 here (AMX): random weights of std 0.2 amplify rounding; the sample model: docs/engine.md
     CHECK(rms > 0.0);
 }
@@ -233,14 +240,7 @@ TEST_CASE("a model with q8 weights: 3.5x less weight memory, logits within 6 per
     CHECK(q8->info().weightStorage == WeightStorage::Q8);
     CHECK(fp32->info().weightStorage == WeightStorage::Fp32);
     CHECK(static_cast<double>(fp32->info().weightBytes) / static_cast<double>(q8->info().weightBytes) > 3.5);
-    torch::NoGradGuard g;
-    torch::manual_seed(5);
-    const auto ids = torch::randint(3, 250, {4, 32}, torch::kInt64);
-    const auto mask = torch::ones_like(ids, torch::kBool);
-    const auto a = model::forward(modelImpl(*fp32), ids, mask);
-    const auto b = model::forward(modelImpl(*q8), ids, mask);
-    const double rms = ((b - a).norm() / a.norm()).item<double>();  // over all 128 positions: stable, unlike the max
-    std::cout << "q8 vs fp32 logits (tiny model): ||Δ|| / ||fp32|| = " << rms << ", max |Δ| / max |fp32| = " << relDiff(b, a) << "\n";
+    const double rms = logitRms(*fp32, *q8, "q8");
     CHECK(rms < 0.06);  // 0.041 with this seed: random weights of std 0.2 amplify errors; the sample model: docs/engine.md
     CHECK(rms > 0.0);   // really a different storage
 

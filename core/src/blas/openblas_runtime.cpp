@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <thread>
 #include <vector>
 
 namespace avss::blas {
@@ -61,6 +62,11 @@ std::optional<LoadedBlas> loadedOpenBlas() {
     b.config = config() ? config() : "";
     if (const auto threads = symbol<int (*)()>("openblas_get_num_threads")) b.threads = threads();
     return b;
+}
+
+int productThreadBudget() {
+    if (const auto blas = loadedOpenBlas(); blas && blas->threads > 0) return std::min(blas->threads, 256);
+    return std::clamp(static_cast<int>(std::thread::hardware_concurrency()), 1, 256);
 }
 
 std::optional<double> sgemmGflops(int n, double budgetSeconds) {

@@ -14,6 +14,10 @@ struct LoadedBlas {
 };
 std::optional<LoadedBlas> loadedOpenBlas();  // nullopt: no OpenBLAS symbols in the process ("unknown BLAS")
 
+// Threads the engine's own products may use (the q8 kernels, bf16 passes): OpenBLAS's thread count
+// when it is loaded, else the hardware's; 1..256.
+int productThreadBudget();
+
 // Best fp32 rate of C = A·B on n×n matrices over repeats until budgetSeconds have passed (at least
 // one, after a small warm-up); nullopt without cblas_sgemm in the process.
 std::optional<double> sgemmGflops(int n, double budgetSeconds);

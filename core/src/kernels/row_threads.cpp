@@ -106,13 +106,8 @@ private:
     std::int64_t m_n = 0, m_parts = 1;
 };
 
-int chooseThreads() {
-    if (const auto blas = blas::loadedOpenBlas(); blas && blas->threads > 0) return std::min(blas->threads, 256);
-    return std::clamp(static_cast<int>(std::thread::hardware_concurrency()), 1, 256);
-}
-
 RowThreads& rowThreads() {
-    static RowThreads set(chooseThreads());  // started on first use, joined at exit
+    static RowThreads set(blas::productThreadBudget());  // started on first use, joined at exit
     return set;
 }
 
