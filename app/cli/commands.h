@@ -15,9 +15,10 @@ CommandSpec scoreCommand();
 CommandSpec pruneCommand();
 CommandSpec evalCommand();
 CommandSpec sweepCommand();
+CommandSpec halluCommand();
 
 inline std::vector<CommandSpec> allCommands() {
-    return {infoCommand(), tokenizeCommand(), generateCommand(), perplexityCommand(), evalCommand(), scoreCommand(), pruneCommand(), sweepCommand()};
+    return {infoCommand(), tokenizeCommand(), generateCommand(), perplexityCommand(), evalCommand(), scoreCommand(), pruneCommand(), sweepCommand(), halluCommand()};
 }
 
 }  // namespace avss::cli

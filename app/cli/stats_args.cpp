@@ -10,7 +10,6 @@
 #include "number_text.h"
 
 namespace avss::cli {
-namespace {
 
 std::vector<double> doubleList(const ParsedArgs& args, const std::string& name) {
     std::vector<double> out;
@@ -23,8 +22,6 @@ std::vector<double> doubleList(const ParsedArgs& args, const std::string& name) 
     return out;
 }
 
-}  // namespace
-
 std::vector<OptionSpec> statsOptions(const std::string& cacheDefault) {
     return {{"data", "PATH", "calibration text: plain text, JSONL or 'builtin'", "builtin"},
             {"json-field", "NAME", "JSONL field holding the text", "text"},
@@ -36,7 +33,11 @@ std::vector<OptionSpec> statsOptions(const std::string& cacheDefault) {
             {"recompute", "", "ignore a matching cache and collect again", ""},
             {"exclude-first", "", "leave each sequence's first position out of the statistics", ""},
             {"attn", "", "also collect attention-output statistics", ""},
-            {"abs-thresholds", "LIST", "near-zero thresholds |a| < t", "1e-5,1e-4,1e-3,1e-2"},
+            thresholdOptions()[0], thresholdOptions()[1]};
+}
+
+std::vector<OptionSpec> thresholdOptions() {
+    return {{"abs-thresholds", "LIST", "near-zero thresholds |a| < t", "1e-5,1e-4,1e-3,1e-2"},
             {"rel-thresholds", "LIST", "near-zero thresholds |a| < alpha x RMS(token)", "0.01,0.05,0.1"}};
 }
 

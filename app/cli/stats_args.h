@@ -19,6 +19,10 @@ struct Context;
 // --attn --abs-thresholds --rel-thresholds; `cacheDefault` is --cache's default ("" = no cache).
 std::vector<OptionSpec> statsOptions(const std::string& cacheDefault = "");
 CollectOptions collectOptions(const ParsedArgs& args);
+// --abs-thresholds and --rel-thresholds (part of statsOptions(); also used by `avss hallu`).
+std::vector<OptionSpec> thresholdOptions();
+// A comma-separated list of numbers; UsageError naming --name for anything else.
+std::vector<double> doubleList(const ParsedArgs& args, const std::string& name);
 // --cache FILE, or `auto`: the per-user file the explorer uses for the same identity; empty when absent.
 std::filesystem::path cacheFileArg(const ParsedArgs& args, const Context& ctx, const Model& model, const Corpus& corpus,
                                    const CollectOptions& options);

@@ -70,7 +70,7 @@ $(cat)" "$file" 2>&1); then
 
 expect 0 "^avss 0\.[0-9]+\.[0-9]+" -- "$avss" --version
 expect 0 "Commands:" -- "$avss" --help
-for c in info tokenize generate perplexity eval score prune sweep; do
+for c in info tokenize generate perplexity eval score prune sweep hallu; do
   expect 0 "Usage: avss $c" -- "$avss" "$c" --help
 done
 expect 2 "unknown command 'frobnicate'" -- "$avss" frobnicate
@@ -495,6 +495,40 @@ expect 2 "--task expects NAME=FILE" -- "$avss" --quiet sweep "$tiny" --task "$ev
 expect 2 "unknown task" -- "$avss" --quiet sweep "$tiny" --task "mmlu=$ev/sst2.tsv" --cache none
 expect 2 "cannot remove 5 blocks" -- "$avss" --quiet sweep "$tiny" --task "sst2=$ev/sst2.tsv" --counts 5 --cache none --seq-len 32
 expect 2 "listed twice" -- "$avss" --quiet sweep "$tiny" --task "sst2=$ev/sst2.tsv" --metrics bi,bi --cache none --seq-len 32
+
+# avss hallu: truthful vs hallucinated statistics, every variant in the report, the cache found again,
+# agreement with another report, and bad pairs files named with their line.
+hl="$data/hallu"
+capture "$tmp/hallu1.txt" -- env XDG_CACHE_HOME="$tmp/xdg" "$avss" --quiet hallu "$tiny" --pairs "$hl/pairs.jsonl" --format pairs --shards 2 --top-k 1 --out "$tmp/hallu.json"
+capture "$tmp/hallu2.txt" -- env XDG_CACHE_HOME="$tmp/xdg" "$avss" --quiet hallu "$tiny" --pairs "$hl/pairs.jsonl" --format pairs --shards 2 --top-k 1 --against "$tmp/hallu.json"
+pycheck "hallu: report with three variants over three layers, the cache reused, agreement 1 with itself" "$tmp/hallu.json" <<'PY'
+import json, os
+r = json.load(open(sys.argv[1]))
+d = os.path.dirname(sys.argv[1])
+assert r["schema"] == "avss-hallucination-report" and r["schema_version"] == 1
+assert (r["pairs"]["questions"], r["pairs"]["pairs"], r["pairs"]["format"]) == (6, 7, "pairs"), r["pairs"]
+assert r["truthful"]["sequences"] == r["hallucinated"]["sequences"] == 7
+assert r["tokens_per_answer"]["hallucinated"] > r["tokens_per_answer"]["truthful"] > 0
+assert [a["variant"] for a in r["analyses"]] == ["ratio", "hallucinated", "shift"]
+for a in r["analyses"]:
+    assert a["base"] == "avss-rel" and a["top_k"] == 1 and len(a["selected"]) == 1, a["variant"]
+    assert sorted(l["rank"] for l in a["eavss"]["layers"]) == [0, 1, 2], a["variant"]
+    assert a["eavss"]["order"][0] == a["selected"][0] and a["eavss"]["stability"]["shards"] == 2
+    assert ("hsav" in a) == (a["variant"] != "shift")
+first = open(os.path.join(d, "hallu1.txt")).read()
+second = open(os.path.join(d, "hallu2.txt")).read()
+assert "cache: wrote" in first and "cache: using" in second, second
+assert "Kendall tau 1.000, selected-set Jaccard 1.00" in second, second
+assert "EAVSS, hallucinated over truthful" in first and "selected (top 1)" in first
+PY
+expect 0 "4 questions, 4 pairs" -- "$avss" --quiet hallu "$tiny" --pairs "$hl/halueval.jsonl" --knowledge --length-match --cache none --shards 2
+expect 3 "mismatched.jsonl: line 2: 'truthful' has 2 answers" -- "$avss" --quiet hallu "$tiny" --pairs "$hl/mismatched.jsonl" --format pairs --cache none
+expect 3 "halueval.jsonl: line 1: field 'truthful' is missing" -- "$avss" --quiet hallu "$tiny" --pairs "$hl/halueval.jsonl" --format pairs --cache none
+expect 4 "nope.jsonl" -- "$avss" --quiet hallu "$tiny" --pairs "$tmp/nope.jsonl" --cache none
+expect 2 "unknown pairs format 'csv'" -- "$avss" --quiet hallu "$tiny" --pairs "$hl/pairs.jsonl" --format csv
+expect 2 "unknown EAVSS variant" -- "$avss" --quiet hallu "$tiny" --pairs "$hl/pairs.jsonl" --format pairs --variants best --cache none
+expect 2 "not an AVSS preset" -- "$avss" --quiet hallu "$tiny" --pairs "$hl/pairs.jsonl" --format pairs --base bi --cache none
+expect 3 "not a hallucination report" -- "$avss" --quiet hallu "$tiny" --pairs "$hl/pairs.jsonl" --format pairs --against "$hl/pairs.jsonl" --cache none
 
 
 echo "$failures failure(s)"

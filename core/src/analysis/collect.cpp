@@ -5,7 +5,6 @@
 #include <torch/torch.h>
 
 #include <algorithm>
-#include <ctime>
 
 #include "analysis/pruned_stats.h"
 #include "analysis/stats_observer.h"
@@ -13,18 +12,10 @@
 #include "avss/build_info.h"
 #include "model/model_impl.h"
 #include "model/transformer.h"
+#include "util/utc_time.h"
 
 namespace avss {
 namespace {
-
-std::string nowUtc() {
-    const std::time_t t = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
-}
 
 // Runs windows [begin, end) in batches, merging their statistics into `shard`.
 void runShard(const Model::Impl& m, const analysis::WindowPlan& plan, int begin, int end, int batchSize,
@@ -91,7 +82,7 @@ ActivationStats collect(const Model& model, const Corpus& corpus, const CollectO
     p.calibrationTokens = static_cast<std::int64_t>(plan.windows) * plan.content;  // held-out text starts here
     p.shardCount = plan.shards();
     p.bosPerWindow = plan.bos;
-    p.createdUtc = nowUtc();
+    p.createdUtc = utcTimestamp();
     p.warnings = plan.warnings;
     analysis::StatsObserver observer(m.hp.layers, m.hp.hidden, m.hp.ffn, options.settings, analysis::Reduction::Auto, skip);
     if (!removed.empty()) {

@@ -173,30 +173,42 @@ std::string guardNoteOf(const AvssPreset& p) {
     return "no near-zero element; sparsity set to half an element (0.5 / elements)";
 }
 
-MetricValues avssValues(const std::string& id, const AvssPreset& p, const ShardStats& st, const StatsSettings& settings) {
+AvssComponents componentsOf(const std::string& id, const AvssPreset& p, const ShardStats& st, const StatsSettings& settings) {
     const auto L = st.layers.size();
-    std::vector<double> var(L), sp(L), used(L);
-    MetricValues r;
+    AvssComponents c;
+    c.variance.resize(L);
+    c.sparsity.resize(L);
+    c.sparsityUsed.resize(L);
     for (std::size_t l = 0; l < L; ++l) {
         const auto& s = requireSite(st.layers[l], static_cast<int>(l), p.point, id);
-        var[l] = p.variance == Variance::Channel ? s.channelVariance()
-                                                 : s.refPooledVarSum / static_cast<double>(s.refBatches);
+        c.variance[l] = p.variance == Variance::Channel ? s.channelVariance()
+                                                        : s.refPooledVarSum / static_cast<double>(s.refBatches);
         const auto v = sparsityOf(p, s, settings);
-        sp[l] = v.raw;
-        used[l] = v.used;
-        if (v.guarded) r.guardedLayers.push_back(static_cast<int>(l));
+        c.sparsity[l] = v.raw;
+        c.sparsityUsed[l] = v.used;
+        if (v.guarded) c.guardedLayers.push_back(static_cast<int>(l));
     }
+    c.guardNote = guardNoteOf(p);
+    c.normalise = p.normalise;
+    return c;
+}
+
+MetricValues avssValues(const std::string& id, const AvssPreset& p, const ShardStats& st, const StatsSettings& settings) {
+    const auto c = componentsOf(id, p, st, settings);
+    const auto L = c.variance.size();
     double varSum = 0, spSum = 0;
     for (std::size_t l = 0; l < L; ++l) {
-        varSum += var[l];
-        spSum += used[l];
+        varSum += c.variance[l];
+        spSum += c.sparsityUsed[l];
     }
+    MetricValues r;
     r.values.resize(L);
     for (std::size_t l = 0; l < L; ++l) {
-        r.values[l] = p.normalise ? (var[l] / varSum) / (used[l] / spSum) : var[l] / used[l];
+        r.values[l] = p.normalise ? (c.variance[l] / varSum) / (c.sparsityUsed[l] / spSum) : c.variance[l] / c.sparsityUsed[l];
     }
-    r.components = {{"variance", var}, {"sparsity", sp}};
-    r.guardNote = guardNoteOf(p);
+    r.components = {{"variance", c.variance}, {"sparsity", c.sparsity}};
+    r.guardedLayers = c.guardedLayers;
+    r.guardNote = c.guardNote;
     return r;
 }
 
@@ -295,6 +307,28 @@ MetricValues metricValues(const MetricInfo& metric, const ShardStats& st, const 
                           const ScoreOptions& options) {
     const auto& row = rowOf(metric.id);
     return row.avss ? avssValues(row.info.id, *row.avss, st, settings) : row.baseline(st, options);
+}
+
+AvssComponents avssComponents(std::string_view preset, const ShardStats& st, const StatsSettings& settings) {
+    const auto& row = rowOf(preset);
+    if (!row.avss) throw UsageError({}, "'" + std::string(preset) + "' is not an AVSS preset", "Use one of: " + avssPresetList() + ".");
+    if (const auto why = presetUnavailableReason(row.info.id, *row.avss, settings); !why.empty()) throw UsageError({}, why);
+    return componentsOf(row.info.id, *row.avss, st, settings);
+}
+
+bool isAvssPreset(std::string_view id) {
+    for (const auto& row : metricTable()) {
+        if (row.info.id == id) return row.avss.has_value();
+    }
+    return false;
+}
+
+std::string avssPresetList() {
+    std::string out;
+    for (const auto& row : metricTable()) {
+        if (row.avss) out += (out.empty() ? "" : ", ") + row.info.id;
+    }
+    return out;
 }
 
 }  // namespace avss::analysis

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "analysis/score_json.h"
 #include "avss/error.h"
 #include "util/atomic_file.h"
 #include "util/json_number.h"
@@ -18,7 +19,11 @@ using nlohmann::json;
 
 constexpr auto num = &util::finiteOrNull<json>;
 
-json provenanceJson(const StatsProvenance& p) {
+}  // namespace
+
+namespace analysis {
+
+nlohmann::json provenanceJson(const StatsProvenance& p) {
     const auto& o = p.options;
     return {{"analysis_key", provenanceKey(p)},
             {"engine_version", p.engineVersion},
@@ -43,7 +48,7 @@ json provenanceJson(const StatsProvenance& p) {
             {"warnings", p.warnings}};
 }
 
-json layersJson(const std::vector<LayerScore>& layers, const char* key) {
+nlohmann::json layersJson(const std::vector<LayerScore>& layers, const char* key) {
     json out = json::array();
     for (const auto& l : layers) {
         out.push_back({{key, l.layer}, {"value", num(l.value)}, {"mean", num(l.mean)}, {"sd", num(l.sd)},
@@ -51,6 +56,29 @@ json layersJson(const std::vector<LayerScore>& layers, const char* key) {
     }
     return out;
 }
+
+nlohmann::json stabilityJson(const RankStability& st) {
+    return {{"applicable", st.applicable}, {"shards", st.shards}, {"bottom_count", st.bottomCount},
+            {"kendall_tau_mean", num(st.kendallTauMean)}, {"kendall_tau_min", num(st.kendallTauMin)},
+            {"bottom_set_changed_fraction", num(st.bottomSetChangedFraction)},
+            {"bottom_set_jaccard_mean", num(st.bottomSetJaccardMean)}};
+}
+
+nlohmann::json componentsJson(const std::vector<NamedSeries>& components) {
+    json out = json::object();
+    for (const auto& c : components) {
+        json v = json::array();
+        for (double x : c.values) v.push_back(num(x));
+        out[c.name] = v;
+    }
+    return out;
+}
+
+}  // namespace analysis
+
+namespace {
+
+using namespace analysis;
 
 json planJson(const PruningPlan& p) {
     return {{"rule", ruleName(p.rule.kind)}, {"count", p.rule.count}, {"fraction", p.rule.fraction}, {"mass", p.rule.mass},
@@ -60,21 +88,10 @@ json planJson(const PruningPlan& p) {
 
 json metricJson(const LayerScores& s, const PruningPlan* plan) {
     const auto& info = findMetric(s.metric);
-    const auto& st = s.stability;
-    json components = json::object();
-    for (const auto& c : s.components) {
-        json v = json::array();
-        for (double x : c.values) v.push_back(num(x));
-        components[c.name] = v;
-    }
     json m = {{"id", s.metric}, {"name", info.name}, {"formula", info.formula}, {"measured", info.measured},
               {"direction", info.order == PruneOrder::LowFirst ? "low values pruned first" : "high values pruned first"},
               {"layers", layersJson(s.layers, "layer")}, {"prune_order", s.pruneOrder}, {"bottom_set", s.bottomSet},
-              {"stability", {{"applicable", st.applicable}, {"shards", st.shards}, {"bottom_count", st.bottomCount},
-                             {"kendall_tau_mean", num(st.kendallTauMean)}, {"kendall_tau_min", num(st.kendallTauMin)},
-                             {"bottom_set_changed_fraction", num(st.bottomSetChangedFraction)},
-                             {"bottom_set_jaccard_mean", num(st.bottomSetJaccardMean)}}},
-              {"components", components}, {"warnings", s.warnings},
+              {"stability", stabilityJson(s.stability)}, {"components", componentsJson(s.components)}, {"warnings", s.warnings},
               {"guarded_layers", s.guardedLayers}};  // scores resting on a guard (lower bounds): see docs/metrics.md
     if (s.metric == "random") m["seed"] = s.seed;
     if (plan != nullptr) m["plan"] = planJson(*plan);

@@ -97,33 +97,25 @@ void addGuardWarning(LayerScores& out, const std::string& metric, const analysis
 
 }  // namespace
 
-LayerScores scoreLayers(const ActivationStats& stats, std::string_view metricId, const ScoreOptions& options) {
-    const auto& metric = findMetric(metricId);
-    if (stats.shards.empty()) throw UsageError({}, "no statistics to score (zero shards)");
-    const auto& settings = stats.provenance.options.settings;
-    if (const auto reason = metricUnavailableReason(metric.id, settings); !reason.empty()) {
-        throw UsageError({}, reason, "Collect the statistics again with settings that include it.");
-    }
-    const auto all = analysis::metricValues(metric, stats.merged(), settings, options);
-    const int L = static_cast<int>(all.values.size());
-    const int k = options.bottomCount >= 0 ? std::min(options.bottomCount, L) : L / 4;
+namespace analysis {
 
+LayerScores rankLayers(const std::string& id, PruneOrder order, bool usesData, const MetricValues& all,
+                       const std::vector<MetricValues>& shards, int k) {
+    const int L = static_cast<int>(all.values.size());
     LayerScores out;
-    out.metric = metric.id;
-    out.seed = options.seed;
+    out.metric = id;
     out.components = all.components;
     out.guardedLayers = all.guardedLayers;
     if (!all.guardedLayers.empty()) out.guardNote = all.guardNote;
-    out.pruneOrder = pruneOrderOf(all.values, metric.order);
+    out.pruneOrder = pruneOrderOf(all.values, order);
     out.bottomSet = firstK(out.pruneOrder, k);
     std::vector<std::vector<double>> shardValues;
     std::vector<std::vector<int>> shardBottom;
     int shardGuards = 0;
-    for (const auto& shard : stats.shards) {
-        auto v = analysis::metricValues(metric, shard, settings, options);
+    for (const auto& v : shards) {
         shardGuards += static_cast<int>(v.guardedLayers.size());
-        shardBottom.push_back(firstK(pruneOrderOf(v.values, metric.order), k));
-        shardValues.push_back(std::move(v.values));
+        shardBottom.push_back(firstK(pruneOrderOf(v.values, order), k));
+        shardValues.push_back(v.values);
     }
     out.layers.resize(static_cast<std::size_t>(L));
     for (int l = 0; l < L; ++l) {
@@ -137,13 +129,32 @@ LayerScores scoreLayers(const ActivationStats& stats, std::string_view metricId,
             inBottom += std::count(shardBottom[i].begin(), shardBottom[i].end(), l) > 0 ? 1 : 0;
         }
         meanSd(xs, s.mean, s.sd);
-        if (!metric.usesData) s.sd = 0;  // the same value in every shard by construction
+        if (!usesData) s.sd = 0;  // the same value in every shard by construction
         s.bottomFrequency = static_cast<double>(inBottom) / static_cast<double>(shardValues.size());
-        if (std::isnan(s.value)) out.warnings.push_back(metric.id + ": layer " + std::to_string(l) + " has no value (no data)");
+        if (std::isnan(s.value)) out.warnings.push_back(id + ": layer " + std::to_string(l) + " has no value (no data)");
     }
     for (int r = 0; r < L; ++r) out.layers[static_cast<std::size_t>(out.pruneOrder[static_cast<std::size_t>(r)])].rank = r;
-    out.stability = stabilityOf(shardValues, shardBottom, out.bottomSet, k, metric.usesData);
-    addGuardWarning(out, metric.id, all, shardGuards, static_cast<int>(shardValues.size()) * L);
+    out.stability = stabilityOf(shardValues, shardBottom, out.bottomSet, k, usesData);
+    addGuardWarning(out, id, all, shardGuards, static_cast<int>(shardValues.size()) * L);
+    return out;
+}
+
+}  // namespace analysis
+
+LayerScores scoreLayers(const ActivationStats& stats, std::string_view metricId, const ScoreOptions& options) {
+    const auto& metric = findMetric(metricId);
+    if (stats.shards.empty()) throw UsageError({}, "no statistics to score (zero shards)");
+    const auto& settings = stats.provenance.options.settings;
+    if (const auto reason = metricUnavailableReason(metric.id, settings); !reason.empty()) {
+        throw UsageError({}, reason, "Collect the statistics again with settings that include it.");
+    }
+    const auto all = analysis::metricValues(metric, stats.merged(), settings, options);
+    const int L = static_cast<int>(all.values.size());
+    const int k = options.bottomCount >= 0 ? std::min(options.bottomCount, L) : L / 4;
+    std::vector<analysis::MetricValues> shards;
+    for (const auto& shard : stats.shards) shards.push_back(analysis::metricValues(metric, shard, settings, options));
+    auto out = analysis::rankLayers(metric.id, metric.order, metric.usesData, all, shards, k);
+    out.seed = options.seed;
     return out;
 }
 

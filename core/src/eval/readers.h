@@ -31,4 +31,8 @@ const std::vector<std::string>* registeredMetrics(std::string_view task);
 // "0" or "1" (surrounding whitespace allowed) → 0/1; anything else throws RowProblem naming `what`.
 int parseBinaryLabel(std::string_view text, const std::string& what);
 
+// TruthfulQA.csv answer lists: "a; b;c" → {"a", "b", "c"}: split at ';', each stripped, empty parts
+// dropped (the original code's rule).
+std::vector<std::string> splitTruthfulqaAnswers(std::string_view list);
+
 }  // namespace avss::eval

@@ -71,18 +71,6 @@ EvalItem jsonItem(const Json& record, bool& hfRows) {
     return item;
 }
 
-// "a; b;c" → {"a", "b", "c"}: split at ';', each stripped, empty parts dropped (the original code's rule).
-std::vector<std::string> splitAnswers(std::string_view list) {
-    std::vector<std::string> out;
-    for (std::size_t start = 0; start <= list.size();) {
-        const auto end = std::min(list.find(';', start), list.size());
-        std::string part = pythonStrip(list.substr(start, end - start));
-        if (!part.empty()) out.push_back(std::move(part));
-        start = end + 1;
-    }
-    return out;
-}
-
 struct CsvColumns {
     std::size_t question, best, correct, incorrect, count;
 };
@@ -106,8 +94,8 @@ EvalItem csvItem(const CsvRecord& row, const CsvColumns& col) {
     }
     const std::string question = row.fields[col.question];
     const std::string best = pythonStrip(row.fields[col.best]);
-    const auto correct = splitAnswers(row.fields[col.correct]);
-    const auto incorrect = splitAnswers(row.fields[col.incorrect]);
+    const auto correct = splitTruthfulqaAnswers(row.fields[col.correct]);
+    const auto incorrect = splitTruthfulqaAnswers(row.fields[col.incorrect]);
     if (question.empty()) throw RowProblem("the question is empty");
     if (best.empty()) throw RowProblem("'Best Answer' is empty");
     if (correct.empty()) throw RowProblem("'Correct Answers' is empty");
@@ -159,6 +147,17 @@ void readCsv(const TaskSpec& spec, const std::string& text, TaskData& data) {
 }
 
 }  // namespace
+
+std::vector<std::string> splitTruthfulqaAnswers(std::string_view list) {
+    std::vector<std::string> out;
+    for (std::size_t start = 0; start <= list.size();) {
+        const auto end = std::min(list.find(';', start), list.size());
+        std::string part = pythonStrip(list.substr(start, end - start));
+        if (!part.empty()) out.push_back(std::move(part));
+        start = end + 1;
+    }
+    return out;
+}
 
 TaskData readTruthfulqa(const TaskSpec& spec) {
     TaskData data = newTaskData(spec, "truthfulqa", TaskKind::MultipleChoice, "TruthfulQA (MC1/MC2)");

@@ -1,0 +1,10 @@
+# Sources of core/src/hallu (appended to the lists in core/CMakeLists.txt): truthful/hallucinated
+# answer pairs, their teacher-forced statistics and the HSAV/HSS/EAVSS scores.
+list(APPEND AVSS_BASE_SOURCES
+  src/hallu/pairs_reader.cpp
+  src/hallu/hallu_scores.cpp
+  src/hallu/hallu_report.cpp
+)
+list(APPEND AVSS_TORCH_SOURCES
+  src/hallu/hallu_stats.cpp
+)
