@@ -16,9 +16,10 @@ CommandSpec pruneCommand();
 CommandSpec evalCommand();
 CommandSpec sweepCommand();
 CommandSpec halluCommand();
+CommandSpec mitigateCommand();
 
 inline std::vector<CommandSpec> allCommands() {
-    return {infoCommand(), tokenizeCommand(), generateCommand(), perplexityCommand(), evalCommand(), scoreCommand(), pruneCommand(), sweepCommand(), halluCommand()};
+    return {infoCommand(), tokenizeCommand(), generateCommand(), perplexityCommand(), evalCommand(), scoreCommand(), pruneCommand(), sweepCommand(), halluCommand(), mitigateCommand()};
 }
 
 }  // namespace avss::cli

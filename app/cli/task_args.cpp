@@ -1,6 +1,10 @@
 // Task-reading options.
 #include "task_args.h"
 
+#include <iostream>
+
+#include "avss/error.h"
+
 namespace avss::cli {
 
 std::vector<OptionSpec> taskReadOptions() {
@@ -23,6 +27,21 @@ TaskSpec taskSpecFromArgs(const ParsedArgs& args, std::string name, std::string 
     spec.answerField = args.get("answer-field");
     spec.aliasField = args.get("alias-field");
     return spec;
+}
+
+std::vector<TaskData> loadTaskList(const ParsedArgs& args, const std::string& option, bool required) {
+    const auto list = args.getList(option);
+    if (list.empty() && required) throw UsageError({}, "--" + option + " NAME=FILE[,NAME=FILE...] is required (" + describeTasks() + ")");
+    std::vector<TaskData> tasks;
+    for (const auto& item : list) {
+        const auto eq = item.find('=');
+        if (eq == std::string::npos || eq == 0 || eq + 1 == item.size()) {
+            throw UsageError({}, "--" + option + " expects NAME=FILE, got '" + item + "'");
+        }
+        tasks.push_back(loadTask(taskSpecFromArgs(args, item.substr(0, eq), item.substr(eq + 1))));
+        for (const auto& s : tasks.back().skipped) std::cerr << "skipped " << s.where << ": " << s.reason << "\n";
+    }
+    return tasks;
 }
 
 }  // namespace avss::cli

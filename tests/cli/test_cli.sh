@@ -70,7 +70,7 @@ $(cat)" "$file" 2>&1); then
 
 expect 0 "^avss 0\.[0-9]+\.[0-9]+" -- "$avss" --version
 expect 0 "Commands:" -- "$avss" --help
-for c in info tokenize generate perplexity eval score prune sweep hallu; do
+for c in info tokenize generate perplexity eval score prune sweep hallu mitigate; do
   expect 0 "Usage: avss $c" -- "$avss" "$c" --help
 done
 expect 2 "unknown command 'frobnicate'" -- "$avss" frobnicate
@@ -529,6 +529,33 @@ expect 2 "unknown pairs format 'csv'" -- "$avss" --quiet hallu "$tiny" --pairs "
 expect 2 "unknown EAVSS variant" -- "$avss" --quiet hallu "$tiny" --pairs "$hl/pairs.jsonl" --format pairs --variants best --cache none
 expect 2 "not an AVSS preset" -- "$avss" --quiet hallu "$tiny" --pairs "$hl/pairs.jsonl" --format pairs --base bi --cache none
 expect 3 "not a hallucination report" -- "$avss" --quiet hallu "$tiny" --pairs "$hl/pairs.jsonl" --format pairs --against "$hl/pairs.jsonl" --cache none
+
+
+# avss mitigate: EAVSS-chosen layers trained, scores before and after, the record, an exact resume.
+mit=(mitigate "$tiny" --train "$hl/pairs.jsonl" --format pairs --held-out "$hl/halueval.jsonl" --eval "sst2=$ev/sst2.tsv" --lr 1e-3)
+capture "$tmp/mit1.txt" -- env XDG_CACHE_HOME="$tmp/xdg" "$avss" --quiet "${mit[@]}" --steps 2 --out "$tmp/mit"
+capture "$tmp/mit2.txt" -- env XDG_CACHE_HOME="$tmp/xdg" "$avss" --quiet "${mit[@]}" --steps 4 --out "$tmp/mit" --resume
+capture "$tmp/mit3.txt" -- env XDG_CACHE_HOME="$tmp/xdg" "$avss" --quiet "${mit[@]}" --steps 4 --out "$tmp/mit-straight"
+pycheck "mitigate: auto layers from EAVSS, held-out and task scores before and after, resume equals a straight run" "$tmp/mit/mitigation.json" <<'PY'
+import json, os
+d = os.path.dirname(os.path.dirname(sys.argv[1]))
+r = json.load(open(sys.argv[1]))
+straight = json.load(open(os.path.join(d, "mit-straight", "mitigation.json")))
+hallu = json.load(open(os.path.join(d, "hallu.json")))  # the same pairs' analysis (top-k 1), from the hallu check above
+assert r["schema"] == "avss-mitigation-report" and r["layer_choice"] == "auto" and r["layers"] == hallu["analyses"][0]["selected"], r["layers"]
+assert r["first_step"] == 2 and [s["step"] for s in r["steps"]] == [3, 4]
+assert [s["loss"] for s in r["steps"]] == [s["loss"] for s in straight["steps"][2:]], (r["steps"], straight["steps"])
+assert r["held_out_before"]["pairs"] == 4 and 0 <= r["held_out_after"]["accuracy"] <= 1
+assert r["held_out_after"] == straight["held_out_after"]
+assert len(r["evaluations"]) == 1 and r["evaluations"][0]["before"]["task"] == "sst2"
+assert "resumed" in open(os.path.join(d, "mit2.txt")).read()
+PY
+expect 0 "layers trained +0,1,2 \(all\)" -- "$avss" --quiet mitigate "$tiny" --train "$hl/pairs.jsonl" --format pairs --layers all --steps 1
+expect 0 "layers trained +0,2 \(listed\)" -- "$avss" --quiet mitigate "$tiny" --train "$hl/pairs.jsonl" --format pairs --layers 0,2 --steps 1
+expect 2 "layer 7 does not exist" -- "$avss" --quiet mitigate "$tiny" --train "$hl/pairs.jsonl" --format pairs --layers 7 --steps 1
+expect 2 "--resume needs --checkpoint" -- "$avss" --quiet mitigate "$tiny" --train "$hl/pairs.jsonl" --format pairs --layers 0 --resume
+expect 3 "mismatched.jsonl: line 2" -- "$avss" --quiet mitigate "$tiny" --train "$hl/mismatched.jsonl" --format pairs --layers 0
+expect 3 "checkpoint.pt: this checkpoint belongs to another" -- "$avss" --quiet mitigate "$tiny" --train "$hl/pairs.jsonl" --format pairs --layers 1 --seed 3 --steps 5 --checkpoint "$tmp/mit/checkpoint.pt" --resume
 
 
 echo "$failures failure(s)"

@@ -67,6 +67,28 @@ TEST_CASE("TruthfulQA CSV answers pair by position; the leftovers are counted", 
     CHECK_THAT(set.notes[0], Contains("2 answers had no partner"));
 }
 
+TEST_CASE("Even and odd halves are disjoint folds of the questions", "[hallu]") {
+    test::TempDir dir;
+    std::string text;
+    for (int i = 0; i < 5; ++i) text += "{\"question\": \"q" + std::to_string(i) + "\", \"truthful\": \"t\", \"hallucinated\": \"h\"}\n";
+    test::writeText(dir / "p.jsonl", text);
+    PairSpec spec{dir / "p.jsonl", PairFormat::Pairs};
+    spec.half = PairHalf::Even;
+    const auto even = loadPairs(spec);
+    spec.half = PairHalf::Odd;
+    const auto odd = loadPairs(spec);
+    spec.limit = 1;
+    const auto oddFirst = loadPairs(spec);
+    REQUIRE(even.pairs.size() == 3);
+    REQUIRE(odd.pairs.size() == 2);
+    CHECK(even.pairs[1].context == "Q: q2\nA:");
+    CHECK(odd.pairs[0].context == "Q: q1\nA:");
+    CHECK(odd.pairs[1].context == "Q: q3\nA:");
+    CHECK(oddFirst.pairs.size() == 1);
+    CHECK(even.fingerprint != odd.fingerprint);
+    CHECK_THROWS_AS(parsePairHalf("first"), UsageError);
+}
+
 TEST_CASE("The generic pairs format takes strings or equally long lists", "[hallu]") {
     test::TempDir dir;
     const auto set = load(dir, "p.jsonl",

@@ -7,6 +7,7 @@
 #include "avss/error.h"
 #include "avss/hallu_report.h"
 #include "avss/hallu_scores.h"
+#include "avss/mitigation.h"
 #include "core/test_stats_fixtures.h"
 #include "support/temp_dir.h"
 
@@ -107,4 +108,25 @@ TEST_CASE("A hallucination report round-trips its EAVSS values and selection", "
     test::writeText(dir / "x.json", "{\"schema\": \"something else\"}");
     CHECK_THROWS_WITH(readHalluValues(dir / "x.json", "ratio"), Contains("x.json") && Contains("not a hallucination report"));
     CHECK_THROWS_AS(writeHalluReport(dir / "h.csv", report), UsageError);
+}
+
+TEST_CASE("Layers to train: EAVSS top and bottom k, seeded random, all, or a checked list", "[hallu][mitigation]") {
+    HalluStats s{test::handStats({{1.0, 10}, {2.0, 20}, {1.0, 30}, {4.0, 10}}, 2), test::handStats({{2.0, 10}, {2.0, 40}, {1.0, 30}, {2.0, 10}}, 2)};
+    for (auto* st : {&s.truthful, &s.hallucinated}) st->provenance.sequences = 1, st->provenance.tokens = 1;
+    const auto scores = scoreHallucination(s, {"ratio", "avss-rel", 2});
+    // EAVSS ∝ (σ²_H/σ²_T) / (S_H/S_T): 2, 0.5, 1, 0.5 → layer 0 most prone, layers 1 and 3 least
+    CHECK(chooseLayers(LayerChoice::TopEavss, 4, 1, {}, &scores, 0) == std::vector<int>{0});
+    CHECK(chooseLayers(LayerChoice::TopEavss, 4, 2, {}, &scores, 0) == std::vector<int>{0, 2});
+    CHECK(chooseLayers(LayerChoice::LowestEavss, 4, 2, {}, &scores, 0) == std::vector<int>{1, 3});
+    CHECK(chooseLayers(LayerChoice::All, 4, 2, {}, nullptr, 0) == std::vector<int>{0, 1, 2, 3});
+    const auto r1 = chooseLayers(LayerChoice::Random, 30, 7, {}, nullptr, 1);
+    CHECK(r1.size() == 7);
+    CHECK(r1 == chooseLayers(LayerChoice::Random, 30, 7, {}, nullptr, 1));  // seeded
+    CHECK(r1 != chooseLayers(LayerChoice::Random, 30, 7, {}, nullptr, 2));
+    CHECK(chooseLayers(LayerChoice::Random, 30, -1, {}, nullptr, 1).size() == 7);  // a quarter of 30
+    CHECK(chooseLayers(LayerChoice::Listed, 4, -1, {3, 1, 3}, nullptr, 0) == std::vector<int>{1, 3});
+    CHECK_THROWS_WITH(chooseLayers(LayerChoice::Listed, 4, -1, {4}, nullptr, 0), Contains("layer 4 does not exist"));
+    CHECK_THROWS_WITH(chooseLayers(LayerChoice::TopEavss, 4, 1, {}, nullptr, 0), Contains("needs a hallucination analysis"));
+    CHECK(parseLayerChoice("auto") == LayerChoice::TopEavss);
+    CHECK(parseLayerChoice("3,5") == LayerChoice::Listed);
 }

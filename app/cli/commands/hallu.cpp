@@ -72,6 +72,7 @@ int runHallu(const ParsedArgs& args, Context& ctx) {
     spec.format = formatArg(args);
     spec.limit = args.getInt("limit", 0, 1LL << 40);
     spec.knowledge = args.has("knowledge");
+    spec.half = parsePairHalf(args.get("half"));
     const auto pairs = loadPairs(spec);  // before the model: a bad file fails fast
     HalluScoreOptions scoring;
     scoring.base = args.get("base");
@@ -148,6 +149,7 @@ CommandSpec halluCommand() {
     c.options = {{"pairs", "FILE", "the answer pairs", ""},
                  {"format", "NAME", "auto (.csv = truthfulqa, else halueval), truthfulqa, halueval or pairs", "auto"},
                  {"limit", "N", "use the first N questions (0 = all)", "0"},
+                 {"half", "HALF", "all, even or odd questions (disjoint folds)", "all"},
                  {"knowledge", "", "halueval: put the knowledge passage before the question", ""},
                  {"length-match", "", "cut both answers of a pair to the shorter one's tokens (removes the length cue)", ""},
                  {"batch", "B", "answers per forward pass", "16"},

@@ -19,21 +19,6 @@
 namespace avss::cli {
 namespace {
 
-std::vector<TaskData> loadTasks(const ParsedArgs& args) {
-    const auto list = args.getList("task");
-    if (list.empty()) throw UsageError({}, "--task NAME=FILE[,NAME=FILE...] is required (" + describeTasks() + ")");
-    std::vector<TaskData> tasks;
-    for (const auto& item : list) {
-        const auto eq = item.find('=');
-        if (eq == std::string::npos || eq == 0 || eq + 1 == item.size()) {
-            throw UsageError({}, "--task expects NAME=FILE, got '" + item + "'");
-        }
-        tasks.push_back(loadTask(taskSpecFromArgs(args, item.substr(0, eq), item.substr(eq + 1))));
-        for (const auto& s : tasks.back().skipped) std::cerr << "skipped " << s.where << ": " << s.reason << "\n";
-    }
-    return tasks;
-}
-
 std::vector<std::uint64_t> seedList(const ParsedArgs& args) {
     std::vector<std::uint64_t> seeds;
     for (const int s : args.getIntList("seeds")) {
@@ -82,7 +67,7 @@ void writePlots(const SweepResult& r, const std::filesystem::path& folder) {
 }
 
 int runSweep(const ParsedArgs& args, Context& ctx) {
-    const auto tasks = loadTasks(args);  // before the model: a bad file fails fast
+    const auto tasks = loadTaskList(args, "task", true);  // before the model: a bad file fails fast
     SweepPlanOptions planOptions;
     planOptions.metrics = args.getList("metrics");
     planOptions.counts = args.getIntList("counts");

@@ -26,11 +26,16 @@ struct AnswerPair {
     std::string source;        // "<file>:<line>" of its row
 };
 
+enum class PairHalf { All, Even, Odd };  // questions by their 0-based position in the file: two disjoint folds
+PairHalf parsePairHalf(std::string_view name);  // "all", "even", "odd"; UsageError otherwise
+const char* pairHalfName(PairHalf half);
+
 struct PairSpec {
     std::filesystem::path file;
     PairFormat format = PairFormat::HaluEval;
-    std::int64_t limit = 0;    // the first N questions (0 = all)
+    std::int64_t limit = 0;    // the first N questions of the half (0 = all)
     bool knowledge = false;    // HaluEval: open the context with its knowledge passage
+    PairHalf half = PairHalf::All;
 };
 
 struct PairSet {

@@ -66,6 +66,7 @@ public:
 
 private:
     friend const Impl& modelImpl(const Model& model);  // core/src/model/model_impl.h: core and its tests only
+    friend std::shared_ptr<const Model> wrapModel(std::unique_ptr<Impl> impl);  // model_impl.h: a tuned copy
     explicit Model(std::unique_ptr<Impl> impl);
     std::unique_ptr<Impl> m_impl;
 };

@@ -64,7 +64,7 @@ std::string halluReportJson(const HalluReport& r) {
     const json doc = {{"schema", "avss-hallucination-report"},
                       {"schema_version", kHalluReportSchemaVersion},
                       {"pairs", {{"file", r.pairs.file.string()}, {"format", pairFormatName(r.pairs.format)},
-                                 {"knowledge", r.pairs.knowledge}, {"limit", r.pairs.limit}, {"questions", r.questions},
+                                 {"knowledge", r.pairs.knowledge}, {"limit", r.pairs.limit}, {"half", pairHalfName(r.pairs.half)}, {"questions", r.questions},
                                  {"pairs", r.pairCount}, {"unpaired_answers", r.unpaired}, {"length_matched", r.lengthMatched}}},
                       {"tokens_per_answer", {{"truthful", num(tT)}, {"hallucinated", num(tH)}}},
                       {"truthful", analysis::provenanceJson(r.truthful)},

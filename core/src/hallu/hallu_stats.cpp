@@ -12,6 +12,7 @@
 #include "analysis/windows.h"
 #include "avss/build_info.h"
 #include "avss/stats_cache.h"
+#include "hallu/answer_batch.h"
 #include "model/model_impl.h"
 #include "model/transformer.h"
 #include "util/utc_time.h"
@@ -21,52 +22,8 @@ namespace {
 
 constexpr AnswerSide kSides[] = {AnswerSide::Truthful, AnswerSide::Hallucinated};
 
-// One teacher-forced answer: tokens = context then answer; positions [answerBegin, size) count.
-struct Forced {
-    std::vector<TokenId> tokens;
-    int answerBegin = 0;
-};
-
-struct Tokenized {
-    std::vector<Forced> side[2];  // [truthful, hallucinated][pair]
-    int contextsCut = 0;          // contexts cut from the left to fit the model
-};
-
-Tokenized tokenizePairs(const Tokenizer& tok, const PairSet& pairs, bool lengthMatch, int contextLength) {
-    Tokenized out;
-    for (auto& s : out.side) s.reserve(pairs.pairs.size());
-    for (const auto& pair : pairs.pairs) {
-        const auto context = tok.encode(pair.context, /*addSpecial=*/true, /*parseSpecial=*/false);
-        auto t = tok.encode(" " + pair.truthful, false, false);
-        auto h = tok.encode(" " + pair.hallucinated, false, false);
-        if (lengthMatch) {
-            const auto n = std::min(t.size(), h.size());
-            t.resize(n);
-            h.resize(n);
-        }
-        bool cut = false;
-        for (int s = 0; s < 2; ++s) {
-            const auto& answer = s == 0 ? t : h;
-            if (static_cast<int>(answer.size()) >= contextLength) {
-                throw UsageError({}, pair.source + ": the " + std::string(answerSideName(kSides[s])) + " answer has " +
-                                         std::to_string(answer.size()) + " tokens; the model's context holds " +
-                                         std::to_string(contextLength) + " with the question");
-            }
-            const auto keep = std::min(context.size(), static_cast<std::size_t>(contextLength) - answer.size());
-            cut = cut || keep < context.size();
-            Forced f;
-            f.tokens.assign(context.end() - static_cast<std::ptrdiff_t>(keep), context.end());  // the rightmost context tokens, as lm-eval keeps
-            f.answerBegin = static_cast<int>(f.tokens.size());
-            f.tokens.insert(f.tokens.end(), answer.begin(), answer.end());
-            out.side[s].push_back(std::move(f));
-        }
-        out.contextsCut += cut ? 1 : 0;
-    }
-    return out;
-}
-
 // Runs answers `order` (indices into `all`) in batches, merging their statistics into `shard`.
-void runAnswers(const Model::Impl& m, const std::vector<Forced>& all, const std::vector<std::size_t>& order, int batchSize,
+void runAnswers(const Model::Impl& m, const std::vector<hallu::ForcedAnswer>& all, const std::vector<std::size_t>& order, int batchSize,
                 TokenId pad, analysis::StatsObserver& observer, ShardStats& shard, const std::function<void(int)>& advanced,
                 const CancelToken* cancel) {
     model::ForwardOptions fo;
@@ -75,31 +32,17 @@ void runAnswers(const Model::Impl& m, const std::vector<Forced>& all, const std:
     for (std::size_t b0 = 0; b0 < order.size(); b0 += static_cast<std::size_t>(batchSize)) {
         if (cancel != nullptr) cancel->throwIfCancelled();
         const auto b = std::min(order.size() - b0, static_cast<std::size_t>(batchSize));
-        std::size_t T = 0;
-        for (std::size_t i = 0; i < b; ++i) T = std::max(T, all[order[b0 + i]].tokens.size());
-        const auto B = static_cast<std::int64_t>(b), TT = static_cast<std::int64_t>(T);
-        auto tokens = torch::full({B, TT}, static_cast<std::int64_t>(pad), torch::kInt64);
-        auto attend = torch::zeros({B, TT}, torch::kBool);
-        auto count = torch::zeros({B, TT}, torch::kBool);
-        auto tk = tokens.accessor<std::int64_t, 2>();
-        auto at = attend.accessor<bool, 2>();
-        auto ct = count.accessor<bool, 2>();
-        for (std::size_t i = 0; i < b; ++i) {
-            const auto& f = all[order[b0 + i]];
-            for (std::size_t t = 0; t < f.tokens.size(); ++t) {
-                tk[static_cast<std::int64_t>(i)][static_cast<std::int64_t>(t)] = f.tokens[t];
-                at[static_cast<std::int64_t>(i)][static_cast<std::int64_t>(t)] = true;
-                ct[static_cast<std::int64_t>(i)][static_cast<std::int64_t>(t)] = static_cast<int>(t) >= f.answerBegin;
-            }
-        }
-        observer.beginBatch(count.to(m.device), shard);  // what is measured: the answer tokens
-        model::forward(m, tokens.to(m.device), attend.to(m.device), fo);  // what is attended to: every real token
+        std::vector<const hallu::ForcedAnswer*> answers;
+        for (std::size_t i = 0; i < b; ++i) answers.push_back(&all[order[b0 + i]]);
+        const auto batch = hallu::answerBatch(answers, pad);
+        observer.beginBatch(batch.answer.to(m.device), shard);  // what is measured: the answer tokens
+        model::forward(m, batch.tokens.to(m.device), batch.attend.to(m.device), fo);  // what is attended to: every real token
         observer.endBatch();
         advanced(static_cast<int>(b));
     }
 }
 
-std::vector<std::size_t> byLength(const std::vector<Forced>& all, std::size_t begin, std::size_t end) {
+std::vector<std::size_t> byLength(const std::vector<hallu::ForcedAnswer>& all, std::size_t begin, std::size_t end) {
     std::vector<std::size_t> idx(end - begin);
     std::iota(idx.begin(), idx.end(), begin);
     std::stable_sort(idx.begin(), idx.end(), [&](std::size_t a, std::size_t b) { return all[a].tokens.size() < all[b].tokens.size(); });
@@ -144,12 +87,12 @@ HalluStats collectHalluStats(const Model& model, const PairSet& pairs, const Hal
                              const CancelToken* cancel) {
     const auto& m = modelImpl(model);
     validate(options, m.hp.contextLength);
-    const auto forced = tokenizePairs(model.tokenizer(), pairs, options.lengthMatch, m.hp.contextLength);
+    const auto forced = hallu::forceAnswers(model.tokenizer(), pairs.pairs, options.lengthMatch, m.hp.contextLength);
     const auto P = pairs.pairs.size();
     const int shards = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(options.shards), P));
     torch::InferenceMode inference;
     HalluStats out;
-    const TokenId pad = model.tokenizer().padId() >= 0 ? model.tokenizer().padId() : std::max<TokenId>(model.tokenizer().eosId(), 0);
+    const TokenId pad = hallu::padToken(model.tokenizer());
     const std::int64_t total = static_cast<std::int64_t>(2 * P);
     std::int64_t done = 0;
     const auto advanced = [&](int n) {
@@ -165,7 +108,8 @@ HalluStats collectHalluStats(const Model& model, const PairSet& pairs, const Hal
         p.shardCount = shards;
         p.bosPerWindow = model.tokenizer().spec().addBos;
         p.createdUtc = utcTimestamp();
-        for (const auto& f : forced.side[s]) p.tokens += static_cast<std::int64_t>(f.tokens.size()) - f.answerBegin;
+        const auto& side = s == 0 ? forced.truthful : forced.hallucinated;
+        for (const auto& f : side) p.tokens += f.answerTokens();
         p.tokensAvailable = p.tokens;
         if (forced.contextsCut > 0) {
             p.warnings.push_back(std::to_string(forced.contextsCut) + " questions were cut from the left to fit the model's context");
@@ -176,7 +120,7 @@ HalluStats collectHalluStats(const Model& model, const PairSet& pairs, const Hal
         for (int k = 0; k < shards; ++k) {
             const auto begin = P * static_cast<std::size_t>(k) / static_cast<std::size_t>(shards);
             const auto end = P * static_cast<std::size_t>(k + 1) / static_cast<std::size_t>(shards);
-            runAnswers(m, forced.side[s], byLength(forced.side[s], begin, end), options.batchSize, pad, observer,
+            runAnswers(m, side, byLength(side, begin, end), options.batchSize, pad, observer,
                        stats.shards[static_cast<std::size_t>(k)], advanced, cancel);
         }
     }

@@ -23,10 +23,13 @@ constexpr std::size_t kMaxPairs = 1'000'000;
 
 struct Reading {
     PairSet& set;
+    std::int64_t seen = 0;  // questions read, in either half
     bool full() const { return set.spec.limit > 0 && set.questions >= set.spec.limit; }
     // Adds one question's pairs from lists of truthful and hallucinated answers, paired by index.
     void add(const eval::RowRef& ref, const std::string& context, const std::vector<std::string>& truthful,
              const std::vector<std::string>& hallucinated) {
+        const auto position = seen++;
+        if ((set.spec.half == PairHalf::Even && position % 2 != 0) || (set.spec.half == PairHalf::Odd && position % 2 != 1)) return;
         const auto n = std::min(truthful.size(), hallucinated.size());
         if (set.pairs.size() + n > kMaxPairs) {
             throw FormatError(set.spec.file, ref.label() + ": more than " + std::to_string(kMaxPairs) + " pairs",
@@ -135,6 +138,15 @@ const char* pairFormatName(PairFormat format) {
     return "?";
 }
 
+PairHalf parsePairHalf(std::string_view name) {
+    if (name == "all") return PairHalf::All;
+    if (name == "even") return PairHalf::Even;
+    if (name == "odd") return PairHalf::Odd;
+    throw UsageError({}, "unknown half '" + std::string(name) + "'", "Use all, even or odd.");
+}
+
+const char* pairHalfName(PairHalf half) { return half == PairHalf::Even ? "even" : half == PairHalf::Odd ? "odd" : "all"; }
+
 std::string pairContext(std::string_view question) { return "Q: " + std::string(question) + "\nA:"; }
 
 std::string pairContextWithKnowledge(std::string_view knowledge, std::string_view question) {
@@ -160,7 +172,7 @@ PairSet loadPairs(const PairSpec& spec) {
     }
     if (set.pairs.empty()) throw FormatError(spec.file, "no answer pair in the file");
     set.fingerprint = util::sha256Hex(text.data(), text.size()) + "|" + pairFormatName(spec.format) + (spec.knowledge ? "|knowledge" : "") +
-                      "|questions=" + std::to_string(set.questions);
+                      "|half=" + pairHalfName(spec.half) + "|questions=" + std::to_string(set.questions);
     if (set.unpaired > 0) {
         set.notes.push_back(std::to_string(set.unpaired) + " answers had no partner (a question's truthful and hallucinated lists "
                             "differ in length; answers pair by position) and were left out");

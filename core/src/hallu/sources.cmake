@@ -2,9 +2,13 @@
 # answer pairs, their teacher-forced statistics and the HSAV/HSS/EAVSS scores.
 list(APPEND AVSS_BASE_SOURCES
   src/hallu/pairs_reader.cpp
+  src/hallu/forced_answers.cpp
   src/hallu/hallu_scores.cpp
   src/hallu/hallu_report.cpp
+  src/hallu/mitigation.cpp
 )
 list(APPEND AVSS_TORCH_SOURCES
+  src/hallu/answer_batch.cpp
   src/hallu/hallu_stats.cpp
+  src/hallu/contrastive_trainer.cpp
 )

@@ -86,6 +86,8 @@ void fillInfo(ModelInfo& info, const io::GgufFile& f) {
 Model::Model(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
 Model::~Model() = default;
 
+std::shared_ptr<const Model> wrapModel(std::unique_ptr<Model::Impl> impl) { return std::shared_ptr<const Model>(new Model(std::move(impl))); }
+
 const ModelInfo& Model::info() const { return m_impl->info; }
 const Tokenizer& Model::tokenizer() const { return *m_impl->tokenizer; }
 

@@ -52,4 +52,7 @@ struct Model::Impl {
 // The torch internals of a loaded model, for core sources and tests; not part of the public API.
 inline const Model::Impl& modelImpl(const Model& model) { return *model.m_impl; }
 
+// A Model around weights built in core (a contrastively tuned copy sharing the frozen tensors).
+std::shared_ptr<const Model> wrapModel(std::unique_ptr<Model::Impl> impl);
+
 }  // namespace avss

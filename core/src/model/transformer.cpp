@@ -18,6 +18,7 @@ namespace {
 // x / rms(x) over the last dimension. The norm's weight is folded into the next projection at load
 // time (weights.cpp), so this is one reduction pass and one multiply.
 at::Tensor rmsNormalize(const at::Tensor& x, double eps) {
+    if (x.requires_grad()) return x * x.square().mean(-1, /*keepdim=*/true).add(eps).rsqrt();  // training: no in-place on saved results
     const auto sumSq = at::linalg_vector_norm(x, 2, {-1}, /*keepdim=*/true).square_();
     return x * sumSq.div_(static_cast<double>(x.size(-1))).add_(eps).rsqrt_();
 }
@@ -132,7 +133,8 @@ at::Tensor attention(const Model::Impl& m, const LayerWeights& lw, int layer, co
         } else {  // no padding: only the diagonal tb×tb corner needs the causal triangle
             grid.narrow(4, visible - tb, tb).add_(mask.triangle.narrow(0, 0, tb).narrow(2, 0, tb));
         }
-        at::_softmax_out(scores, scores, -1, false);  // in place: no second score-sized buffer
+        if (scores.requires_grad()) scores = torch::softmax(scores, -1);  // training: the out= form has no gradient
+        else at::_softmax_out(scores, scores, -1, false);  // in place: no second score-sized buffer
         auto ob = torch::bmm(half(scores), v3.narrow(1, 0, visible));  // [B Hk, tb G, D]
         out.narrow(1, t0, tb).copy_(ob.view({B, Hk, tb, G * D}).permute({0, 2, 1, 3}));
     }

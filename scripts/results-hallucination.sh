@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Re-runs the measurements behind docs/results/hallucination.md on the sample model and the public
+# data in ../shared/data: the EAVSS analyses (HaluEval, length-matched HaluEval, TruthfulQA halves,
+# with their agreement), then contrastive training of the EAVSS-selected layers against the controls
+# under one budget (same k, steps, data and seed): k lowest-EAVSS layers, k random layers (3 seeds),
+# all layers, and the LM term alone. Training uses TruthfulQA's even questions; every run is scored
+# on the odd questions (pairs held out, never seen by the analysis that picks the layers).
+# Usage: scripts/results-hallucination.sh [--out DIR] [--data DIR] [--steps N] [--lr X] [--held-out-limit N]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out="${AVSS_BUILD_DIR:-build}/results/hallucination"
+data=../shared/data
+steps=50
+lr=5e-5
+held=100
+while (($#)); do
+  case "$1" in
+    --out) out="$2"; shift 2 ;;
+    --data) data="$2"; shift 2 ;;
+    --steps) steps="$2"; shift 2 ;;
+    --lr) lr="$2"; shift 2 ;;
+    --held-out-limit) held="$2"; shift 2 ;;
+    *) echo "results-hallucination: unknown option $1" >&2; exit 2 ;;
+  esac
+done
+avss="${AVSS_BUILD_DIR:-build}/app/cli/avss"
+[[ -x "$avss" ]] || { echo "results-hallucination: $avss not built (run scripts/setup.sh)" >&2; exit 1; }
+halueval="$data/halueval/qa_data.json"
+tqa="$data/truthfulqa/TruthfulQA.csv"
+for f in "$halueval" "$tqa"; do [[ -f "$f" ]] || { echo "results-hallucination: $f is missing (--data DIR)" >&2; exit 1; }; done
+mkdir -p "$out"
+
+# 1. Analyses (cached in the per-user analysis cache: a second run reads them back).
+"$avss" --quiet hallu default --pairs "$halueval" --limit 2000 --out "$out/hallu-halueval.json" >"$out/hallu-halueval.txt"
+"$avss" --quiet hallu default --pairs "$halueval" --limit 2000 --length-match --against "$out/hallu-halueval.json" \
+  --out "$out/hallu-halueval-lm.json" >"$out/hallu-halueval-lm.txt"
+"$avss" --quiet hallu default --pairs "$tqa" --half even --against "$out/hallu-halueval.json" --out "$out/hallu-tqa-even.json" >"$out/hallu-tqa-even.txt"
+"$avss" --quiet hallu default --pairs "$tqa" --half odd --against "$out/hallu-tqa-even.json" --out "$out/hallu-tqa-odd.json" >"$out/hallu-tqa-odd.txt"
+
+# 2. Mitigation: one budget for every arm; the layers of auto/lowest come from the HaluEval analysis.
+common=(--train "$tqa" --train-half even --held-out "$tqa" --held-out-half odd --held-out-limit "$held"
+        --hallu-pairs "$halueval" --hallu-limit 2000 --top-k 7 --steps "$steps" --lr "$lr" --pairs-per-step 8 --seed 0 --log-every 10)
+run() {
+  local name=$1; shift
+  [[ -f "$out/$name/mitigation.json" ]] && return 0  # resumable: finished arms are kept
+  "$avss" --quiet mitigate default "${common[@]}" "$@" --out "$out/$name" >"$out/$name.txt" 2>"$out/$name.log"
+}
+run eavss --layers auto
+run lowest --layers lowest
+run random1 --layers random --layer-seed 1
+run random2 --layers random --layer-seed 2
+run random3 --layers random --layer-seed 3
+run all --layers all
+run lm-only --layers auto --contrastive-weight 0
+
+# 3. One table: held-out preference accuracy, margin and truthful NLL before and after, per arm.
+python3 - "$out" <<'PY'
+import json, os, sys
+out = sys.argv[1]
+print("| arm | layers | pref. acc before | after | margin before | after | truthful NLL before | after | s/step |")
+print("|---|---|---|---|---|---|---|---|---|")
+for arm in ["eavss", "lowest", "random1", "random2", "random3", "all", "lm-only"]:
+    path = os.path.join(out, arm, "mitigation.json")
+    if not os.path.exists(path):
+        continue
+    r = json.load(open(path))
+    b, a = r["held_out_before"], r["held_out_after"]
+    sec = sum(s["seconds"] for s in r["steps"]) / max(1, len(r["steps"]))
+    print(f"| {arm} | {','.join(map(str, r['layers']))} | {b['accuracy']:.4f} | {a['accuracy']:.4f} | {b['mean_margin']:.4f} | "
+          f"{a['mean_margin']:.4f} | {b['truthful_nll']:.4f} | {a['truthful_nll']:.4f} | {sec:.2f} |")
+PY

@@ -1,0 +1,149 @@
+// Contrastive fine-tuning on a tiny random model: only the chosen layers change (every other
+// tensor bitwise equal, the original model untouched), the loss goes down, a resumed run continues
+// exactly, and bad settings or checkpoints are refused with a clear error.
+#include "support/torch_catch.h"  // torch first, then Catch's CHECK (not glog's)
+
+#include "avss/contrastive_trainer.h"
+#include "avss/error.h"
+#include "model/model_impl.h"
+#include "support/temp_dir.h"
+#include "support/tiny_model.h"
+
+using namespace avss;
+using Catch::Matchers::Contains;
+
+namespace {
+
+PairSet tinyPairs(const std::filesystem::path& file) {
+    PairSet p;
+    p.spec.file = file;
+    p.fingerprint = "tiny-pairs";
+    p.pairs = {{"Q: where?\nA:", "here", "there", "p:1"},        {"Q: colour?\nA:", "blue", "green", "p:2"},
+               {"Q: count?\nA:", "three", "seven", "p:3"},       {"Q: who?\nA:", "me", "them all", "p:4"},
+               {"Q: when?\nA:", "now", "later on", "p:5"},       {"Q: how?\nA:", "so", "not like that", "p:6"}};
+    p.questions = 6;
+    return p;
+}
+
+struct Fixture {
+    test::TempDir dir;
+    std::shared_ptr<const Model> model;
+    explicit Fixture(WeightStorage weights = WeightStorage::Fp32) {
+        setComputeThreads(1);
+        model = Model::load(test::writeTinyModel(dir.path()), LoadOptions{Device::Cpu, weights});
+    }
+};
+
+// Deep copies of every tensor a model's forward reads, by name.
+std::vector<std::pair<std::string, at::Tensor>> snapshot(const Model& model) {
+    const auto& w = modelImpl(model).weights;
+    std::vector<std::pair<std::string, at::Tensor>> out{{"token_embd", w.tokenEmbd.fp32().clone()},
+                                                        {"output_norm", w.outputNorm.clone()},
+                                                        {"lm_head", w.lmHead.fp32().clone()}};
+    for (std::size_t l = 0; l < w.layers.size(); ++l) {
+        const auto& lw = w.layers[l];
+        const auto n = "blk." + std::to_string(l) + ".";
+        out.push_back({n + "qkv", lw.wqkv.fp32().clone()});
+        out.push_back({n + "o", lw.wo.fp32().clone()});
+        out.push_back({n + "gate_up", lw.wGateUp.fp32().clone()});
+        out.push_back({n + "down", lw.wDown.fp32().clone()});
+    }
+    return out;
+}
+
+std::vector<TrainStep> train(ContrastiveTrainer& t, int until) {
+    std::vector<TrainStep> steps;
+    t.run(until, [&](const TrainStep& s) { steps.push_back(s); });
+    return steps;
+}
+
+}  // namespace
+
+TEST_CASE("After training steps only the selected layers' parameters differ; every other one is bitwise equal", "[hallu][train]") {
+    Fixture f;
+    const auto before = snapshot(*f.model);
+    TrainOptions o;
+    o.layers = {1};
+    o.learningRate = 1e-2;
+    o.pairsPerStep = 3;
+    ContrastiveTrainer trainer(f.model, tinyPairs(f.dir / "p.jsonl"), o);
+    train(trainer, 2);
+    const auto after = snapshot(*trainer.tunedModel());
+    const auto original = snapshot(*f.model);
+    REQUIRE(after.size() == before.size());
+    for (std::size_t i = 0; i < before.size(); ++i) {
+        INFO(before[i].first);
+        CHECK(torch::equal(original[i].second, before[i].second));  // the shared original is never written
+        if (before[i].first.rfind("blk.1.", 0) == 0) CHECK_FALSE(torch::equal(after[i].second, before[i].second));
+        else CHECK(torch::equal(after[i].second, before[i].second));
+    }
+}
+
+TEST_CASE("Training on a tiny model reduces the contrastive loss and raises the preference for truthful answers", "[hallu][train]") {
+    Fixture f;
+    const auto pairs = tinyPairs(f.dir / "p.jsonl");
+    TrainOptions o;
+    o.layers = {0, 1, 2};
+    o.learningRate = 3e-3;
+    o.pairsPerStep = 6;  // every pair every step: the losses compare like with like
+    o.lmWeight = 0.1;
+    ContrastiveTrainer trainer(f.model, pairs, o);
+    const auto steps = train(trainer, 25);
+    REQUIRE(steps.size() == 25);
+    CHECK(steps.back().contrastive < 0.5 * steps.front().contrastive);
+    CHECK(steps.back().step == 25);
+    const auto pre = measurePreference(*f.model, pairs);
+    const auto post = measurePreference(*trainer.tunedModel(), pairs);
+    CHECK(post.meanMargin > pre.meanMargin);
+    CHECK(post.accuracy == 1.0);
+}
+
+TEST_CASE("Resuming from a checkpoint continues exactly as an uninterrupted run", "[hallu][train]") {
+    Fixture f;
+    const auto pairs = tinyPairs(f.dir / "p.jsonl");
+    TrainOptions o;
+    o.layers = {0, 2};
+    o.learningRate = 1e-2;
+    o.pairsPerStep = 4;  // epochs of 6 pairs: steps straddle the reshuffle
+    o.seed = 7;
+    ContrastiveTrainer straight(f.model, pairs, o);
+    const auto all = train(straight, 4);
+    ContrastiveTrainer first(f.model, pairs, o);
+    train(first, 2);
+    first.saveCheckpoint(f.dir / "ckpt.pt");
+    ContrastiveTrainer resumed(f.model, pairs, o);
+    resumed.loadCheckpoint(f.dir / "ckpt.pt");
+    CHECK(resumed.step() == 2);
+    const auto rest = train(resumed, 4);
+    REQUIRE(rest.size() == 2);
+    CHECK(rest[0].loss == all[2].loss);
+    CHECK(rest[1].loss == all[3].loss);
+    const auto a = snapshot(*straight.tunedModel()), b = snapshot(*resumed.tunedModel());
+    for (std::size_t i = 0; i < a.size(); ++i) CHECK(torch::equal(a[i].second, b[i].second));
+    o.seed = 8;  // another run's checkpoint is refused
+    ContrastiveTrainer other(f.model, pairs, o);
+    CHECK_THROWS_WITH(other.loadCheckpoint(f.dir / "ckpt.pt"), Contains("ckpt.pt") && Contains("another model"));
+    test::writeText(f.dir / "junk.pt", "not a checkpoint");
+    CHECK_THROWS_WITH(other.loadCheckpoint(f.dir / "junk.pt"), Contains("junk.pt") && Contains("not a readable training checkpoint"));
+    CHECK_THROWS_AS(other.loadCheckpoint(f.dir / "missing.pt"), IoError);
+}
+
+TEST_CASE("The trainer refuses bad settings", "[hallu][train][bad-input]") {
+    Fixture f;
+    const auto pairs = tinyPairs(f.dir / "p.jsonl");
+    TrainOptions o;
+    CHECK_THROWS_WITH(ContrastiveTrainer(f.model, pairs, o), Contains("no layers"));
+    o.layers = {3};
+    CHECK_THROWS_WITH(ContrastiveTrainer(f.model, pairs, o), Contains("layer 3 does not exist"));
+    o.layers = {0};
+    o.learningRate = 0;
+    CHECK_THROWS_AS(ContrastiveTrainer(f.model, pairs, o), UsageError);
+    o.learningRate = 1e-3;
+    o.contrastiveWeight = o.lmWeight = 0;
+    CHECK_THROWS_AS(ContrastiveTrainer(f.model, pairs, o), UsageError);
+    o.contrastiveWeight = 1;
+    CHECK_THROWS_AS(ContrastiveTrainer(f.model, PairSet{}, o), UsageError);
+    std::filesystem::create_directories(f.dir / "q8");
+    const auto q8 = Model::load(test::writeTinyModel(f.dir / "q8"), LoadOptions{Device::Cpu, WeightStorage::Q8});
+    CHECK_THROWS_WITH(ContrastiveTrainer(q8, pairs, o), Contains("fp32 weights"));
+}
