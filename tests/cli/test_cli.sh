@@ -551,7 +551,8 @@ assert len(r["evaluations"]) == 1 and r["evaluations"][0]["before"]["task"] == "
 assert "resumed" in open(os.path.join(d, "mit2.txt")).read()
 PY
 expect 0 "layers trained +0,1,2 \(all\)" -- "$avss" --quiet mitigate "$tiny" --train "$hl/pairs.jsonl" --format pairs --layers all --steps 1
-expect 0 "layers trained +0,2 \(listed\)" -- "$avss" --quiet mitigate "$tiny" --train "$hl/pairs.jsonl" --format pairs --layers 0,2 --steps 1
+expect 0 "layers trained +0,2 \(listed\)" -- "$avss" --quiet mitigate "$tiny" --train "$hl/pairs.jsonl" --format pairs --layers 0,2 --steps 1 --export "$tmp/tuned.gguf"
+expect 0 "layers +3" -- "$avss" --quiet info "$tmp/tuned.gguf"
 expect 2 "layer 7 does not exist" -- "$avss" --quiet mitigate "$tiny" --train "$hl/pairs.jsonl" --format pairs --layers 7 --steps 1
 expect 2 "--resume needs --checkpoint" -- "$avss" --quiet mitigate "$tiny" --train "$hl/pairs.jsonl" --format pairs --layers 0 --resume
 expect 3 "mismatched.jsonl: line 2" -- "$avss" --quiet mitigate "$tiny" --train "$hl/mismatched.jsonl" --format pairs --layers 0

@@ -5,6 +5,7 @@
 
 #include "avss/contrastive_trainer.h"
 #include "avss/error.h"
+#include "avss/tuned_export.h"
 #include "model/model_impl.h"
 #include "support/temp_dir.h"
 #include "support/tiny_model.h"
@@ -146,4 +147,25 @@ TEST_CASE("The trainer refuses bad settings", "[hallu][train][bad-input]") {
     std::filesystem::create_directories(f.dir / "q8");
     const auto q8 = Model::load(test::writeTinyModel(f.dir / "q8"), LoadOptions{Device::Cpu, WeightStorage::Q8});
     CHECK_THROWS_WITH(ContrastiveTrainer(q8, pairs, o), Contains("fp32 weights"));
+}
+
+TEST_CASE("A tuned model exports as GGUF that reloads to the same logits", "[hallu][train][export]") {
+    Fixture f;
+    TrainOptions o;
+    o.layers = {0, 2};
+    o.learningRate = 1e-2;
+    ContrastiveTrainer trainer(f.model, tinyPairs(f.dir / "p.jsonl"), o);
+    train(trainer, 2);
+    const auto tuned = trainer.tunedModel();
+    const auto r = exportTunedModel(*f.model, *tuned, o.layers, f.dir / "tuned.gguf");
+    CHECK(r.selfChecked);  // reloaded logits within 1e-4 of the tuned model's (else the export throws)
+    CHECK(r.maxLogitDiff < 1e-4 * std::max(1.0, r.maxLogit));
+    CHECK(r.kept == std::vector<int>{0, 2});
+    const auto reloaded = Model::load(f.dir / "tuned.gguf", LoadOptions{Device::Cpu});
+    const auto& a = modelImpl(*reloaded).weights.layers[1];
+    const auto& b = modelImpl(*f.model).weights.layers[1];
+    CHECK(torch::equal(a.wqkv.fp32(), b.wqkv.fp32()));  // an untrained layer is copied as stored
+    CHECK(torch::allclose(modelImpl(*reloaded).weights.layers[2].wGateUp.fp32(), modelImpl(*tuned).weights.layers[2].wGateUp.fp32(), 1e-5, 1e-6));
+    CHECK_FALSE(torch::allclose(modelImpl(*reloaded).weights.layers[2].wGateUp.fp32(), modelImpl(*f.model).weights.layers[2].wGateUp.fp32()));
+    CHECK_THROWS_AS(exportTunedModel(*f.model, *tuned, o.layers, f.model->info().path), UsageError);
 }

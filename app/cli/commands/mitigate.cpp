@@ -17,6 +17,7 @@
 #include "avss/hallu_scores.h"
 #include "avss/hallu_stats.h"
 #include "avss/mitigation.h"
+#include "avss/tuned_export.h"
 
 namespace avss::cli {
 namespace {
@@ -173,7 +174,14 @@ int runMitigate(const ParsedArgs& args, Context& ctx) {
         trainer.saveCheckpoint(checkpoint);
         std::cerr << "wrote " << checkpoint.string() << "\n";
     }
-    const auto after = score(ctx, trainer.tunedModel(), heldOut, tasks, args);
+    const auto tuned = trainer.tunedModel();
+    if (args.has("export")) {
+        const auto e = exportTunedModel(*model, *tuned, trainer.options().layers, args.get("export"), {}, ctx.progress(), ctx.cancel);
+        ctx.progressBar.finish();
+        std::cerr << "exported " << e.path.string() << " (" << e.bytes << " bytes; reloaded logits within " << fixed(e.maxLogitDiff, 6)
+                  << " of the tuned model's)\n";
+    }
+    const auto after = score(ctx, tuned, heldOut, tasks, args);
     report.before = before.preference;
     report.after = after.preference;
     report.evalBefore = before.evals;
@@ -234,7 +242,8 @@ CommandSpec mitigateCommand() {
                  {"log-every", "N", "print the losses every N steps", "10"},
                  {"checkpoint", "FILE", "checkpoint file (default DIR/checkpoint.pt with --out)", ""},
                  {"resume", "", "continue from the checkpoint", ""},
-                 {"out", "DIR", "write mitigation.json (and the checkpoint) here", ""}};
+                 {"out", "DIR", "write mitigation.json (and the checkpoint) here", ""},
+                 {"export", "FILE", "write the tuned model as GGUF (trained layers as F32; checked by reloading)", ""}};
     for (auto& o : taskReadOptions()) c.options.push_back(o);
     for (auto& o : modelOptions()) c.options.push_back(o);
     c.run = runMitigate;

@@ -11,4 +11,5 @@ list(APPEND AVSS_TORCH_SOURCES
   src/hallu/answer_batch.cpp
   src/hallu/hallu_stats.cpp
   src/hallu/contrastive_trainer.cpp
+  src/hallu/tuned_export.cpp
 )

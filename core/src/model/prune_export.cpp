@@ -12,6 +12,7 @@
 #include "avss/error.h"
 #include "io/gguf_file.h"
 #include "io/gguf_writer.h"
+#include "model/export_check.h"
 #include "model/model_impl.h"
 #include "model/transformer.h"
 
@@ -67,22 +68,6 @@ void writePruned(const io::GgufFile& src, const Model& model, const std::vector<
     w.write(out, cancel);
 }
 
-// Logits of the original with the skip mask and of the exported file, on the same tokens.
-std::pair<double, double> selfCheck(const Model& original, const std::vector<bool>& skip, const std::filesystem::path& out,
-                                    int checkTokens) {
-    const auto pruned = Model::load(out, LoadOptions{Device::Cpu});
-    auto ids = original.tokenizer().encode(builtinSampleText().substr(0, 2000), false);
-    ids.resize(std::min<std::size_t>(ids.size(), static_cast<std::size_t>(std::max(checkTokens, 2))));
-    torch::InferenceMode guard;
-    const auto tokens = torch::tensor(std::vector<std::int64_t>(ids.begin(), ids.end()), torch::kInt64).unsqueeze(0);
-    const auto mask = torch::ones_like(tokens, torch::kBool);
-    model::ForwardOptions o;
-    o.skip = &skip;
-    const auto reference = model::forward(modelImpl(original), tokens.to(modelImpl(original).device), mask.to(modelImpl(original).device), o).cpu();
-    const auto actual = model::forward(modelImpl(*pruned), tokens, mask).cpu();
-    return {(reference - actual).abs().max().item<double>(), reference.abs().max().item<double>()};
-}
-
 }  // namespace
 
 ExportResult exportPrunedModel(const Model& model, const std::vector<int>& removedLayers, const std::filesystem::path& out,
@@ -105,19 +90,7 @@ ExportResult exportPrunedModel(const Model& model, const std::vector<int>& remov
     report(progress, Progress{"exporting", 1, 2, "steps"});
     if (options.selfCheck) {
         if (cancel) cancel->throwIfCancelled();
-        try {
-            std::tie(r.maxLogitDiff, r.maxLogit) = selfCheck(model, skip, out, options.checkTokens);
-        } catch (...) {
-            std::filesystem::remove(out, ec);
-            throw;
-        }
-        if (!(r.maxLogitDiff <= 1e-4 * std::max(1.0, r.maxLogit))) {
-            std::filesystem::remove(out, ec);
-            throw FormatError(out, "self-check failed: the reloaded pruned model differs from the skip-mask forward by " +
-                                       std::to_string(r.maxLogitDiff) + " (max |logit| " + std::to_string(r.maxLogit) + ")",
-                              "The file was deleted; please report this as a bug.");
-        }
-        r.selfChecked = true;
+        model::checkExportOrDelete(model, &skip, out, options.checkTokens, "the reloaded pruned model differs from the skip-mask forward", r);
     }
     report(progress, Progress{"exporting", 2, 2, "steps"});
     r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -125,3 +98,41 @@ ExportResult exportPrunedModel(const Model& model, const std::vector<int>& remov
 }
 
 }  // namespace avss
+
+namespace avss::model {
+
+std::pair<double, double> compareWithExport(const Model& reference, const std::vector<bool>* skip, const std::filesystem::path& exported,
+                                            int checkTokens) {
+    const auto written = Model::load(exported, LoadOptions{Device::Cpu});
+    auto ids = reference.tokenizer().encode(builtinSampleText().substr(0, 2000), false);
+    ids.resize(std::min<std::size_t>(ids.size(), static_cast<std::size_t>(std::max(checkTokens, 2))));
+    torch::InferenceMode guard;
+    const auto tokens = torch::tensor(std::vector<std::int64_t>(ids.begin(), ids.end()), torch::kInt64).unsqueeze(0);
+    const auto mask = torch::ones_like(tokens, torch::kBool);
+    ForwardOptions o;
+    o.skip = skip;
+    const auto& ref = modelImpl(reference);
+    const auto expected = forward(ref, tokens.to(ref.device), mask.to(ref.device), o).cpu();
+    const auto actual = forward(modelImpl(*written), tokens, mask).cpu();
+    return {(expected - actual).abs().max().item<double>(), expected.abs().max().item<double>()};
+}
+
+void checkExportOrDelete(const Model& reference, const std::vector<bool>* skip, const std::filesystem::path& exported, int checkTokens,
+                         const char* what, ExportResult& r) {
+    std::error_code ec;
+    try {
+        std::tie(r.maxLogitDiff, r.maxLogit) = compareWithExport(reference, skip, exported, checkTokens);
+    } catch (...) {
+        std::filesystem::remove(exported, ec);
+        throw;
+    }
+    if (!(r.maxLogitDiff <= 1e-4 * std::max(1.0, r.maxLogit))) {
+        std::filesystem::remove(exported, ec);
+        throw FormatError(exported, std::string("self-check failed: ") + what + " by " + std::to_string(r.maxLogitDiff) + " (max |logit| " +
+                                        std::to_string(r.maxLogit) + ")",
+                          "The file was deleted; please report this as a bug.");
+    }
+    r.selfChecked = true;
+}
+
+}  // namespace avss::model

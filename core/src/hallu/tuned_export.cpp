@@ -1,0 +1,129 @@
+// Fine-tuned GGUF export (see avss/tuned_export.h): the inverse of the load-time folding for the
+// trained layers, every other tensor copied as stored.
+#include "avss/tuned_export.h"
+
+#include <torch/torch.h>
+
+#include <chrono>
+#include <cmath>
+#include <map>
+#include <set>
+
+#include "avss/error.h"
+#include "io/ggml_type.h"
+#include "io/gguf_file.h"
+#include "io/gguf_writer.h"
+#include "model/export_check.h"
+#include "model/model_impl.h"
+
+namespace avss {
+namespace {
+
+// The inverse of weights.cpp's unpermuteRows: HF row order back to llama.cpp's interleaved pairs.
+at::Tensor permuteRows(const at::Tensor& w, int heads, int headDim) {
+    const auto in = w.size(1);
+    return w.view({heads, 2, headDim / 2, in}).transpose(1, 2).reshape({heads * headDim, in}).contiguous();
+}
+
+std::vector<float> values(const at::Tensor& t) {
+    const auto c = t.detach().to(torch::kCPU, torch::kFloat32).contiguous();
+    return {c.data_ptr<float>(), c.data_ptr<float>() + c.numel()};
+}
+
+std::vector<std::uint64_t> ggmlShape(const at::Tensor& t) {  // ggml order: ne[0] is the contiguous (last torch) dimension
+    std::vector<std::uint64_t> ne;
+    for (auto d = t.dim() - 1; d >= 0; --d) ne.push_back(static_cast<std::uint64_t>(t.size(d)));
+    return ne;
+}
+
+// The GGUF tensors of one trained layer, by name, in the file's own layout.
+std::map<std::string, at::Tensor> layerTensors(const Model::Impl& m, int l) {
+    const auto& hp = m.hp;
+    const auto& lw = m.weights.layers[static_cast<std::size_t>(l)];
+    const auto& w = lw.wqkv.fp32();
+    if (!w.defined()) throw UsageError({}, "the tuned model does not hold fp32 weights");
+    const double qScale = 1.0 / std::sqrt(static_cast<double>(hp.headDim));
+    auto q = w.narrow(0, 0, hp.qRows()) / qScale;
+    auto k = w.narrow(0, hp.qRows(), hp.kvRows());
+    const auto v = w.narrow(0, hp.qRows() + hp.kvRows(), hp.kvRows());
+    if (m.arch->ggufPermutedQK) {
+        q = permuteRows(q, hp.heads, hp.headDim);
+        k = permuteRows(k, hp.kvHeads, hp.headDim);
+    }
+    const std::string p = "blk." + std::to_string(l) + ".";
+    std::map<std::string, at::Tensor> out{{p + "attn_norm.weight", torch::ones({hp.hidden})},  // folded into the projections
+                                          {p + "attn_q.weight", q},
+                                          {p + "attn_k.weight", k},
+                                          {p + "attn_v.weight", v},
+                                          {p + "attn_output.weight", lw.wo.fp32()},
+                                          {p + "ffn_norm.weight", torch::ones({hp.hidden})},
+                                          {p + "ffn_gate.weight", lw.wGateUp.fp32().narrow(0, 0, hp.ffn)},
+                                          {p + "ffn_up.weight", lw.wGateUp.fp32().narrow(0, hp.ffn, hp.ffn)},
+                                          {p + "ffn_down.weight", lw.wDown.fp32()}};
+    if (m.arch->qkvBias) {
+        out[p + "attn_q.bias"] = lw.bqkv.narrow(0, 0, hp.qRows()) / qScale;
+        out[p + "attn_k.bias"] = lw.bqkv.narrow(0, hp.qRows(), hp.kvRows());
+        out[p + "attn_v.bias"] = lw.bqkv.narrow(0, hp.qRows() + hp.kvRows(), hp.kvRows());
+    }
+    return out;
+}
+
+}  // namespace
+
+ExportResult exportTunedModel(const Model& original, const Model& tuned, const std::vector<int>& layers, const std::filesystem::path& out,
+                              const ExportOptions& options, const ProgressFn& progress, const CancelToken* cancel) {
+    const auto start = std::chrono::steady_clock::now();
+    const auto& info = original.info();
+    if (tuned.info().fingerprint != info.fingerprint || tuned.info().hparams.layers != info.hparams.layers) {
+        throw UsageError(out, "the tuned model is not a tuned copy of this model");
+    }
+    std::error_code ec;
+    if (std::filesystem::equivalent(out, info.path, ec)) throw UsageError(out, "is the model being tuned", "Choose another output file.");
+    ExportResult r;
+    r.path = out;
+    r.layersBefore = info.hparams.layers;
+    report(progress, Progress{"exporting", 0, 2, "steps"});
+    std::map<std::string, at::Tensor> replaced;
+    {
+        torch::NoGradGuard noGrad;
+        for (int l : std::set<int>(layers.begin(), layers.end())) {
+            if (l < 0 || l >= info.hparams.layers) throw UsageError({}, "layer " + std::to_string(l) + " does not exist");
+            for (auto& [name, t] : layerTensors(modelImpl(tuned), l)) replaced[name] = t;
+            r.kept.push_back(l);  // the layers written anew
+        }
+    }
+    const auto src = io::GgufFile::open(info.path);
+    io::GgufWriter w(src.alignment());
+    for (const auto& [key, value] : src.metadata()) {
+        if (key != "general.alignment") w.set(key, value);
+    }
+    w.setI32Array("avss.tuned.layers", std::vector<std::int32_t>(r.kept.begin(), r.kept.end()));
+    w.setString("avss.tuned.source_fingerprint", info.fingerprint);
+    std::size_t written = 0;
+    for (const auto& t : src.tensors()) {
+        const auto it = replaced.find(t.name);
+        if (it == replaced.end()) {
+            w.addTensorView(t.name, t.ne, t.type, src.tensorData(t), t.bytes);
+            continue;
+        }
+        const auto ne = ggmlShape(it->second);
+        if (t.ne != ne) {
+            throw UsageError(out, "tensor '" + t.name + "' of the tuned model does not match the source's shape");
+        }
+        w.addF32Tensor(t.name, ne, values(it->second));
+        ++written;
+    }
+    if (written != replaced.size()) throw FormatError(info.path, "the file lacks some tensors of the trained layers");
+    w.write(out, cancel);
+    r.bytes = std::filesystem::file_size(out);
+    report(progress, Progress{"exporting", 1, 2, "steps"});
+    if (options.selfCheck) {
+        if (cancel) cancel->throwIfCancelled();
+        model::checkExportOrDelete(tuned, nullptr, out, options.checkTokens, "the reloaded tuned model differs from the tuned model", r);
+    }
+    report(progress, Progress{"exporting", 2, 2, "steps"});
+    r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return r;
+}
+
+}  // namespace avss
