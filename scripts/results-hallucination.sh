@@ -3,7 +3,7 @@
 # data in ../shared/data: the EAVSS analyses (HaluEval, length-matched HaluEval, TruthfulQA halves,
 # with their agreement), then contrastive training of the EAVSS-selected layers against the controls
 # under one budget (same k, steps, data and seed): k lowest-EAVSS layers, k random layers (3 seeds),
-# all layers, and the LM term alone. Training uses TruthfulQA's even questions; every run is scored
+# all layers, and the LM term alone. Side effect: KL(original ‖ tuned) per token on WikiText-2 test. Training uses TruthfulQA's even questions; every run is scored
 # on the odd questions (pairs held out, never seen by the analysis that picks the layers).
 # Usage: scripts/results-hallucination.sh [--out DIR] [--data DIR] [--steps N] [--lr X] [--held-out-limit N]
 set -euo pipefail
@@ -27,7 +27,8 @@ avss="${AVSS_BUILD_DIR:-build}/app/cli/avss"
 [[ -x "$avss" ]] || { echo "results-hallucination: $avss not built (run scripts/setup.sh)" >&2; exit 1; }
 halueval="$data/halueval/qa_data.json"
 tqa="$data/truthfulqa/TruthfulQA.csv"
-for f in "$halueval" "$tqa"; do [[ -f "$f" ]] || { echo "results-hallucination: $f is missing (--data DIR)" >&2; exit 1; }; done
+wiki="$data/wikitext2/test.txt"
+for f in "$halueval" "$tqa" "$wiki"; do [[ -f "$f" ]] || { echo "results-hallucination: $f is missing (--data DIR)" >&2; exit 1; }; done
 mkdir -p "$out"
 
 # 1. Analyses (cached in the per-user analysis cache: a second run reads them back).
@@ -39,7 +40,8 @@ mkdir -p "$out"
 
 # 2. Mitigation: one budget for every arm; the layers of auto/lowest come from the HaluEval analysis.
 common=(--train "$tqa" --train-half even --held-out "$tqa" --held-out-half odd --held-out-limit "$held"
-        --hallu-pairs "$halueval" --hallu-limit 2000 --top-k 7 --steps "$steps" --lr "$lr" --pairs-per-step 8 --seed 0 --log-every 10)
+        --hallu-pairs "$halueval" --hallu-limit 2000 --top-k 7 --steps "$steps" --lr "$lr" --pairs-per-step 8 --seed 0 --log-every 10
+        --kl-text "$wiki" --kl-tokens 4096)
 run() {
   local name=$1; shift
   [[ -f "$out/$name/mitigation.json" ]] && return 0  # resumable: finished arms are kept
@@ -57,8 +59,8 @@ run lm-only --layers auto --contrastive-weight 0
 python3 - "$out" <<'PY'
 import json, os, sys
 out = sys.argv[1]
-print("| arm | layers | pref. acc before | after | margin before | after | truthful NLL before | after | s/step |")
-print("|---|---|---|---|---|---|---|---|---|")
+print("| arm | layers | pref. acc before | after | margin before | after | truthful NLL before | after | KL to original | s/step |")
+print("|---|---|---|---|---|---|---|---|---|---|")
 for arm in ["eavss", "lowest", "random1", "random2", "random3", "all", "lm-only"]:
     path = os.path.join(out, arm, "mitigation.json")
     if not os.path.exists(path):
@@ -67,5 +69,5 @@ for arm in ["eavss", "lowest", "random1", "random2", "random3", "all", "lm-only"
     b, a = r["held_out_before"], r["held_out_after"]
     sec = sum(s["seconds"] for s in r["steps"]) / max(1, len(r["steps"]))
     print(f"| {arm} | {','.join(map(str, r['layers']))} | {b['accuracy']:.4f} | {a['accuracy']:.4f} | {b['mean_margin']:.4f} | "
-          f"{a['mean_margin']:.4f} | {b['truthful_nll']:.4f} | {a['truthful_nll']:.4f} | {sec:.2f} |")
+          f"{a['mean_margin']:.4f} | {b['truthful_nll']:.4f} | {a['truthful_nll']:.4f} | {r['kl_to_original']['mean_kl']:.5f} | {sec:.2f} |")
 PY

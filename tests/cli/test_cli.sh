@@ -532,7 +532,7 @@ expect 3 "not a hallucination report" -- "$avss" --quiet hallu "$tiny" --pairs "
 
 
 # avss mitigate: EAVSS-chosen layers trained, scores before and after, the record, an exact resume.
-mit=(mitigate "$tiny" --train "$hl/pairs.jsonl" --format pairs --held-out "$hl/halueval.jsonl" --eval "sst2=$ev/sst2.tsv" --lr 1e-3)
+mit=(mitigate "$tiny" --train "$hl/pairs.jsonl" --format pairs --held-out "$hl/halueval.jsonl" --eval "sst2=$ev/sst2.tsv" --lr 1e-3 --kl-text builtin --kl-tokens 512)
 capture "$tmp/mit1.txt" -- env XDG_CACHE_HOME="$tmp/xdg" "$avss" --quiet "${mit[@]}" --steps 2 --out "$tmp/mit"
 capture "$tmp/mit2.txt" -- env XDG_CACHE_HOME="$tmp/xdg" "$avss" --quiet "${mit[@]}" --steps 4 --out "$tmp/mit" --resume
 capture "$tmp/mit3.txt" -- env XDG_CACHE_HOME="$tmp/xdg" "$avss" --quiet "${mit[@]}" --steps 4 --out "$tmp/mit-straight"
@@ -549,6 +549,8 @@ assert r["held_out_before"]["pairs"] == 4 and 0 <= r["held_out_after"]["accuracy
 assert r["held_out_after"] == straight["held_out_after"]
 assert len(r["evaluations"]) == 1 and r["evaluations"][0]["before"]["task"] == "sst2"
 assert "resumed" in open(os.path.join(d, "mit2.txt")).read()
+kl = r["kl_to_original"]
+assert kl["text"] == "builtin:sample" and kl["tokens"] > 0 and kl["mean_kl"] > 0 and kl["max_kl"] >= kl["mean_kl"], kl
 PY
 expect 0 "layers trained +0,1,2 \(all\)" -- "$avss" --quiet mitigate "$tiny" --train "$hl/pairs.jsonl" --format pairs --layers all --steps 1
 expect 0 "layers trained +0,2 \(listed\)" -- "$avss" --quiet mitigate "$tiny" --train "$hl/pairs.jsonl" --format pairs --layers 0,2 --steps 1 --export "$tmp/tuned.gguf"

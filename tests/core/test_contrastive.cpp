@@ -4,6 +4,7 @@
 #include "support/torch_catch.h"  // torch first, then Catch's CHECK (not glog's)
 
 #include "avss/contrastive_trainer.h"
+#include "avss/divergence.h"
 #include "avss/error.h"
 #include "avss/tuned_export.h"
 #include "model/model_impl.h"
@@ -168,4 +169,21 @@ TEST_CASE("A tuned model exports as GGUF that reloads to the same logits", "[hal
     CHECK(torch::allclose(modelImpl(*reloaded).weights.layers[2].wGateUp.fp32(), modelImpl(*tuned).weights.layers[2].wGateUp.fp32(), 1e-5, 1e-6));
     CHECK_FALSE(torch::allclose(modelImpl(*reloaded).weights.layers[2].wGateUp.fp32(), modelImpl(*f.model).weights.layers[2].wGateUp.fp32()));
     CHECK_THROWS_AS(exportTunedModel(*f.model, *tuned, o.layers, f.model->info().path), UsageError);
+}
+
+TEST_CASE("The KL divergence to the original is zero for the original and positive after training", "[hallu][train]") {
+    Fixture f;
+    TrainOptions o;
+    o.layers = {1};
+    o.learningRate = 1e-2;
+    ContrastiveTrainer trainer(f.model, tinyPairs(f.dir / "p.jsonl"), o);
+    train(trainer, 2);
+    const auto text = loadCorpus("builtin");
+    const auto same = klDivergence(*f.model, *f.model, text, 64, 256);
+    CHECK(same.tokens == 256);  // 4 windows of 64 (no BOS in the tiny vocabulary)
+    CHECK(same.meanKl == Approx(0.0).margin(1e-12));
+    const auto moved = klDivergence(*f.model, *trainer.tunedModel(), text, 64, 256);
+    CHECK(moved.meanKl > 1e-6);
+    CHECK(moved.maxKl >= moved.meanKl);
+    CHECK_THROWS_AS(klDivergence(*f.model, *f.model, text, 1, 256), UsageError);
 }

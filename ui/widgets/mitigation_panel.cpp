@@ -1,4 +1,5 @@
-// The mitigation panel's layout; its controls stay disabled (with the reason as tool tip).
+// The mitigation panel's layout; its controls stay disabled (with the reason as tool tip) until the
+// explorer runs the core's hallucination analysis and fine-tuning on its workers.
 #include "widgets/mitigation_panel.h"
 
 #include <QDoubleSpinBox>
@@ -29,14 +30,14 @@ QTableWidget* emptyTable(const QStringList& headers, QWidget* parent) {
 }  // namespace
 
 QString MitigationPanel::missingCoreFeatures() {
-    return tr("Needs two core features this build does not have yet: hallucination analysis on paired "
-              "correct/hallucinated answers (HSAV, HSS and EAVSS per layer, paper B) and contrastive fine-tuning of "
-              "the chosen layers (ContrastiveTrainer).");
+    return tr("The hallucination analysis (HSAV, HSS and EAVSS per layer) and contrastive fine-tuning of the chosen "
+              "layers run from the command line in this build: avss hallu and avss mitigate (docs/hallucination.md). "
+              "This panel is not connected to them yet.");
 }
 
 MitigationPanel::MitigationPanel(QWidget* parent) : QWidget(parent), m_controls(new QWidget(this)) {
     auto* layout = new QVBoxLayout(this);
-    auto* banner = new QLabel(tr("<b>Not available yet.</b> %1").arg(missingCoreFeatures().toHtmlEscaped()), this);
+    auto* banner = new QLabel(tr("<b>Not available in the explorer yet.</b> %1").arg(missingCoreFeatures().toHtmlEscaped()), this);
     banner->setWordWrap(true);
     banner->setTextFormat(Qt::RichText);
     banner->setFrameShape(QFrame::StyledPanel);

@@ -1,6 +1,6 @@
 // Hallucination mitigation (paper B): hallucination-prone layers by EAVSS, contrastive fine-tuning
-// settings, a live loss chart and a before/after table. Laid out now and visibly disabled until the
-// core has hallucination analysis and fine-tuning: no mock run ever.
+// settings, a live loss chart and a before/after table. Laid out now and visibly disabled until it
+// runs the core's analysis and trainer (today: `avss hallu`, `avss mitigate`): no mock run ever.
 #pragma once
 
 #include <QWidget>
@@ -12,7 +12,7 @@ class MitigationPanel : public QWidget {
 public:
     explicit MitigationPanel(QWidget* parent = nullptr);
     QWidget* controls() const { return m_controls; }
-    static QString missingCoreFeatures();  // what the core must provide before this panel works
+    static QString missingCoreFeatures();  // why the panel is disabled, and where the feature runs today
 
 private:
     QWidget* buildLayers();

@@ -12,6 +12,8 @@
 #include "../task_args.h"
 #include "avss/answer_pairs.h"
 #include "avss/contrastive_trainer.h"
+#include "avss/corpus.h"
+#include "avss/divergence.h"
 #include "avss/error.h"
 #include "avss/evaluator.h"
 #include "avss/hallu_scores.h"
@@ -112,6 +114,8 @@ int runMitigate(const ParsedArgs& args, Context& ctx) {
     std::optional<PairSet> heldOut;
     if (args.has("held-out")) heldOut = loadPairs(pairSpec(args, args.get("held-out"), "held-out-format", "held-out-limit", "held-out-half"));
     const auto tasks = loadTaskList(args, "eval", false);
+    std::optional<Corpus> klText;
+    if (args.has("kl-text")) klText = openCorpus(args.get("kl-text"));
     const auto model = ctx.loadModel(args);
     TrainOptions o;
     o.layers = layersFor(args, ctx, *model, trainSpec);
@@ -186,10 +190,18 @@ int runMitigate(const ParsedArgs& args, Context& ctx) {
     report.after = after.preference;
     report.evalBefore = before.evals;
     report.evalAfter = after.evals;
+    if (klText) {
+        report.klText = klText->name;
+        report.divergence = klDivergence(*model, *tuned, *klText, 512, args.getInt("kl-tokens", 2, 1LL << 40), ctx.cancel);
+    }
     std::cout << "layers trained  " << layerText(trainer.options().layers) << " (" << report.layerChoice << ")\n"
               << "steps           " << report.firstStep + 1 << ".." << trainer.step() << " in " << fixed(report.trainSeconds, 1) << " s ("
               << fixed(report.steps.empty() ? 0.0 : report.trainSeconds / static_cast<double>(report.steps.size()), 2) << " s/step)\n";
     printComparison(before, after);
+    if (report.divergence) {
+        std::cout << "\nKL(original || tuned)  " << fixed(report.divergence->meanKl, 5) << " nats/token (max " << fixed(report.divergence->maxKl, 4)
+                  << ") over " << report.divergence->tokens << " tokens of " << report.klText << "\n";
+    }
     if (!outDir.empty()) {
         writeMitigationReport(outDir / "mitigation.json", report);
         std::cerr << "wrote " << (outDir / "mitigation.json").string() << "\n";
@@ -243,6 +255,8 @@ CommandSpec mitigateCommand() {
                  {"checkpoint", "FILE", "checkpoint file (default DIR/checkpoint.pt with --out)", ""},
                  {"resume", "", "continue from the checkpoint", ""},
                  {"out", "DIR", "write mitigation.json (and the checkpoint) here", ""},
+                 {"kl-text", "PATH", "text on which to measure KL(original || tuned) per token ('builtin': the sample text)", ""},
+                 {"kl-tokens", "N", "tokens of --kl-text to use", "4096"},
                  {"export", "FILE", "write the tuned model as GGUF (trained layers as F32; checked by reloading)", ""}};
     for (auto& o : taskReadOptions()) c.options.push_back(o);
     for (auto& o : modelOptions()) c.options.push_back(o);

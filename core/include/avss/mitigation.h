@@ -12,6 +12,7 @@
 
 #include "avss/answer_pairs.h"
 #include "avss/contrastive_trainer.h"
+#include "avss/divergence.h"
 #include "avss/eval_result.h"
 #include "avss/hallu_scores.h"
 
@@ -44,6 +45,8 @@ struct MitigationReport {
     int firstStep = 0;                 // steps taken before this run (resume)
     std::optional<PairPreference> before, after;  // held-out pairs
     std::vector<EvalResult> evalBefore, evalAfter;  // same tasks, same order
+    std::string klText;                // the text of `divergence` (empty: not measured)
+    std::optional<Divergence> divergence;  // KL(original ‖ tuned) per token on klText
     double trainSeconds = 0;
 };
 

@@ -119,6 +119,10 @@ std::string mitigationReportJson(const MitigationReport& r) {
     if (r.before) doc["held_out_before"] = preferenceJson(*r.before);
     if (r.after) doc["held_out_after"] = preferenceJson(*r.after);
     doc["evaluations"] = evals;
+    if (r.divergence) {
+        doc["kl_to_original"] = {{"text", r.klText}, {"tokens", r.divergence->tokens}, {"mean_kl", num(r.divergence->meanKl)},
+                                 {"max_kl", num(r.divergence->maxKl)}};
+    }
     return doc.dump(2) + "\n";
 }
 

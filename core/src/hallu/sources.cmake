@@ -12,4 +12,5 @@ list(APPEND AVSS_TORCH_SOURCES
   src/hallu/hallu_stats.cpp
   src/hallu/contrastive_trainer.cpp
   src/hallu/tuned_export.cpp
+  src/hallu/divergence.cpp
 )
