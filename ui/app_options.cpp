@@ -34,8 +34,10 @@ std::optional<AppOptions> parseAppOptions(const QStringList& arguments, QString*
     const QCommandLineOption taskFile(QStringLiteral("task-file"), QObject::tr("The task's data file."), QStringLiteral("FILE"));
     const QCommandLineOption taskLimit(QStringLiteral("task-limit"), QObject::tr("Score the task's first N items (default 200, 0: all)."), QStringLiteral("N"));
     const QCommandLineOption sweep(QStringLiteral("sweep"), QObject::tr("Screenshot: run the retention sweep on the task first."));
+    const QCommandLineOption mitigate(QStringLiteral("mitigate"), QObject::tr("Screenshot: find the prone layers of these answer pairs and fine-tune them in the mitigation panel first."), QStringLiteral("PAIRS"));
+    const QCommandLineOption mitigateSteps(QStringLiteral("mitigate-steps"), QObject::tr("Screenshot: training steps of --mitigate (default 20)."), QStringLiteral("N"));
     parser.addOptions({help, version, model, data, session, shot, metric, remove, layer, measure, recompute, panel, scale, size, task,
-                       taskFile, taskLimit, sweep});
+                       taskFile, taskLimit, sweep, mitigate, mitigateSteps});
     parser.addPositionalArgument(QStringLiteral("model"), QObject::tr("A .gguf model file to open."), QStringLiteral("[MODEL]"));
     *exitCode = 2;
     if (!parser.parse(arguments)) {
@@ -58,14 +60,15 @@ std::optional<AppOptions> parseAppOptions(const QStringList& arguments, QString*
     if (parser.isSet(remove)) o.remove = parser.value(remove).toInt(&ok);
     if (ok && parser.isSet(layer)) o.layer = parser.value(layer).toInt(&ok);
     if (ok && parser.isSet(taskLimit)) o.taskLimit = parser.value(taskLimit).toInt(&ok);
+    if (ok && parser.isSet(mitigateSteps)) o.mitigateSteps = parser.value(mitigateSteps).toInt(&ok);
     if (ok && parser.isSet(size)) {
         const auto parts = parser.value(size).split(QLatin1Char('x'));
         ok = parts.size() == 2;
         if (ok) o.width = parts[0].toInt(&ok);
         if (ok) o.height = parts[1].toInt(&ok);
     }
-    if (!ok || o.remove < -1 || o.layer < -1 || o.taskLimit < 0) {
-        *message = QObject::tr("--remove, --layer, --task-limit and --size take non-negative integers (--size as WxH)");
+    if (!ok || o.remove < -1 || o.layer < -1 || o.taskLimit < 0 || o.mitigateSteps < 1) {
+        *message = QObject::tr("--remove, --layer, --task-limit, --mitigate-steps and --size take non-negative integers (--size as WxH)");
         return std::nullopt;
     }
     o.measure = parser.isSet(measure);
@@ -75,6 +78,7 @@ std::optional<AppOptions> parseAppOptions(const QStringList& arguments, QString*
     o.task = parser.value(task);
     o.taskFile = parser.value(taskFile);
     o.sweep = parser.isSet(sweep);
+    o.mitigate = parser.value(mitigate);
     if (o.task.isEmpty() != o.taskFile.isEmpty() || (o.sweep && o.task.isEmpty())) {
         *message = QObject::tr("--task and --task-file go together, and --sweep needs them");
         return std::nullopt;

@@ -22,6 +22,8 @@ struct AppOptions {
     QString task, taskFile;        // what Measure and Sweep score (empty: held-out perplexity)
     int taskLimit = 200;           // the task's first N items (0: all)
     bool sweep = false;            // screenshot: run the retention sweep before grabbing
+    QString mitigate;              // screenshot: pairs file the mitigation panel analyses and trains on first
+    int mitigateSteps = 20;        // screenshot: training steps of that run
     QString heatmapScale;          // "value" or "rank"
     int width = 1600, height = 1000;
 };

@@ -188,7 +188,7 @@ void MainWindow::createDocks() {
     m_detail = new LayerDetail(m_workspace);
     auto* detailDock = addDock(tr("Layer detail"), QStringLiteral("detail"), m_detail, Qt::RightDockWidgetArea);
     splitDockWidget(pruneDock, detailDock, Qt::Vertical);
-    m_mitigation = new MitigationPanel;
+    m_mitigation = new MitigationPanel(m_workspace, m_jobs.cacheDir());
     auto* mitigationDock = addDock(tr("Mitigation"), QStringLiteral("mitigation"), m_mitigation, Qt::RightDockWidgetArea);
     tabifyDockWidget(pruneDock, mitigationDock);
     auto* tableDock = addDock(tr("Layer table"), QStringLiteral("table"), nullptr, Qt::RightDockWidgetArea);

@@ -32,6 +32,7 @@ public:
     JobCenter& jobs() { return m_jobs; }
     LayerViews& views() { return *m_views; }
     PrunePanel& prunePanel() { return *m_prune; }
+    MitigationPanel& mitigationPanel() { return *m_mitigation; }
 
     void openModelFile(const QString& pathOrDefault);  // "default" = the sample model
     void setHeatmapScale(HeatmapScale scale);

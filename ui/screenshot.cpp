@@ -3,11 +3,14 @@
 
 #include <QApplication>
 #include <QPixmap>
+#include <QSpinBox>
+#include <QTableWidget>
 #include <QTimer>
 #include <iostream>
 #include <utility>
 
 #include "main_window.h"
+#include "widgets/mitigation_panel.h"
 #include "widgets/prune_panel.h"
 #include "widgets/sweep_view.h"
 #include "widgets/task_box.h"
@@ -70,15 +73,35 @@ void ScreenshotRun::afterTask() {
 }
 
 void ScreenshotRun::measureOrGrab() {
-    if (!m_options.measure) return grabSoon();
+    if (!m_options.measure) return mitigateOrGrab();
     m_window.jobs().measure();
-    if (!m_window.jobs().isBusy(JobKind::Measure)) grabSoon();  // answered from the measurement cache
+    if (!m_window.jobs().isBusy(JobKind::Measure)) mitigateOrGrab();  // answered from the measurement cache
 }
 
 void ScreenshotRun::onMeasured() {
     if (!m_planApplied || !m_options.measure || m_window.workspace().measurements().points().empty()) return;
     if (m_window.jobs().isBusy(JobKind::Measure)) return;
-    grabSoon();
+    mitigateOrGrab();
+}
+
+void ScreenshotRun::mitigateOrGrab() {
+    if (m_options.mitigate.isEmpty() || m_mitigationStage != 0) return grabSoon();
+    auto& panel = m_window.mitigationPanel();
+    connect(&panel, &MitigationPanel::busyChanged, this, [this, &panel](bool busy) {
+        if (busy) return;
+        if (m_mitigationStage == 1 && panel.layerTable()->rowCount() > 0) {
+            m_mitigationStage = 2;
+            panel.stepsBox()->setValue(m_options.mitigateSteps);
+            QTimer::singleShot(0, &panel, &MitigationPanel::launch);
+        } else if (m_mitigationStage == 2 && panel.resultTable()->rowCount() > 0) {
+            grabSoon();
+        } else {
+            fail(tr("mitigation: %1").arg(panel.status()), 3);
+        }
+    });
+    m_mitigationStage = 1;
+    panel.setPairsFile(m_options.mitigate);
+    panel.analyse();
 }
 
 void ScreenshotRun::watchJob(JobKind kind, bool busy) {

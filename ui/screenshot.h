@@ -1,5 +1,5 @@
 // Headless screenshot mode (avss-explorer --screenshot out.png --model M --data D [--metric ID
-// --remove K --task NAME --task-file F --sweep --measure]): opens the model and data, waits for the
+// --remove K --task NAME --task-file F --sweep --measure --mitigate PAIRS]): opens the model and data, waits for the
 // analysis from the cache or a worker, applies the metric and plan, optionally loads a task and
 // sweeps, optionally measures, then grabs the window to a PNG and quits. Prints the event-loop stall measured while each job ran (the numbers in docs/explorer.md).
 #pragma once
@@ -27,6 +27,7 @@ private:
     void onMeasured();
     void afterTask();    // sweep, measure or grab
     void measureOrGrab();
+    void mitigateOrGrab();  // the mitigation panel's analysis and a short run, then grab
     void watchJob(JobKind kind, bool busy);  // stall measurement from a job's start to its end
     void grabSoon();
     void fail(const QString& message, int exitCode);
@@ -38,6 +39,7 @@ private:
     bool m_planApplied = false;
     bool m_done = false;
     bool m_waitingTask = false, m_sweeping = false;
+    int m_mitigationStage = 0;  // 1: analysing the pairs, 2: training
 };
 
 }  // namespace avss::ui

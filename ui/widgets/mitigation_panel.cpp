@@ -1,8 +1,10 @@
-// The mitigation panel's layout; its controls stay disabled (with the reason as tool tip) until the
-// explorer runs the core's hallucination analysis and fine-tuning on its workers.
+// The mitigation panel (see mitigation_panel.h): presents the core's EAVSS scores and the
+// trainer's steps; every number shown comes from the worker's results.
 #include "widgets/mitigation_panel.h"
 
+#include <QComboBox>
 #include <QDoubleSpinBox>
+#include <QFileDialog>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
@@ -13,94 +15,318 @@
 #include <QSpinBox>
 #include <QTableWidget>
 #include <QVBoxLayout>
+#include <cmath>
 
+#include "util/qt_convert.h"
 #include "widgets/score_chart.h"
+#include "workspace.h"
 
 namespace avss::ui {
 namespace {
 
-QTableWidget* emptyTable(const QStringList& headers, QWidget* parent) {
-    auto* table = new QTableWidget(0, static_cast<int>(headers.size()), parent);
-    table->setHorizontalHeaderLabels(headers);
-    table->verticalHeader()->hide();
-    table->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
-    return table;
+QTableWidget* table(const QStringList& headers, QWidget* parent) {
+    auto* t = new QTableWidget(0, static_cast<int>(headers.size()), parent);
+    t->setHorizontalHeaderLabels(headers);
+    t->verticalHeader()->hide();
+    t->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    t->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    return t;
+}
+
+QTableWidgetItem* number(double v, int decimals = 4) {
+    auto* item = new QTableWidgetItem(std::isfinite(v) ? QString::number(v, 'f', decimals) : QObject::tr("n/a"));
+    item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    return item;
+}
+
+QString withSd(const LayerScore& s) {
+    return std::isfinite(s.sd) ? QStringLiteral("%1 ± %2").arg(s.value, 0, 'g', 4).arg(s.sd, 0, 'g', 2) : QString::number(s.value, 'g', 4);
 }
 
 }  // namespace
 
-QString MitigationPanel::missingCoreFeatures() {
-    return tr("The hallucination analysis (HSAV, HSS and EAVSS per layer) and contrastive fine-tuning of the chosen "
-              "layers run from the command line in this build: avss hallu and avss mitigate (docs/hallucination.md). "
-              "This panel is not connected to them yet.");
+MitigationPanel::MitigationPanel(Workspace& workspace, QString cacheDir, QWidget* parent)
+    : QWidget(parent), m_workspace(workspace), m_cacheDir(std::move(cacheDir)) {
+    auto* layout = new QVBoxLayout(this);
+    layout->addWidget(buildSource());
+    layout->addWidget(buildLayers(), 2);
+    layout->addWidget(buildTraining());
+    layout->addWidget(buildResults(), 3);
+    auto* w = m_worker.worker();
+    connect(w, &MitigationWorker::analysed, this, &MitigationPanel::onAnalysed);
+    connect(w, &MitigationWorker::stepped, this, &MitigationPanel::onStep);
+    connect(w, &MitigationWorker::trained, this, &MitigationPanel::onTrained);
+    connect(w, &JobWorker::failed, this, [this](quint64 id, const QString& message) {
+        if (id != m_current) return;
+        m_status->setText(tr("Failed: %1").arg(message));
+        setBusy(false);
+    });
+    connect(w, &JobWorker::cancelled, this, [this](quint64 id) {
+        if (id != m_current) return;
+        m_status->setText(m_lastStep > 0 ? tr("Cancelled at step %1; Resume continues from there.").arg(m_lastStep) : tr("Cancelled."));
+        setBusy(false);
+    });
+    connect(&m_workspace, &Workspace::modelChanged, this, [this] {
+        m_scores.reset();
+        m_layers->setRowCount(0);
+        m_canResume = false;
+        updateButtons();
+    });
+    updateButtons();
 }
 
-MitigationPanel::MitigationPanel(QWidget* parent) : QWidget(parent), m_controls(new QWidget(this)) {
-    auto* layout = new QVBoxLayout(this);
-    auto* banner = new QLabel(tr("<b>Not available in the explorer yet.</b> %1").arg(missingCoreFeatures().toHtmlEscaped()), this);
-    banner->setWordWrap(true);
-    banner->setTextFormat(Qt::RichText);
-    banner->setFrameShape(QFrame::StyledPanel);
-    banner->setMargin(6);
-    layout->addWidget(banner);
-    auto* controls = new QVBoxLayout(m_controls);
-    controls->setContentsMargins(0, 0, 0, 0);
-    controls->addWidget(buildLayers(), 2);
-    controls->addWidget(buildTraining());
-    controls->addWidget(buildResults(), 3);
-    layout->addWidget(m_controls, 1);
-    m_controls->setEnabled(false);
-    m_controls->setToolTip(missingCoreFeatures());
+MitigationPanel::~MitigationPanel() = default;
+
+QWidget* MitigationPanel::buildSource() {
+    auto* box = new QGroupBox(tr("Truthful and hallucinated answers"), this);
+    auto* row = new QHBoxLayout(box);
+    m_pairs = new QLineEdit(box);
+    m_pairs->setPlaceholderText(tr("TruthfulQA.csv, HaluEval QA JSONL, or JSONL {question, truthful, hallucinated}"));
+    auto* browse = new QPushButton(tr("Browse…"), box);
+    connect(browse, &QPushButton::clicked, this, [this] {
+        const auto path = QFileDialog::getOpenFileName(this, tr("Answer pairs"), m_pairs->text(), tr("Pairs (*.csv *.json *.jsonl);;All files (*)"));
+        if (!path.isEmpty()) m_pairs->setText(path);
+    });
+    m_format = new QComboBox(box);
+    m_format->addItems({QStringLiteral("auto"), QStringLiteral("truthfulqa"), QStringLiteral("halueval"), QStringLiteral("pairs")});
+    m_format->setToolTip(tr("auto: .csv is TruthfulQA, anything else HaluEval QA"));
+    m_analyse = new QPushButton(tr("Find prone layers"), box);
+    connect(m_analyse, &QPushButton::clicked, this, &MitigationPanel::analyse);
+    connect(m_pairs, &QLineEdit::textChanged, this, [this] { updateButtons(); });
+    row->addWidget(m_pairs, 1);
+    row->addWidget(browse);
+    row->addWidget(m_format);
+    row->addWidget(m_analyse);
+    return box;
 }
 
 QWidget* MitigationPanel::buildLayers() {
-    auto* box = new QGroupBox(tr("Hallucination-prone layers (highest EAVSS first)"), m_controls);
+    auto* box = new QGroupBox(tr("Hallucination-prone layers (EAVSS, highest first; checked layers train)"), this);
     auto* layout = new QVBoxLayout(box);
-    layout->addWidget(emptyTable({tr("Layer"), tr("HSAV"), tr("HSS"), tr("EAVSS"), tr("Rank")}, box));
+    m_layers = table({tr("Layer"), tr("HSAV"), tr("HSS"), tr("EAVSS ± sd"), tr("Rank")}, box);
+    layout->addWidget(m_layers);
     return box;
 }
 
 QWidget* MitigationPanel::buildTraining() {
-    auto* box = new QGroupBox(tr("Contrastive fine-tuning"), m_controls);
+    auto* box = new QGroupBox(tr("Contrastive fine-tuning of the checked layers only"), this);
     auto* form = new QFormLayout(box);
-    auto* pairsRow = new QHBoxLayout;
-    auto* pairs = new QLineEdit(box);
-    pairs->setPlaceholderText(tr("JSONL with question, correct and hallucinated answers"));
-    pairsRow->addWidget(pairs, 1);
-    pairsRow->addWidget(new QPushButton(tr("Browse…"), box));
-    auto* layers = new QSpinBox(box);
-    layers->setRange(1, 64);
-    layers->setValue(4);
-    auto* rate = new QDoubleSpinBox(box);
-    rate->setDecimals(6);
-    rate->setRange(1e-6, 1e-2);
-    rate->setValue(1e-4);
-    auto* epochs = new QSpinBox(box);
-    epochs->setRange(1, 100);
-    epochs->setValue(3);
-    auto* seed = new QSpinBox(box);
-    seed->setRange(0, 1'000'000);
-    form->addRow(tr("Pairs"), pairsRow);
-    form->addRow(tr("Layers to train"), layers);
-    form->addRow(tr("Learning rate"), rate);
-    form->addRow(tr("Epochs"), epochs);
-    form->addRow(tr("Seed"), seed);
+    m_topK = new QSpinBox(box);
+    m_topK->setRange(1, 256);
+    m_topK->setValue(4);
+    m_topK->setToolTip(tr("Check the k highest-EAVSS layers"));
+    connect(m_topK, qOverload<int>(&QSpinBox::valueChanged), this, [this] { checkTopK(); });
+    m_steps = new QSpinBox(box);
+    m_steps->setRange(1, 1'000'000);
+    m_steps->setValue(50);
+    m_rate = new QDoubleSpinBox(box);
+    m_rate->setDecimals(6);
+    m_rate->setRange(1e-7, 1e-2);
+    m_rate->setSingleStep(1e-5);
+    m_rate->setValue(5e-5);
+    m_pairsPerStep = new QSpinBox(box);
+    m_pairsPerStep->setRange(1, 256);
+    m_pairsPerStep->setValue(8);
+    m_seed = new QSpinBox(box);
+    m_seed->setRange(0, 1'000'000);
+    m_heldOut = new QSpinBox(box);
+    m_heldOut->setRange(1, 100'000);
+    m_heldOut->setValue(100);
+    m_heldOut->setToolTip(tr("Odd questions of the file scored before and after (training uses the even ones)"));
+    form->addRow(tr("Top k by EAVSS"), m_topK);
+    form->addRow(tr("Steps"), m_steps);
+    form->addRow(tr("Learning rate (AdamW)"), m_rate);
+    form->addRow(tr("Pairs per step"), m_pairsPerStep);
+    form->addRow(tr("Seed"), m_seed);
+    form->addRow(tr("Held-out questions"), m_heldOut);
     auto* buttons = new QHBoxLayout;
-    buttons->addWidget(new QPushButton(tr("Launch fine-tuning"), box));
-    buttons->addWidget(new QPushButton(tr("Cancel"), box));
+    m_launch = new QPushButton(tr("Launch"), box);
+    m_resume = new QPushButton(tr("Resume"), box);
+    m_cancel = new QPushButton(tr("Cancel"), box);
+    connect(m_launch, &QPushButton::clicked, this, &MitigationPanel::launch);
+    connect(m_resume, &QPushButton::clicked, this, &MitigationPanel::resume);
+    connect(m_cancel, &QPushButton::clicked, this, &MitigationPanel::cancel);
+    buttons->addWidget(m_launch);
+    buttons->addWidget(m_resume);
+    buttons->addWidget(m_cancel);
     buttons->addStretch();
     form->addRow(buttons);
+    m_status = new QLabel(tr("Open a model and a pairs file, then find the prone layers."), box);
+    m_status->setWordWrap(true);
+    form->addRow(m_status);
     return box;
 }
 
 QWidget* MitigationPanel::buildResults() {
-    auto* box = new QGroupBox(tr("Training and results"), m_controls);
+    auto* box = new QGroupBox(tr("Training and results"), this);
     auto* layout = new QHBoxLayout(box);
-    auto* loss = new LineChart(tr("Contrastive loss"), tr("step"), tr("loss"), box);
-    loss->setSeries({}, tr("Appears live while a fine-tuning run trains."));
-    layout->addWidget(loss, 1);
-    layout->addWidget(emptyTable({tr("Benchmark"), tr("Before"), tr("After"), tr("Δ")}, box), 1);
+    m_loss = new LineChart(tr("Loss"), tr("step"), tr("loss"), box);
+    m_loss->setSeries({}, tr("Appears live while a fine-tuning run trains."));
+    layout->addWidget(m_loss, 1);
+    m_results = table({tr("Held-out pairs"), tr("Before"), tr("After"), tr("Δ")}, box);
+    layout->addWidget(m_results, 1);
     return box;
+}
+
+QString MitigationPanel::status() const { return m_status->text(); }
+
+void MitigationPanel::setPairsFile(const QString& path, const QString& format) {
+    m_pairs->setText(path);
+    m_format->setCurrentText(format);
+}
+
+void MitigationPanel::setBusy(bool busy) {
+    m_busy = busy;
+    updateButtons();
+    Q_EMIT busyChanged(busy);
+}
+
+void MitigationPanel::updateButtons() {
+    const bool ready = m_workspace.model() != nullptr && !m_busy;
+    m_analyse->setEnabled(ready && !m_pairs->text().isEmpty());
+    m_launch->setEnabled(ready && m_scores != nullptr);
+    m_resume->setEnabled(ready && m_canResume);
+    m_cancel->setEnabled(m_busy);
+}
+
+std::vector<int> MitigationPanel::checkedLayers() const {
+    std::vector<int> out;
+    for (int r = 0; r < m_layers->rowCount(); ++r) {
+        if (m_layers->item(r, 0)->checkState() == Qt::Checked) out.push_back(m_layers->item(r, 0)->data(Qt::UserRole).toInt());
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+void MitigationPanel::checkTopK() {
+    for (int r = 0; r < m_layers->rowCount(); ++r) m_layers->item(r, 0)->setCheckState(r < m_topK->value() ? Qt::Checked : Qt::Unchecked);
+}
+
+void MitigationPanel::analyse() {
+    if (!m_workspace.model()) return;
+    HalluJob job;
+    job.jobId = m_current = m_nextId++;
+    job.model = m_workspace.model();
+    job.pairs.file = toPath(m_pairs->text());
+    const auto format = m_format->currentText();
+    job.pairs.format = format != QStringLiteral("auto") ? avss::parsePairFormat(toUtf8(format))
+                       : m_pairs->text().endsWith(QStringLiteral(".csv"), Qt::CaseInsensitive) ? avss::PairFormat::TruthfulQa
+                                                                                              : avss::PairFormat::HaluEval;
+    job.cacheDir = m_cacheDir;
+    job.topK = -1;  // the core's rule (a quarter of the layers) picks k; the spin box then changes it
+    m_status->setText(tr("Collecting truthful and hallucinated answer statistics…"));
+    setBusy(true);
+    QMetaObject::invokeMethod(m_worker.worker(), [w = m_worker.worker(), job] { w->analyse(job); }, Qt::QueuedConnection);
+}
+
+void MitigationPanel::onAnalysed(const HalluDone& done) {
+    if (done.jobId != m_current) return;
+    m_scores = done.scores;
+    m_canResume = false;
+    const auto& s = *m_scores;
+    m_layers->setRowCount(static_cast<int>(s.eavss.layers.size()));
+    for (int r = 0; r < m_layers->rowCount(); ++r) {  // rows in EAVSS order: the most prone first
+        const int l = s.eavss.pruneOrder[static_cast<std::size_t>(r)];
+        auto* layer = new QTableWidgetItem(QString::number(l));
+        layer->setData(Qt::UserRole, l);
+        layer->setFlags(layer->flags() | Qt::ItemIsUserCheckable);
+        m_layers->setItem(r, 0, layer);
+        m_layers->setItem(r, 1, new QTableWidgetItem(s.hsav ? withSd(s.hsav->layers[static_cast<std::size_t>(l)]) : QString()));
+        m_layers->setItem(r, 2, new QTableWidgetItem(s.hss ? withSd(s.hss->layers[static_cast<std::size_t>(l)]) : QString()));
+        m_layers->setItem(r, 3, new QTableWidgetItem(withSd(s.eavss.layers[static_cast<std::size_t>(l)])));
+        m_layers->setItem(r, 4, number(r, 0));
+    }
+    m_topK->setValue(static_cast<int>(s.selected.size()));
+    checkTopK();
+    QString text = tr("%1 pairs%2: EAVSS (%3 on %4), shard agreement τ %5.")
+                       .arg(done.pairs)
+                       .arg(done.fromCache ? tr(" (from the cache)") : QString())
+                       .arg(QString::fromStdString(s.variant), QString::fromStdString(s.base))
+                       .arg(s.eavss.stability.kendallTauMean, 0, 'f', 2);
+    for (const auto& w : s.warnings) text += QStringLiteral(" ") + QString::fromStdString(w);
+    m_status->setText(text);
+    setBusy(false);
+}
+
+void MitigationPanel::launch() { startTraining(false); }
+void MitigationPanel::resume() { startTraining(true); }
+
+void MitigationPanel::startTraining(bool resume) {
+    if (!m_workspace.model() || (!resume && !m_scores)) return;
+    TrainJob job;
+    job.jobId = m_current = m_nextId++;
+    job.model = m_workspace.model();
+    job.pairs.file = toPath(m_pairs->text());
+    const auto format = m_format->currentText();
+    job.pairs.format = format != QStringLiteral("auto") ? avss::parsePairFormat(toUtf8(format))
+                       : m_pairs->text().endsWith(QStringLiteral(".csv"), Qt::CaseInsensitive) ? avss::PairFormat::TruthfulQa
+                                                                                              : avss::PairFormat::HaluEval;
+    job.options.layers = checkedLayers();
+    job.options.learningRate = m_rate->value();
+    job.options.pairsPerStep = m_pairsPerStep->value();
+    job.options.seed = static_cast<std::uint64_t>(m_seed->value());
+    job.steps = m_steps->value();
+    job.heldOutQuestions = m_heldOut->value();
+    job.resume = resume;
+    if (job.options.layers.empty()) {
+        m_status->setText(tr("Check at least one layer to train."));
+        return;
+    }
+    if (!resume) {
+        m_contrastive.clear();
+        m_lm.clear();
+        m_lastStep = 0;
+        m_results->setRowCount(0);
+        m_loss->setSeries({}, tr("Scoring the held-out pairs before training…"));
+    }
+    m_clock.start();
+    m_clockFromStep = m_lastStep;
+    m_canResume = true;
+    m_status->setText(resume ? tr("Resuming at step %1…").arg(m_lastStep + 1) : tr("Scoring the held-out pairs, then training…"));
+    setBusy(true);
+    QMetaObject::invokeMethod(m_worker.worker(), [w = m_worker.worker(), job] { w->train(job); }, Qt::QueuedConnection);
+}
+
+void MitigationPanel::cancel() {
+    if (m_busy) m_worker.worker()->cancel(m_current);
+}
+
+void MitigationPanel::onStep(quint64 jobId, const avss::TrainStep& s) {
+    if (jobId != m_current) return;
+    m_lastStep = s.step;
+    m_contrastive.emplace_back(s.step, s.contrastive);
+    m_lm.emplace_back(s.step, s.lm);
+    m_loss->setSeries({{tr("contrastive"), m_contrastive}, {tr("LM (truthful NLL)"), m_lm}}, QString());
+    const double perStep = m_clock.elapsed() / 1000.0 / std::max(1, s.step - m_clockFromStep);
+    m_status->setText(tr("Step %1 of %2 · loss %3 · %4 s/step · ETA %5 s")
+                          .arg(s.step)
+                          .arg(m_steps->value())
+                          .arg(s.loss, 0, 'f', 4)
+                          .arg(perStep, 0, 'f', 2)
+                          .arg(perStep * std::max(0, m_steps->value() - s.step), 0, 'f', 0));
+}
+
+void MitigationPanel::onTrained(const TrainDone& done) {
+    if (done.jobId != m_current) return;
+    const auto& b = done.before;
+    const auto& a = done.after;
+    const struct {
+        QString name;
+        double before, after;
+    } rows[] = {{tr("preference accuracy (%1 pairs)").arg(b.pairs), b.accuracy, a.accuracy},
+                {tr("mean margin ℓ_T − ℓ_H"), b.meanMargin, a.meanMargin},
+                {tr("truthful NLL per token"), b.truthfulNll, a.truthfulNll}};
+    m_results->setRowCount(3);
+    for (int r = 0; r < 3; ++r) {
+        m_results->setItem(r, 0, new QTableWidgetItem(rows[r].name));
+        m_results->setItem(r, 1, number(rows[r].before));
+        m_results->setItem(r, 2, number(rows[r].after));
+        m_results->setItem(r, 3, number(rows[r].after - rows[r].before));
+    }
+    QString layers;
+    for (int l : done.layers) layers += (layers.isEmpty() ? QString() : QStringLiteral(",")) + QString::number(l);
+    m_status->setText(tr("Trained layers %1 for %2 steps; held-out odd questions scored before and after.").arg(layers).arg(done.step));
+    setBusy(false);
 }
 
 }  // namespace avss::ui

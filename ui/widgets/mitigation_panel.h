@@ -1,24 +1,100 @@
-// Hallucination mitigation (paper B): hallucination-prone layers by EAVSS, contrastive fine-tuning
-// settings, a live loss chart and a before/after table. Laid out now and visibly disabled until it
-// runs the core's analysis and trainer (today: `avss hallu`, `avss mitigate`): no mock run ever.
+// Hallucination mitigation (paper B): the pairs file, the hallucination-prone layers by EAVSS (HSAV,
+// HSS, rank; checked rows train), contrastive fine-tuning settings, live loss curves with step and
+// ETA, Cancel/Resume, and the held-out before/after table. The analysis and the trainer are the
+// core's (avss/hallu_scores.h, avss/contrastive_trainer.h), run on the panel's own worker thread;
+// training uses the file's even questions and scores its odd ones.
 #pragma once
 
+#include <QElapsedTimer>
 #include <QWidget>
+#include <memory>
+#include <vector>
+
+#include "workers/mitigation_worker.h"
+#include "workers/worker_thread.h"
+
+class QComboBox;
+class QDoubleSpinBox;
+class QLabel;
+class QLineEdit;
+class QPushButton;
+class QSpinBox;
+class QTableWidget;
 
 namespace avss::ui {
+
+class LineChart;
+class Workspace;
 
 class MitigationPanel : public QWidget {
     Q_OBJECT
 public:
-    explicit MitigationPanel(QWidget* parent = nullptr);
-    QWidget* controls() const { return m_controls; }
-    static QString missingCoreFeatures();  // why the panel is disabled, and where the feature runs today
+    MitigationPanel(Workspace& workspace, QString cacheDir, QWidget* parent = nullptr);
+    ~MitigationPanel() override;
+
+    void setPairsFile(const QString& path, const QString& format = QStringLiteral("auto"));
+    void analyse();              // EAVSS of the pairs on the loaded model (cache-first)
+    void launch();               // a new run on the checked layers
+    void resume();               // continue the last run up to the step count
+    void cancel();
+    bool isBusy() const { return m_busy; }
+    std::vector<int> checkedLayers() const;
+
+    QTableWidget* layerTable() const { return m_layers; }
+    QTableWidget* resultTable() const { return m_results; }
+    QSpinBox* stepsBox() const { return m_steps; }
+    QDoubleSpinBox* rateBox() const { return m_rate; }
+    QSpinBox* heldOutBox() const { return m_heldOut; }
+    QPushButton* launchButton() const { return m_launch; }
+    QPushButton* resumeButton() const { return m_resume; }
+    QPushButton* cancelButton() const { return m_cancel; }
+    int lossPoints() const { return static_cast<int>(m_contrastive.size()); }
+    QString status() const;
+
+Q_SIGNALS:
+    void busyChanged(bool busy);
 
 private:
+    QWidget* buildSource();
     QWidget* buildLayers();
     QWidget* buildTraining();
     QWidget* buildResults();
-    QWidget* m_controls;
+    void setBusy(bool busy);
+    void startTraining(bool resume);
+    void onAnalysed(const HalluDone& done);
+    void onStep(quint64 jobId, const avss::TrainStep& step);
+    void onTrained(const TrainDone& done);
+    void checkTopK();
+    void updateButtons();
+
+    Workspace& m_workspace;
+    QString m_cacheDir;
+    QLineEdit* m_pairs = nullptr;
+    QComboBox* m_format = nullptr;
+    QPushButton* m_analyse = nullptr;
+    QTableWidget* m_layers = nullptr;
+    QSpinBox* m_topK = nullptr;
+    QSpinBox* m_steps = nullptr;
+    QDoubleSpinBox* m_rate = nullptr;
+    QSpinBox* m_pairsPerStep = nullptr;
+    QSpinBox* m_seed = nullptr;
+    QSpinBox* m_heldOut = nullptr;
+    QPushButton* m_launch = nullptr;
+    QPushButton* m_resume = nullptr;
+    QPushButton* m_cancel = nullptr;
+    QLabel* m_status = nullptr;
+    LineChart* m_loss = nullptr;
+    QTableWidget* m_results = nullptr;
+    std::shared_ptr<const avss::HalluScores> m_scores;
+    std::vector<QPointF> m_contrastive, m_lm;
+    QElapsedTimer m_clock;       // since the current launch or resume
+    int m_clockFromStep = 0;     // the step the clock started at
+    int m_lastStep = 0;
+    bool m_busy = false;
+    bool m_canResume = false;
+    JobId m_nextId = 1;
+    JobId m_current = 0;
+    WorkerThread<MitigationWorker> m_worker{"avss-mitigation"};  // last: stops before the widgets go
 };
 
 }  // namespace avss::ui

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "util/qt_convert.h"
+#include "workers/mitigation_worker.h"
 
 namespace avss::ui {
 
@@ -26,6 +27,11 @@ void registerMetaTypes() {
     qRegisterMetaType<avss::ui::ExportDone>();
     qRegisterMetaType<avss::ui::TaskLoaded>();
     qRegisterMetaType<avss::ui::SweepUpdate>();
+    qRegisterMetaType<avss::ui::HalluJob>();
+    qRegisterMetaType<avss::ui::HalluDone>();
+    qRegisterMetaType<avss::ui::TrainJob>();
+    qRegisterMetaType<avss::ui::TrainDone>();
+    qRegisterMetaType<avss::TrainStep>();
 }
 
 }  // namespace avss::ui
