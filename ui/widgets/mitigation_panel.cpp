@@ -170,6 +170,13 @@ QWidget* MitigationPanel::buildResults() {
 
 QString MitigationPanel::status() const { return m_status->text(); }
 
+avss::PairSpec MitigationPanel::pairSpec() const {
+    avss::PairSpec spec;
+    spec.file = toPath(m_pairs->text());
+    spec.format = avss::pairFormatFor(toUtf8(m_format->currentText()), spec.file);
+    return spec;
+}
+
 void MitigationPanel::setPairsFile(const QString& path, const QString& format) {
     m_pairs->setText(path);
     m_format->setCurrentText(format);
@@ -207,11 +214,7 @@ void MitigationPanel::analyse() {
     HalluJob job;
     job.jobId = m_current = m_nextId++;
     job.model = m_workspace.model();
-    job.pairs.file = toPath(m_pairs->text());
-    const auto format = m_format->currentText();
-    job.pairs.format = format != QStringLiteral("auto") ? avss::parsePairFormat(toUtf8(format))
-                       : m_pairs->text().endsWith(QStringLiteral(".csv"), Qt::CaseInsensitive) ? avss::PairFormat::TruthfulQa
-                                                                                              : avss::PairFormat::HaluEval;
+    job.pairs = pairSpec();
     job.cacheDir = m_cacheDir;
     job.topK = -1;  // the core's rule (a quarter of the layers) picks k; the spin box then changes it
     m_status->setText(tr("Collecting truthful and hallucinated answer statistics…"));
@@ -256,11 +259,7 @@ void MitigationPanel::startTraining(bool resume) {
     TrainJob job;
     job.jobId = m_current = m_nextId++;
     job.model = m_workspace.model();
-    job.pairs.file = toPath(m_pairs->text());
-    const auto format = m_format->currentText();
-    job.pairs.format = format != QStringLiteral("auto") ? avss::parsePairFormat(toUtf8(format))
-                       : m_pairs->text().endsWith(QStringLiteral(".csv"), Qt::CaseInsensitive) ? avss::PairFormat::TruthfulQa
-                                                                                              : avss::PairFormat::HaluEval;
+    job.pairs = pairSpec();
     job.options.layers = checkedLayers();
     job.options.learningRate = m_rate->value();
     job.options.pairsPerStep = m_pairsPerStep->value();

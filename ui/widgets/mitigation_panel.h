@@ -60,6 +60,7 @@ private:
     QWidget* buildTraining();
     QWidget* buildResults();
     void setBusy(bool busy);
+    avss::PairSpec pairSpec() const;  // the file and format boxes
     void startTraining(bool resume);
     void onAnalysed(const HalluDone& done);
     void onStep(quint64 jobId, const avss::TrainStep& step);

@@ -19,12 +19,6 @@
 namespace avss::cli {
 namespace {
 
-PairFormat formatArg(const ParsedArgs& args) {
-    const auto name = args.get("format");
-    if (name != "auto") return parsePairFormat(name);
-    return std::filesystem::path(args.get("pairs")).extension() == ".csv" ? PairFormat::TruthfulQa : PairFormat::HaluEval;
-}
-
 std::string cell(const LayerScore& s) {
     char buf[48];
     if (!std::isfinite(s.value)) std::snprintf(buf, sizeof buf, "%9s %11s", "n/a", "");
@@ -69,7 +63,7 @@ int runHallu(const ParsedArgs& args, Context& ctx) {
     if (!args.has("pairs")) throw UsageError({}, "--pairs FILE is required (TruthfulQA.csv, HaluEval QA JSONL or a pairs JSONL)");
     PairSpec spec;
     spec.file = args.get("pairs");
-    spec.format = formatArg(args);
+    spec.format = pairFormatFor(args.get("format"), spec.file);
     spec.limit = args.getInt("limit", 0, 1LL << 40);
     spec.knowledge = args.has("knowledge");
     spec.half = parsePairHalf(args.get("half"));

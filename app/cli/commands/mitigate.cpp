@@ -28,8 +28,7 @@ PairSpec pairSpec(const ParsedArgs& args, const std::string& file, const std::st
                   const std::string& half) {
     PairSpec s;
     s.file = file;
-    const auto name = args.get(format);
-    s.format = name != "auto" ? parsePairFormat(name) : std::filesystem::path(file).extension() == ".csv" ? PairFormat::TruthfulQa : PairFormat::HaluEval;
+    s.format = pairFormatFor(args.get(format), s.file);
     s.limit = args.getInt(limit, 0, 1LL << 40);
     s.half = parsePairHalf(args.get(half));
     return s;

@@ -17,6 +17,8 @@ enum class PairFormat {
     Pairs,       // JSONL {"question", "truthful", "hallucinated"}: strings, or lists of equal length
 };
 PairFormat parsePairFormat(std::string_view name);  // UsageError listing the names
+// "auto": a .csv file is TruthfulQA, anything else HaluEval QA; otherwise parsePairFormat(name).
+PairFormat pairFormatFor(std::string_view name, const std::filesystem::path& file);
 const char* pairFormatName(PairFormat format);      // "truthfulqa", "halueval", "pairs"
 
 struct AnswerPair {

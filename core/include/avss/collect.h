@@ -23,6 +23,9 @@ namespace avss {
 ActivationStats collectStats(const Model& model, const Corpus& corpus, const CollectOptions& options,
                              const ProgressFn& progress = {}, const CancelToken* cancel = nullptr);
 
+// The model's part of any provenance: fingerprint, name, weight storage, shapes, tool version.
+StatsProvenance modelProvenance(const ModelInfo& model);
+
 // The provenance collectStats() would record, without running the model (counts left 0): what a
 // cache lookup compares against.
 StatsProvenance wantedProvenance(const ModelInfo& model, const Corpus& corpus, const CollectOptions& options);

@@ -41,7 +41,7 @@ void runShard(const Model::Impl& m, const analysis::WindowPlan& plan, int begin,
 
 }  // namespace
 
-StatsProvenance wantedProvenance(const ModelInfo& model, const Corpus& corpus, const CollectOptions& options) {
+StatsProvenance modelProvenance(const ModelInfo& model) {
     StatsProvenance p;
     p.modelFingerprint = model.fingerprint;
     p.modelName = model.name;
@@ -49,10 +49,15 @@ StatsProvenance wantedProvenance(const ModelInfo& model, const Corpus& corpus, c
     p.layerCount = model.hparams.layers;
     p.hiddenSize = model.hparams.hidden;
     p.ffnSize = model.hparams.ffn;
+    p.toolVersion = AVSS_VERSION;
+    return p;
+}
+
+StatsProvenance wantedProvenance(const ModelInfo& model, const Corpus& corpus, const CollectOptions& options) {
+    auto p = modelProvenance(model);
     p.dataFingerprint = corpus.fingerprint;
     p.dataName = corpus.name;
     p.options = options;
-    p.toolVersion = AVSS_VERSION;
     return p;
 }
 

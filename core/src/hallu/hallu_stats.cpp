@@ -10,7 +10,7 @@
 
 #include "analysis/stats_observer.h"
 #include "analysis/windows.h"
-#include "avss/build_info.h"
+#include "avss/collect.h"
 #include "avss/stats_cache.h"
 #include "hallu/answer_batch.h"
 #include "model/model_impl.h"
@@ -66,20 +66,13 @@ void validate(const HalluOptions& o, int contextLength) {
 const char* answerSideName(AnswerSide side) { return side == AnswerSide::Truthful ? "truthful" : "hallucinated"; }
 
 StatsProvenance wantedHalluProvenance(const ModelInfo& model, const PairSet& pairs, const HalluOptions& options, AnswerSide side) {
-    StatsProvenance p;
-    p.modelFingerprint = model.fingerprint;
-    p.modelName = model.name;
-    p.weightStorage = weightStorageName(model.weightStorage);
-    p.layerCount = model.hparams.layers;
-    p.hiddenSize = model.hparams.hidden;
-    p.ffnSize = model.hparams.ffn;
+    auto p = modelProvenance(model);
     p.dataFingerprint = pairs.fingerprint + "|" + answerSideName(side) + (options.lengthMatch ? "|length-matched" : "");
     p.dataName = pairs.spec.file.filename().string() + " (" + answerSideName(side) + " answers)";
     p.options.sequenceLength = model.hparams.contextLength;  // each answer with its question, at most the context
     p.options.batchSize = options.batchSize;
     p.options.shards = options.shards;
     p.options.settings = options.settings;
-    p.toolVersion = AVSS_VERSION;
     return p;
 }
 

@@ -129,6 +129,11 @@ PairFormat parsePairFormat(std::string_view name) {
     throw UsageError({}, "unknown pairs format '" + std::string(name) + "'", "Use truthfulqa, halueval or pairs.");
 }
 
+PairFormat pairFormatFor(std::string_view name, const std::filesystem::path& file) {
+    if (name != "auto") return parsePairFormat(name);
+    return file.extension() == ".csv" || file.extension() == ".CSV" ? PairFormat::TruthfulQa : PairFormat::HaluEval;
+}
+
 const char* pairFormatName(PairFormat format) {
     switch (format) {
         case PairFormat::TruthfulQa: return "truthfulqa";
