@@ -35,7 +35,9 @@ QTableWidget* table(const QStringList& headers, QWidget* parent) {
 
 QTableWidgetItem* number(double v, int decimals = 4) {
     auto* item = new QTableWidgetItem(std::isfinite(v) ? QString::number(v, 'f', decimals) : QObject::tr("n/a"));
-    item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    // Roles as int, never as enum QVariants: an enum's metatype code instantiated here is exported
+    // from the executable and interposes on the Qt 5 that OpenCV's highgui loads (an ASan crash).
+    item->setData(Qt::TextAlignmentRole, static_cast<int>(Qt::AlignRight | Qt::AlignVCenter));
     return item;
 }
 
@@ -199,14 +201,17 @@ void MitigationPanel::updateButtons() {
 std::vector<int> MitigationPanel::checkedLayers() const {
     std::vector<int> out;
     for (int r = 0; r < m_layers->rowCount(); ++r) {
-        if (m_layers->item(r, 0)->checkState() == Qt::Checked) out.push_back(m_layers->item(r, 0)->data(Qt::UserRole).toInt());
+        const auto* item = m_layers->item(r, 0);
+        if (item->data(Qt::CheckStateRole).toInt() == Qt::Checked) out.push_back(item->data(Qt::UserRole).toInt());
     }
     std::sort(out.begin(), out.end());
     return out;
 }
 
 void MitigationPanel::checkTopK() {
-    for (int r = 0; r < m_layers->rowCount(); ++r) m_layers->item(r, 0)->setCheckState(r < m_topK->value() ? Qt::Checked : Qt::Unchecked);
+    for (int r = 0; r < m_layers->rowCount(); ++r) {
+        m_layers->item(r, 0)->setData(Qt::CheckStateRole, static_cast<int>(r < m_topK->value() ? Qt::Checked : Qt::Unchecked));
+    }
 }
 
 void MitigationPanel::analyse() {
