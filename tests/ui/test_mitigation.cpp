@@ -80,6 +80,7 @@ TEST_CASE("mitigation panel: prone layers, launch, live loss, cancel, resume, be
     CHECK(panel.lossPoints() == stopped + 5);  // resumed where it stopped: no step repeated or lost
     REQUIRE(panel.resultTable()->rowCount() == 3);
     CHECK(panel.resultTable()->item(0, 0)->text().contains(QStringLiteral("preference accuracy")));
+    CHECK(panel.resultTable()->horizontalHeaderItem(0)->text().contains(QStringLiteral("pairs")));
     CHECK(panel.status().contains(QStringLiteral("steps")));
 }
 

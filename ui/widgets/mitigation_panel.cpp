@@ -42,7 +42,7 @@ QTableWidgetItem* number(double v, int decimals = 4) {
 }
 
 QString withSd(const LayerScore& s) {
-    return std::isfinite(s.sd) ? QStringLiteral("%1 ± %2").arg(s.value, 0, 'g', 4).arg(s.sd, 0, 'g', 2) : QString::number(s.value, 'g', 4);
+    return std::isfinite(s.sd) ? QStringLiteral("%1 ± %2").arg(s.value, 0, 'g', 3).arg(s.sd, 0, 'g', 1) : QString::number(s.value, 'g', 3);
 }
 
 }  // namespace
@@ -161,12 +161,14 @@ QWidget* MitigationPanel::buildTraining() {
 
 QWidget* MitigationPanel::buildResults() {
     auto* box = new QGroupBox(tr("Training and results"), this);
-    auto* layout = new QHBoxLayout(box);
+    auto* layout = new QVBoxLayout(box);  // stacked: the dock is narrow, the table needs its width
     m_loss = new LineChart(tr("Loss"), tr("step"), tr("loss"), box);
     m_loss->setSeries({}, tr("Appears live while a fine-tuning run trains."));
     layout->addWidget(m_loss, 1);
     m_results = table({tr("Held-out pairs"), tr("Before"), tr("After"), tr("Δ")}, box);
-    layout->addWidget(m_results, 1);
+    m_results->horizontalHeader()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
+    m_results->setMinimumHeight(120);
+    layout->addWidget(m_results);
     return box;
 }
 
@@ -300,6 +302,7 @@ void MitigationPanel::onStep(quint64 jobId, const avss::TrainStep& s) {
     m_lastStep = s.step;
     m_contrastive.emplace_back(s.step, s.contrastive);
     m_lm.emplace_back(s.step, s.lm);
+    m_loss->setXRange(1, std::max(m_steps->value(), 2));  // the whole run's steps: points appear left to right
     m_loss->setSeries({{tr("contrastive"), m_contrastive}, {tr("LM (truthful NLL)"), m_lm}}, QString());
     const double perStep = m_clock.elapsed() / 1000.0 / std::max(1, s.step - m_clockFromStep);
     m_status->setText(tr("Step %1 of %2 · loss %3 · %4 s/step · ETA %5 s")
@@ -317,9 +320,10 @@ void MitigationPanel::onTrained(const TrainDone& done) {
     const struct {
         QString name;
         double before, after;
-    } rows[] = {{tr("preference accuracy (%1 pairs)").arg(b.pairs), b.accuracy, a.accuracy},
-                {tr("mean margin ℓ_T − ℓ_H"), b.meanMargin, a.meanMargin},
-                {tr("truthful NLL per token"), b.truthfulNll, a.truthfulNll}};
+    } rows[] = {{tr("preference accuracy"), b.accuracy, a.accuracy},
+                {tr("margin ℓT − ℓH"), b.meanMargin, a.meanMargin},
+                {tr("truthful NLL"), b.truthfulNll, a.truthfulNll}};
+    m_results->setHorizontalHeaderItem(0, new QTableWidgetItem(tr("Held-out (%1 pairs)").arg(b.pairs)));
     m_results->setRowCount(3);
     for (int r = 0; r < 3; ++r) {
         m_results->setItem(r, 0, new QTableWidgetItem(rows[r].name));
