@@ -14,4 +14,12 @@ std::string fixed(double v, int precision) {
     return o.str();
 }
 
+std::string setText(const std::vector<int>& v) {
+    std::ostringstream o;
+    o << '{';
+    for (std::size_t i = 0; i < v.size(); ++i) o << (i ? "," : "") << v[i];
+    o << '}';
+    return o.str();
+}
+
 }  // namespace avss::cli

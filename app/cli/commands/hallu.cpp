@@ -4,7 +4,6 @@
 #include <cmath>
 #include <cstdio>
 #include <iostream>
-#include <sstream>
 
 #include "../commands.h"
 #include "../context.h"
@@ -25,14 +24,6 @@ std::string cell(const LayerScore& s) {
     else if (!std::isfinite(s.sd)) std::snprintf(buf, sizeof buf, "%9.4g %11s", s.value, "");
     else std::snprintf(buf, sizeof buf, "%9.4g ± %-9.3g", s.value, s.sd);
     return buf;
-}
-
-std::string setText(const std::vector<int>& v) {
-    std::ostringstream o;
-    o << '{';
-    for (std::size_t i = 0; i < v.size(); ++i) o << (i ? "," : "") << v[i];
-    o << '}';
-    return o.str();
 }
 
 void printAnalysis(const HalluScores& a) {

@@ -7,7 +7,6 @@
 #include <filesystem>
 #include <iomanip>
 #include <iostream>
-#include <sstream>
 
 #include "../commands.h"
 #include "../context.h"
@@ -51,14 +50,6 @@ std::string cell(const LayerScore& s, bool usesData) {
         std::snprintf(buf, sizeof buf, "%9.3g ±%3.0f%% r%-2d", s.value, std::min(rel, 999.0), s.rank);
     }
     return buf;
-}
-
-std::string setText(const std::vector<int>& v) {
-    std::ostringstream o;
-    o << '{';
-    for (std::size_t i = 0; i < v.size(); ++i) o << (i ? "," : "") << v[i];
-    o << '}';
-    return o.str();
 }
 
 void printHeader(const StatsProvenance& p) {

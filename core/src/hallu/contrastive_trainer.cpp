@@ -13,6 +13,7 @@
 #include "eval/uniform_draw.h"
 #include "hallu/answer_batch.h"
 #include "hallu/forced_answers.h"
+#include "model/hparams.h"
 #include "model/model_impl.h"
 #include "model/transformer.h"
 #include "util/atomic_file.h"
@@ -82,9 +83,7 @@ PairLogProbs pairLogProbs(const Model::Impl& m, const hallu::ForcedPairs& f, con
 
 void checkOptions(const TrainOptions& o, int layers) {
     if (o.layers.empty()) throw UsageError({}, "no layers to train");
-    for (int l : o.layers) {
-        if (l < 0 || l >= layers) throw UsageError({}, "layer " + std::to_string(l) + " does not exist (the model has layers 0.." + std::to_string(layers - 1) + ")");
-    }
+    model::checkLayerNumbers(o.layers, layers);
     if (o.pairsPerStep < 1) throw UsageError({}, "pairs per step must be at least 1");
     if (!(o.learningRate > 0) || !(o.weightDecay >= 0) || !(o.clipNorm >= 0) || !(o.beta > 0)) {
         throw UsageError({}, "the learning rate and beta must be positive, the weight decay and clipping norm not negative");
@@ -262,11 +261,12 @@ PairPreference measurePreference(const Model& model, const PairSet& pairs, bool 
     PairPreference out;
     double wins = 0, margin = 0, nll = 0, tokens = 0;
     const auto P = forced.truthful.size();
+    const TokenId pad = hallu::padToken(*m.tokenizer);
     for (std::size_t b0 = 0; b0 < P; b0 += static_cast<std::size_t>(batchPairs)) {
         if (cancel != nullptr) cancel->throwIfCancelled();
         std::vector<std::size_t> idx;
         for (auto i = b0; i < std::min(P, b0 + static_cast<std::size_t>(batchPairs)); ++i) idx.push_back(i);
-        const auto lp = pairLogProbs(m, forced, idx, hallu::padToken(*m.tokenizer));
+        const auto lp = pairLogProbs(m, forced, idx, pad);
         const auto d = (lp.truthful - lp.hallucinated).to(torch::kFloat64);
         wins += d.gt(0).sum().item<double>();
         margin += d.sum().item<double>();

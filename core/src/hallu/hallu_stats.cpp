@@ -153,12 +153,9 @@ ObtainedHallu obtainHalluStats(const Model& model, const PairSet& pairs, const H
     if (caches.empty()) return out;
     try {
         std::filesystem::create_directories(out.cacheFiles.front().parent_path());
-        for (const auto side : kSides) caches[side == AnswerSide::Truthful ? 0 : 1].store(out.stats->side(side));
+        for (std::size_t i = 0; i < caches.size(); ++i) caches[i].store(out.stats->side(kSides[i]));  // caches are in kSides order
         out.stored = true;
-        for (const auto side : kSides) {
-            auto& p = side == AnswerSide::Truthful ? out.stats->truthful.provenance : out.stats->hallucinated.provenance;
-            p.schemaVersion = kStatsCacheSchemaVersion;
-        }
+        for (auto* side : {&out.stats->truthful, &out.stats->hallucinated}) side->provenance.schemaVersion = kStatsCacheSchemaVersion;
     } catch (const std::filesystem::filesystem_error& e) {
         out.cacheNote = "not cached: cannot create the folder " + out.cacheFiles.front().parent_path().string() + " (" + e.code().message() + ")";
     } catch (const Error& e) {

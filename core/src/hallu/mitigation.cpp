@@ -8,6 +8,7 @@
 
 #include "avss/error.h"
 #include "eval/uniform_draw.h"
+#include "model/hparams.h"
 #include "util/atomic_file.h"
 #include "util/json_number.h"
 
@@ -55,11 +56,7 @@ std::vector<int> chooseLayers(LayerChoice choice, int layerCount, int k, const s
     switch (choice) {
         case LayerChoice::Listed:
             if (listed.empty()) throw UsageError({}, "no layers listed to train");
-            for (int l : listed) {
-                if (l < 0 || l >= layerCount) {
-                    throw UsageError({}, "layer " + std::to_string(l) + " does not exist (the model has layers 0.." + std::to_string(layerCount - 1) + ")");
-                }
-            }
+            model::checkLayerNumbers(listed, layerCount);
             out = listed;
             break;
         case LayerChoice::TopEavss:

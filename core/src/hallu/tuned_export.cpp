@@ -14,6 +14,7 @@
 #include "io/gguf_file.h"
 #include "io/gguf_writer.h"
 #include "model/export_check.h"
+#include "model/hparams.h"
 #include "model/model_impl.h"
 
 namespace avss {
@@ -84,10 +85,10 @@ ExportResult exportTunedModel(const Model& original, const Model& tuned, const s
     r.layersBefore = info.hparams.layers;
     report(progress, Progress{"exporting", 0, 2, "steps"});
     std::map<std::string, at::Tensor> replaced;
+    model::checkLayerNumbers(layers, info.hparams.layers);
     {
         torch::NoGradGuard noGrad;
         for (int l : std::set<int>(layers.begin(), layers.end())) {
-            if (l < 0 || l >= info.hparams.layers) throw UsageError({}, "layer " + std::to_string(l) + " does not exist");
             for (auto& [name, t] : layerTensors(modelImpl(tuned), l)) replaced[name] = t;
             r.kept.push_back(l);  // the layers written anew
         }

@@ -68,4 +68,12 @@ HyperParams readHParams(const io::GgufFile& f, const ArchTraits& arch) {
     return hp;
 }
 
+void checkLayerNumbers(const std::vector<int>& layers, int layerCount) {
+    for (int l : layers) {
+        if (l < 0 || l >= layerCount) {
+            throw UsageError({}, "layer " + std::to_string(l) + " does not exist (the model has layers 0.." + std::to_string(layerCount - 1) + ")");
+        }
+    }
+}
+
 }  // namespace avss::model

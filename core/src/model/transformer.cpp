@@ -144,14 +144,9 @@ at::Tensor attention(const Model::Impl& m, const LayerWeights& lw, int layer, co
 }  // namespace
 
 std::vector<bool> skipMask(int layerCount, const std::vector<int>& skipLayers) {
+    checkLayerNumbers(skipLayers, layerCount);
     std::vector<bool> skip(static_cast<std::size_t>(layerCount), false);
-    for (int l : skipLayers) {
-        if (l < 0 || l >= layerCount) {
-            throw UsageError({}, "layer " + std::to_string(l) + " does not exist (the model has layers 0.." +
-                                     std::to_string(layerCount - 1) + ")");
-        }
-        skip[static_cast<std::size_t>(l)] = true;
-    }
+    for (int l : skipLayers) skip[static_cast<std::size_t>(l)] = true;
     return skip;
 }
 
