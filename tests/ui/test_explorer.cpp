@@ -155,12 +155,12 @@ TEST_CASE("explorer: cancelling an analysis midway leaves the cache file as it w
     MainWindow w(f.cacheDir);
     openTiny(w, f, test::tinySettings());
     QObject context;
-    QSignalSpy cancelled(w.jobs().analysisWorker(), &JobWorker::cancelled);
+    test::GuiThreadCount cancelled(w.jobs().analysisWorker(), &JobWorker::cancelled);
 
     SECTION("no cache yet: none afterwards") {
         cancelAfterFirstBatch(w, context);
         w.jobs().analyse(AnalysisMode::CacheFirst);
-        REQUIRE(waitUntil([&] { return !w.jobs().isBusy(JobKind::Analysis); }));
+        REQUIRE(waitUntil([&] { return !w.jobs().isBusy(JobKind::Analysis) && cancelled.count() > 0; }));
         CHECK(cancelled.count() == 1);
         CHECK_FALSE(w.workspace().hasAnalysis());
         CHECK(QDir(f.cacheDir + QStringLiteral("/analyses")).entryList(QDir::Files).isEmpty());
@@ -172,7 +172,7 @@ TEST_CASE("explorer: cancelling an analysis midway leaves the cache file as it w
         REQUIRE_FALSE(before.isEmpty());
         cancelAfterFirstBatch(w, context);
         w.jobs().analyse(AnalysisMode::Recompute);
-        REQUIRE(waitUntil([&] { return !w.jobs().isBusy(JobKind::Analysis); }));
+        REQUIRE(waitUntil([&] { return !w.jobs().isBusy(JobKind::Analysis) && cancelled.count() > 0; }));
         CHECK(cancelled.count() == 1);
         CHECK(fileBytes(file) == before);
         CHECK(QDir(f.cacheDir + QStringLiteral("/analyses")).entryList(QDir::Files).size() == 1);  // no temporary left
@@ -192,7 +192,7 @@ TEST_CASE("explorer: a model + data pair analysed before opens from the cache at
         values = first.views().heatmap()->grid().rows.front().values;
     }
     MainWindow second(f.cacheDir);
-    QSignalSpy progressed(second.jobs().analysisWorker(), &JobWorker::progressed);
+    test::GuiThreadCount progressed(second.jobs().analysisWorker(), &JobWorker::progressed);
     openTiny(second, f, test::tinySettings());  // no Analyse: the cache lookup alone brings the results
     REQUIRE(second.workspace().hasAnalysis());
     const auto& a = second.workspace().analysis();

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <QCoreApplication>
+#include <QObject>
 #include <QString>
 #include <QTest>
 #include <functional>
@@ -41,5 +42,19 @@ inline AnalysisSettings tinySettings() {
 
 // Runs the event loop until `done` holds; false after timeoutMs.
 inline bool waitUntil(const std::function<bool()>& done, int timeoutMs = 60000) { return QTest::qWaitFor(done, timeoutMs); }
+
+// Counts a worker-thread signal in this (GUI) thread. A QSignalSpy on a worker's signal connects
+// directly, so it would count on the worker thread and race with the test's reads and its destructor.
+class GuiThreadCount : public QObject {
+public:
+    template <class Sender, class Signal>
+    GuiThreadCount(Sender* sender, Signal signal) {
+        connect(sender, signal, this, [this] { ++m_count; }, Qt::QueuedConnection);
+    }
+    int count() const { return m_count; }
+
+private:
+    int m_count = 0;
+};
 
 }  // namespace avss::ui::test
