@@ -36,8 +36,9 @@ std::optional<AppOptions> parseAppOptions(const QStringList& arguments, QString*
     const QCommandLineOption sweep(QStringLiteral("sweep"), QObject::tr("Screenshot: run the retention sweep on the task first."));
     const QCommandLineOption mitigate(QStringLiteral("mitigate"), QObject::tr("Screenshot: find the prone layers of these answer pairs and fine-tune them in the mitigation panel first."), QStringLiteral("PAIRS"));
     const QCommandLineOption mitigateSteps(QStringLiteral("mitigate-steps"), QObject::tr("Screenshot: training steps of --mitigate (default 20)."), QStringLiteral("N"));
+    const QCommandLineOption compare(QStringLiteral("compare"), QObject::tr("Screenshot: after --mitigate, analyse the tuned model; the heatmap shows tuned − original."));
     parser.addOptions({help, version, model, data, session, shot, metric, remove, layer, measure, recompute, panel, scale, size, task,
-                       taskFile, taskLimit, sweep, mitigate, mitigateSteps});
+                       taskFile, taskLimit, sweep, mitigate, mitigateSteps, compare});
     parser.addPositionalArgument(QStringLiteral("model"), QObject::tr("A .gguf model file to open."), QStringLiteral("[MODEL]"));
     *exitCode = 2;
     if (!parser.parse(arguments)) {
@@ -79,6 +80,11 @@ std::optional<AppOptions> parseAppOptions(const QStringList& arguments, QString*
     o.taskFile = parser.value(taskFile);
     o.sweep = parser.isSet(sweep);
     o.mitigate = parser.value(mitigate);
+    o.compare = parser.isSet(compare);
+    if (o.compare && o.mitigate.isEmpty()) {
+        *message = QObject::tr("--compare needs --mitigate");
+        return std::nullopt;
+    }
     if (o.task.isEmpty() != o.taskFile.isEmpty() || (o.sweep && o.task.isEmpty())) {
         *message = QObject::tr("--task and --task-file go together, and --sweep needs them");
         return std::nullopt;

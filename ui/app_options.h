@@ -24,6 +24,7 @@ struct AppOptions {
     bool sweep = false;            // screenshot: run the retention sweep before grabbing
     QString mitigate;              // screenshot: pairs file the mitigation panel analyses and trains on first
     int mitigateSteps = 20;        // screenshot: training steps of that run
+    bool compare = false;          // screenshot: then analyse the tuned model (heatmap: tuned − original)
     QString heatmapScale;          // "value" or "rank"
     int width = 1600, height = 1000;
 };

@@ -191,6 +191,10 @@ void MainWindow::createDocks() {
     m_mitigation = new MitigationPanel(m_workspace, m_jobs.cacheDir());
     auto* mitigationDock = addDock(tr("Mitigation"), QStringLiteral("mitigation"), m_mitigation, Qt::RightDockWidgetArea);
     tabifyDockWidget(pruneDock, mitigationDock);
+    connect(m_views->heatmap(), &HeatmapView::layerActivated, this, [this, mitigationDock](int layer) {
+        mitigationDock->raise();  // the toggle shows where it lands
+        m_mitigation->toggleLayer(layer);
+    });
     auto* tableDock = addDock(tr("Layer table"), QStringLiteral("table"), nullptr, Qt::RightDockWidgetArea);
     tableDock->setWidget(m_views->createTable(tableDock));
     tabifyDockWidget(detailDock, tableDock);

@@ -93,7 +93,11 @@ void ScreenshotRun::mitigateOrGrab() {
             m_mitigationStage = 2;
             panel.stepsBox()->setValue(m_options.mitigateSteps);
             QTimer::singleShot(0, &panel, &MitigationPanel::launch);
-        } else if (m_mitigationStage == 2 && panel.resultTable()->rowCount() > 0) {
+        } else if (m_mitigationStage == 2 && panel.resultTable()->rowCount() > 0 && m_options.compare) {
+            m_mitigationStage = 3;
+            QTimer::singleShot(0, &panel, &MitigationPanel::compare);
+        } else if ((m_mitigationStage == 2 && panel.resultTable()->rowCount() > 0) ||
+                   (m_mitigationStage == 3 && m_window.workspace().comparison() != nullptr)) {
             grabSoon();
         } else {
             fail(tr("mitigation: %1").arg(panel.status()), 3);

@@ -18,6 +18,13 @@ void Workspace::setModel(std::shared_ptr<const avss::Model> model, const QString
     m_model = std::move(model);
     m_modelPath = path;
     clearAnalysis();
+    clearComparison();
+    if (!m_halluSources.isEmpty()) {  // they described the old model's layers
+        m_halluSources.clear();
+        m_hallu.clear();
+        m_halluSource.clear();
+        Q_EMIT hallucinationChanged();
+    }
     Q_EMIT modelChanged();
 }
 
@@ -65,6 +72,45 @@ void Workspace::clearAnalysis() {
     Q_EMIT planChanged();
     Q_EMIT measurementsChanged();
     Q_EMIT sweepChanged();
+}
+
+void Workspace::addHallucination(const QString& source, std::shared_ptr<const avss::HalluScores> scores) {
+    if (!scores || source.isEmpty()) return;
+    const auto at = m_halluSources.indexOf(source);
+    if (at >= 0) {
+        m_hallu[static_cast<std::size_t>(at)] = std::move(scores);
+    } else {
+        m_halluSources.push_back(source);
+        m_hallu.push_back(std::move(scores));
+    }
+    m_halluSource = source;
+    Q_EMIT hallucinationChanged();
+}
+
+void Workspace::setHallucinationSource(const QString& source) {
+    if (source == m_halluSource || (!source.isEmpty() && !m_halluSources.contains(source))) return;
+    m_halluSource = source;
+    Q_EMIT hallucinationChanged();
+}
+
+void Workspace::setComparison(const TunedComparison& comparison) {
+    m_comparison = comparison;
+    Q_EMIT comparisonChanged();
+}
+
+void Workspace::clearComparison() {
+    if (!m_comparison) return;
+    m_comparison.reset();
+    Q_EMIT comparisonChanged();
+}
+
+const TunedComparison* Workspace::comparison() const {
+    return m_comparison && m_comparison->originalStats == m_analysis.stats ? &*m_comparison : nullptr;
+}
+
+std::shared_ptr<const avss::HalluScores> Workspace::hallucination() const {
+    const auto at = m_halluSources.indexOf(m_halluSource);
+    return at < 0 ? nullptr : m_hallu[static_cast<std::size_t>(at)];
 }
 
 const avss::LayerScores* Workspace::scoresFor(const QString& metric) const {

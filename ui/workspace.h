@@ -1,14 +1,19 @@
 // What is open now: the model, the calibration data and settings, the analysis (statistics and
 // scores), the chosen metric and pruning rule with the resulting plan, the selected layer, the task
-// that Measure and Sweep score, the measured what-if points and the retention sweep. GUI-thread only; every change is announced by a …Changed signal.
+// that Measure and Sweep score, the measured what-if points and the retention sweep, and the
+// hallucination analyses of the model (one per pairs source, one of them shown). GUI-thread only;
+// every change is announced by a …Changed signal.
 #pragma once
 
 #include <QObject>
 #include <QString>
+#include <QStringList>
 #include <memory>
 #include <optional>
+#include <vector>
 
 #include "analysis_settings.h"
+#include "avss/hallu_scores.h"
 #include "avss/pruning_plan.h"
 #include "measurement_book.h"
 #include "workers/task_types.h"
@@ -59,6 +64,20 @@ public:
     void setTaskData(const TaskChoice& choice, std::shared_ptr<const avss::TaskData> task);  // ignored unless the current choice
     const std::shared_ptr<const avss::TaskData>& taskData() const { return m_taskData; }
 
+    // Hallucination analyses of this model, by source (e.g. "qa_data.json (halueval)"): adding one
+    // replaces the same source's and shows it; a new model drops them all. "" = show none.
+    void addHallucination(const QString& source, std::shared_ptr<const avss::HalluScores> scores);
+    void setHallucinationSource(const QString& source);
+    const QStringList& hallucinationSources() const { return m_halluSources; }
+    const QString& hallucinationSource() const { return m_halluSource; }
+    std::shared_ptr<const avss::HalluScores> hallucination() const;  // the shown source's; null: none
+
+    // The tuned model next to the original. It is shown only while the original analysis it was
+    // made against is the current one; a new model drops it.
+    void setComparison(const TunedComparison& comparison);
+    void clearComparison();
+    const TunedComparison* comparison() const;  // null: none, or it belongs to another analysis
+
     // The retention sweep on the current analysis and task (partial while it runs); null: none.
     void setSweep(std::shared_ptr<const avss::SweepResult> sweep);
     const std::shared_ptr<const avss::SweepResult>& sweep() const { return m_sweep; }
@@ -74,6 +93,8 @@ Q_SIGNALS:
     void measurementsChanged();
     void taskChanged();
     void sweepChanged();
+    void hallucinationChanged();
+    void comparisonChanged();
     void noticed(const QString& message);  // non-fatal problems for the status bar
 
 private:
@@ -95,6 +116,10 @@ private:
     TaskChoice m_taskChoice;
     std::shared_ptr<const avss::TaskData> m_taskData;
     std::shared_ptr<const avss::SweepResult> m_sweep;
+    QStringList m_halluSources;
+    std::vector<std::shared_ptr<const avss::HalluScores>> m_hallu;  // [source index]
+    QString m_halluSource;
+    std::optional<TunedComparison> m_comparison;
 };
 
 }  // namespace avss::ui

@@ -29,7 +29,8 @@ TaskSpec taskSpecFromArgs(const ParsedArgs& args, std::string name, std::string 
     return spec;
 }
 
-std::vector<TaskData> loadTaskList(const ParsedArgs& args, const std::string& option, bool required) {
+std::vector<TaskData> loadTaskList(const ParsedArgs& args, const std::string& option, bool required,
+                                   const std::function<TaskSpec(TaskSpec)>& adjust) {
     const auto list = args.getList(option);
     if (list.empty() && required) throw UsageError({}, "--" + option + " NAME=FILE[,NAME=FILE...] is required (" + describeTasks() + ")");
     std::vector<TaskData> tasks;
@@ -38,8 +39,12 @@ std::vector<TaskData> loadTaskList(const ParsedArgs& args, const std::string& op
         if (eq == std::string::npos || eq == 0 || eq + 1 == item.size()) {
             throw UsageError({}, "--" + option + " expects NAME=FILE, got '" + item + "'");
         }
-        tasks.push_back(loadTask(taskSpecFromArgs(args, item.substr(0, eq), item.substr(eq + 1))));
+        auto spec = taskSpecFromArgs(args, item.substr(0, eq), item.substr(eq + 1));
+        tasks.push_back(loadTask(adjust ? adjust(std::move(spec)) : std::move(spec)));
         for (const auto& s : tasks.back().skipped) std::cerr << "skipped " << s.where << ": " << s.reason << "\n";
+        if (tasks.back().excluded > 0) {
+            std::cerr << tasks.back().task << ": " << tasks.back().excluded << " items left out (their question is a training question)\n";
+        }
     }
     return tasks;
 }

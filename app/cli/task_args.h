@@ -2,6 +2,7 @@
 // and `avss sweep`.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -12,8 +13,9 @@ namespace avss::cli {
 
 std::vector<OptionSpec> taskReadOptions();  // --limit --strict --no-support --question-field --answer-field --alias-field
 TaskSpec taskSpecFromArgs(const ParsedArgs& args, std::string name, std::string data);
-// --<option> NAME=FILE[,NAME=FILE...]: every task loaded (skipped rows listed on stderr); UsageError
-// for a malformed item, or for an empty list when `required`.
-std::vector<TaskData> loadTaskList(const ParsedArgs& args, const std::string& option, bool required);
+// --<option> NAME=FILE[,NAME=FILE...]: every task loaded (skipped rows listed on stderr), each spec
+// passed through `adjust` first; UsageError for a malformed item, or for an empty list when `required`.
+std::vector<TaskData> loadTaskList(const ParsedArgs& args, const std::string& option, bool required,
+                                   const std::function<TaskSpec(TaskSpec)>& adjust = {});
 
 }  // namespace avss::cli

@@ -531,6 +531,19 @@ expect 2 "not an AVSS preset" -- "$avss" --quiet hallu "$tiny" --pairs "$hl/pair
 expect 3 "not a hallucination report" -- "$avss" --quiet hallu "$tiny" --pairs "$hl/pairs.jsonl" --format pairs --against "$hl/pairs.jsonl" --cache none
 
 
+# avss hallu --format qa-self: the model's own choices on a task, right vs wrong (the tiny model gets some of each).
+python3 - "$tmp/sciq12.json" <<'PY'
+import json, sys
+w = ["sun", "moon", "rock", "water", "tree", "cloud", "fire", "ice", "sand", "wind", "salt", "iron"]
+rows = [{"question": f"What is {w[i]}?", "distractor1": w[(i + 1) % 12], "distractor2": "a " + w[(i + 5) % 12],
+         "distractor3": w[(i + 7) % 12] + " and " + w[(i + 3) % 12], "correct_answer": w[i], "support": ""} for i in range(12)]
+json.dump(rows, open(sys.argv[1], "w"))
+PY
+expect 0 "qa-self on sciq: [0-9]+ of 12 answers right" -- "$avss" --quiet hallu "$tiny" --pairs "$tmp/sciq12.json" --format qa-self --task sciq --cache none --shards 2
+expect 2 "--format qa-self needs --task" -- "$avss" --quiet hallu "$tiny" --pairs "$tmp/sciq12.json" --format qa-self --cache none
+expect 3 "sciq_allenai.json: the model answered 0 of 2 questions right" -- "$avss" --quiet hallu "$tiny" --pairs "$ev/sciq_allenai.json" --format qa-self --task sciq --cache none
+expect 2 "qa-self pairs are the model's own answers" -- "$avss" --quiet mitigate "$tiny" --train "$tmp/sciq12.json" --format qa-self --layers 0 --steps 1
+
 # avss mitigate: EAVSS-chosen layers trained, scores before and after, the record, an exact resume.
 mit=(mitigate "$tiny" --train "$hl/pairs.jsonl" --format pairs --held-out "$hl/halueval.jsonl" --eval "sst2=$ev/sst2.tsv" --lr 1e-3 --kl-text builtin --kl-tokens 512)
 capture "$tmp/mit1.txt" -- env XDG_CACHE_HOME="$tmp/xdg" "$avss" --quiet "${mit[@]}" --steps 2 --out "$tmp/mit"
@@ -555,6 +568,9 @@ PY
 expect 0 "layers trained +0,1,2 \(all\)" -- "$avss" --quiet mitigate "$tiny" --train "$hl/pairs.jsonl" --format pairs --layers all --steps 1
 expect 0 "layers trained +0,2 \(listed\)" -- "$avss" --quiet mitigate "$tiny" --train "$hl/pairs.jsonl" --format pairs --layers 0,2 --steps 1 --export "$tmp/tuned.gguf"
 expect 0 "layers +3" -- "$avss" --quiet info "$tmp/tuned.gguf"
+# Task items that ask a training question are never scored as held out.
+printf '%s\n' '{"question": "what is the capital of  france?", "answer": ["Paris"]}' '{"question": "Who painted the Mona Lisa?", "answer": ["Leonardo da Vinci"]}' >"$tmp/nq-overlap.jsonl"
+expect 0 "nq_open: 1 items left out \(their question is a training question\)" -- "$avss" --quiet mitigate "$tiny" --train "$hl/pairs.jsonl" --format pairs --layers 0 --steps 1 --eval "nq_open=$tmp/nq-overlap.jsonl"
 expect 2 "layer 7 does not exist" -- "$avss" --quiet mitigate "$tiny" --train "$hl/pairs.jsonl" --format pairs --layers 7 --steps 1
 expect 2 "--resume needs --checkpoint" -- "$avss" --quiet mitigate "$tiny" --train "$hl/pairs.jsonl" --format pairs --layers 0 --resume
 expect 3 "mismatched.jsonl: line 2" -- "$avss" --quiet mitigate "$tiny" --train "$hl/mismatched.jsonl" --format pairs --layers 0

@@ -122,6 +122,12 @@ TEST_CASE("Resuming from a checkpoint continues exactly as an uninterrupted run"
     CHECK(rest[1].loss == all[3].loss);
     const auto a = snapshot(*straight.tunedModel()), b = snapshot(*resumed.tunedModel());
     for (std::size_t i = 0; i < a.size(); ++i) CHECK(torch::equal(a[i].second, b[i].second));
+    // The tuned weights get their own fingerprint (no cache serves the original's statistics for
+    // them): equal weights, equal fingerprints; other weights, other fingerprints.
+    const auto tunedPrint = straight.tunedModel()->info().fingerprint;
+    CHECK(tunedPrint == resumed.tunedModel()->info().fingerprint);
+    CHECK(tunedPrint.rfind(f.model->info().fingerprint + "+tuned-", 0) == 0);
+    CHECK(first.tunedModel()->info().fingerprint != tunedPrint);  // two steps fewer
     o.seed = 8;  // another run's checkpoint is refused
     ContrastiveTrainer other(f.model, pairs, o);
     CHECK_THROWS_WITH(other.loadCheckpoint(f.dir / "ckpt.pt"), Contains("ckpt.pt") && Contains("another model"));

@@ -175,6 +175,47 @@ TEST_CASE("truthfulqa, CSV: quoted commas, an embedded newline, derived choice s
     CHECK(two.skipped.empty());
 }
 
+TEST_CASE("excluded questions: compared by questionKey, left out before the limit counts, and noted", "[eval][tasks]") {
+    CHECK(questionKey("  Is the Great\tWall  of China\nVISIBLE? ") == "is the great wall of china visible?");
+    CHECK(questionKey("Ärger?") == "Ärger?");  // only ASCII letters are folded
+    CHECK(questionKey("") == "");
+
+    auto tqa = spec("truthfulqa", fixture("truthfulqa.csv"));
+    tqa.excludedQuestions = {"is the great wall of china visible from the moon,   with the naked eye?"};
+    const auto task = loadTask(tqa);
+    REQUIRE(task.items.size() == 2);
+    CHECK(task.excluded == 1);
+    CHECK(task.items[0].source == fixture("truthfulqa.csv") + ":2");
+    CHECK(task.items[1].source == fixture("truthfulqa.csv") + ":6");
+    CHECK(task.items[1].question == "Do \"cold\" days disprove warming?");
+    bool noted = false;
+    for (const auto& note : task.notes) noted = noted || note.find("1 items left out") != std::string::npos;
+    CHECK(noted);
+
+    tqa.limit = 2;  // the limit counts the items kept, so the third row is read
+    const auto limited = loadTask(tqa);
+    CHECK(limited.items.size() == 2);
+    CHECK(limited.rowsRead == 4);
+
+    auto nq = spec("nq_open", fixture("nq_open.jsonl"));
+    nq.excludedQuestions = {"Who wrote the novel Frankenstein", "which band released abbey road", "how many legs does a spider have"};
+    CHECK_THROWS_AS(loadTask(nq), FormatError);
+    CHECK_THROWS_WITH(loadTask(nq), Contains("nq_open.jsonl") && Contains("3 left out as excluded questions"));
+
+    // Every reader that has a question records it.
+    CHECK(load("nq_open", "nq_open.jsonl").items[0].question == "who wrote the novel frankenstein");
+    CHECK_FALSE(load("sciq", "sciq_allenai.json").items[0].question.empty());
+    CHECK_FALSE(load("sciq", "sciq_instruction.json").items[0].question.empty());
+    CHECK_FALSE(load("truthfulqa", "truthfulqa_mc.json").items[0].question.empty());
+    CHECK_FALSE(load("triviaqa", "triviaqa_official.json").items[0].question.empty());
+    CHECK_FALSE(load("triviaqa", "triviaqa_hf.jsonl").items[0].question.empty());
+    auto qa = spec("qa", fixture("qa.jsonl"));
+    qa.questionField = "q";
+    qa.answerField = "a";
+    CHECK_FALSE(loadTask(qa).items[0].question.empty());
+    CHECK_FALSE(load("wikiqa", "wikiqa.tsv").items[0].question.empty());
+}
+
 TEST_CASE("truthfulqa, CSV with an unbalanced quote", "[eval][tasks][truthfulqa][corrupt]") {
     const auto task = load("truthfulqa", "truthfulqa_unbalanced.csv");
     REQUIRE(task.items.size() == 1);  // the open quote swallows the rest of the file

@@ -45,6 +45,7 @@ TEST_CASE("HaluEval rows give one pair each, with the Q/A template and optional 
     CHECK_THAT(set.pairs[1].source, Contains("qa.json:2"));
     const auto k = load(dir, "qa.json", kHaluEval, PairFormat::HaluEval, true);
     CHECK(k.pairs[0].context == "Knowledge: Paris is the capital of France.\nQ: What is the capital of France?\nA:");
+    CHECK(k.pairs[0].question == "What is the capital of France?");  // the bare question, for leaving it out of evaluations
     CHECK(k.fingerprint != set.fingerprint);  // knowledge changes what the model reads
     CHECK(load(dir, "qa.json", kHaluEval, PairFormat::HaluEval, false, 1).pairs.size() == 1);
 }
@@ -63,6 +64,7 @@ TEST_CASE("TruthfulQA CSV answers pair by position; the leftovers are counted", 
     CHECK(set.pairs[1].truthful == "Your knuckles may hurt");
     CHECK(set.pairs[1].hallucinated == "You get gout");
     CHECK(set.pairs[2].context == "Q: Is the Earth flat?\nA:");
+    CHECK(set.pairs[2].question == "Is the Earth flat?");
     REQUIRE(set.notes.size() == 1);
     CHECK_THAT(set.notes[0], Contains("2 answers had no partner"));
 }

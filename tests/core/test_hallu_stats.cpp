@@ -6,7 +6,10 @@
 #include <map>
 
 #include "avss/error.h"
+#include "avss/contrastive_trainer.h"
+#include "avss/evaluator.h"
 #include "avss/hallu_stats.h"
+#include "avss/self_answers.h"
 #include "model/model_impl.h"
 #include "model/transformer.h"
 #include "support/temp_dir.h"
@@ -47,7 +50,8 @@ std::pair<std::vector<at::Tensor>, std::int64_t> bruteForce(const Model& model, 
     std::int64_t count = 0;
     torch::InferenceMode guard;
     for (const auto& p : pairs.pairs) {
-        auto ids = model.tokenizer().encode(p.context, true, false);
+        const bool own = side == AnswerSide::Hallucinated && !p.hallucinatedContext.empty();  // qa-self: its own question
+        auto ids = model.tokenizer().encode(own ? p.hallucinatedContext : p.context, true, false);
         const auto begin = static_cast<std::int64_t>(ids.size());
         const auto answer = model.tokenizer().encode(" " + (side == AnswerSide::Truthful ? p.truthful : p.hallucinated), false, false);
         ids.insert(ids.end(), answer.begin(), answer.end());
@@ -144,4 +148,47 @@ TEST_CASE("Hallucination statistics refuse answers that cannot fit and honour ca
     HalluOptions o;
     o.settings.excludeFirstToken = true;
     CHECK_THROWS_AS(collectHalluStats(*f.model, f.pairs, o), UsageError);
+}
+
+TEST_CASE("qa-self: the model's own choices, labelled as the evaluation scores them, each after its own question", "[hallu][self]") {
+    Fixture f;
+    std::string json = "[";
+    const char* words[] = {"sun", "moon", "rock", "water", "tree", "cloud", "fire", "ice", "sand", "wind", "salt", "iron"};
+    for (int i = 0; i < 12; ++i) {
+        json += std::string(i ? "," : "") + "{\"question\": \"What is " + words[i] + "?\", \"distractor1\": \"" + words[(i + 1) % 12] +
+                "\", \"distractor2\": \"a " + words[(i + 5) % 12] + "\", \"distractor3\": \"" + words[(i + 7) % 12] + " and " +
+                words[(i + 3) % 12] + "\", \"correct_answer\": \"" + words[i] + "\", \"support\": \"\"}";
+    }
+    test::writeText(f.dir / "sciq.json", json + "]");
+    TaskSpec spec;
+    spec.name = "sciq";
+    spec.data = f.dir / "sciq.json";
+    const auto task = loadTask(spec);
+    const auto pairs = selfAnswerPairs(f.model, task);
+    EvalOptions plain;
+    plain.bootstrapIterations = 0;
+    const auto acc = Evaluator(f.model).run(task, plain).metric("acc")->value;
+    const auto right = std::to_string(std::lround(acc * 12)) + " of 12 answers right";
+    REQUIRE(pairs.notes.size() == 1);
+    CHECK_THAT(pairs.notes[0], Contains(right));  // the labels are the evaluation's accuracy
+    REQUIRE_FALSE(pairs.pairs.empty());
+    const auto goldOf = [](const std::string& context) {  // "What is <gold>?" in the context
+        const auto from = context.find("What is ") + 8;
+        return context.substr(from, context.find('?', from) - from);
+    };
+    for (const auto& p : pairs.pairs) {
+        CHECK(p.truthful == goldOf(p.context));
+        CHECK(p.hallucinated != goldOf(p.hallucinatedContext));
+        CHECK(p.hallucinatedContext != p.context);
+    }
+    HalluOptions o;
+    o.batchSize = 2;
+    o.shards = 1;
+    const auto stats = collectHalluStats(*f.model, pairs, o);
+    const auto [mean, count] = bruteForce(*f.model, pairs, AnswerSide::Hallucinated);
+    CHECK(stats.hallucinated.provenance.tokens == count);
+    for (std::size_t l = 0; l < mean.size(); ++l) CHECK(torch::allclose(meanOf(stats.hallucinated.merged().layers[l].blockOut), mean[l], 1e-4, 1e-5));
+    TrainOptions t;
+    t.layers = {0};
+    CHECK_THROWS_WITH(ContrastiveTrainer(f.model, pairs, t), Contains("analysis only"));
 }

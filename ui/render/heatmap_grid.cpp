@@ -66,6 +66,19 @@ std::vector<double> byRank(const std::vector<int>& rank, const std::vector<doubl
     return out;
 }
 
+// Differences on a scale symmetric around 0: unchanged layers share the middle colour in every row.
+std::vector<double> aroundZero(const std::vector<double>& values) {
+    double span = 0;
+    for (double v : values) {
+        if (std::isfinite(v)) span = std::max(span, std::abs(v));
+    }
+    std::vector<double> out(values.size(), kNaN);
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        if (std::isfinite(values[i])) out[i] = span > 0 ? 0.5 + 0.5 * values[i] / span : 0.5;
+    }
+    return out;
+}
+
 HeatmapRow metricRow(const avss::LayerScores& s, HeatmapScale scale) {
     const auto& info = avss::findMetric(s.metric);
     HeatmapRow row;
@@ -124,6 +137,51 @@ HeatmapGrid buildHeatmapGrid(const std::vector<avss::LayerScores>& scores, Heatm
         if (avss::findMetric(s.metric).usesData) grid.rows.push_back(metricRow(s, scale));
     }
     for (const auto& r : grid.rows) grid.layers = std::max(grid.layers, static_cast<int>(r.values.size()));
+    return grid;
+}
+
+void appendHallucinationRows(HeatmapGrid& grid, const avss::HalluScores& scores, const QString& source, HeatmapScale scale) {
+    const auto add = [&](const avss::LayerScores& s, const QString& name) {
+        HeatmapRow row;
+        row.id = QStringLiteral("hallu/") + name.toLower();
+        row.label = source.isEmpty() ? name : QStringLiteral("%1 · %2").arg(name, source);
+        row.isMetric = false;
+        row.isHallucination = true;
+        for (const auto& l : s.layers) {
+            row.values.push_back(l.value);
+            row.sd.push_back(l.sd);
+            row.rank.push_back(l.rank);
+        }
+        row.logColour = scale == HeatmapScale::Value && wantsLog(row.values);
+        row.normalised = scale == HeatmapScale::Rank ? byRank(ascendingRanks(row.values), row.values) : byValue(row.values, row.logColour);
+        grid.layers = std::max(grid.layers, static_cast<int>(row.values.size()));
+        grid.rows.push_back(std::move(row));
+    };
+    add(scores.eavss, QStringLiteral("EAVSS"));
+    if (scores.hsav) add(*scores.hsav, QStringLiteral("HSAV"));
+    if (scores.hss) add(*scores.hss, QStringLiteral("HSS"));
+}
+
+HeatmapGrid differenceGrid(const HeatmapGrid& original, const HeatmapGrid& tuned, HeatmapScale scale) {
+    HeatmapGrid grid;
+    for (const auto& o : original.rows) {
+        const int at = tuned.rowOf(o.id);
+        if (at < 0) continue;
+        const auto& t = tuned.rows[static_cast<std::size_t>(at)];
+        HeatmapRow row = o;
+        row.isDifference = true;
+        row.label = QStringLiteral("Δ ") + o.label;
+        row.logColour = false;  // differences change sign
+        row.values.assign(o.values.size(), kNaN);
+        for (std::size_t l = 0; l < o.values.size() && l < t.values.size(); ++l) {
+            if (std::isfinite(o.values[l]) && std::isfinite(t.values[l])) row.values[l] = t.values[l] - o.values[l];
+        }
+        row.sd.assign(row.values.size(), kNaN);
+        row.rank.assign(row.values.size(), -1);
+        row.normalised = scale == HeatmapScale::Rank ? byRank(ascendingRanks(row.values), row.values) : aroundZero(row.values);
+        grid.layers = std::max(grid.layers, static_cast<int>(row.values.size()));
+        grid.rows.push_back(std::move(row));
+    }
     return grid;
 }
 

@@ -6,6 +6,7 @@
 #include <QString>
 #include <vector>
 
+#include "avss/hallu_scores.h"
 #include "avss/layer_scores.h"
 
 namespace avss::ui {
@@ -15,11 +16,20 @@ enum class HeatmapScale {
     Rank,   // the metric's prune rank (components: rank of the value), evenly spaced
 };
 
+// Which model's rows the heatmap shows once a tuned copy was analysed next to the original.
+enum class HeatmapSide {
+    Original,
+    Tuned,
+    Difference,  // tuned − original, row by row
+};
+
 struct HeatmapRow {
     QString id;        // metric id, or "<metric id>/<component>" for a component row
     QString label;     // display name
-    QString metricId;  // the metric this row shows or belongs to
+    QString metricId;  // the metric this row shows or belongs to (empty: a hallucination row)
     bool isMetric = true;
+    bool isHallucination = false;    // EAVSS/HSAV/HSS: rank 0 = most hallucination-prone, bright = high
+    bool isDifference = false;       // values = tuned − original; bright = increased
     bool logColour = false;          // Value scale: positive values spanning > 2 decades are coloured by log10
     std::vector<double> values;      // [layer] raw values from the core (LayerScore.value or component)
     std::vector<double> sd;          // [layer] spread across shards; NaN where not available
@@ -36,6 +46,15 @@ struct HeatmapGrid {
 // Component rows (variance, sparsity) of the first metric that has components, then one row per
 // metric that uses the data. Metric rows are oriented so that 0 (dark) = pruned first.
 HeatmapGrid buildHeatmapGrid(const std::vector<avss::LayerScores>& scores, HeatmapScale scale);
+
+// EAVSS, then HSAV and HSS (when the variant has them) of one hallucination analysis, appended below
+// the AVSS rows with ids "hallu/<name>". Bright = high = more hallucination-prone under either scale.
+void appendHallucinationRows(HeatmapGrid& grid, const avss::HalluScores& scores, const QString& source, HeatmapScale scale);
+
+// Rows of `original` whose id `tuned` also has, with values tuned − original (NaN where either is
+// not finite), coloured by Δ / max |Δ| of the row around the middle (unchanged = 0.5) or by rank;
+// ranks −1, no shard spread.
+HeatmapGrid differenceGrid(const HeatmapGrid& original, const HeatmapGrid& tuned, HeatmapScale scale);
 
 // One pixel per cell (layers × rows), viridis; grey for non-finite values. The view scales it
 // without smoothing, which keeps cells crisp at any device-pixel ratio.

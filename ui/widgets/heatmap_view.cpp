@@ -43,13 +43,36 @@ void HeatmapView::setScores(std::shared_ptr<const std::vector<avss::LayerScores>
     rebuild();
 }
 
+void HeatmapView::setHallucination(std::shared_ptr<const avss::HalluScores> scores, const QString& source) {
+    m_hallu = std::move(scores);
+    m_halluSource = source;
+    rebuild();
+}
+
+void HeatmapView::setComparison(std::shared_ptr<const std::vector<avss::LayerScores>> tuned,
+                                std::shared_ptr<const avss::HalluScores> tunedHallu, HeatmapSide side) {
+    m_tuned = std::move(tuned);
+    m_tunedHallu = std::move(tunedHallu);
+    m_side = side;
+    rebuild();
+}
+
 void HeatmapView::setScale(HeatmapScale scale) {
     m_scale = scale;
     rebuild();
 }
 
+HeatmapGrid HeatmapView::gridOf(const std::shared_ptr<const std::vector<avss::LayerScores>>& scores,
+                                const std::shared_ptr<const avss::HalluScores>& hallu) const {
+    HeatmapGrid grid = scores ? buildHeatmapGrid(*scores, m_scale) : HeatmapGrid{};
+    if (hallu) appendHallucinationRows(grid, *hallu, m_halluSource, m_scale);
+    return grid;
+}
+
 void HeatmapView::rebuild() {
-    m_grid = m_scores ? buildHeatmapGrid(*m_scores, m_scale) : HeatmapGrid{};
+    m_grid = gridOf(m_scores, m_hallu);
+    if (side() == HeatmapSide::Tuned) m_grid = gridOf(m_tuned, m_tunedHallu);
+    if (side() == HeatmapSide::Difference) m_grid = differenceGrid(m_grid, gridOf(m_tuned, m_tunedHallu), m_scale);
     m_cells = renderHeatmapCells(m_grid);
     m_layer = std::min(m_layer, m_grid.layers - 1);
     m_row = std::min(m_row, static_cast<int>(m_grid.rows.size()) - 1);
@@ -165,9 +188,9 @@ void HeatmapView::paintLabels(QPainter& p, const Geometry& g) const {
         const auto& row = m_grid.rows[static_cast<std::size_t>(r)];
         QFont f = font();
         f.setBold(r == m_row);
-        f.setItalic(!row.isMetric);
+        f.setItalic(!row.isMetric && !row.isHallucination);
         p.setFont(f);
-        p.setPen(palette().color(row.isMetric ? QPalette::Text : QPalette::PlaceholderText));
+        p.setPen(palette().color(row.isMetric || row.isHallucination ? QPalette::Text : QPalette::PlaceholderText));
         const QRectF label(0, g.cells.top() + r * g.cellHeight, g.cells.left() - 6 - g.tagWidth, g.cellHeight);
         p.drawText(label, Qt::AlignRight | Qt::AlignVCenter, QFontMetricsF(f).elidedText(row.label, Qt::ElideMiddle, g.labelWidth));
         if (row.logColour) {
@@ -209,13 +232,14 @@ void HeatmapView::paintLegend(QPainter& p, const Geometry& g) const {
         x += 20;
     };
     p.setPen(palette().color(QPalette::Text));
-    caption(tr("pruned first"));
+    const bool difference = side() == HeatmapSide::Difference;
+    caption(difference ? tr("decreased") : tr("pruned first"));
     const QRectF bar(x, y + (line - 14) / 2, std::min(220.0, g.legend.width() / 4), 14);
     p.setRenderHint(QPainter::SmoothPixmapTransform, true);
     p.drawImage(bar, viridisBar(256));
     p.drawRect(bar);
     x = bar.right() + 6;
-    caption(tr("kept"));
+    caption(difference ? tr("increased") : tr("kept"));
     x += 14;
     swatch(missingValueColour(), false);
     caption(tr("not finite"));
@@ -226,8 +250,15 @@ void HeatmapView::paintLegend(QPainter& p, const Geometry& g) const {
                               ? tr("Colour: prune rank within each row.")
                               : tr("Colour: min–max of each row's values (of log10 on rows marked 'log').");
     QString text = scale + QLatin1Char(' ') + tr("Metric rows: dark = pruned first.");
-    if (!m_grid.rows.empty() && !m_grid.rows.front().isMetric) {
+    if (!m_grid.rows.empty() && !m_grid.rows.front().isMetric && !m_grid.rows.front().isHallucination) {
         text += QLatin1Char(' ') + tr("Italic rows: components of %1 (bright = high).").arg(m_grid.rows.front().metricId);
+    }
+    if (m_hallu) text += QLatin1Char(' ') + tr("EAVSS, HSAV, HSS rows: bright = more hallucination-prone; double-click a column to train that layer.");
+    if (side() == HeatmapSide::Tuned) text = tr("The tuned model's rows.") + QLatin1Char(' ') + text;
+    if (side() == HeatmapSide::Difference) {
+        text = m_scale == HeatmapScale::Rank
+                   ? tr("Δ rows: tuned − original per layer, coloured by the rank of each row's differences (bright = increased most).")
+                   : tr("Δ rows: tuned − original per layer, coloured by Δ / max |Δ| of each row: the middle colour = unchanged, bright = increased.");
     }
     p.setPen(palette().color(QPalette::PlaceholderText));
     p.drawText(QRectF(g.legend.left(), y + line, g.legend.width(), g.legend.height() - line), Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap, text);
@@ -238,9 +269,16 @@ QString HeatmapView::toolTipFor(int row, int layer) const {
     const auto i = static_cast<std::size_t>(layer);
     QString text = QStringLiteral("<b>%1</b><br>layer %2<br>value: %3").arg(r.label.toHtmlEscaped()).arg(layer).arg(formatValue(r.values[i]));
     if (r.logColour) text += tr(" <small>(colour on a log scale)</small>");
-    if (r.isMetric) {
-        text += tr("<br>rank: %1 of %2 (0 = pruned first)").arg(r.rank[i]).arg(m_grid.layers);
+    if (r.isDifference) {
+        text += tr("<br><i>tuned − original</i>");
+    } else if (r.isMetric || r.isHallucination) {
+        text += r.isMetric ? tr("<br>rank: %1 of %2 (0 = pruned first)").arg(r.rank[i]).arg(m_grid.layers)
+                           : tr("<br>rank: %1 of %2 (0 = most hallucination-prone)").arg(r.rank[i]).arg(m_grid.layers);
         text += tr("<br>shard spread (sd): %1").arg(formatValue(r.sd[i]));
+    }
+    if (r.isHallucination && m_hallu) {
+        const auto& sel = m_hallu->selected;
+        if (std::find(sel.begin(), sel.end(), layer) != sel.end()) text += tr("<br><i>among the top %1 (selected for mitigation)</i>").arg(sel.size());
     }
     if (std::find(m_removed.begin(), m_removed.end(), layer) != m_removed.end()) text += tr("<br><i>removed by the current plan</i>");
     return text;
@@ -261,6 +299,12 @@ void HeatmapView::mousePressEvent(QMouseEvent* e) {
     int row = 0, layer = 0;
     if (e->button() == Qt::LeftButton && cellAt(e->position(), &row, &layer)) moveTo(row, layer);
     QWidget::mousePressEvent(e);
+}
+
+void HeatmapView::mouseDoubleClickEvent(QMouseEvent* e) {
+    int row = 0, layer = 0;
+    if (e->button() == Qt::LeftButton && cellAt(e->position(), &row, &layer)) Q_EMIT layerActivated(layer);
+    QWidget::mouseDoubleClickEvent(e);
 }
 
 void HeatmapView::mouseMoveEvent(QMouseEvent* e) {
@@ -302,7 +346,8 @@ void HeatmapView::moveTo(int row, int layer) {
     m_layer = layer;
     update();
     if (layerChanged) Q_EMIT layerSelected(layer);
-    if (rowChanged) Q_EMIT metricActivated(m_grid.rows[static_cast<std::size_t>(row)].metricId);
+    const QString& metric = m_grid.rows[static_cast<std::size_t>(row)].metricId;
+    if (rowChanged && !metric.isEmpty()) Q_EMIT metricActivated(metric);  // hallucination rows choose no pruning metric
 }
 
 }  // namespace avss::ui

@@ -1,6 +1,9 @@
 // The per-layer heatmap: rows are the metrics the core scored (plus the variance and sparsity
 // components), columns are layers, colour is the row-normalised value under viridis. Hover shows
 // raw value, rank and shard spread; click or arrow keys select a cell; removed layers are hatched.
+// A hallucination analysis adds its EAVSS, HSAV and HSS rows below; double-clicking a column asks
+// for that layer to be toggled in the mitigation run. With a tuned copy's scores, it shows the
+// original's rows, the tuned model's, or their per-layer difference.
 #pragma once
 
 #include <QImage>
@@ -18,6 +21,11 @@ public:
     explicit HeatmapView(QWidget* parent = nullptr);
 
     void setScores(std::shared_ptr<const std::vector<avss::LayerScores>> scores);  // null: nothing analysed
+    void setHallucination(std::shared_ptr<const avss::HalluScores> scores, const QString& source);  // null: no such rows
+    // A tuned model's scores and hallucination rows (null: no comparison) and which side to show.
+    void setComparison(std::shared_ptr<const std::vector<avss::LayerScores>> tuned, std::shared_ptr<const avss::HalluScores> tunedHallu,
+                       HeatmapSide side);
+    HeatmapSide side() const { return m_tuned ? m_side : HeatmapSide::Original; }
     void setScale(HeatmapScale scale);
     void setRemovedLayers(const std::vector<int>& removed);
     void setSelectedLayer(int layer);
@@ -33,11 +41,13 @@ public:
 Q_SIGNALS:
     void layerSelected(int layer);
     void metricActivated(const QString& metricId);  // the current row moved to a row of that metric
+    void layerActivated(int layer);                  // a double click on the layer's column
 
 protected:
     void paintEvent(QPaintEvent* event) override;
     bool event(QEvent* event) override;  // tool tips
     void mousePressEvent(QMouseEvent* event) override;
+    void mouseDoubleClickEvent(QMouseEvent* event) override;
     void mouseMoveEvent(QMouseEvent* event) override;
     void leaveEvent(QEvent* event) override;
     void keyPressEvent(QKeyEvent* event) override;
@@ -55,12 +65,19 @@ private:
     bool cellAt(const QPointF& pos, int* row, int* layer) const;
     void moveTo(int row, int layer);
     void rebuild();
+    HeatmapGrid gridOf(const std::shared_ptr<const std::vector<avss::LayerScores>>& scores,
+                       const std::shared_ptr<const avss::HalluScores>& hallu) const;
     QString toolTipFor(int row, int layer) const;
     void paintLabels(QPainter& p, const Geometry& g) const;
     void paintMarks(QPainter& p, const Geometry& g) const;
     void paintLegend(QPainter& p, const Geometry& g) const;
 
     std::shared_ptr<const std::vector<avss::LayerScores>> m_scores;
+    std::shared_ptr<const avss::HalluScores> m_hallu;
+    QString m_halluSource;
+    std::shared_ptr<const std::vector<avss::LayerScores>> m_tuned;
+    std::shared_ptr<const avss::HalluScores> m_tunedHallu;
+    HeatmapSide m_side = HeatmapSide::Original;
     HeatmapScale m_scale = HeatmapScale::Value;
     HeatmapGrid m_grid;
     QImage m_cells;

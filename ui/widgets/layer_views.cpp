@@ -1,8 +1,13 @@
 // Wiring of the heatmap, the score chart and the layer table to the Workspace.
 #include "widgets/layer_views.h"
 
+#include <QComboBox>
+#include <QHBoxLayout>
 #include <QHeaderView>
+#include <QLabel>
+#include <QSignalBlocker>
 #include <QTableView>
+#include <QVBoxLayout>
 
 #include "models/layer_table_model.h"
 #include "widgets/heatmap_view.h"
@@ -24,8 +29,46 @@ std::vector<int> protectedLayers(const Workspace& w) {
 }  // namespace
 
 LayerViews::LayerViews(Workspace& workspace, QWidget* parent)
-    : QSplitter(Qt::Vertical, parent), m_workspace(workspace), m_heatmap(new HeatmapView(this)), m_chart(new ScoreChart(this)),
+    : QSplitter(Qt::Vertical, parent), m_workspace(workspace), m_halluBar(new QWidget), m_halluChooser(new QComboBox(m_halluBar)),
+      m_sideBox(new QWidget(m_halluBar)), m_sideChooser(new QComboBox(m_sideBox)), m_heatmap(new HeatmapView), m_chart(new ScoreChart),
       m_tableModel(new LayerTableModel(this)) {
+    auto* pane = new QWidget(this);  // the chooser's bar above the heatmap: one splitter pane
+    auto* paneLayout = new QVBoxLayout(pane);
+    paneLayout->setContentsMargins(0, 0, 0, 0);
+    paneLayout->setSpacing(2);
+    auto* barLayout = new QHBoxLayout(m_halluBar);
+    barLayout->setContentsMargins(6, 2, 6, 0);
+    auto* label = new QLabel(tr("&Hallucination rows:"), m_halluBar);
+    label->setBuddy(m_halluChooser);
+    m_halluChooser->setObjectName(QStringLiteral("hallucinationChooser"));
+    m_halluChooser->setToolTip(tr("Whose EAVSS, HSAV and HSS rows the heatmap shows: each pairs file analysed in the Mitigation panel"));
+    m_halluChooser->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    barLayout->addWidget(label);
+    barLayout->addWidget(m_halluChooser);
+    auto* sideLayout = new QHBoxLayout(m_sideBox);
+    sideLayout->setContentsMargins(12, 0, 0, 0);
+    auto* sideLabel = new QLabel(tr("&Model:"), m_sideBox);
+    sideLabel->setBuddy(m_sideChooser);
+    m_sideChooser->setObjectName(QStringLiteral("sideChooser"));
+    m_sideChooser->addItems({tr("original"), tr("tuned"), tr("tuned − original")});  // HeatmapSide order
+    m_sideChooser->setToolTip(tr("The tuned model from the Mitigation panel, analysed on the same data and settings"));
+    sideLayout->addWidget(sideLabel);
+    sideLayout->addWidget(m_sideChooser);
+    barLayout->addWidget(m_sideBox);
+    barLayout->addStretch(1);
+    paneLayout->addWidget(m_halluBar);
+    paneLayout->addWidget(m_heatmap, 1);
+    addWidget(pane);
+    addWidget(m_chart);
+    connect(m_halluChooser, &QComboBox::currentIndexChanged, this, [this](int index) {
+        m_workspace.setHallucinationSource(index > 0 ? m_halluChooser->itemText(index) : QString());
+    });
+    connect(m_sideChooser, &QComboBox::currentIndexChanged, this, &LayerViews::showOverlays);
+    connect(&m_workspace, &Workspace::hallucinationChanged, this, &LayerViews::showOverlays);
+    connect(&m_workspace, &Workspace::comparisonChanged, this, [this] {
+        if (m_workspace.comparison() != nullptr) m_sideChooser->setCurrentIndex(static_cast<int>(HeatmapSide::Difference));  // what was asked for
+        showOverlays();
+    });
     setChildrenCollapsible(false);
     m_chartRefresh.setSingleShot(true);
     m_chartRefresh.setInterval(0);
@@ -40,6 +83,23 @@ LayerViews::LayerViews(Workspace& workspace, QWidget* parent)
     connect(m_heatmap, &HeatmapView::metricActivated, &m_workspace, &Workspace::setMetric);
     connect(m_chart, &ScoreChart::layerClicked, &m_workspace, &Workspace::setSelectedLayer);
     showAnalysis();
+}
+
+void LayerViews::showOverlays() {
+    const QSignalBlocker quiet(m_halluChooser);  // rebuilding the list is not a choice
+    m_halluChooser->clear();
+    m_halluChooser->addItem(tr("none"));
+    m_halluChooser->addItems(m_workspace.hallucinationSources());
+    const auto at = m_workspace.hallucinationSources().indexOf(m_workspace.hallucinationSource());
+    m_halluChooser->setCurrentIndex(at < 0 ? 0 : static_cast<int>(at) + 1);
+    const auto* tuned = m_workspace.comparison();
+    m_halluChooser->setEnabled(!m_workspace.hallucinationSources().isEmpty());
+    m_sideBox->setVisible(tuned != nullptr);
+    m_halluBar->setVisible(!m_workspace.hallucinationSources().isEmpty() || tuned != nullptr);
+    m_heatmap->setHallucination(m_workspace.hallucination(), m_workspace.hallucinationSource());
+    const bool sameSource = tuned != nullptr && tuned->halluSource == m_workspace.hallucinationSource();  // rows of one pairs file only
+    m_heatmap->setComparison(tuned ? tuned->scores : nullptr, sameSource ? tuned->hallu : nullptr,
+                             static_cast<HeatmapSide>(m_sideChooser->currentIndex()));
 }
 
 QTableView* LayerViews::createTable(QWidget* parent) {
@@ -60,6 +120,7 @@ QTableView* LayerViews::createTable(QWidget* parent) {
 
 void LayerViews::showAnalysis() {
     m_heatmap->setScores(m_workspace.analysis().scores);
+    showOverlays();  // a comparison belongs to one analysis
     m_heatmap->setCurrentRowId(m_workspace.metric());
     showPlan();
     showSelection(m_workspace.selectedLayer());

@@ -2,6 +2,7 @@
 // trainer's steps; every number shown comes from the worker's results.
 #include "widgets/mitigation_panel.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QFileDialog>
@@ -58,6 +59,9 @@ MitigationPanel::MitigationPanel(Workspace& workspace, QString cacheDir, QWidget
     connect(w, &MitigationWorker::analysed, this, &MitigationPanel::onAnalysed);
     connect(w, &MitigationWorker::stepped, this, &MitigationPanel::onStep);
     connect(w, &MitigationWorker::trained, this, &MitigationPanel::onTrained);
+    connect(w, &MitigationWorker::compared, this, &MitigationPanel::onCompared);
+    connect(&m_workspace, &Workspace::taskChanged, this, &MitigationPanel::showTaskChoice);
+    connect(&m_workspace, &Workspace::analysisChanged, this, &MitigationPanel::updateButtons);
     connect(w, &JobWorker::failed, this, [this](quint64 id, const QString& message) {
         if (id != m_current) return;
         m_status->setText(tr("Failed: %1").arg(message));
@@ -70,10 +74,13 @@ MitigationPanel::MitigationPanel(Workspace& workspace, QString cacheDir, QWidget
     });
     connect(&m_workspace, &Workspace::modelChanged, this, [this] {
         m_scores.reset();
+        m_scoresSpec.reset();
+        m_tuned.reset();
         m_layers->setRowCount(0);
         m_canResume = false;
         updateButtons();
     });
+    showTaskChoice();
     updateButtons();
 }
 
@@ -141,16 +148,24 @@ QWidget* MitigationPanel::buildTraining() {
     form->addRow(tr("Pairs per step"), m_pairsPerStep);
     form->addRow(tr("Seed"), m_seed);
     form->addRow(tr("Held-out questions"), m_heldOut);
+    m_scoreTask = new QCheckBox(box);
+    m_scoreTask->setToolTip(tr("Score the task chosen under Pruning what-if on the original and the tuned model, leaving out its "
+                               "items whose question is a training question"));
+    form->addRow(m_scoreTask);
     auto* buttons = new QHBoxLayout;
     m_launch = new QPushButton(tr("Launch"), box);
     m_resume = new QPushButton(tr("Resume"), box);
     m_cancel = new QPushButton(tr("Cancel"), box);
+    m_compare = new QPushButton(tr("Compare"), box);
+    m_compare->setToolTip(tr("Analyse the tuned model on the same data, settings and pairs; the heatmap then shows tuned − original"));
+    connect(m_compare, &QPushButton::clicked, this, &MitigationPanel::compare);
     connect(m_launch, &QPushButton::clicked, this, &MitigationPanel::launch);
     connect(m_resume, &QPushButton::clicked, this, &MitigationPanel::resume);
     connect(m_cancel, &QPushButton::clicked, this, &MitigationPanel::cancel);
     buttons->addWidget(m_launch);
     buttons->addWidget(m_resume);
     buttons->addWidget(m_cancel);
+    buttons->addWidget(m_compare);
     buttons->addStretch();
     form->addRow(buttons);
     m_status = new QLabel(tr("Open a model and a pairs file, then find the prone layers."), box);
@@ -197,6 +212,7 @@ void MitigationPanel::updateButtons() {
     m_analyse->setEnabled(ready && !m_pairs->text().isEmpty());
     m_launch->setEnabled(ready && m_scores != nullptr);
     m_resume->setEnabled(ready && m_canResume);
+    m_compare->setEnabled(ready && m_tuned != nullptr && m_workspace.hasAnalysis());
     m_cancel->setEnabled(m_busy);
 }
 
@@ -208,6 +224,19 @@ std::vector<int> MitigationPanel::checkedLayers() const {
     }
     std::sort(out.begin(), out.end());
     return out;
+}
+
+void MitigationPanel::toggleLayer(int layer) {
+    if (m_busy) return;  // the run's layers are fixed while it trains
+    for (int r = 0; r < m_layers->rowCount(); ++r) {
+        auto* item = m_layers->item(r, 0);
+        if (item->data(Qt::UserRole).toInt() != layer) continue;
+        const bool on = item->data(Qt::CheckStateRole).toInt() == Qt::Checked;
+        item->setData(Qt::CheckStateRole, static_cast<int>(on ? Qt::Unchecked : Qt::Checked));
+        m_status->setText(on ? tr("Layer %1 will not be trained.").arg(layer) : tr("Layer %1 will be trained.").arg(layer));
+        updateButtons();
+        return;
+    }
 }
 
 void MitigationPanel::checkTopK() {
@@ -223,6 +252,8 @@ void MitigationPanel::analyse() {
     job.model = m_workspace.model();
     job.pairs = pairSpec();
     job.cacheDir = m_cacheDir;
+    m_analysingSpec = job.pairs;
+    m_analysing = QStringLiteral("%1 (%2)").arg(toQString(job.pairs.file.filename().string()), QString::fromLatin1(avss::pairFormatName(job.pairs.format)));
     job.topK = -1;  // the core's rule (a quarter of the layers) picks k; the spin box then changes it
     m_status->setText(tr("Collecting truthful and hallucinated answer statistics…"));
     setBusy(true);
@@ -248,6 +279,9 @@ void MitigationPanel::onAnalysed(const HalluDone& done) {
     }
     m_topK->setValue(static_cast<int>(s.selected.size()));
     checkTopK();
+    m_scoresSource = m_analysing;
+    m_scoresSpec = m_analysingSpec;
+    m_workspace.addHallucination(m_analysing, m_scores);  // its rows join the heatmap
     QString text = tr("%1 pairs%2: EAVSS (%3 on %4), shard agreement τ %5.")
                        .arg(done.pairs)
                        .arg(done.fromCache ? tr(" (from the cache)") : QString())
@@ -273,6 +307,7 @@ void MitigationPanel::startTraining(bool resume) {
     job.options.seed = static_cast<std::uint64_t>(m_seed->value());
     job.steps = m_steps->value();
     job.heldOutQuestions = m_heldOut->value();
+    if (m_scoreTask->isChecked() && !m_workspace.taskChoice().isHeldOut()) job.task = m_workspace.taskChoice().spec();
     job.resume = resume;
     if (job.options.layers.empty()) {
         m_status->setText(tr("Check at least one layer to train."));
@@ -315,25 +350,76 @@ void MitigationPanel::onStep(quint64 jobId, const avss::TrainStep& s) {
 
 void MitigationPanel::onTrained(const TrainDone& done) {
     if (done.jobId != m_current) return;
+    m_tuned = done.tuned;
     const auto& b = done.before;
     const auto& a = done.after;
-    const struct {
-        QString name;
-        double before, after;
-    } rows[] = {{tr("preference accuracy"), b.accuracy, a.accuracy},
-                {tr("margin ℓT − ℓH"), b.meanMargin, a.meanMargin},
-                {tr("truthful NLL"), b.truthfulNll, a.truthfulNll}};
+    struct Row {
+        QString name, before, after;
+        double change;
+    };
+    std::vector<Row> rows = {
+        {tr("preference accuracy"), QString::number(b.accuracy, 'f', 4), QString::number(a.accuracy, 'f', 4), a.accuracy - b.accuracy},
+        {tr("margin ℓT − ℓH"), QString::number(b.meanMargin, 'f', 4), QString::number(a.meanMargin, 'f', 4), a.meanMargin - b.meanMargin},
+        {tr("truthful NLL"), QString::number(b.truthfulNll, 'f', 4), QString::number(a.truthfulNll, 'f', 4), a.truthfulNll - b.truthfulNll}};
+    if (done.taskBefore && done.taskAfter) {
+        const auto cell = [](const avss::MetricSummary& m) {
+            return QStringLiteral("%1 [%2, %3]").arg(m.value, 0, 'f', 4).arg(m.ci.low, 0, 'f', 3).arg(m.ci.high, 0, 'f', 3);
+        };
+        for (const auto& m : done.taskBefore->metrics) {
+            const auto* after = done.taskAfter->metric(m.name);
+            if (after == nullptr) continue;
+            rows.push_back({tr("%1 %2 (%3 items)").arg(QString::fromStdString(done.taskBefore->task), QString::fromStdString(m.name))
+                                .arg(done.taskBefore->items),
+                            cell(m), cell(*after), after->value - m.value});
+        }
+    }
     m_results->setHorizontalHeaderItem(0, new QTableWidgetItem(tr("Held-out (%1 pairs)").arg(b.pairs)));
-    m_results->setRowCount(3);
-    for (int r = 0; r < 3; ++r) {
-        m_results->setItem(r, 0, new QTableWidgetItem(rows[r].name));
-        m_results->setItem(r, 1, number(rows[r].before));
-        m_results->setItem(r, 2, number(rows[r].after));
-        m_results->setItem(r, 3, number(rows[r].after - rows[r].before));
+    m_results->setRowCount(static_cast<int>(rows.size()));
+    for (int r = 0; r < static_cast<int>(rows.size()); ++r) {
+        const auto& row = rows[static_cast<std::size_t>(r)];
+        m_results->setItem(r, 0, new QTableWidgetItem(row.name));
+        m_results->setItem(r, 1, new QTableWidgetItem(row.before));
+        m_results->setItem(r, 2, new QTableWidgetItem(row.after));
+        m_results->setItem(r, 3, number(row.change));
     }
     QString layers;
     for (int l : done.layers) layers += (layers.isEmpty() ? QString() : QStringLiteral(",")) + QString::number(l);
     m_status->setText(tr("Trained layers %1 for %2 steps; held-out odd questions scored before and after.").arg(layers).arg(done.step));
+    setBusy(false);
+}
+
+void MitigationPanel::showTaskChoice() {
+    const auto& choice = m_workspace.taskChoice();
+    m_scoreTask->setEnabled(!choice.isHeldOut());
+    m_scoreTask->setText(choice.isHeldOut() ? tr("Score a benchmark before and after (choose one under Pruning what-if)")
+                                            : tr("Score %1 before and after (first %2 items)").arg(choice.name).arg(choice.limit));
+}
+
+void MitigationPanel::compare() {
+    if (!m_tuned || !m_workspace.hasAnalysis() || m_busy) return;
+    CompareJob job;
+    job.jobId = m_current = m_nextId++;
+    job.analysis.jobId = job.jobId;
+    job.analysis.model = m_tuned;
+    job.analysis.data = m_workspace.dataSource();
+    job.analysis.options = m_workspace.settings().collectOptions();
+    job.analysis.cacheDir = m_cacheDir;
+    job.originalStats = m_workspace.analysis().stats;
+    if (m_scoresSpec && m_scores) {
+        job.pairs = m_scoresSpec;
+        job.halluSource = m_scoresSource;
+        job.topK = static_cast<int>(m_scores->selected.size());
+    }
+    job.label = tr("tuned (%1 steps)").arg(m_lastStep);
+    m_status->setText(tr("Analysing the tuned model on the same data and settings…"));
+    setBusy(true);
+    QMetaObject::invokeMethod(m_worker.worker(), [w = m_worker.worker(), job] { w->compare(job); }, Qt::QueuedConnection);
+}
+
+void MitigationPanel::onCompared(const CompareDone& done) {
+    if (done.jobId != m_current) return;
+    m_workspace.setComparison(done.comparison);
+    m_status->setText(tr("The tuned model is analysed: the heatmap shows tuned − original (its Model box switches)."));
     setBusy(false);
 }
 

@@ -22,33 +22,37 @@ void score(const avss::ActivationStats& stats, AnalysisResult& out) {
 
 }  // namespace
 
+AnalysisResult analyseModel(const AnalysisRequest& request, const avss::CancelToken& cancel, const avss::ProgressFn& progress) {
+    AnalysisResult result;
+    result.jobId = request.jobId;
+    result.mode = request.mode;
+    avss::CorpusOptions corpusOptions;
+    corpusOptions.jsonField = toUtf8(request.data.jsonField);
+    // Checked and fingerprinted here; the text itself is read again, only as far as needed, when tokenized.
+    auto corpus = std::make_shared<const avss::Corpus>(avss::openCorpus(toUtf8(request.data.source), corpusOptions));
+    result.corpus = corpus;
+    avss::StatsRequest stats;
+    stats.options = request.options;
+    stats.policy = request.mode;
+    stats.cacheFile = request.cacheFile.isEmpty()
+                          ? avss::analysisCachePath(toPath(request.cacheDir),
+                                                    avss::wantedProvenance(request.model->info(), *corpus, request.options))
+                          : toPath(request.cacheFile);
+    result.cacheFile = toQString(stats.cacheFile);
+    auto got = avss::obtainStats(*request.model, *corpus, stats, progress, &cancel);
+    result.fromCache = got.fromCache;
+    result.cacheNote = toQString(got.cacheNote);
+    if (got.stats) {
+        result.stats = std::make_shared<const avss::ActivationStats>(std::move(*got.stats));
+        result.merged = std::make_shared<const avss::ShardStats>(result.stats->merged());
+        score(*result.stats, result);
+    }
+    return result;
+}
+
 void AnalysisWorker::run(const AnalysisRequest& request) {
     runJob(request.jobId, [&](const avss::CancelToken& cancel, const avss::ProgressFn& progress) {
-        AnalysisResult result;
-        result.jobId = request.jobId;
-        result.mode = request.mode;
-        avss::CorpusOptions corpusOptions;
-        corpusOptions.jsonField = toUtf8(request.data.jsonField);
-        // Checked and fingerprinted here; the text itself is read again, only as far as needed, when tokenized.
-        auto corpus = std::make_shared<const avss::Corpus>(avss::openCorpus(toUtf8(request.data.source), corpusOptions));
-        result.corpus = corpus;
-        avss::StatsRequest stats;
-        stats.options = request.options;
-        stats.policy = request.mode;
-        stats.cacheFile = request.cacheFile.isEmpty()
-                              ? avss::analysisCachePath(toPath(request.cacheDir),
-                                                        avss::wantedProvenance(request.model->info(), *corpus, request.options))
-                              : toPath(request.cacheFile);
-        result.cacheFile = toQString(stats.cacheFile);
-        auto got = avss::obtainStats(*request.model, *corpus, stats, progress, &cancel);
-        result.fromCache = got.fromCache;
-        result.cacheNote = toQString(got.cacheNote);
-        if (got.stats) {
-            result.stats = std::make_shared<const avss::ActivationStats>(std::move(*got.stats));
-            result.merged = std::make_shared<const avss::ShardStats>(result.stats->merged());
-            score(*result.stats, result);
-        }
-        Q_EMIT finished(result);
+        Q_EMIT finished(analyseModel(request, cancel, progress));
     });
 }
 

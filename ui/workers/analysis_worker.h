@@ -6,6 +6,10 @@
 
 namespace avss::ui {
 
+// The analysis itself, on the calling thread (the analysis worker's, or the mitigation worker's for
+// a tuned model): request.jobId is copied into the result.
+AnalysisResult analyseModel(const AnalysisRequest& request, const avss::CancelToken& cancel, const avss::ProgressFn& progress);
+
 class AnalysisWorker : public JobWorker {
     Q_OBJECT
 public Q_SLOTS:

@@ -9,8 +9,10 @@
 
 #include "avss/answer_pairs.h"
 #include "avss/contrastive_trainer.h"
+#include "avss/eval_result.h"
 #include "avss/hallu_scores.h"
 #include "workers/job_worker.h"
+#include "workers/task_types.h"
 
 namespace avss::ui {
 
@@ -36,14 +38,34 @@ struct TrainJob {
     avss::TrainOptions options;
     int steps = 0;               // train until this step
     int heldOutQuestions = 100;  // odd questions scored before and after
+    std::optional<avss::TaskSpec> task;  // a benchmark scored before and after, without the training questions
     bool resume = false;         // continue the last (cancelled or finished) run
 };
 
 struct TrainDone {
     JobId jobId = 0;
     avss::PairPreference before, after;  // held-out pairs
+    std::optional<avss::EvalResult> taskBefore, taskAfter;  // when the job had a task
     std::vector<int> layers;
     int step = 0;
+    std::shared_ptr<const avss::Model> tuned;
+};
+
+// The tuned model analysed as the original was: the same calibration data and settings, and the
+// same pairs' hallucination analysis when there was one.
+struct CompareJob {
+    JobId jobId = 0;
+    AnalysisRequest analysis;             // its model is the tuned one
+    std::optional<avss::PairSpec> pairs;  // the pairs behind the shown hallucination rows
+    QString halluSource;
+    int topK = -1;
+    std::shared_ptr<const avss::ActivationStats> originalStats;
+    QString label;
+};
+
+struct CompareDone {
+    JobId jobId = 0;
+    TunedComparison comparison;
 };
 
 class MitigationWorker : public JobWorker {
@@ -51,15 +73,19 @@ class MitigationWorker : public JobWorker {
 public Q_SLOTS:
     void analyse(const avss::ui::HalluJob& job);
     void train(const avss::ui::TrainJob& job);
+    void compare(const avss::ui::CompareJob& job);
 Q_SIGNALS:
     void analysed(avss::ui::HalluDone done);
     void stepped(quint64 jobId, avss::TrainStep step);
     void trained(avss::ui::TrainDone done);
+    void compared(avss::ui::CompareDone done);
 
 private:
     std::unique_ptr<avss::ContrastiveTrainer> m_trainer;  // worker thread only
     std::optional<avss::PairSet> m_heldOut;
     avss::PairPreference m_before;
+    std::optional<avss::TaskData> m_task;
+    std::optional<avss::EvalResult> m_taskBefore;
 };
 
 }  // namespace avss::ui
@@ -68,4 +94,6 @@ Q_DECLARE_METATYPE(avss::ui::HalluJob)
 Q_DECLARE_METATYPE(avss::ui::HalluDone)
 Q_DECLARE_METATYPE(avss::ui::TrainJob)
 Q_DECLARE_METATYPE(avss::ui::TrainDone)
+Q_DECLARE_METATYPE(avss::ui::CompareJob)
+Q_DECLARE_METATYPE(avss::ui::CompareDone)
 Q_DECLARE_METATYPE(avss::TrainStep)

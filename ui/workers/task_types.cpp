@@ -31,6 +31,8 @@ void registerMetaTypes() {
     qRegisterMetaType<avss::ui::HalluDone>();
     qRegisterMetaType<avss::ui::TrainJob>();
     qRegisterMetaType<avss::ui::TrainDone>();
+    qRegisterMetaType<avss::ui::CompareJob>();
+    qRegisterMetaType<avss::ui::CompareDone>();
     qRegisterMetaType<avss::TrainStep>();
 }
 

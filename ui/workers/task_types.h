@@ -11,6 +11,7 @@
 
 #include "avss/activation_stats.h"
 #include "avss/corpus.h"
+#include "avss/hallu_scores.h"
 #include "avss/layer_scores.h"
 #include "avss/model.h"
 #include "avss/obtain_stats.h"
@@ -81,6 +82,16 @@ struct AnalysisResult {
     bool fromCache = false;
     QString cacheFile;
     QString cacheNote;               // why the cache was not used, or why it was not written
+};
+
+// A tuned copy of the model analysed on the same calibration data and settings as the original (and,
+// when there was one, on the same hallucination pairs), to show next to it.
+struct TunedComparison {
+    QString label;                                              // what was tuned, for the views
+    std::shared_ptr<const avss::ActivationStats> originalStats;  // the original analysis it matches
+    std::shared_ptr<const std::vector<avss::LayerScores>> scores;
+    QString halluSource;                                        // the hallucination source it was analysed on ("" = none)
+    std::shared_ptr<const avss::HalluScores> hallu;
 };
 
 // What Measure and Sweep score: held-out perplexity (no name) or a benchmark task file.

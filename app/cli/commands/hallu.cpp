@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <iostream>
+#include <optional>
 
 #include "../commands.h"
 #include "../context.h"
@@ -14,6 +15,7 @@
 #include "avss/hallu_report.h"
 #include "avss/hallu_scores.h"
 #include "avss/hallu_stats.h"
+#include "avss/self_answers.h"
 
 namespace avss::cli {
 namespace {
@@ -58,7 +60,21 @@ int runHallu(const ParsedArgs& args, Context& ctx) {
     spec.limit = args.getInt("limit", 0, 1LL << 40);
     spec.knowledge = args.has("knowledge");
     spec.half = parsePairHalf(args.get("half"));
-    const auto pairs = loadPairs(spec);  // before the model: a bad file fails fast
+    const bool self = spec.format == PairFormat::SelfAnswers;
+    std::optional<TaskData> task;  // qa-self: the questions the model answers itself
+    PairSet pairs;
+    if (self) {
+        if (!args.has("task")) throw UsageError({}, "--format qa-self needs --task NAME (nq_open, triviaqa, qa, sciq, truthfulqa or sst2)");
+        if (spec.half != PairHalf::All || spec.knowledge) throw UsageError({}, "--half and --knowledge do not apply to qa-self");
+        TaskSpec ts;
+        ts.name = args.get("task");
+        ts.data = spec.file;
+        ts.limit = spec.limit;
+        task = loadTask(ts);  // before the model: a bad file fails fast
+        for (const auto& s : task->skipped) std::cerr << "skipped " << s.where << ": " << s.reason << "\n";
+    } else {
+        pairs = loadPairs(spec);
+    }
     HalluScoreOptions scoring;
     scoring.base = args.get("base");
     scoring.topK = static_cast<int>(args.getInt("top-k", -1, 4096));
@@ -80,6 +96,10 @@ int runHallu(const ParsedArgs& args, Context& ctx) {
     request.policy = args.has("recompute") ? CachePolicy::Recompute : CachePolicy::CacheFirst;
 
     const auto model = ctx.loadModel(args);
+    if (self) {
+        pairs = selfAnswerPairs(model, *task, ctx.progress(), ctx.cancel);
+        ctx.progressBar.finish();
+    }
     auto got = obtainHalluStats(*model, pairs, request, ctx.progress(), ctx.cancel);
     ctx.progressBar.finish();
     if (!got.cacheNote.empty()) std::cerr << "cache: " << got.cacheNote << "\n";
@@ -128,11 +148,13 @@ CommandSpec halluCommand() {
         "EAVSS combines them as AVSS does; the highest-EAVSS layers are the hallucination-prone ones.\n"
         "Formats: truthfulqa (TruthfulQA.csv: Correct vs Incorrect Answers, paired by position), halueval (HaluEval\n"
         "QA JSONL: right_answer vs hallucinated_answer), pairs (JSONL {question, truthful, hallucinated}; strings or\n"
-        "equally long lists). Formulas and choices: docs/hallucination.md.";
+        "equally long lists), qa-self (the model's own greedy answers or chosen options to --task's questions in\n"
+        "--pairs, right vs wrong by the task's scoring). Formulas and choices: docs/hallucination.md.";
     c.positionals = {"MODEL"};
     c.requiredPositionals = 1;
     c.options = {{"pairs", "FILE", "the answer pairs", ""},
-                 {"format", "NAME", "auto (.csv = truthfulqa, else halueval), truthfulqa, halueval or pairs", "auto"},
+                 {"format", "NAME", "auto (.csv = truthfulqa, else halueval), truthfulqa, halueval, pairs or qa-self", "auto"},
+                 {"task", "NAME", "qa-self: the task of the --pairs file (nq_open, triviaqa, qa, sciq, truthfulqa, sst2)", ""},
                  {"limit", "N", "use the first N questions (0 = all)", "0"},
                  {"half", "HALF", "all, even or odd questions (disjoint folds)", "all"},
                  {"knowledge", "", "halueval: put the knowledge passage before the question", ""},

@@ -112,7 +112,7 @@ int runMitigate(const ParsedArgs& args, Context& ctx) {
     const auto train = loadPairs(trainSpec);  // every file before the model: a bad one fails fast
     std::optional<PairSet> heldOut;
     if (args.has("held-out")) heldOut = loadPairs(pairSpec(args, args.get("held-out"), "held-out-format", "held-out-limit", "held-out-half"));
-    const auto tasks = loadTaskList(args, "eval", false);
+    const auto tasks = loadTaskList(args, "eval", false, [&](TaskSpec s) { return withoutTrainingQuestions(std::move(s), train); });
     std::optional<Corpus> klText;
     if (args.has("kl-text")) klText = openCorpus(args.get("kl-text"));
     const auto model = ctx.loadModel(args);
@@ -218,8 +218,8 @@ CommandSpec mitigateCommand() {
         "Trains the chosen layers (every other parameter frozen) to prefer truthful over hallucinated answers, with a\n"
         "language-modelling term on the truthful ones (loss and options: docs/hallucination.md). --layers: auto (top-k\n"
         "EAVSS of --hallu-pairs, default the training pairs), lowest (bottom-k, a control), random (k seeded, a control),\n"
-        "all, or a list such as 3,5,7-9. Held-out pairs and --eval tasks are scored before and after; Ctrl-C saves a\n"
-        "checkpoint that --resume continues exactly.";
+        "all, or a list such as 3,5,7-9. Held-out pairs and --eval tasks are scored before and after (task items whose\n"
+        "question is a training question are left out); Ctrl-C saves a checkpoint that --resume continues exactly.";
     c.positionals = {"MODEL"};
     c.requiredPositionals = 1;
     c.options = {{"train", "FILE", "training pairs", ""},
@@ -230,7 +230,7 @@ CommandSpec mitigateCommand() {
                  {"held-out-format", "NAME", "format of --held-out", "auto"},
                  {"held-out-limit", "N", "first N questions of --held-out", "0"},
                  {"held-out-half", "HALF", "all, even or odd questions of --held-out", "all"},
-                 {"eval", "LIST", "tasks scored before and after, NAME=FILE,... as in avss eval", ""},
+                 {"eval", "LIST", "tasks scored before and after, NAME=FILE,... as in avss eval, without the training questions", ""},
                  {"layers", "CHOICE", "auto, lowest, random, all, or a list", "auto"},
                  {"top-k", "K", "layers for auto/lowest/random (-1 = a quarter of the layers)", "-1"},
                  {"layer-seed", "N", "seed of --layers random", "0"},

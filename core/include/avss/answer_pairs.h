@@ -15,17 +15,20 @@ enum class PairFormat {
     TruthfulQa,  // TruthfulQA.csv: Correct Answers vs Incorrect Answers of each question
     HaluEval,    // HaluEval QA JSONL: right_answer vs hallucinated_answer (knowledge optional)
     Pairs,       // JSONL {"question", "truthful", "hallucinated"}: strings, or lists of equal length
+    SelfAnswers, // "qa-self": the model's own answers to a task's questions, right vs wrong (avss/self_answers.h)
 };
 PairFormat parsePairFormat(std::string_view name);  // UsageError listing the names
 // "auto": a .csv file is TruthfulQA, anything else HaluEval QA; otherwise parsePairFormat(name).
 PairFormat pairFormatFor(std::string_view name, const std::filesystem::path& file);
-const char* pairFormatName(PairFormat format);      // "truthfulqa", "halueval", "pairs"
+const char* pairFormatName(PairFormat format);      // "truthfulqa", "halueval", "pairs", "qa-self"
 
 struct AnswerPair {
     std::string context;       // the question as the model sees it, ending "\nA:"
     std::string truthful;      // an answer, without the leading space the continuation gets
     std::string hallucinated;
     std::string source;        // "<file>:<line>" of its row
+    std::string question;      // as the file has it (to keep a tuned model's evaluation off its training questions)
+    std::string hallucinatedContext;  // empty: `context`; else the hallucinated answer's own question (qa-self pairs)
 };
 
 enum class PairHalf { All, Even, Odd };  // questions by their 0-based position in the file: two disjoint folds
@@ -50,7 +53,8 @@ struct PairSet {
 };
 
 // Every row must be usable: a missing field, an empty question or answer, or lists of different
-// lengths (format "pairs") is a FormatError naming the file and line. IoError for a missing file.
+// lengths (format "pairs") is a FormatError naming the file and line. IoError for a missing file;
+// UsageError for "qa-self", whose pairs need the model (selfAnswerPairs).
 PairSet loadPairs(const PairSpec& spec);
 
 // The prompt templates (pinned by the tests).

@@ -72,7 +72,8 @@ public:
     void loadCheckpoint(const std::filesystem::path& file);
 
     // The tuned model: shares the frozen tensors with the original, owns copies of the trained
-    // layers (a snapshot: later steps do not change it). Runs anywhere a Model does.
+    // layers (a snapshot: later steps do not change it). Runs anywhere a Model does. Its name ends
+    // " (tuned)" and its fingerprint is its own (isTunedCopy).
     std::shared_ptr<const Model> tunedModel() const;
 
     struct Impl;
@@ -80,5 +81,9 @@ public:
 private:
     std::unique_ptr<Impl> m_impl;
 };
+
+// Whether `tuned` came from tunedModel() of a trainer on `original`: its fingerprint is the
+// original's plus "+tuned-<16 hex digits of the trained weights>", so no cache mistakes one for the other.
+bool isTunedCopy(const ModelInfo& tuned, const ModelInfo& original);
 
 }  // namespace avss

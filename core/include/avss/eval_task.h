@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace avss {
@@ -26,6 +27,9 @@ struct TaskSpec {
     std::string questionField = "question";  // task "qa": generic JSONL fields; a field may hold a string or a list
     std::string answerField = "answer";
     std::string aliasField;              // task "qa": optional extra references
+    // Items whose question has one of these keys (questionKey) are left out before `limit` counts:
+    // the questions a tuned model was trained on, so that its before/after scores are held out.
+    std::vector<std::string> excludedQuestions;
 };
 
 // One log-likelihood question: the context, then each choice after the delimiter.
@@ -38,6 +42,7 @@ struct ChoiceSet {
 
 struct EvalItem {
     std::string source;                  // "<file>:<line>" or "<file>: record <n>" (1-based), for reports
+    std::string question;                // the question as the file has it (empty: the task has none, e.g. SST-2)
     std::vector<ChoiceSet> sets;         // MultipleChoice: one set (TruthfulQA: MC1 then MC2); Ranking: one per candidate
     std::string prompt;                  // Generation: the context the model continues
     std::vector<std::string> references; // Generation: any one matching counts
@@ -66,6 +71,7 @@ struct TaskData {
     std::vector<EvalItem> items;         // at most spec.limit
     std::vector<SkippedRow> skipped;     // malformed rows (spec.strict = false)
     std::int64_t rowsRead = 0;           // data rows looked at (stops early once `limit` items are found)
+    std::int64_t excluded = 0;           // usable items left out because their question is in spec.excludedQuestions
     std::vector<std::string> stopStrings;  // Generation: lm-eval `until` (EOS is added by the generator)
     ExactMatchRule exactMatch;           // Generation
     std::vector<std::string> notes;      // protocol notes printed with the result (e.g. "790 questions, not 817")
@@ -75,6 +81,10 @@ struct TaskData {
 // (missing, unreadable), FormatError naming the file and line (not the expected format, no usable
 // item, or any malformed row when strict), UsageError (unknown task, bad field names).
 TaskData loadTask(const TaskSpec& spec);
+
+// The form in which questions are compared across files: whitespace runs collapsed to one space and
+// trimmed, ASCII letters lowercased ("What is X?" in a pairs file = "what is  x?" in a task file).
+std::string questionKey(std::string_view question);
 
 std::vector<std::string> taskNames();    // perplexity, sciq, truthfulqa, nq_open, triviaqa, qa, sst2, wikiqa
 std::string describeTasks();             // one line per task: name, formats read, metrics (for --help)

@@ -14,6 +14,7 @@
 #include "avss/contrastive_trainer.h"
 #include "avss/divergence.h"
 #include "avss/eval_result.h"
+#include "avss/eval_task.h"
 #include "avss/hallu_scores.h"
 
 namespace avss {
@@ -33,6 +34,10 @@ const char* layerChoiceName(LayerChoice choice);
 // scores, a listed layer is out of range, or the list is empty.
 std::vector<int> chooseLayers(LayerChoice choice, int layerCount, int k, const std::vector<int>& listed,
                               const HalluScores* scores, std::uint64_t seed);
+
+// `spec` with every training question excluded (TaskSpec::excludedQuestions): a tuned model is never
+// scored before and after on the questions it was trained on.
+TaskSpec withoutTrainingQuestions(TaskSpec spec, const PairSet& train);
 
 struct MitigationReport {
     std::string modelName, modelFingerprint;

@@ -20,9 +20,10 @@ constexpr const char* kNqArticles = "\\b(?:The |the |An |A |The |a |an )";
 
 using ItemFn = std::function<EvalItem(const Json&)>;
 
-EvalItem generationItem(std::string prompt, std::vector<std::string> references) {
+EvalItem generationItem(std::string question, std::string prompt, std::vector<std::string> references) {
     if (references.empty()) throw RowProblem("no reference answer");
     EvalItem item;
+    item.question = std::move(question);
     item.prompt = std::move(prompt);
     item.references = std::move(references);
     return item;
@@ -61,7 +62,7 @@ EvalItem triviaqaHfItem(const Json& record) {
     const Json& answer = jsonField(record, "answer");
     auto aliases = jsonStringOrList(answer, "aliases");
     if (aliases.empty()) throw RowProblem("answer.aliases is empty");
-    return generationItem(triviaqaPrompt(question), std::move(aliases));
+    return generationItem(question, triviaqaPrompt(question), std::move(aliases));
 }
 
 EvalItem triviaqaOfficialItem(const Json& record) {
@@ -69,7 +70,7 @@ EvalItem triviaqaOfficialItem(const Json& record) {
     const Json& answer = jsonField(record, "Answer");
     auto aliases = jsonStringOrList(answer, "Aliases");
     if (aliases.empty()) throw RowProblem("Answer.Aliases is empty");
-    return generationItem(triviaqaPrompt(question), std::move(aliases));
+    return generationItem(question, triviaqaPrompt(question), std::move(aliases));
 }
 
 }  // namespace
@@ -79,7 +80,8 @@ TaskData readNqOpen(const TaskSpec& spec) {
     data.exactMatch.regexesToIgnore = {kNqArticles};
     const std::string text = readInputFile(spec.data);
     data.format = "nq-open" + readRecords(spec, text, data, "an NQ-open file", [](const Json& record) {
-        return generationItem(nqOpenPrompt(nonEmptyQuestion(record, "question")), jsonStringOrList(record, "answer"));
+        const std::string question = nonEmptyQuestion(record, "question");
+        return generationItem(question, nqOpenPrompt(question), jsonStringOrList(record, "answer"));
     });
     data.notes.push_back("0-shot; exact match after deleting the harness's article regex (case-sensitive), "
                          "lower-casing and ASCII punctuation; any reference counts");
@@ -118,7 +120,8 @@ TaskData readQa(const TaskSpec& spec) {
                 if (std::find(references.begin(), references.end(), alias) == references.end()) references.push_back(std::move(alias));
             }
         }
-        return generationItem(triviaqaPrompt(nonEmptyQuestion(record, spec.questionField)), std::move(references));
+        const std::string question = nonEmptyQuestion(record, spec.questionField);
+        return generationItem(question, triviaqaPrompt(question), std::move(references));
     });
     data.notes.push_back("generic QA: the triviaqa prompt (\"Question: <q>?\\nAnswer:\") and exact-match rule; "
                          "question field '" + spec.questionField + "', references from '" + spec.answerField + "'" +

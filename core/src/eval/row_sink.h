@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <stdexcept>
 #include <string>
+#include <unordered_set>
 #include <utility>
 
 #include "avss/eval_task.h"
@@ -47,18 +48,21 @@ public:
         }
     }
 
-    // Appends an item found at `ref`. Throws FormatError past kMaxItems (whatever `strict` says).
+    // Appends an item found at `ref`, unless its question is excluded (then only counted). Throws
+    // FormatError past kMaxItems (whatever `strict` says).
     void add(const RowRef& ref, EvalItem item);
 
     // Strict: throws FormatError "<file>: line N: reason"; otherwise records a SkippedRow.
     void reject(const RowRef& ref, const std::string& reason);
 
-    // Throws FormatError when no item was found (naming the first skipped row, if any).
-    void finish() const;
+    // Notes the excluded items; throws FormatError when no item was found (naming the first skipped
+    // row, if any, or the exclusion).
+    void finish();
 
 private:
     const TaskSpec& m_spec;
     TaskData& m_data;
+    std::unordered_set<std::string> m_excluded;
 };
 
 }  // namespace avss::eval

@@ -32,6 +32,7 @@ EvalItem allenaiItem(const Json& record, bool withSupport) {
     std::vector<std::string> choices = {jsonString(record, "distractor1"), jsonString(record, "distractor2"),
                                         jsonString(record, "distractor3"), jsonString(record, "correct_answer")};
     EvalItem item;
+    item.question = question;
     const std::string context =
         withSupport ? sciqContext(question, jsonString(record, "support")) : sciqClosedBookContext(question);
     item.sets.push_back(goldChoiceSet(context, std::move(choices), 3));
@@ -51,6 +52,7 @@ EvalItem instructionItem(const Json& record) {
     std::vector<std::string> choices;
     for (std::size_t i = 1; i <= 4; ++i) choices.push_back(pythonStrip((*parts)[i]));
     EvalItem item;
+    item.question = question;
     item.sets.push_back(goldChoiceSet(sciqClosedBookContext(question), std::move(choices), static_cast<std::size_t>(answer[6] - '1')));
     return item;
 }

@@ -47,6 +47,21 @@ std::string joined(const std::vector<std::string>& parts, const char* separator)
 
 }  // namespace
 
+std::string questionKey(std::string_view question) {
+    std::string key;
+    bool space = false;
+    for (const char c : question) {
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
+            space = !key.empty();
+            continue;
+        }
+        if (space) key += ' ';
+        space = false;
+        key += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    }
+    return key;
+}
+
 std::vector<std::string> taskNames() {
     std::vector<std::string> names;
     for (const auto& entry : table()) names.emplace_back(entry.name);

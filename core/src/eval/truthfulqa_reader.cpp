@@ -65,6 +65,7 @@ EvalItem jsonItem(const Json& record, bool& hfRows) {
     if (question.empty()) throw RowProblem("the question is empty");
     const std::string context = truthfulqaContext(question);
     EvalItem item;
+    item.question = question;
     item.sets.push_back(targets(record, "mc1_targets", context, hfRows));
     item.sets.push_back(targets(record, "mc2_targets", context, hfRows));
     checkSets(item.sets[0], item.sets[1]);
@@ -102,6 +103,7 @@ EvalItem csvItem(const CsvRecord& row, const CsvColumns& col) {
     if (incorrect.empty()) throw RowProblem("'Incorrect Answers' is empty");
     const std::string context = truthfulqaContext(question);
     EvalItem item;
+    item.question = question;
     std::vector<std::string> mc1 = {best};
     mc1.insert(mc1.end(), incorrect.begin(), incorrect.end());
     item.sets.push_back(goldChoiceSet(context, std::move(mc1), 0));

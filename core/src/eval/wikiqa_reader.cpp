@@ -43,6 +43,7 @@ Columns columns(const CsvRecord& header, const std::filesystem::path& path) {
 
 EvalItem questionItem(const Question& q) {
     EvalItem item;
+    item.question = q.text;
     for (const auto& sentence : q.sentences) {
         ChoiceSet set;
         set.context = wikiqaContext(q.text, sentence);

@@ -11,6 +11,7 @@
 
 #include "avss/error.h"
 #include "eval/uniform_draw.h"
+#include "util/sha256.h"
 #include "hallu/answer_batch.h"
 #include "hallu/forced_answers.h"
 #include "model/hparams.h"
@@ -150,6 +151,9 @@ ContrastiveTrainer::ContrastiveTrainer(std::shared_ptr<const Model> model, PairS
     }
     checkOptions(options, m.hp.layers);
     if (train.pairs.empty()) throw UsageError(train.spec.file, "no answer pairs to train on");
+    if (train.spec.format == PairFormat::SelfAnswers) {  // its two answers answer different questions: no preference to learn
+        throw UsageError(train.spec.file, "qa-self pairs are for the analysis only", "Train on TruthfulQA, HaluEval or pairs files.");
+    }
     std::sort(options.layers.begin(), options.layers.end());
     options.layers.erase(std::unique(options.layers.begin(), options.layers.end()), options.layers.end());
     d.forced = hallu::forceAnswers(*m.tokenizer, train.pairs, options.lengthMatch, m.hp.contextLength);
@@ -249,8 +253,24 @@ void ContrastiveTrainer::loadCheckpoint(const std::filesystem::path& file) {
 
 std::shared_ptr<const Model> ContrastiveTrainer::tunedModel() const {
     auto copy = copyImpl(*m_impl->work);
-    for (int l : m_impl->options.layers) ownLayer(*copy, l, false);  // a snapshot without autograd
+    util::Sha256 digest;  // the tuned weights are another model: caches keyed by fingerprint must not serve the original's
+    digest.update(copy->info.fingerprint.data(), copy->info.fingerprint.size());
+    for (int l : m_impl->options.layers) {
+        ownLayer(*copy, l, false);  // a snapshot without autograd
+        for (const auto& t : layerTensors(copy->weights.layers[static_cast<std::size_t>(l)])) {
+            const auto host = t.to(torch::kCPU).contiguous();
+            digest.update(host.data_ptr(), static_cast<std::size_t>(host.nbytes()));
+        }
+    }
+    copy->info.fingerprint += "+tuned-" + digest.finishHex().substr(0, 16);
+    copy->info.name += " (tuned)";
     return wrapModel(std::move(copy));
+}
+
+bool isTunedCopy(const ModelInfo& tuned, const ModelInfo& original) {
+    const std::string prefix = original.fingerprint + "+tuned-";
+    return tuned.fingerprint.size() == prefix.size() + 16 && tuned.fingerprint.compare(0, prefix.size(), prefix) == 0 &&
+           tuned.hparams.layers == original.hparams.layers;
 }
 
 PairPreference measurePreference(const Model& model, const PairSet& pairs, bool lengthMatch, int batchPairs, const CancelToken* cancel) {

@@ -12,7 +12,8 @@ ForcedPairs forceAnswers(const Tokenizer& tok, const std::vector<AnswerPair>& pa
     out.truthful.reserve(pairs.size());
     out.hallucinated.reserve(pairs.size());
     for (const auto& pair : pairs) {
-        const auto context = tok.encode(pair.context, /*addSpecial=*/true, /*parseSpecial=*/false);
+        const auto contextTokens = tok.encode(pair.context, /*addSpecial=*/true, /*parseSpecial=*/false);
+        const auto otherContext = pair.hallucinatedContext.empty() ? contextTokens : tok.encode(pair.hallucinatedContext, true, false);
         auto t = tok.encode(" " + pair.truthful, false, false);
         auto h = tok.encode(" " + pair.hallucinated, false, false);
         if (lengthMatch) {
@@ -23,6 +24,7 @@ ForcedPairs forceAnswers(const Tokenizer& tok, const std::vector<AnswerPair>& pa
         bool cut = false;
         for (const bool truthful : {true, false}) {
             const auto& answer = truthful ? t : h;
+            const auto& context = truthful ? contextTokens : otherContext;
             if (static_cast<int>(answer.size()) >= contextLength) {
                 throw UsageError({}, pair.source + ": the " + (truthful ? "truthful" : "hallucinated") + " answer has " +
                                          std::to_string(answer.size()) + " tokens; the model's context holds " +

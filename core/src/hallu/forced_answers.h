@@ -20,7 +20,8 @@ struct ForcedPairs {
     int contextsCut = 0;                               // questions cut from the left to fit
 };
 
-// Context with the model's special tokens, answer as " " + answer without them; lengthMatch cuts
+// Context with the model's special tokens (the hallucinated answer's own when the pair has one),
+// answer as " " + answer without them; lengthMatch cuts
 // both answers of a pair to the shorter one. UsageError naming the pair's source line when an
 // answer alone does not fit in contextLength.
 ForcedPairs forceAnswers(const Tokenizer& tokenizer, const std::vector<AnswerPair>& pairs, bool lengthMatch, int contextLength);

@@ -88,6 +88,11 @@ std::vector<int> chooseLayers(LayerChoice choice, int layerCount, int k, const s
     return out;
 }
 
+TaskSpec withoutTrainingQuestions(TaskSpec spec, const PairSet& train) {
+    for (const auto& p : train.pairs) spec.excludedQuestions.push_back(p.question);
+    return spec;
+}
+
 std::string mitigationReportJson(const MitigationReport& r) {
     const auto& o = r.options;
     ordered_json steps = ordered_json::array();

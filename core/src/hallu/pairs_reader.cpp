@@ -26,7 +26,7 @@ struct Reading {
     std::int64_t seen = 0;  // questions read, in either half
     bool full() const { return set.spec.limit > 0 && set.questions >= set.spec.limit; }
     // Adds one question's pairs from lists of truthful and hallucinated answers, paired by index.
-    void add(const eval::RowRef& ref, const std::string& context, const std::vector<std::string>& truthful,
+    void add(const eval::RowRef& ref, const std::string& question, const std::string& context, const std::vector<std::string>& truthful,
              const std::vector<std::string>& hallucinated) {
         const auto position = seen++;
         if ((set.spec.half == PairHalf::Even && position % 2 != 0) || (set.spec.half == PairHalf::Odd && position % 2 != 1)) return;
@@ -35,7 +35,7 @@ struct Reading {
             throw FormatError(set.spec.file, ref.label() + ": more than " + std::to_string(kMaxPairs) + " pairs",
                               "Use --limit to read the first questions only.");
         }
-        for (std::size_t i = 0; i < n; ++i) set.pairs.push_back({context, truthful[i], hallucinated[i], ref.where(set.spec.file)});
+        for (std::size_t i = 0; i < n; ++i) set.pairs.push_back({context, truthful[i], hallucinated[i], ref.where(set.spec.file), question});
         set.unpaired += static_cast<std::int64_t>(truthful.size() + hallucinated.size() - 2 * n);
         ++set.questions;
     }
@@ -85,7 +85,7 @@ void readTruthfulqaCsv(const std::string& text, Reading& r) {
             const auto q = nonEmpty(row.fields[question], "'Question'");
             const auto t = nonEmptyList(eval::splitTruthfulqaAnswers(row.fields[correct]), "'Correct Answers'");
             const auto h = nonEmptyList(eval::splitTruthfulqaAnswers(row.fields[incorrect]), "'Incorrect Answers'");
-            r.add(ref, pairContext(q), t, h);
+            r.add(ref, q, pairContext(q), t, h);
         });
     }
 }
@@ -104,7 +104,7 @@ void readJsonLines(const std::string& text, Reading& r) {
             if (spec.format == PairFormat::HaluEval) {
                 const auto context = spec.knowledge ? pairContextWithKnowledge(nonEmpty(eval::jsonString(v, "knowledge"), "'knowledge'"), q)
                                                     : pairContext(q);
-                r.add(record.ref, context, {nonEmpty(eval::jsonString(v, "right_answer"), "'right_answer'")},
+                r.add(record.ref, q, context, {nonEmpty(eval::jsonString(v, "right_answer"), "'right_answer'")},
                       {nonEmpty(eval::jsonString(v, "hallucinated_answer"), "'hallucinated_answer'")});
                 return;
             }
@@ -114,7 +114,7 @@ void readJsonLines(const std::string& text, Reading& r) {
                 throw RowProblem("'truthful' has " + std::to_string(t.size()) + " answers and 'hallucinated' " +
                                  std::to_string(h.size()) + ": pairs need lists of equal length");
             }
-            r.add(record.ref, pairContext(q), t, h);
+            r.add(record.ref, q, pairContext(q), t, h);
         });
         return !r.full();
     });
@@ -126,7 +126,8 @@ PairFormat parsePairFormat(std::string_view name) {
     if (name == "truthfulqa") return PairFormat::TruthfulQa;
     if (name == "halueval") return PairFormat::HaluEval;
     if (name == "pairs") return PairFormat::Pairs;
-    throw UsageError({}, "unknown pairs format '" + std::string(name) + "'", "Use truthfulqa, halueval or pairs.");
+    if (name == "qa-self") return PairFormat::SelfAnswers;
+    throw UsageError({}, "unknown pairs format '" + std::string(name) + "'", "Use truthfulqa, halueval, pairs or qa-self.");
 }
 
 PairFormat pairFormatFor(std::string_view name, const std::filesystem::path& file) {
@@ -139,6 +140,7 @@ const char* pairFormatName(PairFormat format) {
         case PairFormat::TruthfulQa: return "truthfulqa";
         case PairFormat::HaluEval: return "halueval";
         case PairFormat::Pairs: return "pairs";
+        case PairFormat::SelfAnswers: return "qa-self";
     }
     return "?";
 }
@@ -160,6 +162,10 @@ std::string pairContextWithKnowledge(std::string_view knowledge, std::string_vie
 
 PairSet loadPairs(const PairSpec& spec) {
     if (spec.limit < 0) throw UsageError({}, "the question limit must be 0 (all) or positive");
+    if (spec.format == PairFormat::SelfAnswers) {
+        throw UsageError(spec.file, "qa-self pairs are the model's own answers, not a file's",
+                         "Use avss hallu --format qa-self --task NAME (a generation or multiple-choice task).");
+    }
     if (spec.knowledge && spec.format != PairFormat::HaluEval) {
         throw UsageError({}, "knowledge passages exist only in HaluEval files", "Leave out --knowledge.");
     }

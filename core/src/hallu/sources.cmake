@@ -6,6 +6,7 @@ list(APPEND AVSS_BASE_SOURCES
   src/hallu/hallu_scores.cpp
   src/hallu/hallu_report.cpp
   src/hallu/mitigation.cpp
+  src/hallu/self_answers.cpp
 )
 list(APPEND AVSS_TORCH_SOURCES
   src/hallu/answer_batch.cpp
@@ -13,4 +14,5 @@ list(APPEND AVSS_TORCH_SOURCES
   src/hallu/contrastive_trainer.cpp
   src/hallu/tuned_export.cpp
   src/hallu/divergence.cpp
+  src/hallu/self_answer_run.cpp
 )

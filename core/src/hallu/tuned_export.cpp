@@ -2,6 +2,8 @@
 // trained layers, every other tensor copied as stored.
 #include "avss/tuned_export.h"
 
+#include "avss/contrastive_trainer.h"
+
 #include <torch/torch.h>
 
 #include <chrono>
@@ -75,7 +77,7 @@ ExportResult exportTunedModel(const Model& original, const Model& tuned, const s
                               const ExportOptions& options, const ProgressFn& progress, const CancelToken* cancel) {
     const auto start = std::chrono::steady_clock::now();
     const auto& info = original.info();
-    if (tuned.info().fingerprint != info.fingerprint || tuned.info().hparams.layers != info.hparams.layers) {
+    if (!isTunedCopy(tuned.info(), info)) {
         throw UsageError(out, "the tuned model is not a tuned copy of this model");
     }
     std::error_code ec;
