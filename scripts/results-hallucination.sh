@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Re-runs the measurements behind docs/results/hallucination.md on the sample model and the public
 # data in ../shared/data: the EAVSS analyses (HaluEval, length-matched HaluEval, TruthfulQA halves,
-# with their agreement), then contrastive training of the EAVSS-selected layers against the controls
+# the model's own SciQ and TruthfulQA answers, with their agreement), then contrastive training of the EAVSS-selected layers against the controls
 # under one budget (same k, steps, data and seed): k lowest-EAVSS layers, k random layers (3 seeds),
 # all layers, and the LM term alone. Side effect: KL(original ‖ tuned) per token on WikiText-2 test. Training uses TruthfulQA's even questions; every run is scored
 # on the odd questions (pairs held out, never seen by the analysis that picks the layers).
@@ -49,6 +49,11 @@ if wanted analyses; then
   --out "$out/hallu-halueval-lm.json" >"$out/hallu-halueval-lm.txt"
 "$avss" --quiet hallu default --pairs "$tqa" --half even --against "$out/hallu-halueval.json" --out "$out/hallu-tqa-even.json" >"$out/hallu-tqa-even.txt"
 "$avss" --quiet hallu default --pairs "$tqa" --half odd --against "$out/hallu-tqa-even.json" --out "$out/hallu-tqa-odd.json" >"$out/hallu-tqa-odd.txt"
+# The model's own answers (qa-self): SciQ's chosen options and TruthfulQA's MC1 choices, right vs wrong.
+"$avss" --quiet hallu default --pairs "$sciq" --format qa-self --task sciq --limit 1000 --against "$out/hallu-halueval.json" \
+  --out "$out/hallu-self-sciq.json" >"$out/hallu-self-sciq.txt"
+"$avss" --quiet hallu default --pairs "$tqa" --format qa-self --task truthfulqa --limit 400 --against "$out/hallu-halueval.json" \
+  --out "$out/hallu-self-tqa.json" >"$out/hallu-self-tqa.txt"
 fi
 
 # 2. Mitigation: one budget for every arm; the layers of auto/lowest come from the HaluEval analysis.
@@ -90,8 +95,9 @@ fi
 # 3. Benchmarks before and after, same budget and layer choices as section 2. TruthfulQA's MC items
 # whose question is a training question (the even half) are left out by avss mitigate itself.
 if wanted benchmarks; then
-bench=(--train "$tqa" --train-half even --hallu-pairs "$halueval" --hallu-limit 2000 --top-k 7 --steps "$steps" --lr "$lr"
-       --pairs-per-step 8 --seed 0 --log-every 10 --eval "truthfulqa=$tqa,sciq=$sciq,nq_open=$nq" --limit "$eval_limit")
+budget=(--train "$tqa" --train-half even --hallu-pairs "$halueval" --hallu-limit 2000 --top-k 7 --steps "$steps" --lr "$lr"
+        --pairs-per-step 8 --seed 0 --log-every 10)
+bench=("${budget[@]}" --eval "truthfulqa=$tqa,sciq=$sciq,nq_open=$nq" --limit "$eval_limit")
 bench_run() {
   local name=$1; shift
   [[ -f "$out/bench-$name/mitigation.json" ]] && return 0
@@ -102,13 +108,21 @@ bench_run random1 --layers random --layer-seed 1
 bench_run random2 --layers random --layer-seed 2
 bench_run random3 --layers random --layer-seed 3
 bench_run lowest --layers lowest
+# The side effect on WikiText-2 perplexity (first 16,384 tokens): each arm's checkpoint, scored again without training.
+for arm in eavss random1 random2 random3 lowest; do
+  [[ -f "$out/bench-$arm/checkpoint.pt" && ! -f "$out/ppl-$arm/mitigation.json" ]] || continue
+  case $arm in eavss) pick=(--layers auto) ;; lowest) pick=(--layers lowest) ;; *) pick=(--layers random --layer-seed "${arm#random}") ;; esac
+  "$avss" --quiet mitigate default "${budget[@]}" --eval "perplexity=$wiki" --max-tokens 16384 "${pick[@]}" --resume --checkpoint "$out/bench-$arm/checkpoint.pt" \
+    --out "$out/ppl-$arm" >"$out/ppl-$arm.txt" 2>"$out/ppl-$arm.log"
+done
 python3 - "$out" <<'PY'
 import json, os, sys
 out = sys.argv[1]
 print("| arm | task | metric | items | before [95% CI] | after [95% CI] | change | chance |")
 print("|---|---|---|---|---|---|---|---|")
 for arm in ["eavss", "random1", "random2", "random3", "lowest"]:
-    path = os.path.join(out, "bench-" + arm, "mitigation.json")
+  for prefix in ["bench-", "ppl-"]:
+    path = os.path.join(out, prefix + arm, "mitigation.json")
     if not os.path.exists(path):
         continue
     for e in json.load(open(path))["evaluations"]:

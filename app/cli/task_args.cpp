@@ -29,6 +29,22 @@ TaskSpec taskSpecFromArgs(const ParsedArgs& args, std::string name, std::string 
     return spec;
 }
 
+std::vector<OptionSpec> evalRunOptions() {
+    return {{"max-new-tokens", "N", "generation tasks: token limit per answer", "64"},
+            {"window", "N", "perplexity: tokens per window (at most the model's context)", "2048"},
+            {"max-tokens", "N", "perplexity: use only the first N tokens (0 = all)", "0"},
+            {"bootstrap", "N", "bootstrap resamples for the intervals (0 = none)", "1000"}};
+}
+
+EvalOptions evalOptionsFromArgs(const ParsedArgs& args) {
+    EvalOptions o;
+    o.maxNewTokens = static_cast<int>(args.getInt("max-new-tokens", 1, 1 << 16));
+    o.window = static_cast<int>(args.getInt("window", 2, 1 << 20));
+    o.maxTokens = args.getInt("max-tokens", 0, 1LL << 40);
+    o.bootstrapIterations = static_cast<int>(args.getInt("bootstrap", 0, 1000000));
+    return o;
+}
+
 std::vector<TaskData> loadTaskList(const ParsedArgs& args, const std::string& option, bool required,
                                    const std::function<TaskSpec(TaskSpec)>& adjust) {
     const auto list = args.getList(option);

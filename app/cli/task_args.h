@@ -8,11 +8,15 @@
 
 #include "args.h"
 #include "avss/eval_task.h"
+#include "avss/evaluator.h"
 
 namespace avss::cli {
 
 std::vector<OptionSpec> taskReadOptions();  // --limit --strict --no-support --question-field --answer-field --alias-field
 TaskSpec taskSpecFromArgs(const ParsedArgs& args, std::string name, std::string data);
+// How tasks run (avss eval, avss mitigate): --max-new-tokens --window --max-tokens --bootstrap.
+std::vector<OptionSpec> evalRunOptions();
+EvalOptions evalOptionsFromArgs(const ParsedArgs& args);  // batch, skipped layers and records stay at their defaults
 // --<option> NAME=FILE[,NAME=FILE...]: every task loaded (skipped rows listed on stderr), each spec
 // passed through `adjust` first; UsageError for a malformed item, or for an empty list when `required`.
 std::vector<TaskData> loadTaskList(const ParsedArgs& args, const std::string& option, bool required,

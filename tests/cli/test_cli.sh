@@ -571,6 +571,15 @@ expect 0 "layers +3" -- "$avss" --quiet info "$tmp/tuned.gguf"
 # Task items that ask a training question are never scored as held out.
 printf '%s\n' '{"question": "what is the capital of  france?", "answer": ["Paris"]}' '{"question": "Who painted the Mona Lisa?", "answer": ["Leonardo da Vinci"]}' >"$tmp/nq-overlap.jsonl"
 expect 0 "nq_open: 1 items left out \(their question is a training question\)" -- "$avss" --quiet mitigate "$tiny" --train "$hl/pairs.jsonl" --format pairs --layers 0 --steps 1 --eval "nq_open=$tmp/nq-overlap.jsonl"
+# A finished run's checkpoint scores more tasks without training again; --window/--max-tokens reach perplexity.
+capture "$tmp/mit-more.txt" -- "$avss" --quiet mitigate "$tiny" --train "$hl/pairs.jsonl" --format pairs --layers 0 --steps 1 --out "$tmp/mit-more"
+capture "$tmp/mit-more2.txt" -- "$avss" --quiet mitigate "$tiny" --train "$hl/pairs.jsonl" --format pairs --layers 0 --steps 1 --checkpoint "$tmp/mit-more/checkpoint.pt" --resume --eval perplexity=builtin --window 64 --max-tokens 256 --out "$tmp/mit-more2"
+pycheck "mitigate: a resumed finished run trains no step and scores perplexity in 4 windows of 64" "$tmp/mit-more2/mitigation.json" <<'PY'
+r = json.load(open(sys.argv[1]))
+assert r["first_step"] == 1 and r["steps"] == [], r["steps"]
+e = r["evaluations"][0]
+assert e["before"]["task"] == "perplexity" and e["before"]["items"] == 4 and e["after"]["items"] == 4, e["before"]["items"]
+PY
 expect 2 "layer 7 does not exist" -- "$avss" --quiet mitigate "$tiny" --train "$hl/pairs.jsonl" --format pairs --layers 7 --steps 1
 expect 2 "--resume needs --checkpoint" -- "$avss" --quiet mitigate "$tiny" --train "$hl/pairs.jsonl" --format pairs --layers 0 --resume
 expect 3 "mismatched.jsonl: line 2" -- "$avss" --quiet mitigate "$tiny" --train "$hl/mismatched.jsonl" --format pairs --layers 0

@@ -102,6 +102,27 @@ TEST_CASE("heatmap rows spanning decades are coloured by their logarithm", "[ui]
     for (std::size_t i = 0; i < 5; ++i) CHECK(grid.rows[0].normalised[i] == Approx(i / 4.0));
 }
 
+TEST_CASE("lower-bound scores (the core's zero-sparsity guard) are marked in the heatmap rows and the layer table", "[ui][render][models]") {
+    avss::LayerScores s = tinyScores().front();
+    s.guardedLayers = {2};
+    s.guardNote = "no near-zero element; the score is at least this large";
+    const auto grid = buildHeatmapGrid({s}, HeatmapScale::Value);
+    const int row = grid.rowOf(QString::fromStdString(s.metric));
+    REQUIRE(row >= 0);
+    const auto& r = grid.rows[static_cast<std::size_t>(row)];
+    CHECK(r.lowerBound == std::vector<bool>{false, false, true, false, false});
+    CHECK(r.boundNote.contains(QStringLiteral("at least")));
+    LayerTableModel table;
+    table.setScores(s, {}, {});
+    CHECK(table.index(2, LayerTableModel::Bound).data().toString().startsWith(QStringLiteral("≥")));
+    CHECK(table.index(2, LayerTableModel::Value).data(Qt::ToolTipRole).toString().contains(QStringLiteral("at least this large")));
+    CHECK(table.index(1, LayerTableModel::Bound).data().toString().isEmpty());
+    CHECK(table.index(1, LayerTableModel::Value).data(Qt::ToolTipRole).isNull());
+    // A difference row bounds nothing.
+    const auto diff = differenceGrid(grid, grid, HeatmapScale::Value);
+    CHECK(diff.rows[static_cast<std::size_t>(row)].lowerBound.empty());
+}
+
 TEST_CASE("table models pass QAbstractItemModelTester and export as CSV", "[ui][models]") {
     const auto scores = std::make_shared<const std::vector<avss::LayerScores>>(tinyScores());
     LayerTableModel table;

@@ -33,10 +33,16 @@ QVariant LayerTableModel::data(const QModelIndex& index, int role) const {
     const bool isProtected = std::find(m_protected.begin(), m_protected.end(), l.layer) != m_protected.end();
     if (role == Qt::TextAlignmentRole) return index.column() == PlanColumn ? QVariant() : QVariant(Qt::AlignRight | Qt::AlignVCenter);
     if (role == Qt::UserRole) return l.layer;  // the layer a row shows, for selection sync
+    const auto& guarded = m_scores->guardedLayers;
+    const bool bound = std::find(guarded.begin(), guarded.end(), l.layer) != guarded.end();
+    if (role == Qt::ToolTipRole && bound && (index.column() == Value || index.column() == Bound)) {
+        return tr("At least this large: %1").arg(QString::fromStdString(m_scores->guardNote));
+    }
     if (role != Qt::DisplayRole) return {};
     switch (index.column()) {
         case Layer: return l.layer;
         case Value: return displayNumber(l.value);
+        case Bound: return bound ? QStringLiteral("≥ (lower bound)") : QString();
         case ShardMean: return displayNumber(l.mean);
         case ShardSd: return displayNumber(l.sd);
         case Rank: return l.rank;
@@ -51,6 +57,7 @@ QVariant LayerTableModel::headerData(int section, Qt::Orientation orientation, i
     switch (section) {
         case Layer: return tr("Layer");
         case Value: return tr("Value");
+        case Bound: return tr("Bound");
         case ShardMean: return tr("Shard mean");
         case ShardSd: return tr("Shard sd");
         case Rank: return tr("Rank");

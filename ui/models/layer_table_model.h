@@ -1,5 +1,6 @@
-// One metric's scores as a table: a row per layer with value, shard mean and sd, rank, how often
-// the layer is in a shard's lowest set, and what the current plan does with it.
+// One metric's scores as a table: a row per layer with value, whether the value is only a lower
+// bound (the core's zero-sparsity guard), shard mean and sd, rank, how often the layer is in a
+// shard's lowest set, and what the current plan does with it.
 #pragma once
 
 #include <QAbstractTableModel>
@@ -13,7 +14,7 @@ namespace avss::ui {
 class LayerTableModel : public QAbstractTableModel {
     Q_OBJECT
 public:
-    enum Column { Layer, Value, ShardMean, ShardSd, Rank, BottomFrequency, PlanColumn, ColumnCount };
+    enum Column { Layer, Value, Bound, ShardMean, ShardSd, Rank, BottomFrequency, PlanColumn, ColumnCount };
     using QAbstractTableModel::QAbstractTableModel;
 
     void setScores(const std::optional<avss::LayerScores>& scores, const std::vector<int>& removed,

@@ -88,7 +88,9 @@ HeatmapRow metricRow(const avss::LayerScores& s, HeatmapScale scale) {
         row.values.push_back(l.value);
         row.sd.push_back(l.sd);
         row.rank.push_back(l.rank);
+        row.lowerBound.push_back(std::find(s.guardedLayers.begin(), s.guardedLayers.end(), l.layer) != s.guardedLayers.end());
     }
+    row.boundNote = toQString(s.guardNote);
     if (scale == HeatmapScale::Rank) {
         row.normalised = byRank(row.rank, row.values);  // rank 0 = pruned first = dark
     } else {
@@ -178,6 +180,7 @@ HeatmapGrid differenceGrid(const HeatmapGrid& original, const HeatmapGrid& tuned
         }
         row.sd.assign(row.values.size(), kNaN);
         row.rank.assign(row.values.size(), -1);
+        row.lowerBound.clear();  // a difference of bounds bounds nothing
         row.normalised = scale == HeatmapScale::Rank ? byRank(ascendingRanks(row.values), row.values) : aroundZero(row.values);
         grid.layers = std::max(grid.layers, static_cast<int>(row.values.size()));
         grid.rows.push_back(std::move(row));

@@ -34,6 +34,8 @@ struct HeatmapRow {
     std::vector<double> values;      // [layer] raw values from the core (LayerScore.value or component)
     std::vector<double> sd;          // [layer] spread across shards; NaN where not available
     std::vector<int> rank;           // [layer] prune rank (0 = pruned first); −1 for component rows
+    std::vector<bool> lowerBound;    // [layer] the value is only a lower bound (the core's guardedLayers)
+    QString boundNote;               // the core's guardNote
     std::vector<double> normalised;  // [layer] colour position in [0, 1]; NaN for non-finite values
 };
 

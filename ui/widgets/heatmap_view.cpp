@@ -267,7 +267,12 @@ void HeatmapView::paintLegend(QPainter& p, const Geometry& g) const {
 QString HeatmapView::toolTipFor(int row, int layer) const {
     const auto& r = m_grid.rows[static_cast<std::size_t>(row)];
     const auto i = static_cast<std::size_t>(layer);
-    QString text = QStringLiteral("<b>%1</b><br>layer %2<br>value: %3").arg(r.label.toHtmlEscaped()).arg(layer).arg(formatValue(r.values[i]));
+    const bool bound = i < r.lowerBound.size() && r.lowerBound[i];
+    QString text = QStringLiteral("<b>%1</b><br>layer %2<br>value: %3%4")
+                       .arg(r.label.toHtmlEscaped())
+                       .arg(layer)
+                       .arg(bound ? QStringLiteral("≥ ") : QString(), formatValue(r.values[i]));
+    if (bound) text += tr("<br><i>a lower bound: %1</i>").arg(r.boundNote.toHtmlEscaped());
     if (r.logColour) text += tr(" <small>(colour on a log scale)</small>");
     if (r.isDifference) {
         text += tr("<br><i>tuned − original</i>");

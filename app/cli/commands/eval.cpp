@@ -56,13 +56,9 @@ int runEval(const ParsedArgs& args, Context& ctx) {
     if (!args.has("task")) throw UsageError({}, "--task NAME is required (" + describeTasks() + ")");
     if (!args.has("data")) throw UsageError({}, "--data FILE is required");
     const auto task = loadTask(taskSpecFromArgs(args, args.get("task"), args.get("data")));  // before the model: a bad file fails fast
-    EvalOptions o;
+    EvalOptions o = evalOptionsFromArgs(args);
     o.skipLayers = args.getIntList("skip-layers");
     o.batch = static_cast<int>(args.getInt("batch", 1, 1024));
-    o.maxNewTokens = static_cast<int>(args.getInt("max-new-tokens", 1, 1 << 16));
-    o.window = static_cast<int>(args.getInt("window", 2, 1 << 20));
-    o.maxTokens = args.getInt("max-tokens", 0, 1LL << 40);
-    o.bootstrapIterations = static_cast<int>(args.getInt("bootstrap", 0, 1000000));
     o.records = args.has("records");
     if (o.records && !args.has("out")) throw UsageError({}, "--records needs --out FILE (the records go into the JSON)");
     Evaluator evaluator(ctx.loadModel(args));
@@ -92,11 +88,8 @@ CommandSpec evalCommand() {
                  {"batch", "B", "choice tasks: choice sets per pass; generation: prompts decoded together; perplexity: windows per pass (at most 8192 tokens)", "16"},
                  {"skip-layers", "LIST", "bypass these blocks (what-if pruning), e.g. 3,5,10-12", ""},
                  {"out", "FILE", "write the result as JSON", ""},
-                 {"records", "", "include per-item records (log-likelihoods, generations) in --out", ""},
-                 {"max-new-tokens", "N", "generation tasks: token limit per answer", "64"},
-                 {"window", "N", "perplexity: tokens per window (at most the model's context)", "2048"},
-                 {"max-tokens", "N", "perplexity: use only the first N tokens (0 = all)", "0"},
-                 {"bootstrap", "N", "bootstrap resamples for the intervals (0 = none)", "1000"}};
+                 {"records", "", "include per-item records (log-likelihoods, generations) in --out", ""}};
+    for (auto& o : evalRunOptions()) c.options.push_back(o);
     for (auto& o : taskReadOptions()) c.options.push_back(o);
     for (auto& o : modelOptions()) c.options.push_back(o);
     c.run = runEval;

@@ -76,8 +76,7 @@ Scores score(Context& ctx, const std::shared_ptr<const Model>& model, const std:
     if (heldOut) s.preference = measurePreference(*model, *heldOut, args.has("length-match"), 8, ctx.cancel);
     if (tasks.empty()) return s;
     Evaluator evaluator(model);
-    EvalOptions o;
-    o.bootstrapIterations = 1000;
+    const auto o = evalOptionsFromArgs(args);
     for (const auto& t : tasks) s.evals.push_back(evaluator.run(t, o, ctx.progress(), ctx.cancel));
     ctx.progressBar.finish();
     return s;
@@ -257,6 +256,7 @@ CommandSpec mitigateCommand() {
                  {"kl-text", "PATH", "text on which to measure KL(original || tuned) per token ('builtin': the sample text)", ""},
                  {"kl-tokens", "N", "tokens of --kl-text to use", "4096"},
                  {"export", "FILE", "write the tuned model as GGUF (trained layers as F32; checked by reloading)", ""}};
+    for (auto& o : evalRunOptions()) c.options.push_back(o);
     for (auto& o : taskReadOptions()) c.options.push_back(o);
     for (auto& o : modelOptions()) c.options.push_back(o);
     c.run = runMitigate;
