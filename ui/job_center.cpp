@@ -119,6 +119,10 @@ bool JobCenter::isBusy(JobKind kind) const {
     return it != m_tracks.end() && it->second.busy;
 }
 
+bool JobCenter::isAnyBusy() const {
+    return std::any_of(m_tracks.begin(), m_tracks.end(), [](const auto& t) { return t.second.busy; });
+}
+
 void JobCenter::openModel(const QString& path) {
     LoadRequest request{begin(JobKind::Load), path, m_workspace.settings().device, m_workspace.settings().weights};
     m_loadedDevice = request.device;

@@ -43,6 +43,7 @@ public:
                                                             JobKind::Export, JobKind::Task, JobKind::Sweep});
 
     bool isBusy(JobKind kind) const;
+    bool isAnyBusy() const;  // what the window's Cancel (Esc) can stop
     const QString& cacheDir() const { return m_cacheDir; }
 
     // Workers, for tests that watch the raw signals.

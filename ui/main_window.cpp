@@ -219,10 +219,16 @@ void MainWindow::connectJobs() {
         if (m_jobs.isBusy(JobKind::Task)) running << tr("reading the task");
         if (m_jobs.isBusy(JobKind::Sweep)) running << tr("sweeping");
         m_jobLabel->setText(running.join(QStringLiteral(", ")));
-        m_actions.measure->setEnabled(!m_jobs.isBusy(JobKind::Measure));
+        m_actions.cancel->setEnabled(m_jobs.isAnyBusy());
+        m_actions.measure->setEnabled(m_workspace.plan().has_value() && !m_jobs.isBusy(JobKind::Measure));
         m_actions.exportModel->setEnabled(m_prune->canExport());
     });
-    connect(&m_workspace, &Workspace::planChanged, this, [this] { m_actions.exportModel->setEnabled(m_prune->canExport()); });
+    connect(&m_workspace, &Workspace::planChanged, this, [this] {
+        m_actions.measure->setEnabled(m_workspace.plan().has_value() && !m_jobs.isBusy(JobKind::Measure));
+        m_actions.exportModel->setEnabled(m_prune->canExport());
+    });
+    m_actions.cancel->setEnabled(false);
+    m_actions.measure->setEnabled(false);  // no plan before an analysis
     connect(&m_jobs, &JobCenter::exported, this, [this](const avss::ExportResult& r) {
         auto* box = new QMessageBox(QMessageBox::Information, tr("Pruned model exported"), PrunePanel::describeExport(r), QMessageBox::Ok, this);
         box->setAttribute(Qt::WA_DeleteOnClose);
@@ -230,6 +236,7 @@ void MainWindow::connectJobs() {
     });
     connect(&m_workspace, &Workspace::modelChanged, this, [this] {
         const auto& model = m_workspace.model();
+        if (model) m_recent.add(m_workspace.modelPath());
         setWindowTitle(model ? tr("%1 — AVSS Explorer").arg(toQString(model->info().name)) : tr("AVSS Explorer"));
     });
 }
@@ -249,8 +256,7 @@ void MainWindow::openModelFile(const QString& pathOrDefault) {
         showError(tr("Sample model missing"), QString::fromUtf8(e.what()));
         return;
     }
-    m_recent.add(path);
-    m_jobs.openModel(path);
+    m_jobs.openModel(path);  // it joins Open recent once it loaded (modelChanged)
 }
 
 void MainWindow::setHeatmapScale(HeatmapScale scale) {

@@ -33,6 +33,8 @@ public:
     LayerViews& views() { return *m_views; }
     PrunePanel& prunePanel() { return *m_prune; }
     MitigationPanel& mitigationPanel() { return *m_mitigation; }
+    QAction* cancelAction() const { return m_actions.cancel; }    // Esc: every running job of the window
+    QAction* measureAction() const { return m_actions.measure; }  // Ctrl+M: needs a plan
 
     void openModelFile(const QString& pathOrDefault);  // "default" = the sample model
     void setHeatmapScale(HeatmapScale scale);

@@ -7,6 +7,7 @@
 #include <QFile>
 #include <QSignalSpy>
 #include <QSlider>
+#include <QTableView>
 #include <QTest>
 #include <algorithm>
 
@@ -16,6 +17,7 @@
 #include "avss/pruning_plan.h"
 #include "avss/stats_cache.h"
 #include "main_window.h"
+#include "recent_files.h"
 #include "models/layer_table_model.h"
 #include "stall_monitor.h"
 #include "tiny_fixture.h"
@@ -267,6 +269,46 @@ TEST_CASE("explorer: Measure adds a retention point, cached per configuration", 
     CHECK(w.workspace().measurements().points().size() == 2);
 }
 
+TEST_CASE("explorer: the layer table sorts by any column and keeps the selected layer selected", "[ui][explorer]") {
+    TinyFixture f;
+    MainWindow w(f.cacheDir);
+    openTiny(w, f, test::tinySettings());
+    analyse(w, AnalysisMode::CacheFirst);
+    auto* view = w.findChild<QTableView*>(QStringLiteral("layerTable"));
+    REQUIRE(view != nullptr);
+    const auto* scores = w.workspace().scoresFor(w.workspace().metric());
+    REQUIRE(scores != nullptr);
+    view->sortByColumn(LayerTableModel::Value, Qt::DescendingOrder);
+    const auto* model = view->model();
+    for (int r = 1; r < model->rowCount(); ++r) {  // by value as a number, not as text
+        const auto above = scores->layers[static_cast<std::size_t>(model->index(r - 1, 0).data(Qt::UserRole).toInt())].value;
+        const auto below = scores->layers[static_cast<std::size_t>(model->index(r, 0).data(Qt::UserRole).toInt())].value;
+        CHECK(above >= below);
+    }
+    w.workspace().setSelectedLayer(3);
+    const auto selected = view->selectionModel()->selectedRows();
+    REQUIRE(selected.size() == 1);
+    CHECK(selected.front().data(Qt::UserRole).toInt() == 3);
+}
+
+TEST_CASE("explorer: the window's Cancel (Esc) stops a Measure; Measure needs a plan", "[ui][explorer]") {
+    TinyFixture f;
+    MainWindow w(f.cacheDir);
+    CHECK_FALSE(w.measureAction()->isEnabled());  // no model, no plan
+    CHECK_FALSE(w.cancelAction()->isEnabled());   // nothing runs
+    openTiny(w, f, test::tinySettings());
+    analyse(w, AnalysisMode::CacheFirst);
+    w.prunePanel().slider()->setValue(2);
+    REQUIRE(w.workspace().plan());
+    CHECK(w.measureAction()->isEnabled());
+    w.jobs().measure();
+    REQUIRE(w.jobs().isBusy(JobKind::Measure));
+    CHECK(w.cancelAction()->isEnabled());  // not only while an analysis runs
+    w.cancelAction()->trigger();
+    REQUIRE(waitUntil([&] { return !w.jobs().isBusy(JobKind::Measure); }));
+    CHECK_FALSE(w.cancelAction()->isEnabled());
+}
+
 TEST_CASE("explorer: a folder opened as a model is reported with the core's message", "[ui][explorer]") {
     TinyFixture f;
     MainWindow w(f.cacheDir);
@@ -275,6 +317,9 @@ TEST_CASE("explorer: a folder opened as a model is reported with the core's mess
     REQUIRE(waitUntil([&] { return errors.count() > 0; }));
     CHECK(errors.front().at(1).toString().contains(toQString(f.dir.path())));
     CHECK_FALSE(w.workspace().model());
+    CHECK_FALSE(RecentFiles().list().contains(toQString(f.dir.path())));  // only models that loaded join Open recent
+    openTiny(w, f, test::tinySettings());
+    CHECK(RecentFiles().list().value(0) == f.modelPath);
 }
 
 TEST_CASE("explorer: Export pruned model writes a self-checked GGUF without the plan's blocks", "[ui][explorer]") {

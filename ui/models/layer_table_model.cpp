@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace avss::ui {
 
@@ -37,6 +38,19 @@ QVariant LayerTableModel::data(const QModelIndex& index, int role) const {
     const bool bound = std::find(guarded.begin(), guarded.end(), l.layer) != guarded.end();
     if (role == Qt::ToolTipRole && bound && (index.column() == Value || index.column() == Bound)) {
         return tr("At least this large: %1").arg(QString::fromStdString(m_scores->guardNote));
+    }
+    if (role == SortRole) {
+        const auto number = [](double v) { return std::isnan(v) ? std::numeric_limits<double>::infinity() : v; };
+        switch (index.column()) {
+            case Layer: return l.layer;
+            case Value: return number(l.value);
+            case ShardMean: return number(l.mean);
+            case ShardSd: return number(l.sd);
+            case Rank: return l.rank;
+            case BottomFrequency: return number(l.bottomFrequency);
+            default: break;  // text columns sort by their text
+        }
+        role = Qt::DisplayRole;
     }
     if (role != Qt::DisplayRole) return {};
     switch (index.column()) {

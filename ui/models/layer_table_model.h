@@ -15,6 +15,7 @@ class LayerTableModel : public QAbstractTableModel {
     Q_OBJECT
 public:
     enum Column { Layer, Value, Bound, ShardMean, ShardSd, Rank, BottomFrequency, PlanColumn, ColumnCount };
+    static constexpr int SortRole = Qt::UserRole + 1;  // numbers as numbers (NaN last), text as text
     using QAbstractTableModel::QAbstractTableModel;
 
     void setScores(const std::optional<avss::LayerScores>& scores, const std::vector<int>& removed,

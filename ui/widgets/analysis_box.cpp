@@ -79,7 +79,6 @@ void AnalysisBox::showBusy(JobKind kind, bool busy) {
     const bool haveModel = m_workspace.model() != nullptr;
     m_actions.analyse->setEnabled(haveModel && !running);
     m_actions.rerun->setEnabled(haveModel && !running);
-    m_actions.cancel->setEnabled(running);
     m_progress->setVisible(running);  // only while a job runs
     if (!running) {
         m_progressText->clear();

@@ -5,6 +5,7 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QSortFilterProxyModel>
 #include <QSignalBlocker>
 #include <QTableView>
 #include <QVBoxLayout>
@@ -104,7 +105,12 @@ void LayerViews::showOverlays() {
 
 QTableView* LayerViews::createTable(QWidget* parent) {
     m_table = new QTableView(parent);
-    m_table->setModel(m_tableModel);
+    auto* sorted = new QSortFilterProxyModel(m_table);  // click a header to sort; rows keep their layer
+    sorted->setSourceModel(m_tableModel);
+    sorted->setSortRole(LayerTableModel::SortRole);
+    m_table->setModel(sorted);
+    m_table->setSortingEnabled(true);
+    m_table->sortByColumn(LayerTableModel::Layer, Qt::AscendingOrder);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
     m_table->verticalHeader()->hide();
@@ -150,7 +156,8 @@ void LayerViews::showSelection(int layer) {
     m_heatmap->setSelectedLayer(layer);
     m_chart->setSelectedLayer(layer);
     if (!m_table) return;
-    if (layer >= 0 && layer < m_tableModel->rowCount()) m_table->selectRow(layer);
+    const auto* sorted = static_cast<const QSortFilterProxyModel*>(m_table->model());
+    if (layer >= 0 && layer < m_tableModel->rowCount()) m_table->selectRow(sorted->mapFromSource(m_tableModel->index(layer, 0)).row());
     else m_table->clearSelection();
 }
 
