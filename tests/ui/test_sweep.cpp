@@ -111,6 +111,7 @@ TEST_CASE("sweep: the curves fill from the core's sweep, one point per count", "
             CHECK(curve.points[c].y() == core->retention);
         }
         if (curve.random) continue;
+        CHECK(curve.label == toQString(avss::findMetric(toUtf8(curve.metric)).name));  // the legend names metrics, never ids
         auto* drawn = seriesNamed(chart, curve.label);  // what QtCharts draws, not only the adapter's data
         REQUIRE(drawn);
         CHECK(drawn->count() == static_cast<int>(result.plan.counts.size()));

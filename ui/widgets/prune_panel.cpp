@@ -21,6 +21,7 @@
 #include "avss/prune_export.h"
 #include "job_center.h"
 #include "models/measurement_model.h"
+#include "util/metric_name.h"
 #include "util/qt_convert.h"
 #include "widgets/score_chart.h"
 #include "widgets/sweep_view.h"
@@ -257,7 +258,7 @@ void PrunePanel::showMeasurements() {
     m_measurements->setPoints(points);
     std::map<QString, ChartSeries> byMetric;
     for (const auto& p : points) {
-        const QString name = p.isTask() ? QStringLiteral("%1 · %2").arg(p.metric, p.task) : p.metric;
+        const QString name = p.isTask() ? QStringLiteral("%1 · %2").arg(metricName(p.metric), p.task) : metricName(p.metric);
         auto& series = byMetric[name];
         series.name = name;
         series.points.emplace_back(static_cast<double>(p.removed.size()), p.retention());

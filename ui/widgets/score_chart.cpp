@@ -148,7 +148,7 @@ void ScoreChart::rebuild(const avss::LayerScores* scores, const Plan& plan) {
         linY->setLabelFormat(QStringLiteral("%.3g"));
         y = linY;
     }
-    y->setTitleText(toQString(scores->metric) + (logAxis ? tr(" (log scale)") : QString()));
+    y->setTitleText(toQString(info.name) + (logAxis ? tr(" (log scale)") : QString()));
     m->chart->addAxis(x, Qt::AlignBottom);
     m->chart->addAxis(y, Qt::AlignLeft);
     bars->attachAxis(x);

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "avss/sweep.h"
+#include "util/metric_name.h"
 #include "util/qt_convert.h"
 
 namespace avss::ui {
@@ -17,7 +18,7 @@ SweepCurves sweepCurves(const avss::SweepResult& result, int task) {
     out.metric = info.metrics.empty() ? QString() : toQString(info.metrics[avss::kPrimaryMetric]);
     for (std::size_t line = 0; line < result.plan.lines.size(); ++line) {
         const auto& l = result.plan.lines[line];
-        SweepCurve curve{toQString(l.label()), toQString(l.metric), l.random, {}};
+        SweepCurve curve{l.random ? toQString(l.label()) : metricName(toQString(l.metric)), toQString(l.metric), l.random, {}};
         for (std::size_t c = 0; c < result.plan.counts.size(); ++c) {
             const auto r = avss::sweepRetention(result, task, avss::kPrimaryMetric, static_cast<int>(line), static_cast<int>(c));
             if (!r) continue;
