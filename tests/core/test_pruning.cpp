@@ -93,6 +93,29 @@ TEST_CASE("rules check their parameters and the metric's direction", "[pruning]"
     CHECK_THROWS_WITH(parseRuleKind("best"), Contains("count, fraction, mass, reference-code"));
 }
 
+TEST_CASE("switching rules keeps the plan's size: count and fraction exactly, mass rules at 1 % steps", "[pruning]") {
+    const auto s = referenceScores(kPaperExample);
+    auto count = rule(RuleKind::Count);
+    count.count = 3;
+    const auto removed = [&](const PruningRule& r) { return planPruning(s, r).removed.size(); };
+    REQUIRE(removed(count) == 3);
+    const auto mass = switchRule(s, count, RuleKind::Mass);
+    CHECK(mass.kind == RuleKind::Mass);
+    CHECK(removed(mass) == 3);
+    auto smaller = mass;
+    smaller.mass -= 0.01;
+    CHECK(removed(smaller) < 3);  // the smallest such mass
+    const auto fraction = switchRule(s, mass, RuleKind::Fraction);
+    CHECK(fraction.fraction == Approx(3.0 / 8));
+    CHECK(removed(fraction) == 3);
+    const auto back = switchRule(s, fraction, RuleKind::Count);
+    CHECK(back.count == 3);
+    // A rule the metric cannot take leaves the rule as it was.
+    auto highFirst = s;
+    highFirst.metric = "reverse";  // high-first: no mass rule
+    CHECK(switchRule(highFirst, count, RuleKind::Mass).kind == RuleKind::Count);
+}
+
 TEST_CASE("span plans remove the best contiguous span that avoids protected blocks", "[pruning]") {
     std::vector<test::LayerSpec> layers(6);
     const double angle[] = {0.01, 0.5, 0.3, 0.2, 0.4, 0.02};

@@ -269,6 +269,24 @@ TEST_CASE("explorer: Measure adds a retention point, cached per configuration", 
     CHECK(w.workspace().measurements().points().size() == 2);
 }
 
+TEST_CASE("explorer: switching the pruning rule keeps the number of removed layers", "[ui][explorer]") {
+    TinyFixture f;
+    MainWindow w(f.cacheDir);
+    openTiny(w, f, test::tinySettings());
+    analyse(w, AnalysisMode::CacheFirst);
+    w.workspace().setMetric(QStringLiteral("bi"));  // amounts without guarded layers: every size is reachable by mass
+    auto& panel = w.prunePanel();
+    panel.chooseRule(avss::RuleKind::Count);
+    panel.slider()->setValue(3);
+    REQUIRE(w.workspace().plan()->removed.size() == 3);
+    panel.chooseRule(avss::RuleKind::Mass);
+    CHECK(w.workspace().rule().kind == avss::RuleKind::Mass);
+    CHECK(w.workspace().plan()->removed.size() == 3);  // no jump to another plan size
+    CHECK(panel.slider()->value() == static_cast<int>(std::lround(w.workspace().rule().mass * 100)));
+    panel.chooseRule(avss::RuleKind::Count);
+    CHECK(panel.slider()->value() == 3);
+}
+
 TEST_CASE("explorer: the layer table sorts by any column and keeps the selected layer selected", "[ui][explorer]") {
     TinyFixture f;
     MainWindow w(f.cacheDir);

@@ -92,12 +92,7 @@ QWidget* PrunePanel::buildRuleBox() {
     form->addRow(tr("Protect"), protectRow);
     form->addRow(m_planText);
     connect(m_metric, &QComboBox::activated, this, [this] { m_workspace.setMetric(m_metric->currentData().toString()); });
-    connect(m_rule, &QComboBox::activated, this, [this] {
-        avss::PruningRule rule = m_workspace.rule();
-        rule.kind = static_cast<avss::RuleKind>(m_rule->currentData().toInt());
-        m_workspace.setRule(rule);
-        syncFromWorkspace();
-    });
+    connect(m_rule, &QComboBox::activated, this, [this] { chooseRule(static_cast<avss::RuleKind>(m_rule->currentData().toInt())); });
     connect(m_slider, &QSlider::valueChanged, this, &PrunePanel::applyRule);
     connect(m_protectFirst, &QCheckBox::toggled, this, &PrunePanel::applyRule);
     connect(m_protectLast, &QCheckBox::toggled, this, &PrunePanel::applyRule);
@@ -208,6 +203,18 @@ void PrunePanel::syncFromWorkspace() {
     m_slider->setEnabled(m_workspace.hasAnalysis());
     m_syncing = false;
     applyRule();
+}
+
+void PrunePanel::chooseRule(avss::RuleKind kind) {
+    avss::PruningRule rule = m_workspace.rule();
+    const auto* scores = m_workspace.scoresFor(m_workspace.metric());
+    if (scores && m_workspace.plan()) {
+        rule = avss::switchRule(*scores, rule, kind);  // the same number of layers under the new rule
+    } else {
+        rule.kind = kind;
+    }
+    m_workspace.setRule(rule);
+    syncFromWorkspace();
 }
 
 void PrunePanel::applyRule() {

@@ -6,6 +6,8 @@
 
 #include <QWidget>
 
+#include "avss/pruning_plan.h"
+
 class QCheckBox;
 class QComboBox;
 class QLabel;
@@ -34,6 +36,8 @@ public:
     PrunePanel(Workspace& workspace, JobCenter& jobs, QWidget* parent = nullptr);
 
     QSlider* slider() const { return m_slider; }
+    QComboBox* ruleBox() const { return m_rule; }
+    void chooseRule(avss::RuleKind kind);  // as choosing it in the box: the plan keeps its size (avss::switchRule)
     LineChart* retentionChart() const { return m_chart; }
     MeasurementModel* measurementModel() const { return m_measurements; }
     QPushButton* exportButton() const { return m_export; }

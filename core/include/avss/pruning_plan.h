@@ -48,6 +48,11 @@ struct PruningPlan {
 // and never select them (docs/metrics.md, "Selection rules").
 PruningPlan planPruning(const LayerScores& scores, const PruningRule& rule);
 
+// `rule` turned into one of kind `to` that removes as many layers as `rule` does now (the closest
+// count; on ties the smaller parameter), so switching rules does not jump: count and fraction
+// exactly, mass rules at the slider's 1 % steps. `rule` unchanged when `to` does not apply.
+PruningRule switchRule(const LayerScores& scores, const PruningRule& rule, RuleKind to);
+
 // Gromov et al.: remove the contiguous span starting at the best start that touches no protected block.
 PruningPlan planSpanPruning(const SpanScores& spans, int layerCount, bool protectFirst = true, bool protectLast = true);
 

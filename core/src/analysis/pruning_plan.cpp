@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <sstream>
 
 #include "avss/error.h"
@@ -217,6 +218,28 @@ PruningPlan planSpanPruning(const SpanScores& spans, int layerCount, bool protec
         return p;
     }
     throw UsageError({}, "no span of " + std::to_string(spans.length) + " blocks avoids the protected blocks");
+}
+
+PruningRule switchRule(const LayerScores& scores, const PruningRule& rule, RuleKind to) {
+    if (!ruleApplies(to, findMetric(scores.metric))) return rule;
+    const auto removedNow = static_cast<int>(planPruning(scores, rule).removed.size());
+    PruningRule out = rule;
+    out.kind = to;
+    const int L = static_cast<int>(scores.layers.size());
+    if (to == RuleKind::Count) out.count = removedNow;
+    if (to == RuleKind::Fraction) out.fraction = L > 0 ? static_cast<double>(removedNow) / L : 0.0;
+    if (isMassRule(to)) {  // the smallest mass, in 1 % steps, whose plan's size is closest to now's
+        double bestMass = 0;
+        int bestGap = -1;
+        PruningRule trial = out;
+        for (int percent = 0; percent <= 100 && bestGap != 0; ++percent) {
+            trial.mass = percent / 100.0;
+            const int gap = std::abs(static_cast<int>(planPruning(scores, trial).removed.size()) - removedNow);
+            if (bestGap < 0 || gap < bestGap) bestGap = gap, bestMass = trial.mass;
+        }
+        out.mass = bestMass;
+    }
+    return out;
 }
 
 }  // namespace avss
