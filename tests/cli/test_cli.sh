@@ -452,7 +452,7 @@ assert any(abs(x - y) > 1e-3 for a, b in zip(doc["records"], pruned["records"]) 
 PY
 printf '{"question": "ok?", "answer": ["yes"]}\n{"question": 5}\nnot json\n' >"$tmp/bad_nq.jsonl"
 expect 0 "2 malformed row\(s\) skipped" -- "$avss" --quiet eval "$tiny" --task nq_open --data "$tmp/bad_nq.jsonl" --max-new-tokens 2
-expect 3 "bad_nq.jsonl: line 2: field .answer. is missing" -- "$avss" --quiet eval "$tiny" --task nq_open --data "$tmp/bad_nq.jsonl" --strict
+expect 3 "bad_nq.jsonl: line 2: field .question. is not a string" -- "$avss" --quiet eval "$tiny" --task nq_open --data "$tmp/bad_nq.jsonl" --strict
 expect 4 "$tmp/none.json: file not found" -- "$avss" --quiet eval "$tiny" --task sciq --data "$tmp/none.json"
 expect 2 "unknown task" -- "$avss" --quiet eval "$tiny" --task mmlu --data "$ev/sst2.tsv"
 expect 2 "--task NAME is required" -- "$avss" --quiet eval "$tiny" --data "$ev/sst2.tsv"
