@@ -6,7 +6,8 @@
 # all layers, and the LM term alone. Side effect: KL(original ‖ tuned) per token on WikiText-2 test. Training uses TruthfulQA's even questions; every run is scored
 # on the odd questions (pairs held out, never seen by the analysis that picks the layers).
 # Section 3 then scores the benchmarks before and after (TruthfulQA MC1/MC2 without the training
-# questions, NQ-open, SciQ) for the EAVSS arm and its layer controls under the same budget.
+# questions, NQ-open, SciQ) for the EAVSS arm and its layer controls under the same budget, and the
+# WikiText-2 perplexity side effect from each arm's checkpoint.
 # Usage: scripts/results-hallucination.sh [--out DIR] [--data DIR] [--steps N] [--lr X] [--held-out-limit N]
 #          [--eval-limit N] [--only analyses|mitigation|benchmarks]
 set -euo pipefail
@@ -54,6 +55,30 @@ if wanted analyses; then
   --out "$out/hallu-self-sciq.json" >"$out/hallu-self-sciq.txt"
 "$avss" --quiet hallu default --pairs "$tqa" --format qa-self --task truthfulqa --limit 400 --against "$out/hallu-halueval.json" \
   --out "$out/hallu-self-tqa.json" >"$out/hallu-self-tqa.txt"
+# Agreement of every pair of sources: Kendall tau-b of the EAVSS values (as --against) and Jaccard of the top-k sets.
+python3 - "$out" <<'PY'
+import itertools, json, os, sys
+out = sys.argv[1]
+def load(name):
+    a = json.load(open(os.path.join(out, name)))["analyses"][0]
+    return [l["value"] for l in a["eavss"]["layers"]], set(a["selected"])
+def tau_b(x, y):
+    c = d = tx = ty = 0
+    for i, j in itertools.combinations(range(len(x)), 2):
+        a, b = x[i] - x[j], y[i] - y[j]
+        if a == 0 and b == 0: continue
+        if a == 0: tx += 1
+        elif b == 0: ty += 1
+        elif a * b > 0: c += 1
+        else: d += 1
+    return (c - d) / ((c + d + tx) * (c + d + ty)) ** 0.5
+names = ["hallu-halueval.json", "hallu-tqa-even.json", "hallu-self-sciq.json", "hallu-self-tqa.json"]
+print("| this | against | Kendall tau of EAVSS | Jaccard of the selected sets |")
+print("|---|---|---|---|")
+for a, b in itertools.combinations(names, 2):
+    (x, sx), (y, sy) = load(a), load(b)
+    print(f"| {b} | {a} | {tau_b(x, y):.3f} | {len(sx & sy) / len(sx | sy):.2f} |")
+PY
 fi
 
 # 2. Mitigation: one budget for every arm; the layers of auto/lowest come from the HaluEval analysis.
