@@ -29,7 +29,9 @@ PairSet pairSelfAnswers(const TaskData& task, const EvalResult& result) {
     for (std::size_t i = 0; i < task.items.size(); ++i) {
         const auto& item = task.items[i];
         const auto& record = result.records[i];
-        if (record.source != item.source || record.values.empty()) throw UsageError(task.file, "record " + std::to_string(i + 1) + " is not item " + item.source);
+        if (record.source != item.source || record.values.empty()) {
+            throw UsageError(task.file, "record " + std::to_string(i + 1) + " is not item " + item.source);
+        }
         Answer a{item.question, item.prompt, record.generation, item.source};
         if (task.kind == TaskKind::MultipleChoice) {  // the first set decides (TruthfulQA: MC1), as the task's first metric
             const auto& set = item.sets.front();
