@@ -19,8 +19,7 @@ void Workspace::setModel(std::shared_ptr<const avss::Model> model, const QString
     m_modelPath = path;
     clearAnalysis();
     clearComparison();
-    if (!m_halluSources.isEmpty()) {  // they described the old model's layers
-        m_halluSources.clear();
+    if (!m_hallu.empty()) {  // they described the old model's layers
         m_hallu.clear();
         m_halluSource.clear();
         Q_EMIT hallucinationChanged();
@@ -76,19 +75,15 @@ void Workspace::clearAnalysis() {
 
 void Workspace::addHallucination(const QString& source, std::shared_ptr<const avss::HalluScores> scores) {
     if (!scores || source.isEmpty()) return;
-    const auto at = m_halluSources.indexOf(source);
-    if (at >= 0) {
-        m_hallu[static_cast<std::size_t>(at)] = std::move(scores);
-    } else {
-        m_halluSources.push_back(source);
-        m_hallu.push_back(std::move(scores));
-    }
+    const int at = hallucinationIndex(source);
+    if (at >= 0) m_hallu[static_cast<std::size_t>(at)].second = std::move(scores);
+    else m_hallu.emplace_back(source, std::move(scores));
     m_halluSource = source;
     Q_EMIT hallucinationChanged();
 }
 
 void Workspace::setHallucinationSource(const QString& source) {
-    if (source == m_halluSource || (!source.isEmpty() && !m_halluSources.contains(source))) return;
+    if (source == m_halluSource || (!source.isEmpty() && hallucinationIndex(source) < 0)) return;
     m_halluSource = source;
     Q_EMIT hallucinationChanged();
 }
@@ -108,9 +103,22 @@ const TunedComparison* Workspace::comparison() const {
     return m_comparison && m_comparison->originalStats == m_analysis.stats ? &*m_comparison : nullptr;
 }
 
+int Workspace::hallucinationIndex(const QString& source) const {
+    for (std::size_t i = 0; i < m_hallu.size(); ++i) {
+        if (m_hallu[i].first == source) return static_cast<int>(i);
+    }
+    return -1;
+}
+
+QStringList Workspace::hallucinationSources() const {
+    QStringList out;
+    for (const auto& entry : m_hallu) out << entry.first;
+    return out;
+}
+
 std::shared_ptr<const avss::HalluScores> Workspace::hallucination() const {
-    const auto at = m_halluSources.indexOf(m_halluSource);
-    return at < 0 ? nullptr : m_hallu[static_cast<std::size_t>(at)];
+    const int at = hallucinationIndex(m_halluSource);
+    return at < 0 ? nullptr : m_hallu[static_cast<std::size_t>(at)].second;
 }
 
 const avss::LayerScores* Workspace::scoresFor(const QString& metric) const {

@@ -10,6 +10,7 @@
 #include <QStringList>
 #include <memory>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include "analysis_settings.h"
@@ -68,7 +69,7 @@ public:
     // replaces the same source's and shows it; a new model drops them all. "" = show none.
     void addHallucination(const QString& source, std::shared_ptr<const avss::HalluScores> scores);
     void setHallucinationSource(const QString& source);
-    const QStringList& hallucinationSources() const { return m_halluSources; }
+    QStringList hallucinationSources() const;  // in the order they were added
     const QString& hallucinationSource() const { return m_halluSource; }
     std::shared_ptr<const avss::HalluScores> hallucination() const;  // the shown source's; null: none
 
@@ -116,8 +117,8 @@ private:
     TaskChoice m_taskChoice;
     std::shared_ptr<const avss::TaskData> m_taskData;
     std::shared_ptr<const avss::SweepResult> m_sweep;
-    QStringList m_halluSources;
-    std::vector<std::shared_ptr<const avss::HalluScores>> m_hallu;  // [source index]
+    int hallucinationIndex(const QString& source) const;  // −1: not analysed
+    std::vector<std::pair<QString, std::shared_ptr<const avss::HalluScores>>> m_hallu;  // source → scores
     QString m_halluSource;
     std::optional<TunedComparison> m_comparison;
 };

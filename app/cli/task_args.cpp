@@ -45,6 +45,11 @@ EvalOptions evalOptionsFromArgs(const ParsedArgs& args) {
     return o;
 }
 
+void reportLoaded(const TaskData& task) {
+    for (const auto& s : task.skipped) std::cerr << "skipped " << s.where << ": " << s.reason << "\n";
+    if (task.excluded > 0) std::cerr << task.task << ": " << task.excluded << " items left out (their question is a training question)\n";
+}
+
 std::vector<TaskData> loadTaskList(const ParsedArgs& args, const std::string& option, bool required,
                                    const std::function<TaskSpec(TaskSpec)>& adjust) {
     const auto list = args.getList(option);
@@ -57,10 +62,7 @@ std::vector<TaskData> loadTaskList(const ParsedArgs& args, const std::string& op
         }
         auto spec = taskSpecFromArgs(args, item.substr(0, eq), item.substr(eq + 1));
         tasks.push_back(loadTask(adjust ? adjust(std::move(spec)) : std::move(spec)));
-        for (const auto& s : tasks.back().skipped) std::cerr << "skipped " << s.where << ": " << s.reason << "\n";
-        if (tasks.back().excluded > 0) {
-            std::cerr << tasks.back().task << ": " << tasks.back().excluded << " items left out (their question is a training question)\n";
-        }
+        reportLoaded(tasks.back());
     }
     return tasks;
 }

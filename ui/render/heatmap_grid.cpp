@@ -79,15 +79,22 @@ std::vector<double> aroundZero(const std::vector<double>& values) {
     return out;
 }
 
+// A scored row's values, shard spread and ranks, layer by layer.
+void takeLayers(HeatmapRow& row, const avss::LayerScores& s) {
+    for (const auto& l : s.layers) {
+        row.values.push_back(l.value);
+        row.sd.push_back(l.sd);
+        row.rank.push_back(l.rank);
+    }
+}
+
 HeatmapRow metricRow(const avss::LayerScores& s, HeatmapScale scale) {
     const auto& info = avss::findMetric(s.metric);
     HeatmapRow row;
     row.id = row.metricId = toQString(s.metric);
     row.label = toQString(info.name);
+    takeLayers(row, s);
     for (const auto& l : s.layers) {
-        row.values.push_back(l.value);
-        row.sd.push_back(l.sd);
-        row.rank.push_back(l.rank);
         row.lowerBound.push_back(std::find(s.guardedLayers.begin(), s.guardedLayers.end(), l.layer) != s.guardedLayers.end());
     }
     row.boundNote = toQString(s.guardNote);
@@ -149,11 +156,7 @@ void appendHallucinationRows(HeatmapGrid& grid, const avss::HalluScores& scores,
         row.label = source.isEmpty() ? name : QStringLiteral("%1 · %2").arg(name, source);
         row.isMetric = false;
         row.isHallucination = true;
-        for (const auto& l : s.layers) {
-            row.values.push_back(l.value);
-            row.sd.push_back(l.sd);
-            row.rank.push_back(l.rank);
-        }
+        takeLayers(row, s);
         row.logColour = scale == HeatmapScale::Value && wantsLog(row.values);
         row.normalised = scale == HeatmapScale::Rank ? byRank(ascendingRanks(row.values), row.values) : byValue(row.values, row.logColour);
         grid.layers = std::max(grid.layers, static_cast<int>(row.values.size()));

@@ -70,9 +70,11 @@ HeatmapGrid HeatmapView::gridOf(const std::shared_ptr<const std::vector<avss::La
 }
 
 void HeatmapView::rebuild() {
-    m_grid = gridOf(m_scores, m_hallu);
-    if (side() == HeatmapSide::Tuned) m_grid = gridOf(m_tuned, m_tunedHallu);
-    if (side() == HeatmapSide::Difference) m_grid = differenceGrid(m_grid, gridOf(m_tuned, m_tunedHallu), m_scale);
+    switch (side()) {
+        case HeatmapSide::Original: m_grid = gridOf(m_scores, m_hallu); break;
+        case HeatmapSide::Tuned: m_grid = gridOf(m_tuned, m_tunedHallu); break;
+        case HeatmapSide::Difference: m_grid = differenceGrid(gridOf(m_scores, m_hallu), gridOf(m_tuned, m_tunedHallu), m_scale); break;
+    }
     m_cells = renderHeatmapCells(m_grid);
     m_layer = std::min(m_layer, m_grid.layers - 1);
     m_row = std::min(m_row, static_cast<int>(m_grid.rows.size()) - 1);

@@ -90,13 +90,14 @@ void LayerViews::showOverlays() {
     const QSignalBlocker quiet(m_halluChooser);  // rebuilding the list is not a choice
     m_halluChooser->clear();
     m_halluChooser->addItem(tr("none"));
-    m_halluChooser->addItems(m_workspace.hallucinationSources());
-    const auto at = m_workspace.hallucinationSources().indexOf(m_workspace.hallucinationSource());
+    const QStringList sources = m_workspace.hallucinationSources();
+    m_halluChooser->addItems(sources);
+    const auto at = sources.indexOf(m_workspace.hallucinationSource());
     m_halluChooser->setCurrentIndex(at < 0 ? 0 : static_cast<int>(at) + 1);
     const auto* tuned = m_workspace.comparison();
-    m_halluChooser->setEnabled(!m_workspace.hallucinationSources().isEmpty());
+    m_halluChooser->setEnabled(!sources.isEmpty());
     m_sideBox->setVisible(tuned != nullptr);
-    m_halluBar->setVisible(!m_workspace.hallucinationSources().isEmpty() || tuned != nullptr);
+    m_halluBar->setVisible(!sources.isEmpty() || tuned != nullptr);
     m_heatmap->setHallucination(m_workspace.hallucination(), m_workspace.hallucinationSource());
     const bool sameSource = tuned != nullptr && tuned->halluSource == m_workspace.hallucinationSource();  // rows of one pairs file only
     m_heatmap->setComparison(tuned ? tuned->scores : nullptr, sameSource ? tuned->hallu : nullptr,

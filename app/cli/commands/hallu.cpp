@@ -10,6 +10,7 @@
 #include "../context.h"
 #include "../number_text.h"
 #include "../stats_args.h"
+#include "../task_args.h"
 #include "avss/answer_pairs.h"
 #include "avss/error.h"
 #include "avss/hallu_report.h"
@@ -71,7 +72,7 @@ int runHallu(const ParsedArgs& args, Context& ctx) {
         ts.data = spec.file;
         ts.limit = spec.limit;
         task = loadTask(ts);  // before the model: a bad file fails fast
-        for (const auto& s : task->skipped) std::cerr << "skipped " << s.where << ": " << s.reason << "\n";
+        reportLoaded(*task);
     } else {
         pairs = loadPairs(spec);
     }

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "avss/error.h"
+#include "avss/eval_metrics.h"
 #include "eval/python_text.h"
 #include "util/sha256.h"
 
@@ -37,7 +38,7 @@ PairSet pairSelfAnswers(const TaskData& task, const EvalResult& result) {
             const auto& set = item.sets.front();
             const auto& ll = record.loglik.front();
             if (ll.size() != set.choices.size() || ll.empty()) throw UsageError(task.file, item.source + ": the record's choices do not match");
-            const auto chosen = static_cast<std::size_t>(std::max_element(ll.begin(), ll.end()) - ll.begin());  // ties: the first
+            const auto chosen = static_cast<std::size_t>(argmaxFirst(ll));  // the choice `acc`/`mc1` scored (ties, NaN: as it)
             a.context = set.context;
             a.text = set.choices[chosen];
         }
