@@ -193,7 +193,9 @@ def check_permutation_formula() -> None:
     assert [int(x) for x in g[:d, 0]] == [0, 4, 1, 5, 2, 6, 3, 7]
 
 
-def write_gguf(path: str, weights: dict[str, np.ndarray]) -> tuple[list[dict], dict[str, np.ndarray], dict[str, np.ndarray]]:
+def write_gguf(path: str, weights: dict[str, np.ndarray],
+               extra=None) -> tuple[list[dict], dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """`extra(writer)`, when given, adds metadata and tensors (tools/make_rope_scaling_fixture.py)."""
     import gguf
     from gguf.quants import dequantize, quantize
 
@@ -226,6 +228,8 @@ def write_gguf(path: str, weights: dict[str, np.ndarray]) -> tuple[list[dict], d
     wr.add_pad_token_id(PAD_ID)
     wr.add_chat_template(CHAT_TEMPLATE)
     wr.add_quantization_version(gguf.GGML_QUANT_VERSION)
+    if extra is not None:
+        extra(wr)
 
     info, expected_hf, gguf_deq = [], {}, {}
     for gname, hname, heads in gguf_tensor_plan():

@@ -52,23 +52,6 @@ struct Refuser : model::ActivationObserver {
     void observe(model::Site, const at::Tensor&, const at::Tensor&) override { FAIL("observe called after wants() said no"); }
 };
 
-// Rewrites a GGUF with one change applied to its writer copy.
-std::filesystem::path rewrite(const std::filesystem::path& src, const std::filesystem::path& dst,
-                              const std::function<void(io::GgufWriter&, const io::GgufFile&)>& edit,
-                              const std::string& dropTensor = {}) {
-    const auto f = io::GgufFile::open(src);
-    io::GgufWriter w;
-    for (const auto& [k, v] : f.metadata()) w.set(k, v);
-    for (const auto& t : f.tensors()) {
-        if (t.name == dropTensor) continue;
-        const auto* p = f.tensorData(t);
-        w.addTensor(t.name, t.ne, t.type, std::vector<std::uint8_t>(p, p + t.bytes));
-    }
-    edit(w, f);
-    w.write(dst);
-    return dst;
-}
-
 }  // namespace
 
 TEST_CASE("tiny model loads with the expected info", "[model]") {
@@ -231,24 +214,24 @@ TEST_CASE("bad models give one clear error naming the file and the item", "[mode
     const auto good = test::writeTinyModel(dir.path());
     auto noop = [](io::GgufWriter&, const io::GgufFile&) {};
     SECTION("missing tensor") {
-        const auto p = rewrite(good, dir / "a.gguf", noop, "blk.1.ffn_up.weight");
+        const auto p = test::rewriteGguf(good, dir / "a.gguf", noop, "blk.1.ffn_up.weight");
         CHECK_THROWS_WITH(Model::load(p), Contains("a.gguf") && Contains("blk.1.ffn_up.weight") && Contains("missing"));
     }
     SECTION("wrong shape") {
-        const auto p = rewrite(good, dir / "b.gguf", [](io::GgufWriter& w, const io::GgufFile&) { w.setU32("llama.feed_forward_length", 65); });
+        const auto p = test::rewriteGguf(good, dir / "b.gguf", [](io::GgufWriter& w, const io::GgufFile&) { w.setU32("llama.feed_forward_length", 65); });
         CHECK_THROWS_WITH(Model::load(p), Contains("b.gguf") && Contains("ffn_gate.weight") && Contains("expected [65, 32]"));
     }
     SECTION("unsupported architecture") {
-        const auto p = rewrite(good, dir / "c.gguf", [](io::GgufWriter& w, const io::GgufFile&) { w.setString("general.architecture", "rwkv6"); });
+        const auto p = test::rewriteGguf(good, dir / "c.gguf", [](io::GgufWriter& w, const io::GgufFile&) { w.setString("general.architecture", "rwkv6"); });
         CHECK_THROWS_AS(Model::load(p), UnsupportedError);
         CHECK_THROWS_WITH(Model::load(p), Contains("c.gguf") && Contains("'rwkv6' is not supported") && Contains("llama"));
     }
     SECTION("absurd layer count") {
-        const auto p = rewrite(good, dir / "d.gguf", [](io::GgufWriter& w, const io::GgufFile&) { w.setU32("llama.block_count", 4000000000u); });
+        const auto p = test::rewriteGguf(good, dir / "d.gguf", [](io::GgufWriter& w, const io::GgufFile&) { w.setU32("llama.block_count", 4000000000u); });
         CHECK_THROWS_WITH(Model::load(p), Contains("d.gguf") && Contains("llama.block_count"));
     }
     SECTION("inconsistent heads") {
-        const auto p = rewrite(good, dir / "e.gguf", [](io::GgufWriter& w, const io::GgufFile&) { w.setU32("llama.attention.head_count_kv", 3); });
+        const auto p = test::rewriteGguf(good, dir / "e.gguf", [](io::GgufWriter& w, const io::GgufFile&) { w.setU32("llama.attention.head_count_kv", 3); });
         CHECK_THROWS_WITH(Model::load(p), Contains("e.gguf") && Contains("head_count_kv"));
     }
     SECTION("a folder") {

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "io/gguf_file.h"
 #include "io/gguf_writer.h"
 #include "tokenizer/byte_level.h"
 #include "tokenizer/utf8.h"
@@ -91,6 +92,22 @@ std::filesystem::path writeTinyModel(const std::filesystem::path& dir, const Tin
     const auto path = dir / "tiny.gguf";
     w.write(path);
     return path;
+}
+
+std::filesystem::path rewriteGguf(const std::filesystem::path& src, const std::filesystem::path& dst,
+                                  const std::function<void(io::GgufWriter&, const io::GgufFile&)>& edit,
+                                  const std::string& dropTensor) {
+    const auto f = io::GgufFile::open(src);
+    io::GgufWriter w;
+    for (const auto& [k, v] : f.metadata()) w.set(k, v);
+    for (const auto& t : f.tensors()) {
+        if (t.name == dropTensor) continue;
+        const auto* p = f.tensorData(t);
+        w.addTensor(t.name, t.ne, t.type, std::vector<std::uint8_t>(p, p + t.bytes));
+    }
+    edit(w, f);
+    w.write(dst);
+    return dst;
 }
 
 }  // namespace avss::test

@@ -4,6 +4,13 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
+#include <string>
+
+namespace avss::io {
+class GgufFile;
+class GgufWriter;
+}  // namespace avss::io
 
 namespace avss::test {
 
@@ -22,5 +29,11 @@ struct TinySpec {
 // Writes <dir>/tiny.gguf (byte-level BPE vocabulary of 3 special + 256 byte + a few merged tokens,
 // pre-tokenizer "smollm", no BOS) and returns its path.
 std::filesystem::path writeTinyModel(const std::filesystem::path& dir, const TinySpec& spec = {});
+
+// Copies the GGUF `src` to `dst` with one change: `edit` sees the writer (metadata and tensors
+// copied) and the source; `dropTensor` names a tensor to leave out. Returns `dst`.
+std::filesystem::path rewriteGguf(const std::filesystem::path& src, const std::filesystem::path& dst,
+                                  const std::function<void(io::GgufWriter&, const io::GgufFile&)>& edit,
+                                  const std::string& dropTensor = {});
 
 }  // namespace avss::test

@@ -24,6 +24,7 @@ int runInfo(const ParsedArgs& args, Context& ctx) {
               << "vocabulary      " << hp.vocab << "\n"
               << "context length  " << hp.contextLength << "\n"
               << "rope base       " << hp.ropeBase << "\n"
+              << "rope scaling    " << hp.ropeScalingName() << "\n"
               << "norm epsilon    " << hp.normEps << "\n"
               << "tied embeddings " << (i.tiedEmbeddings ? "yes" : "no") << "\n"
               << "parameters      " << i.parameterCount << "\n"

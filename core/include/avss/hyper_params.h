@@ -2,6 +2,8 @@
 // declaration shared by the forward pass and ModelInfo.
 #pragma once
 
+#include <string>
+
 namespace avss {
 
 struct HyperParams {
@@ -14,9 +16,15 @@ struct HyperParams {
     int vocab = 0;
     int contextLength = 0;
     double ropeBase = 10000.0;
+    // RoPE frequency scaling, as llama.cpp applies it: every inverse frequency is divided by
+    // ropeLinearFactor (rope.scaling.type "linear") and pair i's by rope_freqs.weight[i] when the file
+    // has that tensor (how converters store Llama 3.1+'s "llama3" scaling).
+    double ropeLinearFactor = 1.0;
+    bool ropeFreqFactors = false;
     double normEps = 1e-5;
     int qRows() const { return heads * headDim; }
     int kvRows() const { return kvHeads * headDim; }
+    std::string ropeScalingName() const;  // "none", "linear x4", "per-frequency factors (rope_freqs.weight)", or both
 };
 
 }  // namespace avss

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "avss/error.h"
+#include "io/dequant_k.h"
 #include "io/ggml_type.h"
 
 namespace avss::io {
@@ -155,10 +156,12 @@ void dequantize(std::uint32_t type, const std::uint8_t* src, float* dst, std::ui
         case GgmlType::Q4_1: return dequantQ4_1(src, dst, elements);
         case GgmlType::Q5_0: return dequantQ5_0(src, dst, elements);
         case GgmlType::Q5_1: return dequantQ5_1(src, dst, elements);
-        default: break;
+        default:
+            if (dequantizeK(type, src, dst, elements)) return;
+            break;
     }
     throw UnsupportedError({}, "tensor type " + ggmlTypeName(type) + " cannot be dequantized yet",
-                           "Supported: F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q5_0, Q5_1.");
+                           "Supported: " + dequantizableTypeNames() + ".");
 }
 
 }  // namespace avss::io

@@ -15,12 +15,12 @@ constexpr std::array kTypes{
     GgmlTypeTraits{GgmlType::Q5_1, "Q5_1", 32, 24, true},
     GgmlTypeTraits{GgmlType::Q8_0, "Q8_0", 32, 34, true},
     GgmlTypeTraits{GgmlType::Q8_1, "Q8_1", 32, 36, false},
-    GgmlTypeTraits{GgmlType::Q2_K, "Q2_K", 256, 84, false},
-    GgmlTypeTraits{GgmlType::Q3_K, "Q3_K", 256, 110, false},
-    GgmlTypeTraits{GgmlType::Q4_K, "Q4_K", 256, 144, false},
-    GgmlTypeTraits{GgmlType::Q5_K, "Q5_K", 256, 176, false},
-    GgmlTypeTraits{GgmlType::Q6_K, "Q6_K", 256, 210, false},
-    GgmlTypeTraits{GgmlType::Q8_K, "Q8_K", 256, 292, false},
+    GgmlTypeTraits{GgmlType::Q2_K, "Q2_K", 256, 84, true},
+    GgmlTypeTraits{GgmlType::Q3_K, "Q3_K", 256, 110, true},
+    GgmlTypeTraits{GgmlType::Q4_K, "Q4_K", 256, 144, true},
+    GgmlTypeTraits{GgmlType::Q5_K, "Q5_K", 256, 176, true},
+    GgmlTypeTraits{GgmlType::Q6_K, "Q6_K", 256, 210, true},
+    GgmlTypeTraits{GgmlType::Q8_K, "Q8_K", 256, 292, true},
     GgmlTypeTraits{GgmlType::I8, "I8", 1, 1, false},
     GgmlTypeTraits{GgmlType::I16, "I16", 1, 2, false},
     GgmlTypeTraits{GgmlType::I32, "I32", 1, 4, false},
@@ -36,6 +36,14 @@ std::optional<GgmlTypeTraits> ggmlTypeTraits(std::uint32_t id) {
         if (static_cast<std::uint32_t>(t.type) == id) return t;
     }
     return std::nullopt;
+}
+
+std::string dequantizableTypeNames() {
+    std::string out;
+    for (const auto& t : kTypes) {
+        if (t.dequantizable) out += (out.empty() ? "" : ", ") + std::string(t.name);
+    }
+    return out;
 }
 
 std::string ggmlTypeName(std::uint32_t id) {

@@ -24,5 +24,6 @@ struct GgmlTypeTraits {
 // Traits for a raw id, or nullopt when the id is unknown or removed from ggml.
 std::optional<GgmlTypeTraits> ggmlTypeTraits(std::uint32_t id);
 std::string ggmlTypeName(std::uint32_t id);  // "Q4_1", or "unknown(42)"
+std::string dequantizableTypeNames();       // "F32, F16, …", for error messages
 
 }  // namespace avss::io

@@ -1,6 +1,7 @@
 // GGUF → HyperParams with range checks (llama.cpp was once exploited through an unchecked block_count).
 #include "model/hparams.h"
 
+#include <sstream>
 #include <string>
 
 #include "avss/error.h"
@@ -24,6 +25,27 @@ int requireInt(const io::GgufFile& f, const std::string& key, std::int64_t lo, s
 
 int optionalInt(const io::GgufFile& f, const std::string& key, int fallback, std::int64_t lo, std::int64_t hi) {
     return f.find(key) ? requireInt(f, key, lo, hi) : fallback;
+}
+
+// Scaling kinds llama.cpp's converters write; anything else must be refused, never run unscaled.
+void readRopeScaling(const io::GgufFile& f, const std::string& a, HyperParams& hp) {
+    const std::string typeKey = a + ".rope.scaling.type";
+    const std::string type = f.getString(typeKey).value_or("none");
+    if (type == "linear") {
+        const auto factor = f.getFloat(a + ".rope.scaling.factor");
+        if (!factor) throw FormatError(f.path(), typeKey + " is 'linear' but " + a + ".rope.scaling.factor is missing");
+        hp.ropeLinearFactor = *factor;
+    } else if (type == "none") {
+        hp.ropeLinearFactor = f.getFloat(a + ".rope.scale_linear").value_or(1.0);  // the key older converters wrote
+    } else {
+        throw UnsupportedError(f.path().string(), "RoPE scaling type '" + type + "' (" + typeKey + ") is not supported",
+                               "Supported: none, linear, and Llama 3 per-frequency factors (rope_freqs.weight). "
+                               "Running it unscaled would give wrong activations at every position.");
+    }
+    if (!(hp.ropeLinearFactor >= 1e-3 && hp.ropeLinearFactor <= 1e6)) {
+        throw FormatError(f.path(), "RoPE scaling factor " + std::to_string(hp.ropeLinearFactor) + " is out of range [0.001, 1e6]");
+    }
+    hp.ropeFreqFactors = f.findTensor("rope_freqs.weight") != nullptr;
 }
 
 }  // namespace
@@ -57,6 +79,7 @@ HyperParams readHParams(const io::GgufFile& f, const ArchTraits& arch) {
     }
     hp.contextLength = optionalInt(f, a + ".context_length", 2048, 1, 1 << 24);
     hp.ropeBase = f.getFloat(a + ".rope.freq_base").value_or(arch.defaultRopeBase);
+    readRopeScaling(f, a, hp);
     hp.normEps = f.getFloat(a + ".attention.layer_norm_rms_epsilon").value_or(1e-5);
     if (!(hp.ropeBase > 1.0) || !(hp.normEps > 0.0 && hp.normEps < 1.0)) {
         throw FormatError(f.path(), "rope.freq_base or layer_norm_rms_epsilon is out of range");
@@ -77,3 +100,14 @@ void checkLayerNumbers(const std::vector<int>& layers, int layerCount) {
 }
 
 }  // namespace avss::model
+
+namespace avss {
+
+std::string HyperParams::ropeScalingName() const {
+    std::ostringstream out;
+    if (ropeLinearFactor != 1.0) out << "linear x" << ropeLinearFactor;
+    if (ropeFreqFactors) out << (ropeLinearFactor != 1.0 ? " and " : "") << "per-frequency factors (rope_freqs.weight)";
+    return out.str().empty() ? "none" : out.str();
+}
+
+}  // namespace avss

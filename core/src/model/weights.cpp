@@ -28,6 +28,7 @@ public:
         : m_f(f), m_progress(progress), m_cancel(cancel) {}
 
     bool has(const std::string& name) const { return m_f.findTensor(name) != nullptr; }
+    const std::filesystem::path& path() const { return m_f.path(); }
 
     at::Tensor take(const std::string& name, const std::vector<std::int64_t>& shape) {
         if (m_cancel) m_cancel->throwIfCancelled();
@@ -42,7 +43,7 @@ public:
         if (!traits || !traits->dequantizable) {
             throw UnsupportedError(m_f.path(), "tensor '" + name + "' uses type " + io::ggmlTypeName(info->type) +
                                                    ", which cannot be dequantized yet",
-                                   "Supported: F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q5_0, Q5_1.");
+                                   "Supported: " + io::dequantizableTypeNames() + ".");
         }
         auto out = torch::empty(shape, torch::kFloat32);
         const std::int64_t rowLen = static_cast<std::int64_t>(info->ne[0]);
@@ -87,6 +88,22 @@ private:
 at::Tensor unpermuteRows(const at::Tensor& w, int heads, int headDim) {
     const auto in = w.size(1);
     return w.view({heads, headDim / 2, 2, in}).transpose(1, 2).reshape({heads * headDim, in}).contiguous();
+}
+
+// base^(−2i/d) in fp64, divided by the file's RoPE scaling (see HyperParams); fp64 so the fp32 result is
+// the correctly rounded value transformers computes.
+at::Tensor ropeInverseFrequencies(const HyperParams& hp, TensorSource& src) {
+    auto inv = 1.0 / torch::pow(torch::tensor(hp.ropeBase, torch::kFloat64),
+                                torch::arange(0, hp.headDim, 2, torch::kFloat64) / static_cast<double>(hp.headDim));
+    inv = inv / hp.ropeLinearFactor;
+    if (hp.ropeFreqFactors) {
+        const auto factors = src.take("rope_freqs.weight", {hp.headDim / 2}).to(torch::kFloat64);
+        if (!torch::isfinite(factors).all().item<bool>() || !(factors.min().item<double>() > 0.0)) {
+            throw FormatError(src.path(), "tensor 'rope_freqs.weight' holds a factor that is not a positive finite number");
+        }
+        inv = inv / factors;
+    }
+    return inv;
 }
 
 std::string blk(int layer, const char* role) { return "blk." + std::to_string(layer) + "." + role; }
@@ -150,9 +167,7 @@ LoadedWeights loadWeights(const io::GgufFile& f, const ArchTraits& arch, const H
     w.outputNorm = src.take("output_norm.weight", {H});
     out.tiedEmbeddings = !src.has("output.weight");
     w.lmHead = out.tiedEmbeddings ? w.tokenEmbd : keep(src.take("output.weight", {V, H}), "output.weight");
-    w.invFreq = 1.0 / torch::pow(torch::tensor(hp.ropeBase, torch::kFloat64),
-                                 torch::arange(0, hp.headDim, 2, torch::kFloat64) / static_cast<double>(hp.headDim));
-    w.invFreq = w.invFreq.to(torch::kFloat32);
+    w.invFreq = ropeInverseFrequencies(hp, src).to(torch::kFloat32);
     out.unusedTensors = src.unused();
 
     out.parameterCount = src.consumedElements();  // as stored: a tied LM head is counted once

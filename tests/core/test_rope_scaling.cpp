@@ -1,0 +1,120 @@
+// RoPE scaling: Llama 3.1's per-frequency factors (rope_freqs.weight) and linear scaling against
+// transformers (tools/make_rope_scaling_fixture.py), and the refusal of scaling kinds not implemented.
+#include "support/torch_catch.h"
+
+#include <iostream>
+
+#include "avss/error.h"
+#include "avss/model.h"
+#include "io/gguf_file.h"
+#include "io/gguf_writer.h"
+#include "model/model_impl.h"
+#include "model/transformer.h"
+#include "support/reference_json.h"
+#include "support/temp_dir.h"
+#include "support/tiny_model.h"
+
+using namespace avss;
+using Catch::Matchers::Contains;
+
+namespace {
+
+const nlohmann::json& reference() {
+    static const auto ref = test::loadReference("tiny_llama_rope_reference.json");
+    return ref;
+}
+
+std::string dataFile(const std::string& name) { return std::string(AVSS_TEST_DATA_DIR) + "/" + name; }
+
+at::Tensor logitsOf(const Model& m, const nlohmann::json& ids) {
+    torch::NoGradGuard g;
+    const auto tokens = torch::tensor(ids.get<std::vector<std::int64_t>>(), torch::kInt64).unsqueeze(0);
+    return model::forward(modelImpl(m), tokens, torch::ones_like(tokens, torch::kBool))[0];
+}
+
+at::Tensor tensorOf(const nlohmann::json& nested) {
+    std::vector<float> flat;
+    for (const auto& row : nested) {
+        for (const auto& v : row) flat.push_back(v.get<float>());
+    }
+    return torch::tensor(flat).view({static_cast<std::int64_t>(nested.size()), -1});
+}
+
+double relErr(const at::Tensor& ours, const at::Tensor& ref) {
+    return (ours - ref).abs().max().item<double>() / ref.abs().max().item<double>();
+}
+
+}  // namespace
+
+TEST_CASE("RoPE scaling: logits match transformers, and ignoring the scaling would not", "[parity][rope]") {
+    const auto plain = Model::load(dataFile("tiny_llama.gguf"), LoadOptions{Device::Cpu});
+    for (const auto& [file, expectName] : {std::pair{"tiny_llama_rope_llama3.gguf", "per-frequency factors (rope_freqs.weight)"},
+                                           std::pair{"tiny_llama_rope_linear.gguf", "linear x4"}}) {
+        SECTION(file) {
+            const auto m = Model::load(dataFile(file), LoadOptions{Device::Cpu});
+            CHECK(m->info().hparams.ropeScalingName() == expectName);
+            CHECK(m->info().unusedTensors.empty());  // rope_freqs.weight is consumed, not reported unused
+            const auto& seqs = reference().at("files").at(file).at("sequences");
+            REQUIRE(seqs.size() == 4);
+            double worst = 0;
+            for (const auto& s : seqs) {
+                const auto ref = tensorOf(s.at("logits"));
+                const auto ours = logitsOf(*m, s.at("ids"));
+                REQUIRE(ours.sizes() == ref.sizes());
+                worst = std::max(worst, relErr(ours, ref));
+                CHECK(relErr(ours, ref) < 1e-5);
+                CHECK(torch::equal(ours.argmax(-1), ref.argmax(-1)));
+            }
+            // The longest sequence: the unscaled model is far from this reference.
+            const auto& last = seqs.back();
+            const double unscaled = relErr(logitsOf(*plain, last.at("ids")), tensorOf(last.at("logits")));
+            CHECK(unscaled > 1e-2);
+            std::cout << file << ": max |Δlogit| / max |logit| " << worst << " (the unscaled model: " << unscaled << ")\n";
+        }
+    }
+}
+
+TEST_CASE("RoPE scaling the engine does not implement is refused, bad factors named", "[model][corrupt][rope]") {
+    test::TempDir dir;
+    const auto good = test::writeTinyModel(dir.path());
+    using W = io::GgufWriter;
+    using F = io::GgufFile;
+    SECTION("yarn") {
+        const auto p = test::rewriteGguf(good, dir / "yarn.gguf", [](W& w, const F&) {
+            w.setString("llama.rope.scaling.type", "yarn");
+            w.setF32("llama.rope.scaling.factor", 4.0f);
+        });
+        CHECK_THROWS_AS(Model::load(p), UnsupportedError);
+        CHECK_THROWS_WITH(Model::load(p), Contains("yarn.gguf") && Contains("'yarn'") && Contains("llama.rope.scaling.type"));
+    }
+    SECTION("linear without a factor") {
+        const auto p = test::rewriteGguf(good, dir / "nofactor.gguf", [](W& w, const F&) { w.setString("llama.rope.scaling.type", "linear"); });
+        CHECK_THROWS_WITH(Model::load(p), Contains("nofactor.gguf") && Contains("llama.rope.scaling.factor is missing"));
+    }
+    SECTION("a zero factor") {
+        const auto p = test::rewriteGguf(good, dir / "zero.gguf", [](W& w, const F&) {
+            w.setString("llama.rope.scaling.type", "linear");
+            w.setF32("llama.rope.scaling.factor", 0.0f);
+        });
+        CHECK_THROWS_WITH(Model::load(p), Contains("zero.gguf") && Contains("out of range"));
+    }
+    SECTION("rope_freqs.weight of the wrong length") {
+        const auto p = test::rewriteGguf(good, dir / "short.gguf", [](W& w, const F&) { w.addF32Tensor("rope_freqs.weight", {3}, {1, 1, 1}); });
+        CHECK_THROWS_WITH(Model::load(p), Contains("short.gguf") && Contains("rope_freqs.weight") && Contains("expected [4]"));
+    }
+    SECTION("rope_freqs.weight with a negative factor") {
+        const auto p = test::rewriteGguf(good, dir / "neg.gguf", [](W& w, const F&) { w.addF32Tensor("rope_freqs.weight", {4}, {1, 2, -1, 8}); });
+        CHECK_THROWS_WITH(Model::load(p), Contains("neg.gguf") && Contains("rope_freqs.weight") && Contains("positive finite"));
+    }
+    SECTION("linear scaling by 1 is no scaling") {
+        const auto p = test::rewriteGguf(good, dir / "one.gguf", [](W& w, const F&) {
+            w.setString("llama.rope.scaling.type", "linear");
+            w.setF32("llama.rope.scaling.factor", 1.0f);
+        });
+        const auto a = Model::load(good, LoadOptions{Device::Cpu});
+        const auto b = Model::load(p, LoadOptions{Device::Cpu});
+        CHECK(b->info().hparams.ropeScalingName() == "none");
+        const nlohmann::json ids = std::vector<int>{40, 41, 42, 43, 44, 45};
+        CHECK(torch::equal(logitsOf(*a, ids), logitsOf(*b, ids)));
+    }
+}
