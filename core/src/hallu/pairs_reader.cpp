@@ -35,7 +35,7 @@ struct Reading {
             throw FormatError(set.spec.file, ref.label() + ": more than " + std::to_string(kMaxPairs) + " pairs",
                               "Use --limit to read the first questions only.");
         }
-        for (std::size_t i = 0; i < n; ++i) set.pairs.push_back({context, truthful[i], hallucinated[i], ref.where(set.spec.file), question});
+        for (std::size_t i = 0; i < n; ++i) set.pairs.push_back({context, truthful[i], hallucinated[i], ref.where(set.spec.file), question, {}});
         set.unpaired += static_cast<std::int64_t>(truthful.size() + hallucinated.size() - 2 * n);
         ++set.questions;
     }
