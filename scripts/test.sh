@@ -16,7 +16,9 @@ if [[ "${1:-}" == "--cuda" ]]; then
   scripts/fetch-model.sh || echo "test: WARNING: sample model unavailable; real-model suites will report Skipped" >&2
   cuda_build="${AVSS_CUDA_BUILD_DIR:-build-cuda}"
   status=0
-  QT_QPA_PLATFORM=offscreen ctest --test-dir "$cuda_build" --output-on-failure -j 2 || status=1
+  # test_blas_probe checks the OpenBLAS that Debian's libtorch loads; the wheel's libtorch uses MKL,
+  # where the kernel choice has nothing to do (`avss info`: "no OpenBLAS in this process").
+  QT_QPA_PLATFORM=offscreen ctest --test-dir "$cuda_build" --output-on-failure -j 2 -E '^test_blas_probe$' || status=1
   scripts/test-summary.sh "$cuda_build/Testing/Temporary/LastTest.log"
   exit $status
 fi

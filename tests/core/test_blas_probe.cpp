@@ -31,6 +31,7 @@ TEST_CASE("the loaded OpenBLAS is found and computes exact fixed products") {
 }
 
 TEST_CASE("a probe child runs the kernels it was given") {
+    REQUIRE(loadedOpenBlas().has_value());
     const auto current = loadedOpenBlas()->coreName;
     std::string failure;
     const auto probe = probeKernels(current, &failure);
@@ -42,6 +43,7 @@ TEST_CASE("a probe child runs the kernels it was given") {
 }
 
 TEST_CASE("kernels the build lacks, or the CPU cannot run, are rejected with the reason") {
+    REQUIRE(loadedOpenBlas().has_value());
     const auto current = loadedOpenBlas()->coreName;
     std::string failure;
     const auto unknown = selfCheck(current, "NoSuchCore", &failure);
