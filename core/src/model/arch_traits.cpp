@@ -11,6 +11,9 @@ namespace {
 constexpr std::array kArchitectures{
     ArchTraits{"llama", "Llama 1/2/3, SmolLM/SmolLM2, Mistral (llama.cpp 'llama' GGUFs)", NormKind::Rms, Activation::Silu,
                /*gatedMlp=*/true, /*ggufPermutedQK=*/true, /*qkvBias=*/false, /*defaultRopeBase=*/10000.0},
+    // llama.cpp permutes Q/K rows only for `llama`; Qwen2's rotate-half RoPE needs none.
+    ArchTraits{"qwen2", "Qwen2, Qwen2.5 (dense, no sliding window)", NormKind::Rms, Activation::Silu,
+               /*gatedMlp=*/true, /*ggufPermutedQK=*/false, /*qkvBias=*/true, /*defaultRopeBase=*/1000000.0},
 };
 
 }  // namespace

@@ -1,11 +1,13 @@
-// RoPE scaling: Llama 3.1's per-frequency factors (rope_freqs.weight) and linear scaling against
-// transformers (tools/make_rope_scaling_fixture.py), and the refusal of scaling kinds not implemented.
+// Model features beyond the sample model, each against transformers: RoPE scaling (Llama 3.1's
+// rope_freqs.weight, linear; tools/make_rope_scaling_fixture.py) with the refusal of kinds not
+// implemented, and the qwen2 architecture (q/k/v biases, unpermuted Q/K; tools/make_tiny_qwen2.py).
 #include "support/torch_catch.h"
 
 #include <iostream>
 
 #include "avss/error.h"
 #include "avss/model.h"
+#include "avss/prune_export.h"
 #include "io/gguf_file.h"
 #include "io/gguf_writer.h"
 #include "model/model_impl.h"
@@ -45,6 +47,42 @@ double relErr(const at::Tensor& ours, const at::Tensor& ref) {
 }
 
 }  // namespace
+
+TEST_CASE("qwen2: logits match transformers; its biases and unpermuted Q/K are honoured", "[parity][qwen2]") {
+    const auto m = Model::load(dataFile("tiny_qwen2.gguf"), LoadOptions{Device::Cpu});
+    CHECK(m->info().arch == "qwen2");
+    CHECK(m->info().hparams.ropeBase == 1e6);
+    CHECK(m->info().unusedTensors.empty());  // the biases are consumed
+    CHECK(m->tokenizer().spec().pre == "qwen2");
+    const auto ref = test::loadReference("tiny_qwen2_reference.json");
+    const auto& seqs = ref.at("sequences");
+    REQUIRE(seqs.size() == 4);
+    double worst = 0;
+    for (const auto& s : seqs) {
+        const auto expected = tensorOf(s.at("logits"));
+        const auto ours = logitsOf(*m, s.at("ids"));
+        REQUIRE(ours.sizes() == expected.sizes());
+        worst = std::max(worst, relErr(ours, expected));
+        CHECK(relErr(ours, expected) < 1e-5);
+        CHECK(torch::equal(ours.argmax(-1), expected.argmax(-1)));
+    }
+    std::cout << "tiny_qwen2.gguf: max |Δlogit| / max |logit| " << worst << "\n";
+
+    test::TempDir dir;
+    SECTION("a pruned export keeps the architecture and its biases") {
+        const auto r = exportPrunedModel(*m, {0}, dir / "pruned.gguf");
+        CHECK(r.selfChecked);
+        CHECK(r.maxLogitDiff <= 1e-6 * r.maxLogit);
+        const auto f = io::GgufFile::open(dir / "pruned.gguf");
+        CHECK(f.getInt("qwen2.block_count") == 1);
+        CHECK(f.findTensor("blk.0.attn_q.bias") != nullptr);
+    }
+    SECTION("a missing bias is named") {
+        const auto p = test::rewriteGguf(dataFile("tiny_qwen2.gguf"), dir / "nobias.gguf", [](io::GgufWriter&, const io::GgufFile&) {},
+                                         "blk.1.attn_k.bias");
+        CHECK_THROWS_WITH(Model::load(p), Contains("nobias.gguf") && Contains("blk.1.attn_k.bias") && Contains("missing"));
+    }
+}
 
 TEST_CASE("RoPE scaling: logits match transformers, and ignoring the scaling would not", "[parity][rope]") {
     const auto plain = Model::load(dataFile("tiny_llama.gguf"), LoadOptions{Device::Cpu});
