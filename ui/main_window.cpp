@@ -1,20 +1,26 @@
 // Main window composition: actions and menus, docks, status bar, drag and drop, sessions.
 #include "main_window.h"
 
+#include <algorithm>
+#include <utility>
+
 #include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDockWidget>
 #include <QFile>
 #include <QFileDialog>
+#include <QGuiApplication>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
+#include <QScreen>
 #include <QScrollArea>
 #include <QSettings>
 #include <QStatusBar>
 #include <QTableView>
+#include <QTimer>
 #include <QToolBar>
 #include <QVBoxLayout>
 
@@ -97,7 +103,10 @@ void MainWindow::createActions() {
     a.measure = make(tr("&Measure what-if"), QKeySequence(tr("Ctrl+M")), [this] { m_jobs.measure(); });
     a.scaleValue = make(tr("Heatmap colour by &value"), {}, [this] { setHeatmapScale(HeatmapScale::Value); });
     a.scaleRank = make(tr("Heatmap colour by &rank"), {}, [this] { setHeatmapScale(HeatmapScale::Rank); });
-    a.resetLayout = make(tr("Reset &layout"), {}, [this] { restoreState(m_defaultState); });
+    a.resetLayout = make(tr("Reset &layout"), {}, [this] {
+        restoreState(m_defaultState);
+        applyDefaultDockSizes();
+    });
     a.about = make(tr("&About AVSS Explorer"), {}, [this] { showAboutDialog(this); });
     a.aboutQt = make(tr("About &Qt"), {}, [] { QApplication::aboutQt(); });
     a.rerun->setToolTip(tr("Analyse again even if the cache has these results, then replace the cache file"));
@@ -200,11 +209,33 @@ void MainWindow::createDocks() {
     tabifyDockWidget(detailDock, tableDock);
     pruneDock->raise();
     detailDock->raise();
-    resizeDocks({m_docks[QStringLiteral("data")], pruneDock}, {360, 480}, Qt::Horizontal);
-    resizeDocks({pruneDock, detailDock}, {640, 330}, Qt::Vertical);
+}
+
+// Shares of the window: the data dock ~22 % of the width, the right docks ~30 %, the what-if panel
+// ~60 % of the right column's height. Only meaningful once the window has its size.
+void MainWindow::applyDefaultDockSizes() {
+    QDockWidget* dataDock = m_docks[QStringLiteral("data")];
+    QDockWidget* pruneDock = m_docks[QStringLiteral("prune")];
+    QDockWidget* detailDock = m_docks[QStringLiteral("detail")];
+    const int w = width(), h = height();
+    resizeDocks({dataDock, pruneDock}, {std::max(300, w * 22 / 100), std::max(320, w * 30 / 100)}, Qt::Horizontal);
+    resizeDocks({pruneDock, detailDock}, {h * 60 / 100, h * 40 / 100}, Qt::Vertical);
 }
 
 void MainWindow::connectJobs() {
+    // A first analysis takes tens of seconds: the empty centre says what runs and how far it is.
+    connect(&m_jobs, &JobCenter::busyChanged, this, [this](JobKind kind, bool) {
+        if (kind != JobKind::Load && kind != JobKind::Analysis) return;
+        const bool loading = m_jobs.isBusy(JobKind::Load), analysing = m_jobs.isBusy(JobKind::Analysis);
+        m_views->heatmap()->setPlaceholder(loading     ? tr("Loading the model …")
+                                           : analysing ? tr("Analysing …\nProgress and time left are in the Model & data panel; Esc cancels.")
+                                                       : QString());
+    });
+    connect(&m_jobs, &JobCenter::progressed, this, [this](JobKind kind, const JobProgress& p) {
+        if ((kind == JobKind::Load || kind == JobKind::Analysis) && m_jobs.isBusy(kind)) {
+            m_views->heatmap()->setPlaceholder(progressSummary(p) + tr("\nEsc cancels."));
+        }
+    });
     m_jobLabel = new QLabel(this);
     statusBar()->addPermanentWidget(m_jobLabel);
     connect(&m_jobs, &JobCenter::statusMessage, this, [this](const QString& m) { statusBar()->showMessage(m, 15000); });
@@ -271,8 +302,20 @@ void MainWindow::raisePanel(const QString& name) {
 
 void MainWindow::restoreLayout() {
     QSettings settings;
-    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
-    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    const auto geometry = settings.value(QStringLiteral("window/geometry")).toByteArray();
+    if (!geometry.isEmpty() && restoreGeometry(geometry) &&
+        restoreState(settings.value(QStringLiteral("window/state")).toByteArray())) {
+        return;
+    }
+    // First launch: 85 % of the screen, at most 1600 × 1000; the docks are sized once it is shown.
+    const QRect screen = QGuiApplication::primaryScreen() ? QGuiApplication::primaryScreen()->availableGeometry() : QRect(0, 0, 1600, 1000);
+    resize(std::min(1600, screen.width() * 85 / 100), std::min(1000, screen.height() * 85 / 100));
+    m_defaultDocksPending = true;
+}
+
+void MainWindow::showEvent(QShowEvent* event) {
+    QMainWindow::showEvent(event);
+    if (std::exchange(m_defaultDocksPending, false)) QTimer::singleShot(0, this, &MainWindow::applyDefaultDockSizes);
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {

@@ -39,13 +39,14 @@ public:
     void openModelFile(const QString& pathOrDefault);  // "default" = the sample model
     void setHeatmapScale(HeatmapScale scale);
     void raisePanel(const QString& name);               // prune, mitigation, detail, table, data
-    void restoreLayout();                               // dock layout and geometry from QSettings
+    void restoreLayout();                               // dock layout and geometry from QSettings, else the defaults
     QString openSession(const QString& file);           // "" or the reason it failed
     QString saveSession(const QString& file);
     void openFromCommandLine(const AppOptions& options);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
+    void showEvent(QShowEvent* event) override;
     void dragEnterEvent(QDragEnterEvent* event) override;
     void dropEvent(QDropEvent* event) override;
 
@@ -79,6 +80,8 @@ private:
     std::map<QString, QDockWidget*> m_docks;
     QLabel* m_jobLabel = nullptr;
     QByteArray m_defaultState;  // for View ▸ Reset layout
+    bool m_defaultDocksPending = false;  // dock sizes wait for the first show: before it the window has no size
+    void applyDefaultDockSizes();
 };
 
 }  // namespace avss::ui

@@ -5,6 +5,9 @@
 
 #include <QDockWidget>
 #include <QFile>
+#include <QGuiApplication>
+#include <QScreen>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QSlider>
 #include <QTableView>
@@ -408,4 +411,44 @@ TEST_CASE("explorer: the View menu names every panel as its title reads ('Model 
         sawAmpersand = sawAmpersand || dock->windowTitle().contains(QLatin1Char('&'));
     }
     CHECK(sawAmpersand);  // the case that was broken is among them
+}
+
+TEST_CASE("explorer: a first launch sizes the window from the screen and the docks from the window", "[ui][explorer][layout]") {
+    TinyFixture f;
+    for (const QSize size : {QSize(1600, 1000), QSize(1024, 700)}) {
+        QSettings().clear();  // no saved layout (closing the window saves one): the first-launch path
+        MainWindow w(f.cacheDir);
+        w.restoreLayout();
+        const QRect screen = QGuiApplication::primaryScreen()->availableGeometry();
+        CHECK(w.width() == std::min(1600, screen.width() * 85 / 100));
+        w.resize(size);  // the size a screen of that resolution gives
+        w.show();
+        const auto* data = w.findChild<QDockWidget*>(QStringLiteral("dataDock"));
+        const auto* prune = w.findChild<QDockWidget*>(QStringLiteral("pruneDock"));
+        REQUIRE(data != nullptr);
+        REQUIRE(prune != nullptr);
+        INFO("window " << size.width() << "x" << size.height() << ": data dock " << data->width() << ", what-if dock " << prune->width());
+        // Before the fix the docks kept their minimum widths (~60 px) until View > Reset layout.
+        REQUIRE(waitUntil([&] { return data->width() >= 240 && prune->width() >= 280; }));
+        CHECK(w.centralWidget()->width() >= size.width() / 3);
+        w.close();
+    }
+    QSettings().clear();
+}
+
+TEST_CASE("explorer: while the first analysis runs, the empty heatmap says so and shows its progress", "[ui][explorer]") {
+    TinyFixture f;
+    MainWindow w(f.cacheDir);
+    openTiny(w, f, test::tinySettings());
+    auto* heatmap = w.views().heatmap();
+    CHECK(heatmap->placeholder().isEmpty());  // idle: the default hint
+    QStringList seen;
+    QObject context;
+    QObject::connect(&w.jobs(), &JobCenter::progressed, &context, [&](JobKind, const JobProgress&) { seen << heatmap->placeholder(); });
+    w.jobs().analyse(AnalysisMode::Recompute);
+    CHECK(heatmap->placeholder().contains(QStringLiteral("Analysing")));
+    REQUIRE(waitUntil([&] { return !w.jobs().isBusy(JobKind::Analysis); }));
+    REQUIRE_FALSE(seen.isEmpty());
+    CHECK(seen.back().contains(QStringLiteral("tokens")));
+    CHECK(heatmap->placeholder().isEmpty());
 }

@@ -62,15 +62,20 @@ AnalysisBox::AnalysisBox(Workspace& workspace, JobCenter& jobs, const Actions& a
     showProvenance();
 }
 
+QString progressSummary(const JobProgress& p) {
+    QString text = p.total > 0 ? AnalysisBox::tr("%1: %2 / %3 %4").arg(p.stage).arg(p.done).arg(p.total).arg(p.unit)
+                               : AnalysisBox::tr("%1 …").arg(p.stage);
+    if (p.ratePerSecond > 0) text += AnalysisBox::tr(" · %1 %2/s").arg(p.ratePerSecond, 0, 'f', 0).arg(p.unit);
+    if (p.etaSeconds >= 0) text += AnalysisBox::tr(" · ETA %1").arg(formatDuration(p.etaSeconds));
+    return text;
+}
+
 void AnalysisBox::showProgress(JobKind kind, const JobProgress& p) {
     if (kind != JobKind::Analysis && kind != JobKind::Load) return;
     const bool known = p.total > 0;
     m_progress->setRange(0, known ? 1000 : 0);
     if (known) m_progress->setValue(static_cast<int>(1000.0 * static_cast<double>(p.done) / static_cast<double>(p.total)));
-    QString text = known ? tr("%1: %2 / %3 %4").arg(p.stage).arg(p.done).arg(p.total).arg(p.unit) : tr("%1 …").arg(p.stage);
-    if (p.ratePerSecond > 0) text += tr(" · %1 %2/s").arg(p.ratePerSecond, 0, 'f', 0).arg(p.unit);
-    if (p.etaSeconds >= 0) text += tr(" · ETA %1").arg(formatDuration(p.etaSeconds));
-    m_progressText->setText(text);
+    m_progressText->setText(progressSummary(p));
 }
 
 void AnalysisBox::showBusy(JobKind kind, bool busy) {

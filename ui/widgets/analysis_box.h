@@ -42,5 +42,7 @@ private:
 
 // "1 min 05 s", "12 s": for ETAs.
 QString formatDuration(double seconds);
+// "analysing: 1024 / 4096 tokens · 310 tokens/s · ETA 10 s", what the panel and the empty heatmap show.
+QString progressSummary(const JobProgress& p);
 
 }  // namespace avss::ui

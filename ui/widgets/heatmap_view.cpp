@@ -135,12 +135,19 @@ bool HeatmapView::cellAt(const QPointF& pos, int* row, int* layer) const {
     return true;
 }
 
+void HeatmapView::setPlaceholder(const QString& text) {
+    if (text == m_placeholder) return;
+    m_placeholder = text;
+    if (m_grid.rows.empty()) update();
+}
+
 void HeatmapView::paintEvent(QPaintEvent*) {
     QPainter p(this);
     if (m_grid.rows.empty()) {
         p.setPen(palette().color(QPalette::PlaceholderText));
         p.drawText(rect(), Qt::AlignCenter | Qt::TextWordWrap,
-                   tr("No analysis yet.\nOpen a model, choose calibration data and press Analyse (F5)."));
+                   m_placeholder.isEmpty() ? tr("No analysis yet.\nOpen a model, choose calibration data and press Analyse (F5).")
+                                           : m_placeholder);
         return;
     }
     const auto g = geometry();

@@ -29,6 +29,8 @@ public:
     void setScale(HeatmapScale scale);
     void setRemovedLayers(const std::vector<int>& removed);
     void setSelectedLayer(int layer);
+    void setPlaceholder(const QString& text);  // shown while there is nothing to draw; empty: the default hint
+    const QString& placeholder() const { return m_placeholder; }
     void setCurrentRowId(const QString& id);  // follows the chosen metric
 
     const HeatmapGrid& grid() const { return m_grid; }
@@ -81,6 +83,7 @@ private:
     HeatmapScale m_scale = HeatmapScale::Value;
     HeatmapGrid m_grid;
     QImage m_cells;
+    QString m_placeholder;
     std::vector<int> m_removed;
     int m_layer = -1, m_row = -1;
     int m_hoverLayer = -1, m_hoverRow = -1;
