@@ -68,6 +68,11 @@ void JobCenter::connectCommon(W* worker, JobKind kind) {
     });
     connect(worker, &JobWorker::failed, this, [this, kind](quint64 id, const QString& message) {
         if (!accept(kind, id)) return;
+        if (kind == JobKind::Analysis && m_tracks[kind].mode == AnalysisMode::CacheOnly) {
+            // A lookup the user did not ask for (new data or settings): say it beside Analyse, no dialog.
+            Q_EMIT analysisMissing(tr("these data cannot be analysed: %1").arg(message));
+            return;
+        }
         Q_EMIT statusMessage(tr("%1 failed: %2").arg(kindName(kind), message));
         Q_EMIT errorRaised(tr("%1 failed").arg(kindName(kind)), message);
     });

@@ -49,6 +49,7 @@ public:
     const QString& metric() const { return m_metric; }
     void setRule(const avss::PruningRule& rule);
     const avss::PruningRule& rule() const { return m_rule; }
+    int layerCount() const;  // the analysis's, else the loaded model's, else 0
     const std::optional<avss::PruningPlan>& plan() const { return m_plan; }
     const QString& planError() const { return m_planError; }  // why there is no plan
     bool isRemoved(int layer) const;
@@ -100,7 +101,6 @@ Q_SIGNALS:
 
 private:
     void recomputePlan();
-    int layerCount() const;
 
     std::shared_ptr<const avss::Model> m_model;
     QString m_modelPath;

@@ -452,3 +452,30 @@ TEST_CASE("explorer: while the first analysis runs, the empty heatmap says so an
     CHECK(seen.back().contains(QStringLiteral("tokens")));
     CHECK(heatmap->placeholder().isEmpty());
 }
+
+TEST_CASE("explorer: an unusable data file is reported beside Analyse, not as a failed analysis; back to the built-in text, the plan is kept", "[ui][explorer]") {
+    TinyFixture f;
+    MainWindow w(f.cacheDir);
+    openTiny(w, f, test::tinySettings());
+    analyse(w, AnalysisMode::CacheFirst);
+    auto& panel = w.prunePanel();
+    panel.chooseRule(avss::RuleKind::Count);
+    panel.slider()->setValue(2);
+    REQUIRE(w.workspace().plan()->removed.size() == 2);
+
+    QFile empty(toQString(f.dir.path() / "empty.txt"));
+    REQUIRE(empty.open(QIODevice::WriteOnly));
+    empty.close();
+    QSignalSpy errors(&w.jobs(), &JobCenter::errorRaised);
+    QSignalSpy missing(&w.jobs(), &JobCenter::analysisMissing);
+    w.workspace().setDataSource(DataSource{empty.fileName(), QStringLiteral("text")});
+    REQUIRE(waitUntil([&] { return !missing.isEmpty() && !w.jobs().isBusy(JobKind::Analysis); }));
+    CHECK(errors.isEmpty());  // before: an "Analysis failed" dialog the user never asked for
+    CHECK(missing.back().front().toString().contains(QStringLiteral("empty.txt")));
+
+    w.workspace().setDataSource(DataSource{});
+    REQUIRE(waitUntil([&] { return w.workspace().hasAnalysis() && !w.jobs().isBusy(JobKind::Analysis); }));
+    REQUIRE(w.workspace().plan());
+    CHECK(w.workspace().plan()->removed.size() == 2);
+    CHECK(panel.slider()->value() == 2);
+}

@@ -196,13 +196,14 @@ void PrunePanel::syncFromWorkspace() {
     m_protectFirst->setChecked(rule.protectFirst);
     m_protectLast->setChecked(rule.protectLast);
     const bool count = m_rule->currentData().toInt() == static_cast<int>(avss::RuleKind::Count);
-    const int layers = m_workspace.hasAnalysis() ? m_workspace.analysis().stats->layerCount() : 0;
-    m_slider->setRange(0, count ? layers : 100);
+    // Without an analysis the model's depth bounds the slider: a range of 0 would clamp the user's K to
+    // 0 while new data are being chosen, and the workspace's rule would follow (issue 13, item 9).
+    m_slider->setRange(0, count ? std::max(m_workspace.layerCount(), rule.count) : 100);
     m_slider->setPageStep(count ? 1 : 5);
     m_slider->setValue(count ? rule.count : static_cast<int>(std::lround(rule.mass * 100)));
     m_slider->setEnabled(m_workspace.hasAnalysis());
     m_syncing = false;
-    applyRule();
+    if (m_workspace.hasAnalysis()) applyRule();  // the widgets may have fallen back (a rule this metric cannot use)
 }
 
 void PrunePanel::chooseRule(avss::RuleKind kind) {
