@@ -14,6 +14,7 @@
 #include <QTest>
 #include <algorithm>
 
+#include "app_options.h"
 #include "avss/corpus.h"
 #include "avss/layer_scores.h"
 #include "avss/prune_export.h"
@@ -396,6 +397,20 @@ TEST_CASE("explorer: a saved session reopens the model, data, metric and plan", 
     CHECK(second.prunePanel().slider()->value() == 2);
     CHECK(second.workspace().selectedLayer() == 3);
     CHECK(second.openSession(toQString(f.dir.path() / "missing.avss.json")).contains(QStringLiteral("missing.avss.json")));
+
+    // `avss-explorer --session FILE`, as main() runs it: layout, show, then the command line.
+    QString message;
+    int exitCode = 0;
+    const auto options = parseAppOptions({QStringLiteral("avss-explorer"), QStringLiteral("--session"), sessionFile}, &message, &exitCode);
+    REQUIRE(options.has_value());
+    MainWindow third(f.cacheDir);
+    third.restoreLayout();
+    third.show();
+    third.openFromCommandLine(*options);
+    REQUIRE(waitUntil([&] { return third.workspace().hasAnalysis() && !third.jobs().isBusy(JobKind::Analysis); }));
+    CHECK(third.workspace().metric() == QStringLiteral("bi"));
+    REQUIRE(third.workspace().plan().has_value());
+    CHECK(third.workspace().plan()->removed == removed);
 }
 
 TEST_CASE("explorer: the View menu names every panel as its title reads ('Model & data', not a mnemonic)", "[ui][explorer]") {
