@@ -9,9 +9,11 @@
 #include "analysis/stats_observer.h"
 #include "avss/collect.h"
 #include "avss/corpus.h"
+#include "avss/corpus_tokens.h"
 #include "avss/error.h"
 #include "avss/layer_scores.h"
 #include "avss/stats_cache.h"
+#include "avss/what_if.h"
 #include "core/test_stats_reference.h"
 #include "model/model_impl.h"
 #include "model/transformer.h"
@@ -403,4 +405,24 @@ TEST_CASE("a cache written for one model or text is stale for another", "[stats]
         const auto x = scoreLayers(st, id), y = scoreLayers(back, id);
         for (std::size_t l = 0; l < x.layers.size(); ++l) CHECK(x.layers[l].value == y.layers[l].value);
     }
+}
+
+TEST_CASE("what-if: the note says when fewer held-out tokens follow than asked and what a short last window drops", "[stats][model][whatif]") {
+    Fixture f;
+    const auto corpus = loadCorpus("builtin");
+    const auto total = static_cast<std::int64_t>(tokenizeCorpus(f.model->tokenizer(), corpus).tokens.size());
+    CollectOptions o;
+    auto prov = wantedProvenance(f.model->info(), corpus, o);
+    prov.calibrationTokens = total - 700;  // 700 tokens follow: two windows of 256 fit, 1,024 do not
+    WhatIfOptions w;
+    w.heldOut.maxTokens = 1024;
+    w.heldOut.window = 256;
+    w.removed = {1};
+    const auto r = measureWhatIf(*f.model, corpus, prov, w);
+    CHECK(r.heldOutTokens == 700);
+    CHECK(r.predictedTokens == 2 * 255);
+    CHECK_THAT(r.note, Contains("only 700 of the 1024 requested held-out tokens") &&
+                           Contains("the last 188 tokens do not fill a window of 256"));
+    w.heldOut.maxTokens = 512;  // exactly two windows: nothing to say
+    CHECK(measureWhatIf(*f.model, corpus, prov, w).note.empty());
 }

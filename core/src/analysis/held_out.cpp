@@ -28,6 +28,10 @@ HeldOutText heldOutTokens(const Tokenizer& tokenizer, const Corpus& corpus, cons
     if (total - start >= std::min<std::int64_t>(wanted, 2 * static_cast<std::int64_t>(options.window))) {
         h.start = start;
         h.tokens.assign(all.begin() + start, all.begin() + std::min(total, start + wanted));
+        if (static_cast<std::int64_t>(h.tokens.size()) < wanted) {
+            h.note = "only " + std::to_string(h.tokens.size()) + " of the " + std::to_string(wanted) +
+                     " requested held-out tokens follow the " + std::to_string(start) + " calibration tokens";
+        }
         return h;
     }
     h.start = std::max<std::int64_t>(0, total - wanted);

@@ -20,6 +20,11 @@ WhatIfResult measureWhatIf(const Model& model, const Corpus& corpus, const Stats
     r.heldOutStart = heldOut.start;
     r.heldOutTokens = static_cast<std::int64_t>(heldOut.tokens.size());
     r.note = heldOut.note;
+    const auto window = static_cast<std::int64_t>(po.window);
+    if (const auto rest = r.heldOutTokens % window; rest != 0 && r.heldOutTokens >= window) {  // perplexity drops it
+        r.note += (r.note.empty() ? "" : "; ") + std::string("the last ") + std::to_string(rest) + " tokens do not fill a window of " +
+                  std::to_string(window) + " and are not scored";
+    }
     if (options.denseNll) {
         r.denseNll = *options.denseNll;
     } else {
