@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_timing.h"
 #include "avss/blas_info.h"
 #include "avss/model.h"
 #include "avss/paths.h"
@@ -18,8 +19,8 @@
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-double seconds(Clock::time_point a) { return std::chrono::duration<double>(Clock::now() - a).count(); }
+using avss::bench::Clock;
+using avss::bench::seconds;
 
 // Seconds per decoding step for `rows` sequences after a prompt of `prompt` tokens (best of 2 runs).
 double stepSeconds(const avss::Model::Impl& m, int rows, int prompt, int steps) {

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_timing.h"
 #include "avss/blas_info.h"
 #include "avss/model.h"
 #include "avss/paths.h"
@@ -18,20 +19,9 @@
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-double seconds(Clock::time_point a) { return std::chrono::duration<double>(Clock::now() - a).count(); }
-
-template <class F>
-double bestOf(int reps, F&& f) {
-    double best = 1e300;
-    for (int i = 0; i < reps; ++i) {
-        const auto t = Clock::now();
-        f();
-        best = std::min(best, seconds(t));
-    }
-    return best;
-}
+using avss::bench::bestOf;
+using avss::bench::Clock;
+using avss::bench::seconds;
 
 }  // namespace
 

@@ -9,10 +9,10 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <functional>
 #include <string>
 #include <vector>
 
+#include "bench_timing.h"
 #include "avss/collect.h"
 #include "avss/contrastive_trainer.h"
 #include "avss/corpus.h"
@@ -26,8 +26,9 @@
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-double seconds(Clock::time_point a) { return std::chrono::duration<double>(Clock::now() - a).count(); }
+using avss::bench::bestOf;
+using avss::bench::Clock;
+using avss::bench::seconds;
 
 struct Args {
     avss::Device device = avss::Device::Cuda;
@@ -131,17 +132,6 @@ void statsParity(const avss::Model& ref, const avss::Model& dev, const avss::Cor
     std::printf("| %zu metrics × %zu layers | %.2e (%s) | %d / %zu identical | %s |\n", a.scores.size(),
                 a.scores.empty() ? std::size_t{0} : a.scores[0].layers.size(), worstAll, worstMetric.empty() ? "-" : worstMetric.c_str(),
                 sameOrder, a.scores.size(), verdict(worstAll <= kStatsTol));
-}
-
-// Best wall time of `reps` runs of `f`, which must leave its result on the host (so the device has finished).
-double bestOf(int reps, const std::function<void()>& f) {
-    double best = 1e300;
-    for (int i = 0; i < reps; ++i) {
-        const auto t = Clock::now();
-        f();
-        best = std::min(best, seconds(t));
-    }
-    return best;
 }
 
 void throughput(const std::shared_ptr<const avss::Model>& m, const avss::Corpus& corpus, std::int64_t tokens) {

@@ -1,0 +1,26 @@
+// Wall-clock helpers the benchmarks share: seconds since a time point, and the best of several runs
+// (the machine is shared, so the fastest run is the least disturbed one).
+#pragma once
+
+#include <algorithm>
+#include <chrono>
+
+namespace avss::bench {
+
+using Clock = std::chrono::steady_clock;
+
+inline double seconds(Clock::time_point since) { return std::chrono::duration<double>(Clock::now() - since).count(); }
+
+// `f` must leave its result on the host, so that a device has finished when the clock stops.
+template <class F>
+double bestOf(int reps, F&& f) {
+    double best = 1e300;
+    for (int i = 0; i < reps; ++i) {
+        const auto t = Clock::now();
+        f();
+        best = std::min(best, seconds(t));
+    }
+    return best;
+}
+
+}  // namespace avss::bench
