@@ -67,6 +67,18 @@ TEST_CASE("tokenizer spec from GGUF metadata", "[tokenizer][gguf]") {
     CHECK(t.encode("ab<|endoftext|>") == std::vector<TokenId>{3, 0});
 }
 
+TEST_CASE("loadTokenizer reads a vocabulary-only GGUF (no weights) and names the file on errors", "[tokenizer][gguf]") {
+    test::TempDir dir;
+    tokenizerWriter().write(dir / "tok.gguf");
+    const auto t = avss::loadTokenizer(dir / "tok.gguf");
+    CHECK(t.encode("ab<|endoftext|>") == std::vector<TokenId>{3, 0});
+    auto spm = tokenizerWriter();
+    spm.setString("tokenizer.ggml.model", "llama");
+    spm.write(dir / "spm.gguf");
+    CHECK_THROWS_WITH(avss::loadTokenizer(dir / "spm.gguf"), Contains("spm.gguf") && Contains("tokenizer: ") && Contains("'llama'"));
+    CHECK_THROWS_WITH(avss::loadTokenizer(dir / "none.gguf"), Contains("none.gguf"));
+}
+
 TEST_CASE("tokenizer spec defaults for absent keys", "[tokenizer][gguf]") {
     test::TempDir dir;
     GgufWriter w;

@@ -1,4 +1,5 @@
-// avss tokenize MODEL TEXT: token ids and pieces as the model's tokenizer produces them.
+// avss tokenize MODEL TEXT: token ids and pieces as the model's tokenizer produces them (the
+// tokenizer alone is read, so a vocabulary-only GGUF works as well as a model).
 #include <iostream>
 
 #include "../commands.h"
@@ -8,8 +9,7 @@ namespace avss::cli {
 namespace {
 
 int runTokenize(const ParsedArgs& args, Context& ctx) {
-    const auto model = ctx.loadModel(args.positional(0), LoadOptions{Device::Cpu});
-    const auto& tok = model->tokenizer();
+    const auto tok = loadTokenizer(ctx.resolveModel(args.positional(0)));  // no weights: vocabulary-only files work
     const auto ids = tok.encode(args.positional(1), !args.has("no-special"), !args.has("no-parse-special"));
     if (args.has("ids")) {
         for (std::size_t i = 0; i < ids.size(); ++i) std::cout << (i ? " " : "") << ids[i];

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -53,5 +54,9 @@ private:
     struct Impl;
     std::unique_ptr<Impl> m_impl;
 };
+
+// The tokenizer of a GGUF file alone: no weights are read, so vocabulary-only files work too.
+// Throws IoError, FormatError or UnsupportedError naming the file.
+Tokenizer loadTokenizer(const std::filesystem::path& ggufPath);
 
 }  // namespace avss

@@ -4,6 +4,8 @@
 #include "tokenizer/gguf_tokenizer.h"
 
 #include <limits>
+#include <memory>
+#include <utility>
 
 #include "avss/error.h"
 #include "tokenizer/spec_check.h"
@@ -86,6 +88,20 @@ TokenizerSpec tokenizerSpecFromGguf(const io::GgufFile& file) {
 
     if (const auto problem = tok::findSpecProblem(spec)) fail(file, keyOf(problem->field), problem->what);
     return spec;
+}
+
+std::unique_ptr<Tokenizer> tokenizerFromGguf(const io::GgufFile& file) {
+    try {
+        return std::make_unique<Tokenizer>(tokenizerSpecFromGguf(file));
+    } catch (const FormatError& e) {
+        throw FormatError(file.path(), std::string("tokenizer: ") + e.detail());
+    } catch (const UnsupportedError& e) {
+        throw UnsupportedError(file.path(), std::string("tokenizer: ") + e.detail());
+    }
+}
+
+Tokenizer loadTokenizer(const std::filesystem::path& ggufPath) {
+    return std::move(*tokenizerFromGguf(io::GgufFile::open(ggufPath)));
 }
 
 }  // namespace avss

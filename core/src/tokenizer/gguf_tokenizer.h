@@ -15,4 +15,7 @@ namespace avss {
 // and the Llama-3 pre-tokenizer, else false; add_eos false.
 TokenizerSpec tokenizerSpecFromGguf(const io::GgufFile& file);
 
+// The file's tokenizer, errors prefixed "tokenizer: " and naming the file (the model loader's too).
+std::unique_ptr<Tokenizer> tokenizerFromGguf(const io::GgufFile& file);
+
 }  // namespace avss
