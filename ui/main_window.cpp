@@ -305,12 +305,12 @@ void MainWindow::restoreLayout() {
     const auto geometry = settings.value(QStringLiteral("window/geometry")).toByteArray();
     if (!geometry.isEmpty() && restoreGeometry(geometry) &&
         restoreState(settings.value(QStringLiteral("window/state")).toByteArray())) {
+        m_defaultDocksPending = false;  // the user's own layout
         return;
     }
     // First launch: 85 % of the screen, at most 1600 × 1000; the docks are sized once it is shown.
     const QRect screen = QGuiApplication::primaryScreen() ? QGuiApplication::primaryScreen()->availableGeometry() : QRect(0, 0, 1600, 1000);
     resize(std::min(1600, screen.width() * 85 / 100), std::min(1000, screen.height() * 85 / 100));
-    m_defaultDocksPending = true;
 }
 
 void MainWindow::showEvent(QShowEvent* event) {

@@ -80,7 +80,7 @@ private:
     std::map<QString, QDockWidget*> m_docks;
     QLabel* m_jobLabel = nullptr;
     QByteArray m_defaultState;  // for View ▸ Reset layout
-    bool m_defaultDocksPending = false;  // dock sizes wait for the first show: before it the window has no size
+    bool m_defaultDocksPending = true;  // default dock sizes wait for the first show (before it the window has no size)
     void applyDefaultDockSizes();
 };
 

@@ -59,6 +59,9 @@ struct ScoreChart::Impl {
     std::string metric;          // what the series show now
     std::vector<double> values;
     int selected = -1;
+    // The value of a bar segment a layer does not use. 0 on a linear axis; on a log axis a value far
+    // below its minimum (so never drawn), because QtCharts warns for every stacked segment ending at 0.
+    double absent = 0.0;
 };
 
 ScoreChart::ScoreChart(QWidget* parent) : QWidget(parent), m(std::make_unique<Impl>()) {
@@ -109,7 +112,6 @@ void ScoreChart::rebuild(const avss::LayerScores* scores, const Plan& plan) {
     bool allPositive = true;
     for (const auto& l : scores->layers) {
         const double v = std::isfinite(l.value) ? l.value : 0.0;
-        for (auto* set : m->sets) set->append(0.0);
         categories << QString::number(l.layer);
         const double sd = std::isfinite(l.sd) ? l.sd : 0.0;
         lo = std::min(lo, v - sd);
@@ -120,6 +122,10 @@ void ScoreChart::rebuild(const avss::LayerScores* scores, const Plan& plan) {
     // Scores spanning more than two decades get a log axis, else the small bars would be invisible.
     const bool logAxis = allPositive && hi / minPositive > 100;
     const double floor = logAxis ? std::pow(10.0, std::floor(std::log10(minPositive))) : lo;
+    m->absent = logAxis ? floor * 1e-9 : 0.0;
+    for (auto* set : m->sets) {
+        for (int i = 0; i < categories.size(); ++i) set->append(m->absent);  // applyPlan() fills in the values
+    }
     for (auto* set : m->sets) bars->append(set);
     bars->setBarWidth(0.75);
     m->chart->addSeries(bars);
@@ -176,7 +182,7 @@ void ScoreChart::applyPlan(const avss::LayerScores& scores, const Plan& plan) {
     for (const auto& l : scores.layers) {
         const int kind = contains(plan.removed, l.layer) ? 1 : contains(plan.protectedLayers, l.layer) ? 2 : 0;
         const double v = std::isfinite(l.value) ? l.value : 0.0;
-        for (int i = 0; i < 3; ++i) m->sets[static_cast<std::size_t>(i)]->replace(l.layer, i == kind ? v : 0.0);
+        for (int i = 0; i < 3; ++i) m->sets[static_cast<std::size_t>(i)]->replace(l.layer, i == kind ? v : m->absent);
     }
     const auto cut = thresholdOf(scores, plan);
     m->threshold->clear();
@@ -195,7 +201,7 @@ void ScoreChart::setSelectedLayer(int layer) {
     m->selected = layer;
     for (auto* set : m->sets) {
         set->deselectAllBars();
-        if (layer >= 0 && layer < set->count() && set->at(layer) != 0.0) set->selectBar(layer);
+        if (layer >= 0 && layer < set->count() && set->at(layer) != m->absent) set->selectBar(layer);
     }
 }
 
