@@ -8,8 +8,8 @@ gguf-py's `gguf.quants.dequantize` makes of those bytes. gguf-py is an implement
 ours (numpy, written by the ggml authors); tests/core/test_dequant.cpp compares the two.
 Q8_K is absent: gguf-py cannot dequantise it, so it is tested against hand-computed values only.
 
-    python3 -m venv /tmp/refenv && /tmp/refenv/bin/pip install gguf numpy
-    /tmp/refenv/bin/python tools/make_kquant_fixture.py --out tests/data/kquant_blocks.gguf
+    python3 -m venv /work/refenv && /work/refenv/bin/pip install gguf numpy
+    /work/refenv/bin/python tools/make_kquant_fixture.py --out tests/data/kquant_blocks.gguf
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ scaling: transformers then computes the frequencies itself, independently of the
 here. The script asserts that the scaling changes the logits, so a test against this reference fails
 for an engine that ignores it.
 
-    /tmp/refenv/bin/python tools/make_rope_scaling_fixture.py --out-dir tests/data
+    /work/refenv/bin/python tools/make_rope_scaling_fixture.py --out-dir tests/data
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ Fixture generator, never run by CI. Writes into --out-dir (tests/data):
                              (built from its config, not from the GGUF), and the same logits from
                              transformers' own load of the GGUF as a check of the file's layout.
 
-    /tmp/refenv/bin/python tools/make_tiny_qwen2.py --out-dir tests/data
+    /work/refenv/bin/python tools/make_tiny_qwen2.py --out-dir tests/data
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ Prints one JSON line per file; compare with
 
     build/app/cli/avss perplexity FILE --text TEXT --max-tokens N --window W
 
-    /tmp/refenv/bin/python tools/ppl_reference.py /tmp/smollm2-q4_k_m.gguf ... \\
+    /work/refenv/bin/python tools/ppl_reference.py /tmp/smollm2-q4_k_m.gguf ... \\
         --text /work/shared/data/wikitext2/test.txt --tokens 4096 --window 2048
 """
 
