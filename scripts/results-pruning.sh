@@ -30,10 +30,11 @@ done
 [[ -n "$metrics" ]] || metrics="avss-paper,avss-reference-code,avss-rel,avss-mlp,avss-mlp-abs,avss-mlp-hoyer,bi,angular,reverse,random,loo-ppl,sleb,iterative:bi"
 mkdir -p "$out"
 # Calibration: 32k tokens of the WikiText-2 validation split (the statistics and the measured
-# metrics); evaluation: the test split (perplexity, 32k tokens in 2048-token windows) and the tasks.
+# metrics); evaluation: the test split (perplexity, 16k tokens in 16 windows of 1024) and the tasks.
+# A task whose dense model is at chance (this model: NQ-open, TruthfulQA) gets its dense cell only.
 "$avss" sweep default --data "$data/wikitext2/valid.txt" --max-tokens 32768 \
   --task "perplexity=$data/wikitext2/test.txt,sciq=$data/sciq/test.json,truthfulqa=$data/truthfulqa/mc_task.json,nq_open=$data/nq_open/dev.jsonl,sst2=$data/sst2/dev.tsv" \
-  --limit "$items" --ppl-tokens 32768 --window 2048 --metrics "$metrics" --max-removed 15 \
+  --limit "$items" --ppl-tokens 16384 --window 1024 --metrics "$metrics" --max-removed 15 \
   --out "$out/sweep.json,$out/sweep.csv" --plots "$out/plots" | tee "$out/sweep.txt"
 python3 tools/sweep_report.py "$out/sweep.json" >"$out/tables.md"
 echo "results-pruning: wrote $out/sweep.json, $out/sweep.csv, $out/plots/ and $out/tables.md"

@@ -37,10 +37,14 @@ def main():
             dense = next((r for r in rows if r["task"] == t["task"] and r["metric"] == m and r["removed_count"] == 0), None)
             print(f"### {t['title']}: {m} ({t['items'] or 'all'} items)\n")
             if dense:
-                print(f"Dense {fmt(dense['value'], 4)} [{fmt(dense['ci_low'], 4)}, {fmt(dense['ci_high'], 4)}], chance {fmt(dense['floor'], 4)}. "
-                      "Retention (pruned / dense; perplexity dense / pruned):\n")
+                print(f"Dense {fmt(dense['value'], 4)} [{fmt(dense['ci_low'], 4)}, {fmt(dense['ci_high'], 4)}], chance {fmt(dense['floor'], 4)}.",
+                      end=" " if t.get("pruned_skipped") else " Retention (pruned / dense; perplexity dense / pruned):\n\n")
+            if t.get("pruned_skipped"):
+                print("The dense model cannot be told from chance on this task, so its pruned cells were not evaluated.\n")
+                continue
             print(table(doc, rows, t["task"], m, "retention") + "\n")
-    print("### Mean retention over tasks (each task's first metric)\n")
+    skipped = [t["task"] for t in doc["tasks"] if t.get("pruned_skipped")]
+    print("### Mean retention over tasks (each task's first metric" + (f"; not swept: {', '.join(skipped)}" if skipped else "") + ")\n")
     print(table(doc, rows, "mean", "retention", "retention") + "\n")
     print("### Mean chance-normalised retention over tasks\n")
     print(table(doc, rows, "mean", "retention", "normalised_retention") + "\n")

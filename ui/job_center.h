@@ -36,7 +36,7 @@ public:
     void openTask(const TaskChoice& choice);   // held-out perplexity at once; a task file loads on a worker
     // Retention curves of these metrics on the loaded task, cache-first through the analysis's cell
     // store; the Workspace's sweep grows cell by cell.
-    void sweep(const QStringList& metrics);
+    void sweep(const QStringList& metrics, bool evaluateAtChance = false);
     void cancel(JobKind kind);  // direct call on the worker's atomic token; the job ends with `cancelled`
     // Cancels those of `kinds` that are busy: the one "cancel all" of the window and the panels.
     void cancelBusy(std::initializer_list<JobKind> kinds = {JobKind::Load, JobKind::Analysis, JobKind::Measure,

@@ -35,7 +35,7 @@ void JobCenter::onTaskLoaded(const TaskLoaded& loaded) {
                              .arg(loaded.task->skipped.size()));
 }
 
-void JobCenter::sweep(const QStringList& metrics) {
+void JobCenter::sweep(const QStringList& metrics, bool evaluateAtChance) {
     if (!m_workspace.model() || !m_workspace.hasAnalysis() || !m_workspace.taskData()) {
         Q_EMIT statusMessage(tr("Sweep needs an analysis and a loaded task file"));
         return;
@@ -49,6 +49,7 @@ void JobCenter::sweep(const QStringList& metrics) {
     request.plan.protectFirst = m_workspace.rule().protectFirst;
     request.plan.protectLast = m_workspace.rule().protectLast;
     m_sweepCacheFile = m_workspace.analysis().cacheFile;
+    request.evaluateAtChance = evaluateAtChance;
     request.cellStore = toQString(avss::sweepCellStore(toPath(m_sweepCacheFile)));
     m_workspace.setSweep(nullptr);
     auto* worker = m_sweep.worker();

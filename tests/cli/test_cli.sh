@@ -463,8 +463,19 @@ expect 2 "--records needs --out" -- "$avss" --quiet eval "$tiny" --task sst2 --d
 # avss sweep: cells next to the analysis cache (auto), JSON/CSV/plots, a second run evaluates nothing.
 sweep=(sweep "$tiny" --task "sst2=$ev/sst2.tsv,perplexity=builtin" --metrics bi,reverse,random --seeds 1,2
        --counts 0,1,2 --protect none --window 64 --ppl-tokens 256 --max-tokens 512 --seq-len 32 --bootstrap 50)
-capture "$tmp/sweep1.txt" -- env XDG_CACHE_HOME="$tmp/xdg" "$avss" --quiet "${sweep[@]}" --out "$tmp/sweep.json,$tmp/sweep.csv" --plots "$tmp/plots"
-capture "$tmp/sweep2.txt" -- env XDG_CACHE_HOME="$tmp/xdg" "$avss" --quiet "${sweep[@]}" --out "$tmp/sweep2.json"
+# The random tiny model is at chance on both tasks: --sweep-at-chance scores their pruned cells anyway.
+capture "$tmp/sweep1.txt" -- env XDG_CACHE_HOME="$tmp/xdg" "$avss" --quiet "${sweep[@]}" --sweep-at-chance --out "$tmp/sweep.json,$tmp/sweep.csv" --plots "$tmp/plots"
+capture "$tmp/sweep2.txt" -- env XDG_CACHE_HOME="$tmp/xdg" "$avss" --quiet "${sweep[@]}" --sweep-at-chance --out "$tmp/sweep2.json"
+capture "$tmp/sweep3.txt" -- env XDG_CACHE_HOME="$tmp/xdg" "$avss" --quiet "${sweep[@]}" --out "$tmp/sweep3.json"
+pycheck "sweep: without --sweep-at-chance a task at chance gets its dense cell only, and says why" "$tmp/sweep3.txt" <<'PY'
+import os
+d = os.path.dirname(sys.argv[1])
+doc = json.load(open(os.path.join(d, "sweep3.json")))
+assert [c["removed"] for c in doc["cells"]] == [[], []] and doc["stored_cells_used"] == 2, doc["cells"]
+assert all(t["at_chance"] and t["pruned_skipped"] for t in doc["tasks"])
+out = open(sys.argv[1]).read()
+assert out.count("not distinguishable from chance") == 2 and "--sweep-at-chance" in out, out
+PY
 pycheck "sweep: cells stored next to the auto cache, reused by the second run; JSON, CSV, SVG and PNG plots agree" "$tmp/sweep1.txt" <<'PY'
 import csv, glob, os, struct
 d = os.path.dirname(sys.argv[1])

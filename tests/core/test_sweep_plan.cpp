@@ -184,6 +184,34 @@ TEST_CASE("sweep: retention is pruned/dense (perplexity dense/pruned), chance-no
     CHECK(std::isnan(sweepRetention(chance, 0, 0, 0, 1)->retention));
 }
 
+TEST_CASE("sweep: a dense score whose interval reaches the floor is at chance; the mean leaves unswept tasks out") {
+    CHECK_FALSE(denseAtChance(summary("acc", 0.53, 0.25)));           // [0.52, 0.54] above the floor
+    CHECK(denseAtChance(summary("acc", 0.255, 0.25)));                // [0.245, 0.265] reaches it
+    CHECK(denseAtChance(summary("acc", 0.10, 0.25)));                 // below chance
+    CHECK(denseAtChance(summary("exact_match", 0.0, 0.0)));           // NQ-open of a model that never matches
+    CHECK_FALSE(denseAtChance(summary("perplexity", 20.0, 300.0, false)));
+    CHECK(denseAtChance(summary("perplexity", 1992.0, 300.0, false))); // worse than a uniform guess
+    auto point = summary("acc", 0.26, 0.25);
+    point.ci = {std::nan(""), std::nan("")};                          // no interval: the point estimate decides
+    CHECK_FALSE(denseAtChance(point));
+    point.value = 0.25;
+    CHECK(denseAtChance(point));
+
+    auto r = handResult();
+    r.tasks[1].atChance = true;                                       // still swept (asked for): still in the mean
+    CHECK(*meanRetention(r, 0, 1) == Approx((0.70 / 0.85 + 20.0 / 25.0) / 2));
+    r.tasks[1].prunedSkipped = true;                                  // not swept: left out of the mean
+    CHECK(*meanRetention(r, 0, 1) == Approx(0.70 / 0.85));
+    CHECK(*meanRetention(r, 1, 1) == Approx(0.40 / 0.85));           // its missing cell no longer matters
+    r.tasks[0].prunedSkipped = true;
+    CHECK_FALSE(meanRetention(r, 0, 1));                              // no task left to average
+    for (const auto& plot : sweepPlots(r)) CHECK(plot.name.find("perplexity") == std::string::npos);
+    const auto doc = nlohmann::json::parse(sweepJson(r));
+    CHECK(doc["tasks"][1]["at_chance"] == true);
+    CHECK(doc["tasks"][1]["pruned_skipped"] == true);
+    CHECK(doc["tasks"][0]["at_chance"] == false);
+}
+
 TEST_CASE("sweep: rows, CSV and JSON hold every evaluated cell and the mean rows") {
     const auto r = handResult();
     const auto rows = sweepRows(r);

@@ -60,6 +60,7 @@ SweepOptions options(const std::filesystem::path& store) {
     o.eval.maxTokens = 512;
     o.eval.bootstrapIterations = 50;
     o.cellStore = store;
+    o.evaluateAtChance = true;  // a random tiny model is at chance on every task
     return o;
 }
 
@@ -167,4 +168,41 @@ TEST_CASE("sweep run: a plan for another layer count and repeated tasks are usag
     twice.push_back(twice[0]);
     CHECK_THROWS_WITH(runSweep(*tinyModel(), twice, plan(), options({})), Contains("listed twice"));
     CHECK_THROWS_AS(runSweep(*tinyModel(), {}, plan(), options({})), UsageError);
+}
+
+TEST_CASE("sweep run: a task whose dense model is at chance stops after its dense cell, with a note") {
+    test::TempDir dir;
+    auto o = options(dir / "a.cells");
+    o.evaluateAtChance = false;
+    std::vector<Progress> reports;
+    const auto r = runSweep(*tinyModel(), tasks(), plan(), o, [&](const Progress& p) {
+        if (p.stage == "sweep") reports.push_back(p);
+    });
+    // The random tiny model: SciQ accuracy 0 (floor 0.25), perplexity far above its vocabulary.
+    REQUIRE(r.cells.size() == 2);
+    CHECK(r.computed == 2);
+    for (int t = 0; t < 2; ++t) {
+        INFO("task " << r.tasks[static_cast<std::size_t>(t)].task);
+        CHECK(r.tasks[static_cast<std::size_t>(t)].atChance);
+        CHECK(r.tasks[static_cast<std::size_t>(t)].prunedSkipped);
+        CHECK(r.cells[static_cast<std::size_t>(t)].removed.empty());
+        CHECK(r.cell(t, 0, 0) != nullptr);
+        CHECK(r.cell(t, 0, 1) == nullptr);
+    }
+    REQUIRE(r.notes.size() == 2);
+    CHECK_THAT(r.notes[0], Contains("sciq: the dense model's acc is 0") && Contains("not distinguishable from chance (0.25)") &&
+                               Contains("--sweep-at-chance"));
+    REQUIRE_FALSE(reports.empty());
+    CHECK(reports.back().done == 2);
+    CHECK(reports.back().total == 2);                    // the skipped cells leave the count
+    CHECK_FALSE(meanRetention(r, 0, 1));
+    // Evaluated anyway on request: the same dense cells from the store, then every pruned one.
+    o.evaluateAtChance = true;
+    const auto all = runSweep(*tinyModel(), tasks(), plan(), o);
+    CHECK(all.reused == 2);
+    CHECK(all.cells.size() > 2);
+    CHECK(all.tasks[0].atChance);
+    CHECK_FALSE(all.tasks[0].prunedSkipped);
+    CHECK_THAT(all.notes[0], Contains("evaluated as asked"));
+    CHECK(meanRetention(all, 0, 1));
 }

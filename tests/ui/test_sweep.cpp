@@ -6,7 +6,9 @@
 
 #include <QChart>
 #include <QChartView>
+#include <QCheckBox>
 #include <QFile>
+#include <QLabel>
 #include <QLineSeries>
 #include <QPushButton>
 #include <QSlider>
@@ -64,7 +66,9 @@ void openWithTask(MainWindow& w, const TinyFixture& f, const QString& taskFile) 
 }
 
 // Presses Sweep and waits; returns how many partial results the workspace showed on the way.
-int sweep(MainWindow& w) {
+// The tiny random model is at chance on every task, so "Even at chance" is ticked unless asked not to.
+int sweep(MainWindow& w, bool evenAtChance = true) {
+    w.prunePanel().sweepView()->atChanceBox()->setChecked(evenAtChance);
     auto* button = w.prunePanel().sweepView()->sweepButton();
     REQUIRE(button->isEnabled());
     int updates = 0;
@@ -156,6 +160,19 @@ TEST_CASE("sweep: clicking a point on a curve moves the slider to its count", "[
     CHECK(w.workspace().rule().kind == avss::RuleKind::Count);
     CHECK(w.workspace().metric() == top->metric);  // the plan is now the clicked curve's
     CHECK(chart.markedCount() == 2);
+}
+
+TEST_CASE("sweep: a task at chance stops after the dense cell and the tab says why", "[ui][sweep]") {
+    TinyFixture f;
+    MainWindow w(f.cacheDir);
+    openWithTask(w, f, writeTaskText(f));
+    sweep(w, false);
+    const auto& result = *w.workspace().sweep();
+    CHECK(result.cells.size() == 1);
+    CHECK(result.tasks.front().prunedSkipped);
+    bool told = false;
+    for (auto* label : w.prunePanel().sweepView()->findChildren<QLabel*>()) told |= label->text().contains(QLatin1String("chance"));
+    CHECK(told);
 }
 
 TEST_CASE("sweep: a cached sweep reopens from the cell store without evaluating", "[ui][sweep]") {

@@ -1,6 +1,7 @@
 // Sweep tab: widgets → JobCenter::sweep; Workspace::sweep → sweepCurves → the chart.
 #include "widgets/sweep_view.h"
 
+#include <QCheckBox>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QMenu>
@@ -18,7 +19,8 @@ namespace avss::ui {
 
 SweepView::SweepView(Workspace& workspace, JobCenter& jobs, QWidget* parent)
     : QWidget(parent), m_workspace(workspace), m_jobs(jobs), m_metrics(new QToolButton(this)), m_metricMenu(new QMenu(this)),
-      m_sweep(new QPushButton(tr("&Sweep"), this)), m_cancel(new QPushButton(tr("Cancel"), this)), m_status(new QLabel(this)),
+      m_sweep(new QPushButton(tr("&Sweep"), this)), m_cancel(new QPushButton(tr("Cancel"), this)),
+      m_atChance(new QCheckBox(tr("Even at chance"), this)), m_status(new QLabel(this)),
       m_chart(new SweepChart(this)) {
     m_metrics->setText(tr("Metrics"));
     m_metrics->setMenu(m_metricMenu);
@@ -27,11 +29,15 @@ SweepView::SweepView(Workspace& workspace, JobCenter& jobs, QWidget* parent)
     m_sweep->setObjectName(QStringLiteral("sweepButton"));
     m_sweep->setToolTip(tr("Score the task with each metric's plan at 0–50 % of the blocks removed. Cells scored before "
                            "(same task file, limit and removed blocks) come from the cell store next to the analysis cache."));
+    m_atChance->setToolTip(tr("Score the pruned cells even when the dense model cannot be told from chance on this task "
+                              "(its 95 % interval reaches the floor). Off: the sweep stops after the dense cell, since "
+                              "retention would only measure noise."));
     m_status->setWordWrap(true);
     auto* row = new QHBoxLayout;
     row->addWidget(m_metrics);
     row->addWidget(m_sweep);
     row->addWidget(m_cancel);
+    row->addWidget(m_atChance);
     row->addWidget(m_status, 1);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -58,7 +64,7 @@ SweepView::SweepView(Workspace& workspace, JobCenter& jobs, QWidget* parent)
 }
 
 void SweepView::start() {
-    m_jobs.sweep(chosenMetrics());
+    m_jobs.sweep(chosenMetrics(), m_atChance->isChecked());
     Q_EMIT sweepStarted();
 }
 
@@ -102,6 +108,10 @@ void SweepView::showSweep() {
     showMarker();
     if (sweep && !m_jobs.isBusy(JobKind::Sweep)) {
         m_status->setText(tr("%1 cells evaluated, %2 from the cell store").arg(sweep->computed).arg(sweep->reused));
+        if (!sweep->tasks.empty() && sweep->tasks.front().prunedSkipped) {
+            m_status->setText(tr("The dense model cannot be told from chance on this task, so only its cell was scored "
+                                 "(tick “Even at chance” to sweep anyway)."));
+        }
     }
 }
 
@@ -118,6 +128,7 @@ void SweepView::updateButtons() {
     const bool busy = m_jobs.isBusy(JobKind::Sweep);
     m_sweep->setEnabled(!busy && m_workspace.hasAnalysis() && m_workspace.taskData() && !chosenMetrics().isEmpty());
     m_cancel->setEnabled(busy);
+    m_atChance->setEnabled(!busy);
     m_metrics->setEnabled(!busy && m_workspace.hasAnalysis());
     if (!busy && !m_workspace.sweep()) m_status->clear();
 }

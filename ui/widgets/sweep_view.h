@@ -5,6 +5,7 @@
 #include <QSet>
 #include <QWidget>
 
+class QCheckBox;
 class QLabel;
 class QMenu;
 class QPushButton;
@@ -23,6 +24,7 @@ public:
     SweepView(Workspace& workspace, JobCenter& jobs, QWidget* parent = nullptr);
     SweepChart* chart() const { return m_chart; }
     QPushButton* sweepButton() const { return m_sweep; }
+    QCheckBox* atChanceBox() const { return m_atChance; }
     QStringList chosenMetrics() const;  // registry order
     void start();                       // what the Sweep button does
 
@@ -43,6 +45,7 @@ private:
     QMenu* m_metricMenu;
     QPushButton* m_sweep;
     QPushButton* m_cancel;
+    QCheckBox* m_atChance;         // SweepOptions::evaluateAtChance
     QLabel* m_status;
     SweepChart* m_chart;
     QSet<QString> m_chosen;        // kept across analyses

@@ -11,6 +11,7 @@ void SweepWorker::run(const SweepRequest& request) {
         const auto plan = avss::planSweep(*request.stats, {}, request.plan);  // the explorer has no measured importance
         avss::SweepOptions options;
         options.cellStore = toPath(request.cellStore);
+        options.evaluateAtChance = request.evaluateAtChance;
         const auto onCell = [&](const avss::SweepResult& sofar, int) {
             Q_EMIT partial(SweepUpdate{request.jobId, std::make_shared<const avss::SweepResult>(sofar)});
         };

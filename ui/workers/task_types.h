@@ -158,6 +158,7 @@ struct SweepRequest {
     std::shared_ptr<const avss::TaskData> task;
     avss::SweepPlanOptions plan;                            // metrics, protection; counts and seeds: the core's defaults
     QString cellStore;                                      // avss::sweepCellStore(analysis cache file)
+    bool evaluateAtChance = false;                          // avss::SweepOptions::evaluateAtChance
 };
 // The sweep so far (after each cell) or complete; shared, since every cell sends the whole result.
 struct SweepUpdate {

@@ -32,7 +32,7 @@ std::vector<std::uint64_t> seedList(const ParsedArgs& args) {
 void printTable(const SweepResult& r, int task) {
     const auto& counts = r.plan.counts;
     if (task < 0) {
-        std::cout << "\nmean retention over tasks (each task's first metric)\n";
+        std::cout << "\nmean retention over tasks (each task's first metric; tasks not swept left out)\n";
     } else {
         const auto& t = r.tasks[static_cast<std::size_t>(task)];
         std::cout << "\n" << t.title << ": " << t.metrics[kPrimaryMetric] << " retention"
@@ -82,6 +82,7 @@ int runSweep(const ParsedArgs& args, Context& ctx) {
     options.eval.maxTokens = args.getInt("ppl-tokens", 0, 1LL << 40);
     options.eval.bootstrapIterations = static_cast<int>(args.getInt("bootstrap", 0, 1000000));
     options.recompute = args.has("recompute-cells");
+    options.evaluateAtChance = args.has("sweep-at-chance");
 
     const auto model = ctx.loadModel(args);
     const auto corpus = openCorpus(args.get("data"), CorpusOptions{args.get("json-field")});
@@ -111,7 +112,9 @@ int runSweep(const ParsedArgs& args, Context& ctx) {
     };
     const auto r = avss::runSweep(*model, tasks, plan, options, ctx.progress(), ctx.cancel, onCell);
     ctx.progressBar.finish();
-    for (std::size_t t = 0; t < r.tasks.size(); ++t) printTable(r, static_cast<int>(t));
+    for (std::size_t t = 0; t < r.tasks.size(); ++t) {
+        if (!r.tasks[t].prunedSkipped) printTable(r, static_cast<int>(t));
+    }
     if (r.tasks.size() > 1) printTable(r, -1);
     for (const auto& n : r.notes) std::cout << "note: " << n << "\n";
     std::cout << "\ncells: " << r.computed << " evaluated, " << r.reused << " read from the store, " << fixed(r.seconds, 1) << " s\n";
@@ -135,6 +138,8 @@ CommandSpec sweepCommand() {
         "(task, removed set) as `avss eval --skip-layers` does. Finished cells are kept next to the analysis\n"
         "cache (<cache>.cells/), so an interrupted sweep resumes and a repeated one reads them back.\n"
         "Retention: pruned/dense (perplexity: dense/pruned); chance-normalised: (pruned - floor)/(dense - floor).\n"
+        "A task whose dense score's 95% interval reaches its chance floor stops after the dense cell: its\n"
+        "retention would measure noise (--sweep-at-chance scores it anyway); the mean leaves it out then.\n"
         "Tasks:\n" + describeTasks() + "docs/sweep.md describes the files and plots.";
     c.positionals = {"MODEL"};
     c.requiredPositionals = 1;
@@ -150,6 +155,7 @@ CommandSpec sweepCommand() {
              {"ppl-tokens", "N", "perplexity task: use only the first N tokens (0 = all)", "0"},
              {"bootstrap", "N", "bootstrap resamples for each cell's interval", "1000"},
              {"recompute-cells", "", "evaluate cells again even when stored, and replace them", ""},
+             {"sweep-at-chance", "", "also score pruned cells of a task whose dense model is at chance", ""},
              {"out", "LIST", "write the sweep as .json and/or .csv files", ""},
              {"plots", "DIR", "write retention plots (SVG, and PNG in the GUI build) into DIR", ""},
              protectOption()}) {

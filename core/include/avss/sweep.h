@@ -76,6 +76,8 @@ struct SweepTaskInfo {
     std::vector<std::string> metrics;          // metricNames() of the task
     std::vector<bool> higherIsBetter;          // per metric
     std::int64_t items = 0;
+    bool atChance = false;                     // the dense primary score cannot be told from chance (denseAtChance)
+    bool prunedSkipped = false;                // so its pruned cells were not evaluated (SweepOptions::evaluateAtChance off)
 };
 
 struct SweepResult {
@@ -94,7 +96,13 @@ struct SweepOptions {
     EvalOptions eval;                          // skipLayers is ignored (set per cell); records are not kept
     std::filesystem::path cellStore;           // folder of cells; empty: nothing read or written
     bool recompute = false;                    // evaluate even cells the store holds, then replace them
+    bool evaluateAtChance = false;             // also score the pruned cells of a task whose dense model is at chance
 };
+
+// True when a dense score cannot be told from chance: its 95 % interval reaches the floor or lies
+// beyond it (a point estimate when there is no interval). Its retention would measure noise, so a
+// sweep scores only its dense cell unless asked otherwise.
+bool denseAtChance(const MetricSummary& dense);
 
 // Called on the working thread after every cell that becomes available (stored or computed), with
 // the result so far: lets a UI draw curves progressively.
@@ -132,7 +140,8 @@ double retentionRatio(double pruned, double dense, bool higherIsBetter);
 // nullopt when the cell or the dense cell of the task is absent. `metric` indexes the task's metrics.
 std::optional<Retention> sweepRetention(const SweepResult& result, int task, int metric, int line, int count);
 // The retention used to compare across tasks: each task's primary metric (the first of metricNames),
-// averaged over tasks; nullopt unless every task has the cell.
+// averaged over the tasks that were swept (not prunedSkipped); nullopt unless each of them has the
+// cell, or when there is none.
 std::optional<double> meanRetention(const SweepResult& result, int line, int count, bool normalised = false);
 
 struct SweepRow {
@@ -166,7 +175,8 @@ struct SweepPlot {
     SweepPlotOptions options;
     std::string svg;
 };
-// The plots a sweep has: the mean over tasks (plain and chance-normalised), then every task metric.
+// The plots a sweep has: the mean over tasks (plain and chance-normalised), then every metric of
+// each task whose pruned cells were evaluated.
 std::vector<SweepPlot> sweepPlots(const SweepResult& result);
 // Writes each plot as <folder>/<name>.svg (atomically; the folder is created). IoError.
 void writeSweepPlots(const std::filesystem::path& folder, const std::vector<SweepPlot>& plots);

@@ -1,7 +1,9 @@
 // runSweep: evaluates each distinct (task, removed set) of a plan once, store first, counts in
 // ascending order so that curves fill from the left.
 #include <chrono>
+#include <iomanip>
 #include <map>
+#include <sstream>
 
 #include "avss/error.h"
 #include "avss/sweep.h"
@@ -38,6 +40,18 @@ std::vector<Job> jobsOf(const SweepPlan& plan) {
         }
     }
     return jobs;
+}
+
+std::string atChanceNote(const SweepTaskInfo& task, const MetricSummary& m, bool skipped) {
+    const auto num = [](double v) {
+        std::ostringstream out;
+        out << std::setprecision(4) << v;
+        return out.str();
+    };
+    return task.task + ": the dense model's " + m.name + " is " + num(m.value) + " [" + num(m.ci.low) + ", " + num(m.ci.high) +
+           "], not distinguishable from chance (" + num(m.floor) + "), so its retention would measure noise; " +
+           (skipped ? "its pruned cells were not evaluated (evaluate them anyway: --sweep-at-chance)"
+                    : "its retention is evaluated as asked, but reads as noise");
 }
 
 }  // namespace
@@ -126,8 +140,20 @@ SweepResult runSweep(const Model& model, const std::vector<TaskData>& tasks, con
             for (const auto& other : jobs) {
                 if (*other.removed == *j.removed) result.cellOf[t][static_cast<std::size_t>(other.line)][static_cast<std::size_t>(other.count)] = index;
             }
+            auto& info = result.tasks[t];
+            const auto& dense = result.cells[static_cast<std::size_t>(index)];
+            if (dense.removed.empty() && !dense.metrics.empty() && denseAtChance(dense.metrics[kPrimaryMetric])) {
+                info.atChance = true;
+                info.prunedSkipped = !options.evaluateAtChance;
+                result.notes.push_back(atChanceNote(info, dense.metrics[kPrimaryMetric], info.prunedSkipped));
+            }
             result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
             if (onCell) onCell(result, index);
+            if (info.prunedSkipped) {  // the remaining cells of this task are not scored
+                totalCells -= static_cast<std::int64_t>(distinct[t].size()) - 1;
+                report(progress, {"sweep", done, totalCells, "cells"});
+                break;
+            }
         }
     }
     result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

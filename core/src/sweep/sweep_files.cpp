@@ -77,7 +77,8 @@ std::string sweepJson(const SweepResult& r) {
     Json tasks = Json::array();
     for (const auto& t : r.tasks) {
         tasks.push_back({{"task", t.task}, {"title", t.title}, {"format", t.format}, {"file", t.file.string()},
-                         {"metrics", t.metrics}, {"items", t.items}});
+                         {"metrics", t.metrics}, {"items", t.items}, {"at_chance", t.atChance},
+                         {"pruned_skipped", t.prunedSkipped}});
     }
     doc["tasks"] = std::move(tasks);
     Json cells = Json::array();

@@ -125,6 +125,7 @@ std::vector<SweepPlot> sweepPlots(const SweepResult& r) {
     mean.normalised = true;
     add("retention-mean-normalised", mean);
     for (std::size_t t = 0; t < r.tasks.size(); ++t) {
+        if (r.tasks[t].prunedSkipped) continue;  // a dense point alone is no curve
         for (std::size_t m = 0; m < r.tasks[t].metrics.size(); ++m) {
             SweepPlotOptions o;
             o.task = static_cast<int>(t);

@@ -65,15 +65,24 @@ std::optional<Retention> sweepRetention(const SweepResult& r, int task, int metr
     return out;
 }
 
+bool denseAtChance(const MetricSummary& m) {
+    const bool interval = std::isfinite(m.ci.low) && std::isfinite(m.ci.high) && m.ci.low <= m.ci.high;
+    if (m.higherIsBetter) return (interval ? m.ci.low : m.value) <= m.floor;
+    return (interval ? m.ci.high : m.value) >= m.floor;
+}
+
 std::optional<double> meanRetention(const SweepResult& r, int line, int count, bool normalised) {
-    if (r.tasks.empty()) return std::nullopt;
     double sum = 0;
+    int used = 0;
     for (std::size_t t = 0; t < r.tasks.size(); ++t) {
+        if (r.tasks[t].prunedSkipped) continue;
         const auto ret = sweepRetention(r, static_cast<int>(t), kPrimaryMetric, line, count);
         if (!ret) return std::nullopt;
         sum += normalised ? ret->normalised : ret->retention;
+        ++used;
     }
-    return sum / static_cast<double>(r.tasks.size());
+    if (used == 0) return std::nullopt;
+    return sum / used;
 }
 
 std::vector<SweepRow> sweepRows(const SweepResult& r) {
