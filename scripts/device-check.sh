@@ -61,7 +61,9 @@ QT_QPA_PLATFORM=offscreen XDG_CONFIG_HOME="$tmp/config" timeout 300 "$build/app/
   echo
   echo "Written by \`scripts/device-check.sh --device $device\` on $(date -u +%Y-%m-%d) at commit"
   echo "\`$(git rev-parse --short HEAD 2>/dev/null || echo unknown)\`, in $((SECONDS - start)) s after the build."
-  echo "Machine: $machine. Build: \`$build\` ($(grep -o 'Found Torch: [^ ]*' "$build/configure.log" 2>/dev/null | head -n1 || echo 'libtorch unknown'))."
+  # The libtorch CMake chose: the cache keeps it across reconfigures (configure.log does not).
+  torch_lib=$(sed -n 's/^TORCH_LIBRARY:FILEPATH=//p' "$build/CMakeCache.txt" 2>/dev/null | head -n1)
+  echo "Machine: $machine. Build: \`$build\` (libtorch: ${torch_lib:-unknown})."
   [[ "$device" == cpu ]] && echo "This is the dry run: the device is the CPU itself, so parity is exact by construction; it proves the steps, not a GPU."
   echo
   cat "$tmp/check.md"
