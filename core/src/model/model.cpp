@@ -105,7 +105,7 @@ std::shared_ptr<const Model> Model::load(const std::filesystem::path& path, cons
     if (!arch) throw FormatError(path, "metadata key 'general.architecture' is missing");
     impl->arch = &model::archTraits(*arch, path.string());
     impl->info.hparams = model::readHParams(file, *impl->arch);
-    impl->tokenizer = tokenizerFromGguf(file);
+    impl->tokenizer = std::make_unique<Tokenizer>(tokenizerFromGguf(file));
     impl->device = pickDevice(options.device, path);
     if (const auto refusal = model::storageRefusal(options.weights, impl->device, blas::readCpuFeatures()); !refusal.problem.empty()) {
         throw UnsupportedError(path, refusal.problem, refusal.remedy, {Setting::Weights, Setting::Device});

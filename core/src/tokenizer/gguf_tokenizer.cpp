@@ -90,9 +90,9 @@ TokenizerSpec tokenizerSpecFromGguf(const io::GgufFile& file) {
     return spec;
 }
 
-std::unique_ptr<Tokenizer> tokenizerFromGguf(const io::GgufFile& file) {
+Tokenizer tokenizerFromGguf(const io::GgufFile& file) {
     try {
-        return std::make_unique<Tokenizer>(tokenizerSpecFromGguf(file));
+        return Tokenizer(tokenizerSpecFromGguf(file));
     } catch (const FormatError& e) {
         throw FormatError(file.path(), std::string("tokenizer: ") + e.detail());
     } catch (const UnsupportedError& e) {
@@ -101,7 +101,7 @@ std::unique_ptr<Tokenizer> tokenizerFromGguf(const io::GgufFile& file) {
 }
 
 Tokenizer loadTokenizer(const std::filesystem::path& ggufPath) {
-    return std::move(*tokenizerFromGguf(io::GgufFile::open(ggufPath)));
+    return tokenizerFromGguf(io::GgufFile::open(ggufPath));
 }
 
 }  // namespace avss

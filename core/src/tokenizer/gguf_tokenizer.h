@@ -16,6 +16,6 @@ namespace avss {
 TokenizerSpec tokenizerSpecFromGguf(const io::GgufFile& file);
 
 // The file's tokenizer, errors prefixed "tokenizer: " and naming the file (the model loader's too).
-std::unique_ptr<Tokenizer> tokenizerFromGguf(const io::GgufFile& file);
+Tokenizer tokenizerFromGguf(const io::GgufFile& file);
 
 }  // namespace avss
