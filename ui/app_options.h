@@ -26,6 +26,7 @@ struct AppOptions {
     int mitigateSteps = 20;        // screenshot: training steps of that run
     bool compare = false;          // screenshot: then analyse the tuned model (heatmap: tuned − original)
     QString heatmapScale;          // "value" or "rank"
+    bool sortedChart = false;      // the score chart in prune order (scree view)
     int width = 1600, height = 1000;
 };
 

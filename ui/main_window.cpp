@@ -39,6 +39,7 @@
 #include "widgets/heatmap_view.h"
 #include "widgets/layer_detail.h"
 #include "widgets/layer_views.h"
+#include "widgets/line_chart.h"
 #include "widgets/mitigation_panel.h"
 #include "widgets/prune_panel.h"
 #include "widgets/score_chart.h"
@@ -200,6 +201,7 @@ void MainWindow::createDocks() {
     m_mitigation = new MitigationPanel(m_workspace, m_jobs.cacheDir());
     auto* mitigationDock = addDock(tr("Mitigation"), QStringLiteral("mitigation"), m_mitigation, Qt::RightDockWidgetArea);
     tabifyDockWidget(pruneDock, mitigationDock);
+    connect(m_views->chart(), &ScoreChart::cutDragged, m_prune, &PrunePanel::pickRemoved);
     connect(m_views->heatmap(), &HeatmapView::layerActivated, this, [this, mitigationDock](int layer) {
         mitigationDock->raise();  // the toggle shows where it lands
         m_mitigation->toggleLayer(layer);
@@ -394,6 +396,7 @@ void MainWindow::openFromCommandLine(const AppOptions& options) {
     if (!options.data.isEmpty()) m_workspace.setDataSource(DataSource{options.data, m_workspace.dataSource().jsonField});
     if (!options.metric.isEmpty()) m_workspace.setMetric(options.metric);
     if (options.heatmapScale == QLatin1String("rank")) setHeatmapScale(HeatmapScale::Rank);
+    if (options.sortedChart) m_views->chart()->setSorted(true);
     if (!options.model.isEmpty()) openModelFile(options.model);
 }
 

@@ -3,7 +3,9 @@
 // stall during an analysis, what-if measurement.
 #include <catch2/catch.hpp>
 
+#include <QApplication>
 #include <QDockWidget>
+#include <QMouseEvent>
 #include <QFile>
 #include <QGuiApplication>
 #include <QScreen>
@@ -29,6 +31,7 @@
 #include "widgets/heatmap_view.h"
 #include "widgets/layer_views.h"
 #include "widgets/prune_panel.h"
+#include "widgets/score_chart.h"
 
 using namespace avss::ui;
 using avss::ui::test::TinyFixture;
@@ -295,6 +298,39 @@ TEST_CASE("explorer: switching the pruning rule keeps the number of removed laye
     CHECK(panel.slider()->value() == static_cast<int>(std::lround(w.workspace().rule().mass * 100)));
     panel.chooseRule(avss::RuleKind::Count);
     CHECK(panel.slider()->value() == 3);
+}
+
+TEST_CASE("explorer: dragging the sorted chart's cut sets the plan's size and keeps the rule", "[ui][explorer]") {
+    TinyFixture f;
+    MainWindow w(f.cacheDir);
+    showAnalysed(w, f);
+    REQUIRE(QTest::qWaitForWindowExposed(&w));
+    w.workspace().setMetric(QStringLiteral("bi"));
+    auto& panel = w.prunePanel();
+    panel.chooseRule(avss::RuleKind::Mass);
+    auto& chart = *w.views().chart();
+    chart.setSorted(true);
+    QApplication::processEvents();  // the chart refresh is coalesced into the next event-loop turn
+    REQUIRE(chart.cutX());
+    // The bars' middle height: only x picks the line and the count.
+    const auto at = [&](double x) { return QPoint(static_cast<int>(chart.chartPosition({x, 0.5}).x()), chart.viewport()->height() / 2); };
+    QTest::mousePress(chart.viewport(), Qt::LeftButton, {}, at(*chart.cutX()));
+    const QPoint to = at(3.6);  // 4 bars left of it, some of them maybe protected
+    QMouseEvent move(QEvent::MouseMove, QPointF(to), chart.viewport()->mapToGlobal(QPointF(to)), Qt::NoButton, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(chart.viewport(), &move);
+    QTest::mouseRelease(chart.viewport(), Qt::LeftButton, {}, to);
+    const auto* scores = w.workspace().scoresFor(QStringLiteral("bi"));
+    REQUIRE(scores);
+    int expected = 0;
+    for (int i = 0; i < 4; ++i) {
+        const int layer = scores->pruneOrder[static_cast<std::size_t>(i)];
+        expected += layer != 0 && layer != 5 ? 1 : 0;  // blocks 0 and 5 of 6 are protected
+    }
+    CHECK(w.workspace().rule().kind == avss::RuleKind::Mass);  // the rule stays; its mass moves
+    CHECK(static_cast<int>(w.workspace().plan()->removed.size()) == expected);
+    QApplication::processEvents();
+    REQUIRE(chart.cutX());
+    CHECK(*chart.cutX() > 0.5);
 }
 
 TEST_CASE("explorer: the layer table sorts by any column and keeps the selected layer selected", "[ui][explorer]") {

@@ -2,7 +2,14 @@
 #include <catch2/catch.hpp>
 
 #include <QAbstractItemModelTester>
+#include <QApplication>
+#include <QCategoryAxis>
 #include <QChartView>
+#include <QLineSeries>
+#include <QMouseEvent>
+#include <QScatterSeries>
+#include <QSignalSpy>
+#include <QTest>
 #include <QAbstractAxis>
 #include <QFile>
 #include <QImage>
@@ -271,4 +278,97 @@ TEST_CASE("the score chart on a log axis draws removed and protected layers with
     CHECK_FALSE(chart.grab().isNull());  // lays out and paints every segment
     chart.setScores(&s, {{4, 5}, {0}, true});  // a new plan re-lays the bars out
     CHECK_FALSE(chart.grab().isNull());
+}
+
+namespace {
+
+// Eight layers with avss-reference-code-like amounts: prune order 2, 0, 5, 4, 3, 1, 6, 7 (total 12).
+avss::LayerScores screeScores() {
+    avss::LayerScores s;
+    s.metric = "avss-reference-code";
+    const double values[] = {0.6, 2.0, 0.5, 1.8, 0.9, 0.7, 2.5, 3.0};
+    for (int l = 0; l < 8; ++l) s.layers.push_back({l, values[l], values[l], 0.05, 0, 0});
+    s.pruneOrder = {2, 0, 5, 4, 3, 1, 6, 7};
+    for (int r = 0; r < 8; ++r) s.layers[static_cast<std::size_t>(s.pruneOrder[static_cast<std::size_t>(r)])].rank = r;
+    s.layers[3].sd = 0.5;  // its error bar reaches the cut between 0.9 and 1.8
+    return s;
+}
+
+template <class T>
+T* seriesOf(avss::ui::ScoreChart& chart, const QString& nameStart) {
+    for (auto* series : chart.findChild<QChartView*>()->chart()->series()) {
+        if (series->name().startsWith(nameStart)) return qobject_cast<T*>(series);
+    }
+    return nullptr;
+}
+
+}  // namespace
+
+TEST_CASE("the score chart's sorted view: prune order, cumulative mass, uncertain layers, tooltips and scale", "[ui][charts]") {
+    const auto s = screeScores();
+    avss::ui::ScoreChart chart;
+    chart.resize(900, 420);
+    chart.show();
+    chart.setScores(&s, {{2, 0, 5, 4}, {}, true});
+    chart.setSorted(true);
+    const auto* view = chart.findChild<QChartView*>();
+    auto* x = qobject_cast<QCategoryAxis*>(view->chart()->axes(Qt::Horizontal).front());
+    REQUIRE(x);
+    CHECK(x->categoriesLabels() == QStringList{"2", "0", "5", "4", "3", "1", "6", "7"});
+    auto* mass = seriesOf<QLineSeries>(chart, QStringLiteral("cumulative mass"));
+    REQUIRE(mass);
+    REQUIRE(mass->count() == 8);
+    CHECK(mass->at(3).y() == Approx(2.7 / 12));
+    CHECK(mass->at(7).y() == Approx(1.0));
+    auto* uncertain = seriesOf<QScatterSeries>(chart, QStringLiteral("uncertain"));
+    REQUIRE(uncertain);
+    REQUIRE(uncertain->count() == 1);
+    CHECK(uncertain->at(0).x() == 4);  // layer 3, fifth in prune order
+    REQUIRE(chart.cutX());
+    CHECK(*chart.cutX() == 3.5);
+    const QString tip = chart.tooltipFor(3);
+    CHECK(tip.contains(QLatin1String("Layer 3")));
+    CHECK(tip.contains(QLatin1String("rank 4 of 8")));
+    CHECK(tip.contains(QLatin1String("cumulative score mass 37.5 %")));
+    CHECK(tip.contains(QLatin1String("error bar reaches the cut")));
+    auto guarded = s;
+    guarded.guardedLayers = {7};
+    chart.setScores(&guarded, {{2, 0, 5, 4}, {}, true});
+    CHECK(chart.tooltipFor(7).contains(QStringLiteral("value ≥ 3")));
+    // Scale: the values span less than two decades, so Auto is linear; Log is asked for.
+    CHECK_FALSE(chart.logScale());
+    chart.setScale(avss::ui::ScoreChart::Scale::Log);
+    CHECK(chart.logScale());
+    CHECK(view->chart()->axes(Qt::Vertical).front()->type() == QAbstractAxis::AxisTypeLogValue);
+    CHECK_FALSE(chart.grab().isNull());
+    chart.setScale(avss::ui::ScoreChart::Scale::Linear);
+    CHECK(view->chart()->axes(Qt::Vertical).front()->type() == QAbstractAxis::AxisTypeValue);
+    chart.setSorted(false);
+    CHECK_FALSE(chart.cutX());
+    CHECK_FALSE(seriesOf<QScatterSeries>(chart, QStringLiteral("uncertain")));
+}
+
+TEST_CASE("the score chart's cut line drags to a new count of removed layers", "[ui][charts]") {
+    const auto s = screeScores();
+    avss::ui::ScoreChart chart;
+    chart.resize(900, 420);
+    chart.show();
+    REQUIRE(QTest::qWaitForWindowExposed(&chart));
+    chart.setSorted(true);
+    chart.setScores(&s, {{2, 0}, {7}, true});
+    REQUIRE(chart.cutX());
+    CHECK(*chart.cutX() == 1.5);
+    QSignalSpy dropped(&chart, &avss::ui::ScoreChart::cutDragged);
+    const QPoint from = chart.chartPosition({*chart.cutX(), 1.0}).toPoint();
+    const QPoint to = chart.chartPosition({4.6, 1.0}).toPoint();  // right of the fifth bar: 2, 0, 5, 4, 3
+    QTest::mousePress(chart.viewport(), Qt::LeftButton, {}, from);
+    QMouseEvent move(QEvent::MouseMove, QPointF(to), chart.viewport()->mapToGlobal(QPointF(to)), Qt::NoButton, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(chart.viewport(), &move);
+    QTest::mouseRelease(chart.viewport(), Qt::LeftButton, {}, to);
+    REQUIRE(dropped.count() == 1);
+    CHECK(dropped.front().front().toInt() == 5);
+    // A press away from the line is a bar click, not a drag.
+    QSignalSpy clicked(&chart, &avss::ui::ScoreChart::layerClicked);
+    QTest::mouseClick(chart.viewport(), Qt::LeftButton, {}, chart.chartPosition({6.0, 0.3}).toPoint());
+    CHECK(dropped.count() == 1);
 }

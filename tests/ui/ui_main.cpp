@@ -22,7 +22,10 @@ QStringList g_warnings;
 QtMessageHandler g_previous = nullptr;
 
 // What the offscreen platform itself says about a request it cannot honour; not the program's fault.
-bool platformNotice(const QString& message) { return message == QLatin1String("This plugin does not support propagateSizeHints()"); }
+bool platformNotice(const QString& message) {
+    return message == QLatin1String("This plugin does not support propagateSizeHints()") ||
+           message == QLatin1String("This plugin does not support raise()");  // a tooltip window shown offscreen
+}
 
 void recordWarnings(QtMsgType type, const QMessageLogContext& context, const QString& message) {
     if (type != QtDebugMsg && type != QtInfoMsg && !platformNotice(message)) {

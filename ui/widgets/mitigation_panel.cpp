@@ -19,7 +19,7 @@
 #include <cmath>
 
 #include "util/qt_convert.h"
-#include "widgets/score_chart.h"
+#include "widgets/line_chart.h"
 #include "workspace.h"
 
 namespace avss::ui {

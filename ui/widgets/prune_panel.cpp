@@ -23,7 +23,7 @@
 #include "models/measurement_model.h"
 #include "util/metric_name.h"
 #include "util/qt_convert.h"
-#include "widgets/score_chart.h"
+#include "widgets/line_chart.h"
 #include "widgets/sweep_view.h"
 #include "widgets/task_box.h"
 #include "workspace.h"
@@ -259,6 +259,17 @@ void PrunePanel::pickCount(int removed, const QString& metric) {
     rule.count = removed;
     m_workspace.setRule(rule);
     syncFromWorkspace();  // rule box, slider range and position follow
+}
+
+void PrunePanel::pickRemoved(int removed) {
+    const auto* scores = m_workspace.scoresFor(m_workspace.metric());
+    if (!m_workspace.hasAnalysis() || !scores) return;
+    avss::PruningRule count = m_workspace.rule();
+    const auto kind = count.kind;
+    count.kind = avss::RuleKind::Count;
+    count.count = removed;
+    m_workspace.setRule(kind == avss::RuleKind::Count ? count : avss::switchRule(*scores, count, kind));
+    syncFromWorkspace();
 }
 
 void PrunePanel::showMeasurements() {

@@ -50,6 +50,9 @@ public:
 public Q_SLOTS:
     // A point picked on a sweep curve: that metric (if given) and `removed` blocks by the count rule.
     void pickCount(int removed, const QString& metric);
+    // The score chart's cut dropped with `removed` candidates before it: the current rule kind,
+    // moved to remove that many (avss::switchRule), or the count rule where it cannot.
+    void pickRemoved(int removed);
 
 private:
     QWidget* buildRuleBox();
