@@ -372,3 +372,28 @@ TEST_CASE("the score chart's cut line drags to a new count of removed layers", "
     QTest::mouseClick(chart.viewport(), Qt::LeftButton, {}, chart.chartPosition({6.0, 0.3}).toPoint());
     CHECK(dropped.count() == 1);
 }
+
+TEST_CASE("the sorted score chart drops its layer labels and legend where QtCharts would elide them", "[ui][charts]") {
+    auto s = screeScores();
+    for (int l = 8; l < 30; ++l) {  // 30 layers, as the sample model
+        s.layers.push_back({l, 4.0 + l, 4.0 + l, 0.05, l, 0});
+        s.pruneOrder.push_back(l);
+    }
+    avss::ui::ScoreChart chart;
+    chart.setSorted(true);
+    chart.setScores(&s, {{2, 0}, {}, true});
+    const auto* view = chart.findChild<QChartView*>();
+    const auto check = [&](QSize size, bool roomy) {
+        chart.resize(size);
+        chart.show();
+        QApplication::processEvents();
+        CHECK_FALSE(chart.grab().isNull());  // lays out
+        auto* x = qobject_cast<QCategoryAxis*>(view->chart()->axes(Qt::Horizontal).front());
+        REQUIRE(x);
+        CHECK(x->labelsVisible() == roomy);
+        CHECK(view->chart()->legend()->isVisible() == roomy);
+    };
+    check({1100, 440}, true);
+    check({380, 300}, false);
+    check({1100, 440}, true);
+}

@@ -8,7 +8,9 @@
 #include <QChartView>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QFontMetricsF>
 #include <QHBoxLayout>
+#include <QLabel>
 #include <QLegendMarker>
 #include <QLineSeries>
 #include <QLogValueAxis>
@@ -45,7 +47,8 @@ std::optional<double> thresholdOf(const avss::LayerScores& s, const ScoreChart::
 
 QString number(double v) { return QString::number(v, 'g', 4); }
 
-constexpr int kGrabPixels = 6;  // how close to the cut line a press starts a drag
+constexpr int kGrabPixels = 6;     // how close to the cut line a press starts a drag
+constexpr int kLegendWidth = 560;  // below it the legend's entries elide to "rem…"
 
 }  // namespace
 
@@ -85,13 +88,17 @@ ScoreChart::ScoreChart(QWidget* parent) : QWidget(parent), m(std::make_unique<Im
     m->scaleBox->setToolTip(tr("Auto: a log axis when the values span more than two decades"));
     controls->addWidget(m->sortedBox);
     controls->addWidget(m->scaleBox);
-    controls->addStretch(1);
+    auto* caption = new QLabel(tr("error bars: ± shard sd"), this);
+    caption->setToolTip(tr("Each bar's error bar is ± the standard deviation of the metric across the calibration shards"));
+    caption->setEnabled(false);  // secondary text
+    controls->addWidget(caption, 1, Qt::AlignRight);
     layout->addLayout(controls);
     m->view = makeChartView(this, m->chart, layout);
     m->view->viewport()->installEventFilter(this);
     m->view->viewport()->setMouseTracking(true);
     m->chart->setTitle(tr("No analysis yet"));
     connect(m->sortedBox, &QCheckBox::toggled, this, &ScoreChart::setSorted);
+    connect(m->chart, &QChart::plotAreaChanged, this, &ScoreChart::fitToWidth);
     connect(m->scaleBox, &QComboBox::currentIndexChanged, this, [this](int i) { setScale(static_cast<Scale>(i)); });
 }
 
@@ -147,8 +154,7 @@ void ScoreChart::rebuild() {
     const auto& scores = *m->scores;
     m->scree = avss::screeOf(scores, m->plan.removed, m->plan.protectedLayers, m->plan.valueThreshold);
     const auto& info = avss::findMetric(scores.metric);
-    m->chart->setTitle(m->sorted ? tr("%1, sorted in prune order  (error bars: ± sd across calibration shards)").arg(toQString(info.name))
-                                 : tr("%1 per layer  (error bars: ± sd across calibration shards)").arg(toQString(info.name)));
+    m->chart->setTitle(m->sorted ? tr("%1 in prune order").arg(toQString(info.name)) : tr("%1 per layer").arg(toQString(info.name)));
     auto* bars = new QStackedBarSeries;
     const QString names[3] = {tr("kept"), tr("removed"), tr("protected")};
     const QColor colours[3] = {viridis(0.55), QColor(0xd6, 0x27, 0x28), QColor(0x9e, 0x9e, 0x9e)};
@@ -252,6 +258,22 @@ void ScoreChart::rebuild() {
     m->threshold->attachAxis(y);
     if (m->sorted) addSortedOverlays();
     applyPlan();
+    fitToWidth();
+}
+
+// Narrow charts: QtCharts elides what does not fit ("rem…", "…"), so the sorted axis drops its
+// labels below a readable width per bar and the legend goes; hovering a bar still says everything.
+void ScoreChart::fitToWidth() {
+    const auto area = m->chart->plotArea();
+    const auto bars = m->scores ? static_cast<double>(m->scores->layers.size()) : 0.0;
+    if (area.width() <= 0 || bars <= 0) return;
+    if (auto* cat = qobject_cast<QCategoryAxis*>(m->chart->axes(Qt::Horizontal).value(0))) {
+        const bool fits = area.width() / bars >= QFontMetricsF(cat->labelsFont()).height();
+        cat->setLabelsVisible(fits);
+        cat->setLabelsAngle(fits && bars > 12 ? -90 : 0);  // hidden rotated labels still squeeze the title to "…"
+        cat->setTitleVisible(fits);  // QtCharts elides it to "…" without labels; the chart title says "in prune order"
+    }
+    m->chart->legend()->setVisible(m->chart->size().width() >= kLegendWidth);
 }
 
 // The sorted view's extra series: the cumulative score mass on a right-hand 0–1 axis (metrics whose

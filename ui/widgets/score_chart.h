@@ -54,6 +54,7 @@ private:
     void applyPlan();
     void addSortedOverlays();         // cumulative mass, uncertainty markers (sorted view)
     void showCut();
+    void fitToWidth();                // axis labels and legend only where they fit
     int layerAt(int index) const;     // bar index → layer
     struct Impl;
     std::unique_ptr<Impl> m;
