@@ -153,6 +153,8 @@ pycheck "tokenize --ids: integers inside the vocabulary" "$tmp/ids.txt" <<'PY'
 ids = [int(t) for t in text.split()]
 assert ids and all(0 <= i < 300 for i in ids), ids
 PY
+# A SentencePiece vocabulary (tools/make_tiny_spm.py): BOS, then sentencepiece's own ids for the text.
+expect 0 "^1 304 303 290$" -- "$avss" --quiet tokenize "$data/tiny_spm.gguf" "Hello world" --ids
 capture "$tmp/gen.txt" -- "$avss" generate "$tiny" "the" --max-new-tokens 4 --ignore-eos --ids
 pycheck "generate --ids: exactly 4 token ids inside the vocabulary" "$tmp/gen.txt" <<'PY'
 lines = [l for l in text.splitlines() if re.fullmatch(r"[0-9]+( [0-9]+)*", l)]  # stdout; progress goes to stderr

@@ -72,10 +72,10 @@ TEST_CASE("loadTokenizer reads a vocabulary-only GGUF (no weights) and names the
     tokenizerWriter().write(dir / "tok.gguf");
     const auto t = avss::loadTokenizer(dir / "tok.gguf");
     CHECK(t.encode("ab<|endoftext|>") == std::vector<TokenId>{3, 0});
-    auto spm = tokenizerWriter();
-    spm.setString("tokenizer.ggml.model", "llama");
-    spm.write(dir / "spm.gguf");
-    CHECK_THROWS_WITH(avss::loadTokenizer(dir / "spm.gguf"), Contains("spm.gguf") && Contains("tokenizer: ") && Contains("'llama'"));
+    auto wordPiece = tokenizerWriter();
+    wordPiece.setString("tokenizer.ggml.model", "bert");
+    wordPiece.write(dir / "wpm.gguf");
+    CHECK_THROWS_WITH(avss::loadTokenizer(dir / "wpm.gguf"), Contains("wpm.gguf") && Contains("tokenizer: ") && Contains("'bert'"));
     CHECK_THROWS_WITH(avss::loadTokenizer(dir / "none.gguf"), Contains("none.gguf"));
 }
 
@@ -90,6 +90,9 @@ TEST_CASE("tokenizer spec defaults for absent keys", "[tokenizer][gguf]") {
     CHECK_FALSE(spec.addBos);
     CHECK_FALSE(spec.addEos);
     CHECK(spec.tokenTypes.empty());
+    CHECK(spec.addSpacePrefix);  // llama.cpp's default (SentencePiece models)
+    w.setBool("tokenizer.ggml.add_space_prefix", false);
+    CHECK_FALSE(load(w, dir).addSpacePrefix);
     w.setString("tokenizer.ggml.pre", "llama-bpe");
     CHECK(load(w, dir).addBos);  // llama.cpp's default for the Llama-3 group
 }

@@ -249,10 +249,10 @@ TEST_CASE("Tokenizer decodes bytes, replaces invalid UTF-8 and skips control tok
 }
 
 TEST_CASE("Tokenizer rejects unsupported or inconsistent specs", "[tokenizer]") {
-    auto llama = smallSpec();
-    llama.model = "llama";
-    CHECK_THROWS_AS(Tokenizer(llama), UnsupportedError);
-    CHECK_THROWS_WITH(Tokenizer(llama), Contains("llama") && Contains("gpt2"));
+    auto wordPiece = smallSpec();
+    wordPiece.model = "bert";
+    CHECK_THROWS_AS(Tokenizer(wordPiece), UnsupportedError);
+    CHECK_THROWS_WITH(Tokenizer(wordPiece), Contains("bert") && Contains("gpt2") && Contains("llama"));
     auto pre = smallSpec();
     pre.pre = "nope";
     CHECK_THROWS_WITH(Tokenizer(pre), Contains("nope") && Contains("smollm"));

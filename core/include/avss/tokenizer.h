@@ -1,4 +1,5 @@
-// Text ⇄ token ids for the model families AVSS Explorer runs. Immutable after construction:
+// Text ⇄ token ids for the model families AVSS Explorer runs: byte-level BPE (GPT-2 style: SmolLM,
+// Llama 3, Qwen2) and SentencePiece BPE (Llama 1/2, Mistral). Immutable after construction:
 // encode()/decode() are const and safe to call from several threads at once.
 #pragma once
 
@@ -13,7 +14,7 @@ namespace avss {
 
 // Everything a tokenizer needs, as read from GGUF metadata (tokenizer.ggml.*) or tokenizer.json.
 struct TokenizerSpec {
-    std::string model;                   // "gpt2" = byte-level BPE (supported); "llama" = SentencePiece BPE
+    std::string model;                   // "gpt2" = byte-level BPE; "llama" = SentencePiece BPE (by scores, byte fallback)
     std::string pre;                     // pre-tokenizer id: "smollm", "gpt2"/"default", "llama-bpe", "qwen2", ...
     std::vector<std::string> tokens;     // index = token id, in the model's alphabet (byte-level: Ġ = space)
     std::vector<std::int32_t> tokenTypes;  // 1 normal, 2 unknown, 3 control, 4 user-defined, 5 unused, 6 byte; may be empty
@@ -21,6 +22,7 @@ struct TokenizerSpec {
     std::vector<float> scores;           // SentencePiece scores (may be empty)
     std::int32_t bosId = -1, eosId = -1, unkId = -1, padId = -1;  // -1 = none
     bool addBos = false, addEos = false;  // added by encode(..., addSpecial = true)
+    bool addSpacePrefix = true;          // SentencePiece: "▁" before each text segment, stripped again by decode
     std::string chatTemplate;            // Jinja source, informational
 };
 
@@ -39,7 +41,8 @@ public:
     // model's Hugging Face tokenizer does; parseSpecial matches special-token text (e.g. "<|im_end|>")
     // as whole tokens, as Hugging Face always does for added tokens.
     std::vector<TokenId> encode(std::string_view text, bool addSpecial = true, bool parseSpecial = true) const;
-    // Byte-level decode back to UTF-8 (invalid byte sequences become U+FFFD, as Hugging Face does).
+    // Back to UTF-8 (invalid byte sequences become U+FFFD, as Hugging Face does). SentencePiece: "▁"
+    // becomes a space and one leading space goes, as the model's Hugging Face decoder does.
     std::string decode(const std::vector<TokenId>& ids, bool skipSpecial = false) const;
 
     std::int32_t vocabSize() const;

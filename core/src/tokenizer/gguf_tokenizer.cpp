@@ -84,6 +84,7 @@ TokenizerSpec tokenizerSpecFromGguf(const io::GgufFile& file) {
     spec.padId = optionalId(file, "tokenizer.ggml.padding_token_id");
     spec.addBos = file.getBool("tokenizer.ggml.add_bos_token").value_or(defaultAddBos(spec));
     spec.addEos = file.getBool("tokenizer.ggml.add_eos_token").value_or(false);
+    spec.addSpacePrefix = file.getBool("tokenizer.ggml.add_space_prefix").value_or(true);  // llama.cpp's default
     spec.chatTemplate = file.getString("tokenizer.chat_template").value_or("");
 
     if (const auto problem = tok::findSpecProblem(spec)) fail(file, keyOf(problem->field), problem->what);

@@ -5,6 +5,7 @@ list(APPEND AVSS_BASE_SOURCES
   src/tokenizer/regex.cpp
   src/tokenizer/pretokenizer.cpp
   src/tokenizer/bpe.cpp
+  src/tokenizer/spm.cpp
   src/tokenizer/special_tokens.cpp
   src/tokenizer/stream_cut.cpp
   src/tokenizer/spec_check.cpp

@@ -1,8 +1,9 @@
-// avss::Tokenizer for byte-level BPE models: special tokens → pre-tokenizer → BPE per pre-token,
-// and the byte-level decoder back. All members are immutable after construction; encode() keeps its
+// avss::Tokenizer: special tokens, then per text segment either byte-level BPE (pre-tokenizer →
+// BPE per pre-token) or SentencePiece BPE (the escaped segment as one piece), and the decoder back. All members are immutable after construction; encode() keeps its
 // working memory (BPE scratch, word cache) in locals, which is what makes it const and thread-safe.
 #include "avss/tokenizer.h"
 
+#include <optional>
 #include <unordered_map>
 
 #include "avss/error.h"
@@ -11,6 +12,7 @@
 #include "tokenizer/pretokenizer.h"
 #include "tokenizer/special_tokens.h"
 #include "tokenizer/spec_check.h"
+#include "tokenizer/spm.h"
 #include "tokenizer/utf8.h"
 
 namespace avss {
@@ -19,9 +21,9 @@ namespace {
 constexpr std::int32_t kControlType = 3;
 
 TokenizerSpec checkedSpec(TokenizerSpec spec) {
-    if (spec.model != "gpt2") {
+    if (spec.model != "gpt2" && spec.model != "llama") {
         throw UnsupportedError({}, "tokenizer model '" + spec.model + "' is not supported",
-                               "supported: gpt2 (byte-level BPE)");
+                               "supported: gpt2 (byte-level BPE), llama (SentencePiece BPE)");
     }
     if (const auto problem = tok::findSpecProblem(spec)) {
         throw FormatError({}, std::string("tokenizer spec field '") + tok::specFieldName(problem->field) + "': " +
@@ -30,9 +32,11 @@ TokenizerSpec checkedSpec(TokenizerSpec spec) {
     return spec;
 }
 
-// What the byte-level decoder emits for each token: its bytes, or its own text when it is not in
+// What the decoder emits for each token. Byte-level: its bytes, or its own text when it is not in
 // the byte-level alphabet (Hugging Face's ByteLevel decoder does the same).
-std::vector<std::string> decodedTokens(const std::vector<std::string>& tokens) {
+std::vector<std::string> decodedTokens(const TokenizerSpec& spec) {
+    if (spec.model == "llama") return tok::SpmModel::decodedPieces(spec.tokens, spec.tokenTypes);
+    const auto& tokens = spec.tokens;
     std::vector<std::string> out;
     out.reserve(tokens.size());
     for (const auto& t : tokens) out.push_back(tok::byteLevelDecode(t).value_or(t));
@@ -67,14 +71,17 @@ private:
 struct Tokenizer::Impl {
     explicit Impl(TokenizerSpec s)
         : spec(checkedSpec(std::move(s))),
-          pre(spec.pre),
-          bpe(spec.tokens, spec.merges, pre.ignoreMerges()),
+          pre(spec.model == "gpt2" ? spec.pre : "default"),  // SentencePiece splits nothing before its merges
+          bpe(spec.model == "gpt2" ? spec.tokens : std::vector<std::string>{}, spec.merges, pre.ignoreMerges()),
           specials(spec.tokens, spec.tokenTypes),
-          tokenBytes(decodedTokens(spec.tokens)) {}
+          tokenBytes(decodedTokens(spec)) {
+        if (spec.model == "llama") spm.emplace(spec.tokens, spec.scores, spec.tokenTypes, spec.unkId);
+    }
 
     TokenizerSpec spec;
     tok::PreTokenizer pre;
-    tok::BpeModel bpe;
+    tok::BpeModel bpe;                    // byte-level models
+    std::optional<tok::SpmModel> spm;     // SentencePiece models
     tok::SpecialTokenSplitter specials;
     std::vector<std::string> tokenBytes;
 
@@ -119,7 +126,11 @@ std::vector<TokenId> Tokenizer::encode(std::string_view text, bool addSpecial, b
             ids.push_back(segment.special);
             continue;
         }
-        m.pre.split(segment.text, [&](std::string_view piece) { cache.append(piece, ids, encodeWord); });
+        if (m.spm) {
+            m.spm->encode(tok::spmEscape(segment.text, m.spec.addSpacePrefix), ids);
+        } else {
+            m.pre.split(segment.text, [&](std::string_view piece) { cache.append(piece, ids, encodeWord); });
+        }
     }
     if (addSpecial && m.spec.addEos && m.spec.eosId >= 0) ids.push_back(m.spec.eosId);
     return ids;
@@ -133,6 +144,7 @@ std::string Tokenizer::decode(const std::vector<TokenId>& ids, bool skipSpecial)
         if (skipSpecial && m.isControl(id)) continue;
         bytes += m.tokenBytes[static_cast<std::size_t>(id)];
     }
+    if (m.spm && m.spec.addSpacePrefix && !bytes.empty() && bytes.front() == ' ') bytes.erase(0, 1);  // HF's Strip(left = 1)
     // Invalid UTF-8 is replaced over the whole byte string, so a character split across tokens survives.
     return tok::decodeUtf8Lossy(bytes);
 }
