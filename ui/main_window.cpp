@@ -7,6 +7,7 @@
 #include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDateTime>
 #include <QDockWidget>
 #include <QFile>
 #include <QFileDialog>
@@ -27,7 +28,9 @@
 #include "about.h"
 #include "app_options.h"
 #include "avss/error.h"
+#include "avss/layer_scores.h"
 #include "avss/paths.h"
+#include "avss/version.h"
 #include "export_files.h"
 #include "models/layer_detail_model.h"
 #include "models/layer_table_model.h"
@@ -129,10 +132,10 @@ void MainWindow::createMenus() {
     file->addActions({a.openSession, a.saveSession});
     file->addSeparator();
     a.exportMenu = file->addMenu(tr("E&xport"));
-    a.exportMenu->addAction(tr("Heatmap image (PNG/SVG)…"), this, [this] { exportWidgetInteractive(this, *m_views->heatmap(), QStringLiteral("heatmap")); });
-    a.exportMenu->addAction(tr("Score chart image (PNG/SVG)…"), this, [this] { exportWidgetInteractive(this, *m_views->chart(), QStringLiteral("scores")); });
-    a.exportMenu->addAction(tr("Retention chart image (PNG/SVG)…"), this, [this] { exportWidgetInteractive(this, *m_prune->retentionChart(), QStringLiteral("retention")); });
-    a.exportMenu->addAction(tr("Sweep curves image (PNG/SVG)…"), this, [this] { exportWidgetInteractive(this, *m_prune->sweepView()->chart(), QStringLiteral("sweep")); });
+    a.exportMenu->addAction(tr("Heatmap image (PNG/SVG)…"), this, [this] { exportWidgetInteractive(this, *m_views->heatmap(), QStringLiteral("heatmap"), figureCaption()); });
+    a.exportMenu->addAction(tr("Score chart image (PNG/SVG)…"), this, [this] { exportWidgetInteractive(this, *m_views->chart(), QStringLiteral("scores"), figureCaption()); });
+    a.exportMenu->addAction(tr("Retention chart image (PNG/SVG)…"), this, [this] { exportWidgetInteractive(this, *m_prune->retentionChart(), QStringLiteral("retention"), figureCaption()); });
+    a.exportMenu->addAction(tr("Sweep curves image (PNG/SVG)…"), this, [this] { exportWidgetInteractive(this, *m_prune->sweepView()->chart(), QStringLiteral("sweep"), figureCaption()); });
     a.exportMenu->addSeparator();
     a.exportMenu->addAction(tr("Layer table (CSV)…"), this, [this] { exportTableInteractive(this, *m_views->tableModel(), QStringLiteral("layers")); });
     a.exportMenu->addAction(tr("Layer detail (CSV)…"), this, [this] { exportTableInteractive(this, *m_detail->model(), QStringLiteral("layer-detail")); });
@@ -386,6 +389,23 @@ void MainWindow::chooseSessionToSave() {
     const QString error = saveSession(file);
     if (!error.isEmpty()) showError(tr("Cannot save the session"), error);
     else statusBar()->showMessage(tr("Session saved to %1").arg(file), 10000);
+}
+
+QString MainWindow::figureCaption() const {
+    QStringList parts;
+    if (const auto& model = m_workspace.model()) parts << toQString(model->info().name);
+    if (m_workspace.hasAnalysis()) {
+        const auto& p = m_workspace.analysis().stats->provenance;
+        parts << tr("data %1 (%2 tokens, %3 shards, fingerprint %4)")
+                     .arg(toQString(p.dataName))
+                     .arg(p.tokens)
+                     .arg(p.shardCount)
+                     .arg(toQString(p.dataFingerprint.substr(0, 12)));
+        if (m_workspace.scoresFor(m_workspace.metric())) parts << toQString(avss::findMetric(toUtf8(m_workspace.metric())).name);
+    }
+    if (const auto& plan = m_workspace.plan()) parts << toQString(plan->description);
+    parts << tr("AVSS Explorer %1, %2").arg(toQString(avss::versionInfo().avss), QDateTime::currentDateTimeUtc().toString(Qt::ISODate));
+    return parts.join(QStringLiteral(" · "));
 }
 
 void MainWindow::openFromCommandLine(const AppOptions& options) {

@@ -43,6 +43,8 @@ public:
     QString openSession(const QString& file);           // "" or the reason it failed
     QString saveSession(const QString& file);
     void openFromCommandLine(const AppOptions& options);
+    // The provenance line under an exported figure: model, data, metric, plan, tool version, date.
+    QString figureCaption() const;
 
 protected:
     void closeEvent(QCloseEvent* event) override;

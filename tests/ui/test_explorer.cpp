@@ -23,6 +23,7 @@
 #include "avss/prune_export.h"
 #include "avss/pruning_plan.h"
 #include "avss/stats_cache.h"
+#include "avss/version.h"
 #include "main_window.h"
 #include "recent_files.h"
 #include "models/layer_table_model.h"
@@ -331,6 +332,21 @@ TEST_CASE("explorer: dragging the sorted chart's cut sets the plan's size and ke
     QApplication::processEvents();
     REQUIRE(chart.cutX());
     CHECK(*chart.cutX() > 0.5);
+}
+
+TEST_CASE("explorer: an exported figure carries the model, data, metric, plan and tool version", "[ui][explorer][export]") {
+    TinyFixture f;
+    MainWindow w(f.cacheDir);
+    showAnalysed(w, f);
+    w.workspace().setMetric(QStringLiteral("bi"));
+    w.prunePanel().chooseRule(avss::RuleKind::Count);
+    w.prunePanel().slider()->setValue(2);
+    const QString caption = w.figureCaption();
+    CHECK(caption.contains(toQString(w.workspace().model()->info().name)));
+    CHECK(caption.contains(QStringLiteral("Block Influence")));
+    CHECK(caption.contains(toQString(w.workspace().plan()->description)));
+    CHECK(caption.contains(toQString(w.workspace().analysis().stats->provenance.dataName)));
+    CHECK(caption.contains(QStringLiteral("AVSS Explorer ") + toQString(avss::versionInfo().avss)));
 }
 
 TEST_CASE("explorer: the layer table sorts by any column and keeps the selected layer selected", "[ui][explorer]") {

@@ -256,6 +256,19 @@ TEST_CASE("any view exports to PNG and SVG", "[ui][export]") {
     CHECK(text.contains("<svg"));
     CHECK(text.contains("AVSS (paper)"));  // row labels are text in the drawing
     CHECK_FALSE(saveWidgetImage(view, toQString(dir.path() / "heatmap.bmp")).isEmpty());
+    // A figure: twice the size, and the caption in a band below, in the PNG's text and the SVG's description.
+    const QString caption = QStringLiteral("SmolLM2 · data builtin:sample · AVSS (paper) · AVSS Explorer 0.1.0, 2026-12-06T23:40:00Z");
+    const QString figure = toQString(dir.path() / "figure.png"), figureSvg = toQString(dir.path() / "figure.svg");
+    REQUIRE(saveWidgetImage(view, figure, caption).isEmpty());
+    const QImage big(figure);
+    CHECK(big.width() == 2 * 640);
+    CHECK(big.height() > 2 * 360);  // the caption band
+    CHECK(big.text(QStringLiteral("Description")) == caption);
+    REQUIRE(saveWidgetImage(view, figureSvg, caption).isEmpty());
+    QFile captioned(figureSvg);
+    REQUIRE(captioned.open(QIODevice::ReadOnly));
+    const QString svgText = QString::fromUtf8(captioned.readAll());
+    CHECK(svgText.contains(QStringLiteral("AVSS Explorer 0.1.0")));
 }
 
 TEST_CASE("the score chart on a log axis draws removed and protected layers without a QtCharts warning", "[ui][charts]") {
