@@ -5,6 +5,7 @@
 
 #include <QApplication>
 #include <QDockWidget>
+#include <QDoubleSpinBox>
 #include <QMouseEvent>
 #include <QFile>
 #include <QGuiApplication>
@@ -332,6 +333,27 @@ TEST_CASE("explorer: dragging the sorted chart's cut sets the plan's size and ke
     QApplication::processEvents();
     REQUIRE(chart.cutX());
     CHECK(*chart.cutX() > 0.5);
+}
+
+TEST_CASE("explorer: a typed amount sets the plan: a count, or a mass finer than the slider's steps", "[ui][explorer]") {
+    TinyFixture f;
+    MainWindow w(f.cacheDir);
+    showAnalysed(w, f);
+    w.workspace().setMetric(QStringLiteral("bi"));
+    auto& panel = w.prunePanel();
+    panel.chooseRule(avss::RuleKind::Count);
+    panel.amountBox()->setValue(3);
+    CHECK(w.workspace().rule().count == 3);
+    CHECK(w.workspace().plan()->removed.size() == 3);
+    CHECK(panel.slider()->value() == 3);
+    panel.slider()->setValue(2);
+    CHECK(panel.amountBox()->value() == 2);  // the box follows the slider
+    panel.chooseRule(avss::RuleKind::Mass);
+    CHECK(panel.amountBox()->suffix() == QStringLiteral(" %"));
+    panel.amountBox()->setValue(12.3);
+    CHECK(w.workspace().rule().kind == avss::RuleKind::Mass);
+    CHECK(w.workspace().rule().mass == Approx(0.123));
+    CHECK(panel.slider()->value() == 12);
 }
 
 TEST_CASE("explorer: an exported figure carries the model, data, metric, plan and tool version", "[ui][explorer][export]") {

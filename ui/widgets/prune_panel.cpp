@@ -4,6 +4,7 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
+#include <QDoubleSpinBox>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
@@ -12,10 +13,12 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QPushButton>
+#include <QSignalBlocker>
 #include <QSlider>
 #include <QTabWidget>
 #include <QTableView>
 #include <QVBoxLayout>
+#include <cmath>
 #include <map>
 
 #include "avss/prune_export.h"
@@ -32,7 +35,7 @@ namespace avss::ui {
 
 PrunePanel::PrunePanel(Workspace& workspace, JobCenter& jobs, QWidget* parent)
     : QWidget(parent), m_workspace(workspace), m_jobs(jobs), m_metric(new QComboBox(this)), m_rule(new QComboBox(this)),
-      m_slider(new QSlider(Qt::Horizontal, this)), m_sliderValue(new QLabel(this)), m_protectFirst(new QCheckBox(tr("first block"), this)),
+      m_slider(new QSlider(Qt::Horizontal, this)), m_amount(new QDoubleSpinBox(this)), m_protectFirst(new QCheckBox(tr("first block"), this)),
       m_protectLast(new QCheckBox(tr("last block"), this)), m_planText(new QLabel(this)), m_measure(new QPushButton(tr("&Measure"), this)),
       m_cancel(new QPushButton(tr("Cancel"), this)), m_export(new QPushButton(tr("Export pruned model…"), this)),
       m_measureStatus(new QLabel(this)),
@@ -74,10 +77,12 @@ QWidget* PrunePanel::buildRuleBox() {
                           "script does (for comparison only)."));
     m_slider->setObjectName(QStringLiteral("pruneSlider"));
     m_slider->setTickPosition(QSlider::TicksBelow);
-    m_sliderValue->setMinimumWidth(QFontMetrics(font()).horizontalAdvance(QStringLiteral("100 %  ")));
+    m_amount->setObjectName(QStringLiteral("pruneAmount"));
+    m_amount->setToolTip(tr("Type the number of layers, or the mass threshold in % (to 0.1 %)"));
+    m_amount->setKeyboardTracking(false);  // apply on Enter or leaving the box, not per keystroke
     auto* sliderRow = new QHBoxLayout;
     sliderRow->addWidget(m_slider, 1);
-    sliderRow->addWidget(m_sliderValue);
+    sliderRow->addWidget(m_amount);
     auto* protectRow = new QHBoxLayout;
     protectRow->addWidget(m_protectFirst);
     protectRow->addWidget(m_protectLast);
@@ -94,6 +99,7 @@ QWidget* PrunePanel::buildRuleBox() {
     connect(m_metric, &QComboBox::activated, this, [this] { m_workspace.setMetric(m_metric->currentData().toString()); });
     connect(m_rule, &QComboBox::activated, this, [this] { chooseRule(static_cast<avss::RuleKind>(m_rule->currentData().toInt())); });
     connect(m_slider, &QSlider::valueChanged, this, &PrunePanel::applyRule);
+    connect(m_amount, &QDoubleSpinBox::valueChanged, this, &PrunePanel::applyTyped);
     connect(m_protectFirst, &QCheckBox::toggled, this, &PrunePanel::applyRule);
     connect(m_protectLast, &QCheckBox::toggled, this, &PrunePanel::applyRule);
     return box;
@@ -202,6 +208,15 @@ void PrunePanel::syncFromWorkspace() {
     m_slider->setPageStep(count ? 1 : 5);
     m_slider->setValue(count ? rule.count : static_cast<int>(std::lround(rule.mass * 100)));
     m_slider->setEnabled(m_workspace.hasAnalysis());
+    {
+        const QSignalBlocker quiet(m_amount);
+        m_amount->setDecimals(count ? 0 : 1);
+        m_amount->setRange(0, m_slider->maximum());
+        m_amount->setSingleStep(1);
+        m_amount->setSuffix(count ? tr(" layers") : QStringLiteral(" %"));
+        m_amount->setValue(count ? rule.count : rule.mass * 100);
+        m_amount->setEnabled(m_workspace.hasAnalysis());
+    }
     m_syncing = false;
     if (m_workspace.hasAnalysis()) applyRule();  // the widgets may have fallen back (a rule this metric cannot use)
 }
@@ -226,7 +241,23 @@ void PrunePanel::applyRule() {
     else rule.mass = m_slider->value() / 100.0;
     rule.protectFirst = m_protectFirst->isChecked();
     rule.protectLast = m_protectLast->isChecked();
-    m_sliderValue->setText(rule.kind == avss::RuleKind::Count ? tr("%1 layers").arg(rule.count) : QStringLiteral("%1 %").arg(m_slider->value()));
+    {
+        const QSignalBlocker quiet(m_amount);
+        m_amount->setValue(m_slider->value());
+    }
+    m_workspace.setRule(rule);
+}
+
+void PrunePanel::applyTyped(double amount) {
+    if (m_syncing) return;
+    avss::PruningRule rule = m_workspace.rule();
+    rule.kind = static_cast<avss::RuleKind>(m_rule->currentData().toInt());
+    if (rule.kind == avss::RuleKind::Count) rule.count = static_cast<int>(std::lround(amount));
+    else rule.mass = amount / 100.0;  // finer than the slider's 1 % steps
+    {
+        const QSignalBlocker quiet(m_slider);
+        m_slider->setValue(static_cast<int>(std::lround(amount)));
+    }
     m_workspace.setRule(rule);
 }
 

@@ -10,6 +10,7 @@
 
 class QCheckBox;
 class QComboBox;
+class QDoubleSpinBox;
 class QLabel;
 class QPushButton;
 class QSlider;
@@ -36,6 +37,7 @@ public:
     PrunePanel(Workspace& workspace, JobCenter& jobs, QWidget* parent = nullptr);
 
     QSlider* slider() const { return m_slider; }
+    QDoubleSpinBox* amountBox() const { return m_amount; }  // the slider's value, typed: layers, or mass in % to 0.1
     QComboBox* ruleBox() const { return m_rule; }
     void chooseRule(avss::RuleKind kind);  // as choosing it in the box: the plan keeps its size (avss::switchRule)
     LineChart* retentionChart() const { return m_chart; }
@@ -58,6 +60,7 @@ private:
     QWidget* buildRuleBox();
     QWidget* buildMeasureBox();
     void syncFromWorkspace();  // ranges, metric list and labels after a new analysis or metric
+    void applyTyped(double amount);  // a count or a mass in % typed into m_amount
     void applyRule();          // widgets → Workspace::setRule
     void showPlan();
     void showMeasurements();
@@ -69,7 +72,7 @@ private:
     QComboBox* m_metric;
     QComboBox* m_rule;
     QSlider* m_slider;
-    QLabel* m_sliderValue;
+    QDoubleSpinBox* m_amount;
     QCheckBox* m_protectFirst;
     QCheckBox* m_protectLast;
     QLabel* m_planText;
