@@ -282,6 +282,16 @@ TEST_CASE("explorer: Measure adds a retention point, cached per configuration", 
     w.jobs().measure();
     CHECK_FALSE(w.jobs().isBusy(JobKind::Measure));
     CHECK(w.workspace().measurements().points().size() == 2);
+
+    // Double-clicking the point in its table restores its plan after the plan moved on.
+    const QString measuredMetric = w.workspace().metric();
+    const int row = static_cast<int>(plan - points.begin());
+    w.workspace().setMetric(QStringLiteral("angular"));
+    w.prunePanel().slider()->setValue(0);
+    auto* table = w.prunePanel().measurementTable();
+    Q_EMIT table->doubleClicked(table->model()->index(row, 0));
+    CHECK(w.workspace().metric() == measuredMetric);
+    CHECK(sorted(w.workspace().plan()->removed) == removed);
 }
 
 TEST_CASE("explorer: switching the pruning rule keeps the number of removed layers", "[ui][explorer]") {

@@ -18,6 +18,7 @@
 #include <QTabWidget>
 #include <QTableView>
 #include <QVBoxLayout>
+#include <algorithm>
 #include <cmath>
 #include <map>
 
@@ -128,6 +129,8 @@ QWidget* PrunePanel::buildMeasureBox() {
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->setAlternatingRowColors(true);
+    m_table->setToolTip(tr("Double-click a point to restore its plan"));
+    connect(m_table, &QTableView::doubleClicked, this, [this](const QModelIndex& index) { restorePoint(index.row()); });
     layout->addLayout(buttons);
     layout->addWidget(m_measureStatus);
     m_tabs = new QTabWidget(box);  // charts and table share the space; all stay one click away
@@ -301,6 +304,22 @@ void PrunePanel::pickRemoved(int removed) {
     count.count = removed;
     m_workspace.setRule(kind == avss::RuleKind::Count ? count : avss::switchRule(*scores, count, kind));
     syncFromWorkspace();
+}
+
+void PrunePanel::restorePoint(int row) {
+    const auto& points = m_workspace.measurements().points();
+    if (row < 0 || row >= static_cast<int>(points.size()) || !m_workspace.hasAnalysis()) return;
+    const MeasuredPoint point = points[static_cast<std::size_t>(row)];  // a copy: the book may change below
+    if (!m_workspace.scoresFor(point.metric)) {
+        m_measureStatus->setText(tr("This analysis has no %1 scores to restore the point from.").arg(metricName(point.metric)));
+        return;
+    }
+    pickCount(static_cast<int>(point.removed.size()), point.metric);
+    auto now = m_workspace.plan() ? m_workspace.plan()->removed : std::vector<int>{};
+    std::sort(now.begin(), now.end());
+    m_measureStatus->setText(now == point.removed
+                                 ? tr("Restored the measured plan: %1 blocks by %2.").arg(point.removed.size()).arg(metricName(point.metric))
+                                 : tr("The count rule now removes other blocks than the measured point did (its rule: %1).").arg(point.rule));
 }
 
 void PrunePanel::showMeasurements() {

@@ -45,6 +45,7 @@ public:
     QPushButton* exportButton() const { return m_export; }
     SweepView* sweepView() const { return m_sweepView; }
     TaskBox* taskBox() const { return m_taskBox; }
+    QTableView* measurementTable() const { return m_table; }
     bool canExport() const;       // a plan that removes layers, a model, and no export running
     void chooseExportFile();      // file dialog, then JobCenter::exportModel
     static QString describeExport(const avss::ExportResult& result);  // rich text for the report
@@ -55,6 +56,9 @@ public Q_SLOTS:
     // The score chart's cut dropped with `removed` candidates before it: the current rule kind,
     // moved to remove that many (avss::switchRule), or the count rule where it cannot.
     void pickRemoved(int removed);
+    // A measured point double-clicked in its table: its metric and its number of blocks by the count
+    // rule, with a note when that rule now picks other blocks than the point had.
+    void restorePoint(int row);
 
 private:
     QWidget* buildRuleBox();
