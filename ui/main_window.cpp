@@ -26,6 +26,7 @@
 #include <QVBoxLayout>
 
 #include "about.h"
+#include "metrics_explained.h"
 #include "app_options.h"
 #include "avss/error.h"
 #include "avss/layer_scores.h"
@@ -112,6 +113,9 @@ void MainWindow::createActions() {
         applyDefaultDockSizes();
     });
     a.about = make(tr("&About AVSS Explorer"), {}, [this] { showAboutDialog(this); });
+    a.metricsHelp = make(tr("&Metrics explained"), QKeySequence::HelpContents, [this] {
+        showMetricsExplained(this, m_workspace.hasAnalysis() ? m_workspace.analysis().scores.get() : nullptr);
+    });
     a.aboutQt = make(tr("About &Qt"), {}, [] { QApplication::aboutQt(); });
     a.rerun->setToolTip(tr("Analyse again even if the cache has these results, then replace the cache file"));
     a.exportModel->setEnabled(false);  // follows the plan and the export job (connectJobs)
@@ -155,6 +159,8 @@ void MainWindow::createMenus() {
     view->addSeparator();
     view->addAction(a.resetLayout);
     QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(a.metricsHelp);
+    help->addSeparator();
     help->addActions({a.about, a.aboutQt});
 
     QToolBar* tools = addToolBar(tr("Main"));

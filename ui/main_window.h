@@ -56,7 +56,7 @@ private:
     struct Actions {
         QAction *openModel, *openSample, *openData, *builtinData, *openSession, *saveSession, *exportModel, *quit;
         QAction *analyse, *rerun, *cancel, *measure;
-        QAction *scaleValue, *scaleRank, *resetLayout, *about, *aboutQt;
+        QAction *scaleValue, *scaleRank, *resetLayout, *about, *aboutQt, *metricsHelp;
         QMenu* recent;
         QMenu* exportMenu;
     };

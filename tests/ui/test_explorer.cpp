@@ -4,17 +4,20 @@
 #include <catch2/catch.hpp>
 
 #include <QApplication>
+#include <QComboBox>
+#include <QDialog>
 #include <QDockWidget>
 #include <QDoubleSpinBox>
-#include <QMouseEvent>
 #include <QFile>
 #include <QGuiApplication>
+#include <QMouseEvent>
 #include <QScreen>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSlider>
 #include <QTableView>
 #include <QTest>
+#include <QTextBrowser>
 #include <algorithm>
 #include <optional>
 
@@ -364,6 +367,34 @@ TEST_CASE("explorer: a typed amount sets the plan: a count, or a mass finer than
     CHECK(w.workspace().rule().kind == avss::RuleKind::Mass);
     CHECK(w.workspace().rule().mass == Approx(0.123));
     CHECK(panel.slider()->value() == 12);
+}
+
+TEST_CASE("explorer: F1 opens Metrics explained with every metric, the agreement of this analysis, glossary and references", "[ui][explorer][help]") {
+    TinyFixture f;
+    MainWindow w(f.cacheDir);
+    showAnalysed(w, f);
+    QTest::keyClick(&w, Qt::Key_F1);
+    auto* page = w.findChild<QDialog*>(QStringLiteral("metricsExplained"));
+    REQUIRE(page);
+    CHECK(page->isVisible());
+    const QString text = page->findChild<QTextBrowser*>()->toPlainText();
+    for (const auto& info : avss::metricRegistry()) {
+        INFO(info.id);
+        CHECK(text.contains(toQString(info.name)));
+        CHECK(text.contains(toQString(info.formula)));
+    }
+    CHECK(text.contains(QStringLiteral("How the metrics agree on this analysis")));
+    CHECK(text.contains(QStringLiteral("Kendall τ")));
+    CHECK(text.contains(QStringLiteral("residual stream")));
+    CHECK(text.contains(QStringLiteral("arXiv:2411.02117")));
+    CHECK(text.contains(QStringLiteral("arXiv:2403.03853")));
+    page->close();
+    // The metric chooser's entries explain themselves.
+    auto* metric = w.prunePanel().findChild<QComboBox*>(QStringLiteral("pruneMetric"));
+    REQUIRE(metric);
+    const int bi = metric->findData(QStringLiteral("bi"));
+    REQUIRE(bi >= 0);
+    CHECK(metric->itemData(bi, Qt::ToolTipRole).toString().contains(QStringLiteral("1 − mean over tokens of cos(in, out)")));
 }
 
 TEST_CASE("explorer: an exported figure carries the model, data, metric, plan and tool version", "[ui][explorer][export]") {

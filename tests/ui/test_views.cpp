@@ -1,18 +1,18 @@
 // Pure adapters and value views: colour map, heatmap rows, table models, CSV, sessions, image export.
 #include <catch2/catch.hpp>
 
+#include <QAbstractAxis>
 #include <QAbstractItemModelTester>
 #include <QApplication>
 #include <QCategoryAxis>
 #include <QChartView>
+#include <QFile>
+#include <QImage>
 #include <QLineSeries>
 #include <QMouseEvent>
 #include <QScatterSeries>
 #include <QSignalSpy>
 #include <QTest>
-#include <QAbstractAxis>
-#include <QFile>
-#include <QImage>
 #include <cmath>
 
 #include "avss/collect.h"

@@ -30,6 +30,7 @@
 #include "widgets/line_chart.h"
 #include "widgets/sweep_view.h"
 #include "widgets/task_box.h"
+#include "metrics_explained.h"
 #include "workspace.h"
 
 namespace avss::ui {
@@ -189,6 +190,7 @@ void PrunePanel::syncFromWorkspace() {
     for (const auto& info : avss::metricRegistry()) {
         const QString id = toQString(info.id);
         m_metric->addItem(toQString(info.name), id);
+        m_metric->setItemData(m_metric->count() - 1, metricTooltip(id), Qt::ToolTipRole);
         if (!m_workspace.scoresFor(id) && m_workspace.hasAnalysis()) {  // not computable from these statistics
             const int row = m_metric->count() - 1;
             m_metric->setItemData(row, 0, Qt::UserRole - 1);  // disables the entry

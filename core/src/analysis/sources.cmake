@@ -11,6 +11,7 @@ list(APPEND AVSS_BASE_SOURCES
   src/analysis/scoring.cpp
   src/analysis/pruning_plan.cpp
   src/analysis/scree.cpp
+  src/analysis/metric_guide.cpp
   src/analysis/score_report.cpp
   src/analysis/measured_metrics.cpp
   src/analysis/measured_scores.cpp
