@@ -30,6 +30,7 @@ std::optional<AppOptions> parseAppOptions(const QStringList& arguments, QString*
     const QCommandLineOption panel(QStringLiteral("panel"), QObject::tr("Screenshot: dock to raise (prune, mitigation, detail, table)."), QStringLiteral("NAME"));
     const QCommandLineOption scale(QStringLiteral("heatmap-scale"), QObject::tr("Heatmap colour: value or rank."), QStringLiteral("SCALE"));
     const QCommandLineOption sortedChart(QStringLiteral("sorted-chart"), QObject::tr("Show the score chart sorted in prune order (scree view)."));
+    const QCommandLineOption metricsPage(QStringLiteral("metrics-page"), QObject::tr("Screenshot: grab the Metrics explained page."));
     const QCommandLineOption size(QStringLiteral("size"), QObject::tr("Screenshot window size, WxH (default 1600x1000)."), QStringLiteral("WxH"));
     const QCommandLineOption task(QStringLiteral("task"), QObject::tr("Benchmark task that Measure and Sweep score (avss eval's names)."), QStringLiteral("NAME"));
     const QCommandLineOption taskFile(QStringLiteral("task-file"), QObject::tr("The task's data file."), QStringLiteral("FILE"));
@@ -38,7 +39,7 @@ std::optional<AppOptions> parseAppOptions(const QStringList& arguments, QString*
     const QCommandLineOption mitigate(QStringLiteral("mitigate"), QObject::tr("Screenshot: find the prone layers of these answer pairs and fine-tune them in the mitigation panel first."), QStringLiteral("PAIRS"));
     const QCommandLineOption mitigateSteps(QStringLiteral("mitigate-steps"), QObject::tr("Screenshot: training steps of --mitigate (default 20)."), QStringLiteral("N"));
     const QCommandLineOption compare(QStringLiteral("compare"), QObject::tr("Screenshot: after --mitigate, analyse the tuned model; the heatmap shows tuned − original."));
-    parser.addOptions({help, version, model, data, session, shot, metric, remove, layer, measure, recompute, panel, scale, sortedChart, size, task,
+    parser.addOptions({help, version, model, data, session, shot, metric, remove, layer, measure, recompute, panel, scale, sortedChart, metricsPage, size, task,
                        taskFile, taskLimit, sweep, mitigate, mitigateSteps, compare});
     parser.addPositionalArgument(QStringLiteral("model"), QObject::tr("A .gguf model file to open."), QStringLiteral("[MODEL]"));
     *exitCode = 2;
@@ -78,6 +79,7 @@ std::optional<AppOptions> parseAppOptions(const QStringList& arguments, QString*
     o.panel = parser.value(panel);
     o.heatmapScale = parser.value(scale);
     o.sortedChart = parser.isSet(sortedChart);
+    o.metricsPage = parser.isSet(metricsPage);
     o.task = parser.value(task);
     o.taskFile = parser.value(taskFile);
     o.sweep = parser.isSet(sweep);

@@ -27,6 +27,7 @@ struct AppOptions {
     bool compare = false;          // screenshot: then analyse the tuned model (heatmap: tuned − original)
     QString heatmapScale;          // "value" or "rank"
     bool sortedChart = false;      // the score chart in prune order (scree view)
+    bool metricsPage = false;      // screenshot: grab Help ▸ Metrics explained instead of the window
     int width = 1600, height = 1000;
 };
 

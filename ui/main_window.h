@@ -35,6 +35,7 @@ public:
     MitigationPanel& mitigationPanel() { return *m_mitigation; }
     QAction* cancelAction() const { return m_actions.cancel; }    // Esc: every running job of the window
     QAction* measureAction() const { return m_actions.measure; }  // Ctrl+M: needs a plan
+    QAction* metricsHelpAction() const { return m_actions.metricsHelp; }  // F1: Help ▸ Metrics explained
 
     void openModelFile(const QString& pathOrDefault);  // "default" = the sample model
     void setHeatmapScale(HeatmapScale scale);

@@ -2,6 +2,7 @@
 #include "screenshot.h"
 
 #include <QApplication>
+#include <QDialog>
 #include <QPixmap>
 #include <QSpinBox>
 #include <QTableWidget>
@@ -129,7 +130,13 @@ void ScreenshotRun::grabSoon() {
     if (m_done) return;
     m_done = true;
     QTimer::singleShot(400, this, [this] {  // let the last layout and chart animations settle
-        if (!m_window.grab().save(m_options.screenshot, "PNG")) return fail(tr("cannot write %1").arg(m_options.screenshot), 4);
+        QWidget* shot = &m_window;
+        if (m_options.metricsPage) {  // Help ▸ Metrics explained instead of the window
+            m_window.metricsHelpAction()->trigger();
+            shot = m_window.findChild<QDialog*>(QStringLiteral("metricsExplained"));
+            if (!shot) return fail(tr("the Metrics explained page did not open"), 4);
+        }
+        if (!shot->grab().save(m_options.screenshot, "PNG")) return fail(tr("cannot write %1").arg(m_options.screenshot), 4);
         std::cerr << "avss-explorer: wrote " << toUtf8(m_options.screenshot) << "\n";
         QApplication::exit(0);
     });

@@ -17,10 +17,10 @@ const std::vector<Row>& rows() {
         {"avss-paper", {"Normalised channel variance of the block's output divided by its normalised share of near-zero "
                         "activations (|a| < 1e-5): how much a layer's output varies for how sparse it is.",
                         "Low: little variance for much sparsity, judged unimportant and pruned first. High: kept.", "avss"}},
-        {"avss-reference-code", {"AVSS as the authors' script computes it: variance pooled per batch, sparsity per batch, "
-                                 "then normalised over layers.",
+        {"avss-reference-code", {"AVSS as the authors' script computes it: a batch mean of per-sequence variances over a "
+                                 "batch mean of near-zero shares (|a| < 1e-5), without normalising over layers.",
                                  "Low values pruned first, as avss-paper; reproduced to compare with the published code.", "avss"}},
-        {"avss-rel", {"AVSS with a scale-free sparsity: the share of activations below 5 % of the layer's mean |a|.",
+        {"avss-rel", {"AVSS with a scale-free sparsity: the share of activations below 5 % of their token's RMS.",
                       "Low: pruned first. Avoids the absolute threshold that almost no fp32 activation falls under.", ""}},
         {"avss-mlp", {"AVSS on the MLP's inner activation (after the gate), with the relative sparsity threshold.",
                       "Low: pruned first. The MLP activation is where sparsity actually occurs in SwiGLU models.", ""}},
