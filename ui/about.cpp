@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "avss/blas_info.h"
+#include "avss/metric_guide.h"
 #include "avss/version.h"
 #include "util/qt_convert.h"
 
@@ -40,16 +41,22 @@ void showAboutDialog(QWidget* parent) {
         if (colon < 0) continue;
         html += QStringLiteral("<tr><td><b>%1</b></td><td>%2</td></tr>").arg(line.left(colon).toHtmlEscaped(), line.mid(colon + 1).trimmed().toHtmlEscaped());
     }
+    QString papers = QObject::tr("<p><b>Methods</b> (Help ▸ Metrics explained has them all):</p><ul>");
+    for (const auto& c : avss::citations()) {
+        if (c.arxiv.empty()) continue;
+        papers += QStringLiteral("<li>%1 <a href=\"https://arxiv.org/abs/%2\">arXiv:%2</a></li>").arg(toQString(c.text).toHtmlEscaped(), toQString(c.arxiv));
+    }
+    papers += QStringLiteral("</ul>");
     auto* box = new QMessageBox(QMessageBox::NoIcon, QObject::tr("About AVSS Explorer"),
-                                html + gemmRow(QObject::tr("measuring …")) + QStringLiteral("</table>"), QMessageBox::Ok, parent);
+                                html + gemmRow(QObject::tr("measuring …")) + QStringLiteral("</table>") + papers, QMessageBox::Ok, parent);
     box->setAttribute(Qt::WA_DeleteOnClose);
     // The GEMM rate takes ~0.1 s: measured on its own thread so the GUI thread never waits for it.
     auto rate = std::make_shared<std::optional<double>>();
     auto* thread = QThread::create([rate] { *rate = avss::measureBlasGflops(); });
     QObject::connect(thread, &QThread::finished, thread, &QObject::deleteLater);
-    QObject::connect(thread, &QThread::finished, box, [box, html, rate] {
+    QObject::connect(thread, &QThread::finished, box, [box, html, papers, rate] {
         const QString value = *rate ? QObject::tr("%1 GFLOP/s (1024³, measured now)").arg(**rate, 0, 'f', 1) : QObject::tr("unknown");
-        box->setText(html + gemmRow(value) + QStringLiteral("</table>"));
+        box->setText(html + gemmRow(value) + QStringLiteral("</table>") + papers);
     });
     thread->start(QThread::LowPriority);
     box->open();

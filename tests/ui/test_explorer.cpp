@@ -10,6 +10,7 @@
 #include <QDoubleSpinBox>
 #include <QFile>
 #include <QGuiApplication>
+#include <QMessageBox>
 #include <QMouseEvent>
 #include <QScreen>
 #include <QSettings>
@@ -21,6 +22,7 @@
 #include <algorithm>
 #include <optional>
 
+#include "about.h"
 #include "app_options.h"
 #include "avss/corpus.h"
 #include "avss/layer_scores.h"
@@ -389,6 +391,14 @@ TEST_CASE("explorer: F1 opens Metrics explained with every metric, the agreement
     CHECK(text.contains(QStringLiteral("arXiv:2411.02117")));
     CHECK(text.contains(QStringLiteral("arXiv:2403.03853")));
     page->close();
+    // About cites the papers the metrics come from.
+    showAboutDialog(&w);
+    auto* about = w.findChild<QMessageBox*>();
+    REQUIRE(about);
+    CHECK(about->text().contains(QStringLiteral("arXiv:2411.10069")));
+    REQUIRE(waitUntil([&] { return !about->text().contains(QStringLiteral("measuring")); }));  // its GEMM thread is done
+    CHECK(about->text().contains(QStringLiteral("arXiv:2411.10069")));
+    about->close();
     // The metric chooser's entries explain themselves.
     auto* metric = w.prunePanel().findChild<QComboBox*>(QStringLiteral("pruneMetric"));
     REQUIRE(metric);
