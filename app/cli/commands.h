@@ -15,11 +15,12 @@ CommandSpec scoreCommand();
 CommandSpec pruneCommand();
 CommandSpec evalCommand();
 CommandSpec sweepCommand();
+CommandSpec lensCommand();
 CommandSpec halluCommand();
 CommandSpec mitigateCommand();
 
 inline std::vector<CommandSpec> allCommands() {
-    return {infoCommand(), tokenizeCommand(), generateCommand(), perplexityCommand(), evalCommand(), scoreCommand(), pruneCommand(), sweepCommand(), halluCommand(), mitigateCommand()};
+    return {infoCommand(), tokenizeCommand(), generateCommand(), perplexityCommand(), evalCommand(), lensCommand(), scoreCommand(), pruneCommand(), sweepCommand(), halluCommand(), mitigateCommand()};
 }
 
 }  // namespace avss::cli

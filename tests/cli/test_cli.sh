@@ -70,7 +70,7 @@ $(cat)" "$file" 2>&1); then
 
 expect 0 "^avss 0\.[0-9]+\.[0-9]+" -- "$avss" --version
 expect 0 "Commands:" -- "$avss" --help
-for c in info tokenize generate perplexity eval score prune sweep hallu mitigate; do
+for c in info tokenize generate perplexity eval lens score prune sweep hallu mitigate; do
   expect 0 "Usage: avss $c" -- "$avss" "$c" --help
 done
 expect 2 "unknown command 'frobnicate'" -- "$avss" frobnicate
@@ -155,6 +155,19 @@ assert ids and all(0 <= i < 300 for i in ids), ids
 PY
 # A SentencePiece vocabulary (tools/make_tiny_spm.py): BOS, then sentencepiece's own ids for the text.
 expect 0 "^1 304 303 290$" -- "$avss" --quiet tokenize "$data/tiny_spm.gguf" "Hello world" --ids
+# avss lens: a row per block plus the embeddings; the last row's top token is the model's own prediction.
+capture "$tmp/lens.txt" -- "$avss" --quiet lens "$tiny" "the cat sat on" --skip-layers 1 --out "$tmp/lens.json"
+pycheck "lens: embeddings + 3 block rows (block 1 skipped), last row = the model's prediction, JSON and table agree" "$tmp/lens.txt" <<'PY'
+import os
+doc = json.load(open(os.path.join(os.path.dirname(sys.argv[1]), "lens.json")))
+assert doc["format"] == "avss-logit-lens" and [r["layer"] for r in doc["rows"]] == ["embeddings", 0, 1, 2], doc["rows"]
+assert doc["rows"][2]["skipped"] and not doc["rows"][2]["positions"]
+for p, tok in enumerate(doc["tokens"]):
+    assert doc["rows"][-1]["positions"][p]["top"][0]["id"] == tok["prediction"], p
+assert "(skipped)" in text and "top-1 next token after each layer" in text, text
+PY
+expect 2 "position" -- "$avss" --quiet lens "$tiny" "the cat" --position 99
+expect 2 "every block is skipped" -- "$avss" --quiet lens "$tiny" "the cat" --skip-layers 0-2
 capture "$tmp/gen.txt" -- "$avss" generate "$tiny" "the" --max-new-tokens 4 --ignore-eos --ids
 pycheck "generate --ids: exactly 4 token ids inside the vocabulary" "$tmp/gen.txt" <<'PY'
 lines = [l for l in text.splitlines() if re.fullmatch(r"[0-9]+( [0-9]+)*", l)]  # stdout; progress goes to stderr

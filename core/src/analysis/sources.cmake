@@ -12,6 +12,7 @@ list(APPEND AVSS_BASE_SOURCES
   src/analysis/pruning_plan.cpp
   src/analysis/scree.cpp
   src/analysis/metric_guide.cpp
+  src/analysis/logit_lens_json.cpp
   src/analysis/score_report.cpp
   src/analysis/measured_metrics.cpp
   src/analysis/measured_scores.cpp
@@ -24,6 +25,7 @@ list(APPEND AVSS_TORCH_SOURCES
   src/analysis/calibration_nll.cpp
   src/analysis/measured_importance.cpp
   src/analysis/iterative_selection.cpp
+  src/analysis/logit_lens.cpp
 )
 # The fused statistics kernel runs once per activation element: let the compiler vectorise its
 # reductions (OpenMP simd pragmas only; no OpenMP runtime).

@@ -154,9 +154,7 @@ bool bf16OnCpu(const Model::Impl& m) { return m.weights.tokenEmbd.isBf16() && m.
 
 at::Tensor lmHead(const Model::Impl& m, const at::Tensor& normed) { return m.weights.lmHead.apply(normed); }
 
-namespace {
 at::Tensor finalNorm(const Model::Impl& m, const at::Tensor& x) { return rmsNormalize(x, m.hp.normEps).mul_(m.weights.outputNorm); }
-}  // namespace
 
 at::Tensor forward(const Model::Impl& m, const at::Tensor& tokens, const at::Tensor& mask, const ForwardOptions& options) {
     const auto& hp = m.hp;

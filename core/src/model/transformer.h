@@ -33,6 +33,8 @@ std::vector<bool> skipMask(int layerCount, const std::vector<int>& skipLayers);
 }  // namespace avss::model
 
 namespace avss::model {
+// The final norm of the stream before the LM head (a new tensor; x is not changed).
+at::Tensor finalNorm(const Model::Impl& m, const at::Tensor& x);
 // Logits from final-normed hidden states ([.., H] → [.., V]); lets callers chunk the LM head.
 at::Tensor lmHead(const Model::Impl& m, const at::Tensor& normedHidden);
 // bf16 weights on the CPU: no OpenBLAS product runs, so whole passes take ProductThreads (its header).
