@@ -50,7 +50,7 @@ std::string atChanceNote(const SweepTaskInfo& task, const MetricSummary& m, bool
     };
     return task.task + ": the dense model's " + m.name + " is " + num(m.value) + " [" + num(m.ci.low) + ", " + num(m.ci.high) +
            "], not distinguishable from chance (" + num(m.floor) + "), so its retention would measure noise; " +
-           (skipped ? "its pruned cells were not evaluated (evaluate them anyway: --sweep-at-chance)"
+           (skipped ? "its pruned cells were not evaluated (ask for them with --sweep-at-chance, or Even at chance in the explorer)"
                     : "its retention is evaluated as asked, but reads as noise");
 }
 

@@ -1,6 +1,7 @@
 // avss::Tokenizer: special tokens, then per text segment either byte-level BPE (pre-tokenizer →
-// BPE per pre-token) or SentencePiece BPE (the escaped segment as one piece), and the decoder back. All members are immutable after construction; encode() keeps its
-// working memory (BPE scratch, word cache) in locals, which is what makes it const and thread-safe.
+// BPE per pre-token) or SentencePiece BPE (the escaped segment as one piece), and the decoder back.
+// All members are immutable after construction; encode() keeps its working memory (BPE scratch,
+// word cache) in locals, which is what makes it const and thread-safe.
 #include "avss/tokenizer.h"
 
 #include <optional>
