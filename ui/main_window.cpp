@@ -29,7 +29,6 @@
 #include "metrics_explained.h"
 #include "app_options.h"
 #include "avss/error.h"
-#include "avss/layer_scores.h"
 #include "avss/paths.h"
 #include "avss/version.h"
 #include "export_files.h"
@@ -37,6 +36,7 @@
 #include "models/layer_table_model.h"
 #include "models/measurement_model.h"
 #include "session.h"
+#include "util/metric_name.h"
 #include "util/qt_convert.h"
 #include "widgets/analysis_box.h"
 #include "widgets/data_panel.h"
@@ -407,7 +407,7 @@ QString MainWindow::figureCaption() const {
                      .arg(p.tokens)
                      .arg(p.shardCount)
                      .arg(toQString(p.dataFingerprint.substr(0, 12)));
-        if (m_workspace.scoresFor(m_workspace.metric())) parts << toQString(avss::findMetric(toUtf8(m_workspace.metric())).name);
+        parts << metricName(m_workspace.metric());
     }
     if (const auto& plan = m_workspace.plan()) parts << toQString(plan->description);
     parts << tr("AVSS Explorer %1, %2").arg(toQString(avss::versionInfo().avss), QDateTime::currentDateTimeUtc().toString(Qt::ISODate));

@@ -136,6 +136,11 @@ bool ScoreChart::isSorted() const { return m->sorted; }
 bool ScoreChart::logScale() const { return m->logAxis; }
 QWidget* ScoreChart::viewport() const { return m->view->viewport(); }
 
+const avss::ScreeBar* ScoreChart::barOf(int layer) const {
+    const auto it = std::find_if(m->scree.bars.begin(), m->scree.bars.end(), [&](const avss::ScreeBar& b) { return b.layer == layer; });
+    return it == m->scree.bars.end() ? nullptr : &*it;
+}
+
 int ScoreChart::layerAt(int index) const {
     if (!m->sorted) return index;
     return index >= 0 && index < static_cast<int>(m->scree.bars.size()) ? m->scree.bars[static_cast<std::size_t>(index)].layer : -1;
@@ -371,8 +376,8 @@ void ScoreChart::setSelectedLayer(int layer) {
     m->selected = layer;
     int index = layer;
     if (m->sorted) {
-        const auto it = std::find_if(m->scree.bars.begin(), m->scree.bars.end(), [&](const avss::ScreeBar& b) { return b.layer == layer; });
-        index = it == m->scree.bars.end() ? -1 : it->position;
+        const auto* bar = barOf(layer);
+        index = bar ? bar->position : -1;
     }
     for (auto* set : m->sets) {
         set->deselectAllBars();
@@ -382,9 +387,9 @@ void ScoreChart::setSelectedLayer(int layer) {
 
 QString ScoreChart::tooltipFor(int layer) const {
     if (!m->scores) return {};
-    const auto it = std::find_if(m->scree.bars.begin(), m->scree.bars.end(), [&](const avss::ScreeBar& b) { return b.layer == layer; });
-    if (it == m->scree.bars.end()) return {};
-    const auto& bar = *it;
+    const auto* found = barOf(layer);
+    if (!found) return {};
+    const auto& bar = *found;
     const auto& s = m->scores->layers[static_cast<std::size_t>(layer)];
     const auto& info = avss::findMetric(m->scores->metric);
     QStringList lines;

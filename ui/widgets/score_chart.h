@@ -11,6 +11,10 @@
 
 #include "avss/layer_scores.h"
 
+namespace avss {
+struct ScreeBar;
+}
+
 namespace avss::ui {
 
 // Bars of one metric, error bars = value ± shard sd, bars coloured by the current plan (kept /
@@ -56,6 +60,7 @@ private:
     void showCut();
     void fitToWidth();                // axis labels and legend only where they fit
     int layerAt(int index) const;     // bar index → layer
+    const avss::ScreeBar* barOf(int layer) const;  // the layer's bar in the scree (null: none)
     struct Impl;
     std::unique_ptr<Impl> m;
 };
