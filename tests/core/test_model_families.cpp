@@ -1,6 +1,7 @@
 // Model features beyond the sample model, each against transformers: RoPE scaling (Llama 3.1's
 // rope_freqs.weight, linear; tools/make_rope_scaling_fixture.py) with the refusal of kinds not
-// implemented, and the qwen2 architecture (q/k/v biases, unpermuted Q/K; tools/make_tiny_qwen2.py).
+// implemented, and the architectures of tools/make_tiny_family.py: qwen2 (q/k/v biases, unpermuted
+// Q/K), gemma (GELU-tanh, scaled embeddings, key_length) and a sliding window (Mistral).
 #include "support/torch_catch.h"
 
 #include <iostream>
@@ -11,6 +12,7 @@
 #include "io/gguf_file.h"
 #include "io/gguf_writer.h"
 #include "model/model_impl.h"
+#include "model/kv_cache.h"
 #include "model/transformer.h"
 #include "support/reference_json.h"
 #include "support/temp_dir.h"
@@ -88,6 +90,50 @@ TEST_CASE("qwen2: logits match transformers; its biases and unpermuted Q/K are h
         const auto p = test::rewriteGguf(dataFile("tiny_qwen2.gguf"), dir / "nobias.gguf", [](io::GgufWriter&, const io::GgufFile&) {},
                                          "blk.1.attn_k.bias");
         CHECK_THROWS_WITH(Model::load(p), Contains("nobias.gguf") && Contains("blk.1.attn_k.bias") && Contains("missing"));
+    }
+}
+
+TEST_CASE("gemma: logits match transformers (GELU-tanh gating, sqrt(hidden) embeddings, head size from key_length)",
+          "[parity][gemma]") {
+    const auto m = Model::load(dataFile("tiny_gemma.gguf"), LoadOptions{Device::Cpu});
+    CHECK(m->info().arch == "gemma");
+    CHECK(m->info().hparams.headDim == 32);  // != hidden / heads = 16
+    CHECK(m->info().unusedTensors.empty());
+    const auto ref = test::loadReference("tiny_gemma_reference.json");
+    CHECK(ref.at("max_abs_logit_change_with_silu").get<double>() > 0.05);  // SiLU instead would fail the test
+    const double worst = checkLogits(*m, ref.at("sequences"));
+    std::cout << "tiny_gemma.gguf: max |Δlogit| / max |logit| " << worst << "\n";
+    test::TempDir dir;
+    const auto r = exportPrunedModel(*m, {1}, dir / "pruned.gguf");  // the export keeps the architecture
+    CHECK(r.selfChecked);
+    CHECK(io::GgufFile::open(dir / "pruned.gguf").getString("general.architecture") == "gemma");
+}
+
+TEST_CASE("sliding window: logits match transformers' Mistral; cached decoding past the window agrees", "[parity][window]") {
+    const auto m = Model::load(dataFile("tiny_mistral.gguf"), LoadOptions{Device::Cpu});
+    REQUIRE(m->info().hparams.slidingWindow == 8);
+    const auto ref = test::loadReference("tiny_mistral_reference.json");
+    CHECK(ref.at("max_abs_logit_change_without_window").get<double>() > 0.05);  // ignoring the window would fail
+    const auto& seqs = ref.at("sequences");
+    const double worst = checkLogits(*m, seqs);
+    std::cout << "tiny_mistral.gguf (window 8): max |Δlogit| / max |logit| " << worst << "\n";
+
+    // Prefill 12 tokens into a cache, then one token per step: the windowed mask must hold with
+    // cached keys too (the fused decoding loops do not apply past the window).
+    torch::NoGradGuard g;
+    const auto ids = seqs.back().at("ids").get<std::vector<std::int64_t>>();
+    const auto all = torch::tensor(ids, torch::kInt64).unsqueeze(0);
+    const auto expected = tensorOf(seqs.back().at("logits"));
+    model::KvCache cache;
+    model::ForwardOptions o;
+    o.cache = &cache;
+    const auto head = all.narrow(1, 0, 12);
+    const auto first = model::forward(modelImpl(*m), head, torch::ones_like(head, torch::kBool), o)[0];
+    CHECK(relErr(first, expected.narrow(0, 0, 12)) < 1e-5);
+    for (std::int64_t t = 12; t < all.size(1); ++t) {
+        const auto step = all.narrow(1, t, 1);
+        const auto got = model::forward(modelImpl(*m), step, torch::ones_like(step, torch::kBool), o)[0][0];
+        CHECK(relErr(got, expected[t]) < 1e-5);
     }
 }
 

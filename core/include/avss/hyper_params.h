@@ -22,6 +22,9 @@ struct HyperParams {
     double ropeLinearFactor = 1.0;
     bool ropeFreqFactors = false;
     double normEps = 1e-5;
+    // Sliding-window attention ({arch}.attention.sliding_window, Mistral-style): query t sees keys
+    // t-W+1..t. 0 = full causal attention.
+    int slidingWindow = 0;
     int qRows() const { return heads * headDim; }
     int kvRows() const { return kvHeads * headDim; }
     std::string ropeScalingName() const;  // "none", "linear x4", "per-frequency factors (rope_freqs.weight)", or both

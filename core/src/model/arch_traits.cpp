@@ -10,10 +10,13 @@ namespace {
 
 constexpr std::array kArchitectures{
     ArchTraits{"llama", "Llama 1/2/3, SmolLM/SmolLM2, Mistral (llama.cpp 'llama' GGUFs)", NormKind::Rms, Activation::Silu,
-               /*gatedMlp=*/true, /*ggufPermutedQK=*/true, /*qkvBias=*/false, /*defaultRopeBase=*/10000.0},
+               /*gatedMlp=*/true, /*ggufPermutedQK=*/true, /*qkvBias=*/false, /*defaultRopeBase=*/10000.0, /*scaleEmbeddings=*/false},
     // llama.cpp permutes Q/K rows only for `llama`; Qwen2's rotate-half RoPE needs none.
-    ArchTraits{"qwen2", "Qwen2, Qwen2.5 (dense, no sliding window)", NormKind::Rms, Activation::Silu,
-               /*gatedMlp=*/true, /*ggufPermutedQK=*/false, /*qkvBias=*/true, /*defaultRopeBase=*/1000000.0},
+    ArchTraits{"qwen2", "Qwen2, Qwen2.5 (dense)", NormKind::Rms, Activation::Silu,
+               /*gatedMlp=*/true, /*ggufPermutedQK=*/false, /*qkvBias=*/true, /*defaultRopeBase=*/1000000.0, /*scaleEmbeddings=*/false},
+    // llama.cpp's converter stores Gemma's RMSNorm weights as 1 + w, so the plain x·w norm applies.
+    ArchTraits{"gemma", "Gemma (first generation: 2B, 7B)", NormKind::Rms, Activation::GeluTanh,
+               /*gatedMlp=*/true, /*ggufPermutedQK=*/false, /*qkvBias=*/false, /*defaultRopeBase=*/10000.0, /*scaleEmbeddings=*/true},
 };
 
 }  // namespace

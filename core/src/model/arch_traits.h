@@ -8,7 +8,7 @@
 namespace avss::model {
 
 enum class NormKind { Rms };
-enum class Activation { Silu };
+enum class Activation { Silu, GeluTanh };  // GeluTanh: GELU, tanh approximation (gelu_pytorch_tanh)
 
 struct ArchTraits {
     const char* name;          // general.architecture value
@@ -19,6 +19,7 @@ struct ArchTraits {
     bool ggufPermutedQK;       // llama.cpp's converter interleaved Q/K rows (undone at load, see docs/engine.md)
     bool qkvBias;              // attention projections carry biases
     double defaultRopeBase;    // when {arch}.rope.freq_base is absent
+    bool scaleEmbeddings;      // embedding rows times sqrt(hidden) before the first block (Gemma)
 };
 
 // The row for an architecture, or UnsupportedError (naming `file`) listing the supported ones.

@@ -77,6 +77,7 @@ HyperParams readHParams(const io::GgufFile& f, const ArchTraits& arch) {
         throw UnsupportedError(f.path().string(), "partial rotary embeddings (rope.dimension_count " + std::to_string(ropeDims) +
                                                       " < head size " + std::to_string(hp.headDim) + ") are not supported yet");
     }
+    hp.slidingWindow = optionalInt(f, a + ".attention.sliding_window", 0, 0, 1 << 24);
     hp.contextLength = optionalInt(f, a + ".context_length", 2048, 1, 1 << 24);
     hp.ropeBase = f.getFloat(a + ".rope.freq_base").value_or(arch.defaultRopeBase);
     readRopeScaling(f, a, hp);

@@ -36,27 +36,30 @@ at::Tensor positionIds(const at::Tensor& mask, const KvCache* cache) {
 constexpr std::int64_t kQueryBlock = 512;
 
 struct AttentionMask {
-    bool padded = false;  // some key is padding: use the full bias
+    bool padded = false;  // some key is padding or outside the sliding window: use the full bias
     at::Tensor bias;      // [B, 1, T, 1, S] additive: 0 = visible, -inf = hidden (only when padded)
     at::Tensor triangle;  // [n, 1, n], n = min(T, kQueryBlock): -inf above the diagonal (no-padding fast path)
 };
 
-// Query t may see key s when s is not after it and s is a real token; every query may see itself so
-// rows of pads never become all -inf (NaN).
-AttentionMask attentionMask(const at::Tensor& keyMask, std::int64_t T) {
+// Query t may see key s when s is not after it, s is a real token and, with a sliding window W,
+// t − s < W; every query may see itself so rows of pads never become all -inf (NaN). A window
+// shorter than the keys takes the full-bias path (the corner triangle cannot express it).
+AttentionMask attentionMask(const at::Tensor& keyMask, std::int64_t T, std::int64_t window) {
     AttentionMask am;
     const auto opts = torch::TensorOptions().device(keyMask.device());
     const auto inf = -std::numeric_limits<float>::infinity();
-    am.padded = !keyMask.all().item<bool>();
+    const auto S = keyMask.size(1);
+    am.padded = !keyMask.all().item<bool>() || (window > 0 && S > window);
     if (!am.padded) {
         const auto n = std::min(T, kQueryBlock);  // a decoding step (T = 1) needs a 1×1 corner, not 512×512
         am.triangle = torch::full({n, n}, inf, opts.dtype(torch::kFloat32)).triu_(1).unsqueeze(1);
         return am;
     }
-    const auto S = keyMask.size(1);
     const auto q = torch::arange(S - T, S, opts.dtype(torch::kInt64)).unsqueeze(1);  // [T, 1] absolute index
     const auto k = torch::arange(0, S, opts.dtype(torch::kInt64)).unsqueeze(0);      // [1, S]
-    auto allowed = k.le(q).unsqueeze(0).logical_and(keyMask.unsqueeze(1));           // [B, T, S]
+    auto causal = k.le(q);
+    if (window > 0) causal = causal.logical_and(k.gt(q - window));  // pads sit at the left, so index distance = position distance
+    auto allowed = causal.unsqueeze(0).logical_and(keyMask.unsqueeze(1));  // [B, T, S]
     allowed = allowed.logical_or(k.eq(q).unsqueeze(0));
     am.bias = torch::zeros(allowed.sizes(), opts.dtype(torch::kFloat32)).masked_fill_(allowed.logical_not(), inf);
     am.bias = am.bias.unsqueeze(1).unsqueeze(3);
@@ -83,6 +86,12 @@ at::Tensor applyRope(const at::Tensor& x, const Rope& rope) {
     out.narrow(-1, 0, half).addcmul_(x.narrow(-1, half, half), rope.sinFirst);
     out.narrow(-1, half, half).addcmul_(x.narrow(-1, 0, half), rope.sinSecond);
     return out;
+}
+
+// act(gate) · up from the fused [.., 2F] gate/up product.
+at::Tensor gatedActivation(const ArchTraits& arch, const at::Tensor& gateUp, std::int64_t ffn) {
+    const auto gate = gateUp.narrow(-1, 0, ffn), up = gateUp.narrow(-1, ffn, ffn);
+    return (arch.activation == Activation::GeluTanh ? torch::gelu(gate, "tanh") : torch::silu(gate)).mul_(up);
 }
 
 class Notifier {  // asks the observer once per site; a missing observer costs one branch
@@ -175,12 +184,15 @@ at::Tensor forward(const Model::Impl& m, const at::Tensor& tokens, const at::Ten
     }
     const auto rope = ropeTables(positionIds(boolMask, cache), m.weights.invFreq);
     const auto keyMask = (cache != nullptr && !cache->empty()) ? torch::cat({cache->keyMask, boolMask}, 1) : boolMask;
-    const auto attnMask = attentionMask(keyMask, T);
+    const auto attnMask = attentionMask(keyMask, T, hp.slidingWindow);
     const Notifier notify(options.observer, boolMask);
 
     const ProductThreads threads(bf16OnCpu(m));
     auto x = m.weights.tokenEmbd.rows(tokens);  // [B, T, H]
-    const bool fused = decode::applies(x, cache);  // a decoding step on the CPU
+    if (m.arch->scaleEmbeddings) x.mul_(std::sqrt(static_cast<double>(hp.hidden)));
+    // A decoding step on the CPU, when the fused loops implement this model (full causal window, SiLU).
+    const bool windowed = hp.slidingWindow > 0 && keyMask.size(1) > hp.slidingWindow;
+    const bool fused = decode::applies(x, cache) && !windowed && m.arch->activation == Activation::Silu;
     const auto norm = [&](const at::Tensor& t) { return fused ? decode::rmsNormalize(t, hp.normEps) : rmsNormalize(t, hp.normEps); };
     for (int l = 0; l < hp.layers; ++l) {
         if (options.skip != nullptr && (*options.skip)[static_cast<std::size_t>(l)]) continue;
@@ -191,8 +203,7 @@ at::Tensor forward(const Model::Impl& m, const at::Tensor& tokens, const at::Ten
         notify(l, StatPoint::AttnOut, attn);
         x = attn.add_(x);  // new storage: the BlockIn tensor an observer may hold stays intact
         const auto gateUp = lw.wGateUp.apply(norm(x));  // [B, T, 2F]
-        const auto act = fused ? decode::siluGate(gateUp, hp.ffn)
-                               : torch::silu(gateUp.narrow(-1, 0, hp.ffn)).mul_(gateUp.narrow(-1, hp.ffn, hp.ffn));  // [B, T, F]
+        const auto act = fused ? decode::siluGate(gateUp, hp.ffn) : gatedActivation(*m.arch, gateUp, hp.ffn);  // [B, T, F]
         notify(l, StatPoint::MlpAct, act);
         x = lw.wDown.apply(act).add_(x);
         notify(l, StatPoint::BlockOut, x);

@@ -1,0 +1,224 @@
+#!/usr/bin/env python3
+"""Tiny random models of the architectures beyond the sample model, as GGUFs, with transformers' logits.
+
+Fixture generator, never run by CI. For each --arch it writes into --out-dir (tests/data):
+
+  tiny_<arch>.gguf            the model as llama.cpp's converter writes that architecture (F32 weights,
+                              tied embeddings, the tiny byte-level BPE vocabulary of make_tiny_model.py);
+  tiny_<arch>_reference.json  logits at every position of make_tiny_model.py's 4 token sequences from a
+                              transformers model built from its config with the same seeded weights
+                              (not from the GGUF), plus, where transformers can read the GGUF itself,
+                              the same logits from that load as a check of the file's layout.
+
+  qwen2    Qwen2ForCausalLM: q/k/v biases, Q/K rows not permuted, RoPE base 1e6, eps 1e-6.
+  gemma    GemmaForCausalLM: GELU-tanh gating, embeddings times sqrt(hidden), head size 32 != hidden/heads
+           (attention.key_length), RMSNorm weights stored as 1 + w (what llama.cpp's converter does).
+  mistral  MistralForCausalLM with sliding_window 8, written as a `llama` GGUF (Q/K permuted) with
+           llama.attention.sliding_window = 8: the sequences of 17 and 40 tokens exceed the window.
+
+    /tmp/refenv/bin/python tools/make_tiny_family.py --arch qwen2 --out-dir tests/data
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+
+import numpy as np
+import torch
+
+import make_tiny_model as tiny
+from reference_common import provenance, sha256_file
+
+SEED = 20261207
+LAYERS = 2
+BIAS_STD = 0.3  # large enough that a missing bias changes the logits clearly
+GEMMA_HEAD_DIM = 32  # != HIDDEN / HEADS = 16, so attention.key_length must be honoured
+MISTRAL_WINDOW = 8
+
+HF_TO_GGUF = {"input_layernorm.weight": "attn_norm.weight", "post_attention_layernorm.weight": "ffn_norm.weight",
+              "self_attn.q_proj.weight": "attn_q.weight", "self_attn.q_proj.bias": "attn_q.bias",
+              "self_attn.k_proj.weight": "attn_k.weight", "self_attn.k_proj.bias": "attn_k.bias",
+              "self_attn.v_proj.weight": "attn_v.weight", "self_attn.v_proj.bias": "attn_v.bias",
+              "self_attn.o_proj.weight": "attn_output.weight", "mlp.gate_proj.weight": "ffn_gate.weight",
+              "mlp.up_proj.weight": "ffn_up.weight", "mlp.down_proj.weight": "ffn_down.weight"}
+
+
+def build_model(arch: str):
+    """The transformers model and the GGUF architecture name for `arch`."""
+    import transformers as tf
+
+    common = dict(vocab_size=tiny.VOCAB, hidden_size=tiny.HIDDEN, intermediate_size=tiny.FFN, num_hidden_layers=LAYERS,
+                  num_attention_heads=tiny.HEADS, num_key_value_heads=tiny.KV_HEADS, max_position_embeddings=tiny.CTX,
+                  tie_word_embeddings=True, bos_token_id=tiny.BOS_ID, eos_token_id=tiny.EOS_ID,
+                  pad_token_id=tiny.PAD_ID, attn_implementation="eager")
+    if arch == "qwen2":
+        cfg = tf.Qwen2Config(rms_norm_eps=1e-6, rope_theta=1_000_000.0, use_sliding_window=False, **common)
+        return tf.Qwen2ForCausalLM(cfg).eval(), cfg, "qwen2"
+    if arch == "gemma":
+        cfg = tf.GemmaConfig(rms_norm_eps=1e-6, rope_theta=10000.0, head_dim=GEMMA_HEAD_DIM,
+                             hidden_activation="gelu_pytorch_tanh", **common)
+        return tf.GemmaForCausalLM(cfg).eval(), cfg, "gemma"
+    if arch == "mistral":
+        cfg = tf.MistralConfig(rms_norm_eps=1e-5, rope_theta=10000.0, sliding_window=MISTRAL_WINDOW,
+                               head_dim=tiny.HIDDEN // tiny.HEADS, **common)
+        return tf.MistralForCausalLM(cfg).eval(), cfg, "llama"
+    raise SystemExit(f"unknown --arch {arch}")
+
+
+def randomise(model, arch: str) -> None:
+    with torch.no_grad():
+        for name, p in model.named_parameters():
+            if name.endswith("norm.weight"):
+                # Gemma's RMSNorm multiplies by 1 + w: the same 0.8..1.2 range as the others.
+                p.uniform_(-0.2, 0.2) if arch == "gemma" else p.uniform_(0.8, 1.2)
+            elif name.endswith(".bias"):
+                p.normal_(0.0, BIAS_STD)
+            elif "embed_tokens" in name:
+                p.normal_(0.0, tiny.EMB_STD)
+            else:
+                p.normal_(0.0, tiny.LIN_STD)
+
+
+def gguf_tensor(arch: str, hf_name: str, w: np.ndarray, cfg) -> np.ndarray:
+    """A weight as llama.cpp's converter stores it for `arch`."""
+    if arch == "gemma" and hf_name.endswith("norm.weight"):
+        return w + 1.0
+    if arch == "mistral" and hf_name.endswith("q_proj.weight"):
+        return tiny.permute(w, cfg.num_attention_heads)
+    if arch == "mistral" and hf_name.endswith("k_proj.weight"):
+        return tiny.permute(w, cfg.num_key_value_heads)
+    return w
+
+
+def write_gguf(path: str, arch: str, gguf_arch: str, cfg, sd: dict) -> None:
+    import gguf
+
+    tokens, types, merges = tiny.build_vocab()
+    wr = gguf.GGUFWriter(path, gguf_arch)
+    wr.add_type("model")
+    wr.add_name(f"tiny-random-{arch}")
+    wr.add_block_count(LAYERS)
+    wr.add_context_length(tiny.CTX)
+    wr.add_embedding_length(tiny.HIDDEN)
+    wr.add_feed_forward_length(tiny.FFN)
+    wr.add_head_count(tiny.HEADS)
+    wr.add_head_count_kv(tiny.KV_HEADS)
+    wr.add_rope_freq_base(cfg.rope_theta if hasattr(cfg, "rope_theta") else cfg.rope_parameters["rope_theta"])
+    wr.add_layer_norm_rms_eps(cfg.rms_norm_eps)
+    if arch == "gemma":
+        wr.add_key_length(GEMMA_HEAD_DIM)
+        wr.add_value_length(GEMMA_HEAD_DIM)
+    if arch == "mistral":
+        wr.add_sliding_window(MISTRAL_WINDOW)
+    wr.add_file_type(gguf.LlamaFileType.ALL_F32)
+    wr.add_tokenizer_model("gpt2")
+    wr.add_tokenizer_pre("qwen2" if arch == "qwen2" else "default")
+    wr.add_token_list(tokens)
+    wr.add_token_types(types)
+    wr.add_token_merges(merges)
+    wr.add_bos_token_id(tiny.BOS_ID)
+    wr.add_eos_token_id(tiny.EOS_ID)
+    wr.add_pad_token_id(tiny.PAD_ID)
+    wr.add_add_bos_token(False)
+    wr.add_tensor("token_embd.weight", sd["model.embed_tokens.weight"])
+    for i in range(LAYERS):
+        for hf, gg in HF_TO_GGUF.items():
+            key = f"model.layers.{i}.{hf}"
+            if key in sd:
+                wr.add_tensor(f"blk.{i}.{gg}", gguf_tensor(arch, hf, sd[key], cfg))
+    wr.add_tensor("output_norm.weight", gguf_tensor(arch, "model.norm.weight", sd["model.norm.weight"], cfg))
+    wr.write_header_to_file()
+    wr.write_kv_data_to_file()
+    wr.write_tensors_to_file()
+    wr.close()
+
+
+def sensitivity(model, arch: str, seq: list[int], ref_logits: torch.Tensor) -> dict:
+    """How far the reference moves without the feature the fixture tests: the test is only as good as this."""
+    ids = torch.tensor([seq])
+    out = {}
+    if arch == "qwen2":
+        for layer in model.model.layers:
+            for proj in (layer.self_attn.q_proj, layer.self_attn.k_proj, layer.self_attn.v_proj):
+                proj.bias.zero_()
+        out["max_abs_logit_change_without_qkv_bias"] = float((model(input_ids=ids, use_cache=False).logits[0] - ref_logits).abs().max())
+    if arch == "mistral":
+        model.config.sliding_window = None
+        full = model(input_ids=ids, use_cache=False).logits[0]
+        model.config.sliding_window = MISTRAL_WINDOW
+        out["max_abs_logit_change_without_window"] = float((full - ref_logits).abs().max())
+    if arch == "gemma":
+        model.model.config.hidden_activation = "silu"
+        for layer in model.model.layers:
+            layer.mlp.act_fn = torch.nn.SiLU()
+        out["max_abs_logit_change_with_silu"] = float((model(input_ids=ids, use_cache=False).logits[0] - ref_logits).abs().max())
+    for k, v in out.items():
+        print(f"{k}: {v}")
+        assert v > 0.05, f"{k} is too small for the test to notice"
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--arch", required=True, choices=["qwen2", "gemma", "mistral"])
+    ap.add_argument("--out-dir", required=True)
+    args = ap.parse_args()
+    arch = args.arch
+    torch.set_num_threads(2)
+    torch.manual_seed(SEED)
+    from transformers import AutoModelForCausalLM
+
+    model, cfg, gguf_arch = build_model(arch)
+    randomise(model, arch)
+    sd = {k: v.detach().numpy().astype(np.float32) for k, v in model.state_dict().items()}
+    os.makedirs(args.out_dir, exist_ok=True)
+    name = f"tiny_{arch}.gguf"
+    path = os.path.join(args.out_dir, name)
+    write_gguf(path, arch, gguf_arch, cfg, sd)
+
+    rng = np.random.default_rng(tiny.SEED)
+    tiny.random_weights(rng)  # the same draws as make_tiny_model.py, so the sequences are its sequences
+    seqs = [[int(x) for x in rng.integers(3, tiny.VOCAB, size=n)] for n in tiny.SEQ_LENGTHS]
+    try:  # transformers reads some architectures' GGUFs itself: an independent check of the layout
+        loaded = AutoModelForCausalLM.from_pretrained(args.out_dir, gguf_file=name, dtype=torch.float32,
+                                                      attn_implementation="eager").eval()
+    except Exception as e:  # noqa: BLE001 - recorded, not fatal: the config-built model is the reference
+        print(f"transformers cannot load {name} itself ({type(e).__name__}: {str(e)[:120]}); no layout cross-check")
+        loaded = None
+    if arch == "mistral":
+        loaded = None  # transformers' GGUF reader ignores llama.attention.sliding_window: not comparable
+    out = []
+    with torch.no_grad():
+        for s in seqs:
+            ids = torch.tensor([s])
+            ref = model(input_ids=ids, use_cache=False).logits[0]
+            row = {"ids": s, "logits": tiny.f32list(ref.numpy())}
+            if loaded is not None:
+                row["max_abs_diff_transformers_gguf_load"] = float((ref - loaded(input_ids=ids, use_cache=False).logits[0]).abs().max())
+            out.append(row)
+        diffs = [o.get("max_abs_diff_transformers_gguf_load") for o in out]
+        if loaded is not None:
+            print(f"transformers: config-built model vs its load of the GGUF, max |diff| per sequence {diffs}")
+            assert max(diffs) < 1e-4, "the GGUF does not hold the model transformers built"
+        checks = sensitivity(model, arch, seqs[-1], torch.tensor(out[-1]["logits"]))
+    doc = {
+        "schema": "avss-tiny-family-reference/1",
+        "provenance": provenance("tools/make_tiny_family.py", seed=SEED, gguf_file=name, gguf_sha256=sha256_file(path),
+                                 gguf_bytes=os.path.getsize(path),
+                                 reference=f"{type(model).__name__}(config) with seeded random weights; CPU fp32, eager, "
+                                           "use_cache=False"),
+        "config": cfg.to_dict(),
+        **checks,
+        "sequences": out,
+    }
+    ref_path = os.path.join(args.out_dir, f"tiny_{arch}_reference.json")
+    with open(ref_path, "w", encoding="utf-8") as f:
+        json.dump(doc, f, separators=(",", ":"), default=str)
+        f.write("\n")
+    print(f"wrote {path} ({os.path.getsize(path)} bytes), {ref_path} ({os.path.getsize(ref_path)} bytes)")
+
+
+if __name__ == "__main__":
+    main()
