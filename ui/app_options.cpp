@@ -27,7 +27,7 @@ std::optional<AppOptions> parseAppOptions(const QStringList& arguments, QString*
     const QCommandLineOption layer(QStringLiteral("layer"), QObject::tr("Layer to select."), QStringLiteral("N"));
     const QCommandLineOption measure(QStringLiteral("measure"), QObject::tr("Screenshot: measure the plan's retention first."));
     const QCommandLineOption recompute(QStringLiteral("recompute"), QObject::tr("Screenshot: analyse even if cached."));
-    const QCommandLineOption panel(QStringLiteral("panel"), QObject::tr("Screenshot: dock to raise (prune, mitigation, detail, table)."), QStringLiteral("NAME"));
+    const QCommandLineOption panel(QStringLiteral("panel"), QObject::tr("Screenshot: dock to raise (prune, mitigation, detail, table, lens)."), QStringLiteral("NAME"));
     const QCommandLineOption scale(QStringLiteral("heatmap-scale"), QObject::tr("Heatmap colour: value or rank."), QStringLiteral("SCALE"));
     const QCommandLineOption sortedChart(QStringLiteral("sorted-chart"), QObject::tr("Show the score chart sorted in prune order (scree view)."));
     const QCommandLineOption metricsPage(QStringLiteral("metrics-page"), QObject::tr("Screenshot: grab the Metrics explained page."));
@@ -39,8 +39,9 @@ std::optional<AppOptions> parseAppOptions(const QStringList& arguments, QString*
     const QCommandLineOption mitigate(QStringLiteral("mitigate"), QObject::tr("Screenshot: find the prone layers of these answer pairs and fine-tune them in the mitigation panel first."), QStringLiteral("PAIRS"));
     const QCommandLineOption mitigateSteps(QStringLiteral("mitigate-steps"), QObject::tr("Screenshot: training steps of --mitigate (default 20)."), QStringLiteral("N"));
     const QCommandLineOption compare(QStringLiteral("compare"), QObject::tr("Screenshot: after --mitigate, analyse the tuned model; the heatmap shows tuned − original."));
+    const QCommandLineOption lens(QStringLiteral("lens"), QObject::tr("Screenshot: run the logit lens on TEXT (the plan's blocks skipped when --remove is given) and show it."), QStringLiteral("TEXT"));
     parser.addOptions({help, version, model, data, session, shot, metric, remove, layer, measure, recompute, panel, scale, sortedChart, metricsPage, size, task,
-                       taskFile, taskLimit, sweep, mitigate, mitigateSteps, compare});
+                       taskFile, taskLimit, sweep, mitigate, mitigateSteps, compare, lens});
     parser.addPositionalArgument(QStringLiteral("model"), QObject::tr("A .gguf model file to open."), QStringLiteral("[MODEL]"));
     *exitCode = 2;
     if (!parser.parse(arguments)) {
@@ -80,6 +81,7 @@ std::optional<AppOptions> parseAppOptions(const QStringList& arguments, QString*
     o.heatmapScale = parser.value(scale);
     o.sortedChart = parser.isSet(sortedChart);
     o.metricsPage = parser.isSet(metricsPage);
+    o.lens = parser.value(lens);
     o.task = parser.value(task);
     o.taskFile = parser.value(taskFile);
     o.sweep = parser.isSet(sweep);

@@ -28,6 +28,7 @@ struct AppOptions {
     QString heatmapScale;          // "value" or "rank"
     bool sortedChart = false;      // the score chart in prune order (scree view)
     bool metricsPage = false;      // screenshot: grab Help ▸ Metrics explained instead of the window
+    QString lens;                  // screenshot: run the logit lens on this prompt and raise its dock
     int width = 1600, height = 1000;
 };
 

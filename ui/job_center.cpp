@@ -20,6 +20,7 @@ QString kindName(JobKind kind) {
         case JobKind::Export: return QObject::tr("Export");
         case JobKind::Task: return QObject::tr("Loading the task");
         case JobKind::Sweep: return QObject::tr("Retention sweep");
+        case JobKind::Lens: return QObject::tr("Logit lens");
     }
     return {};
 }
@@ -34,10 +35,14 @@ JobCenter::JobCenter(Workspace& workspace, QString cacheDir, QObject* parent)
     connectCommon(m_export.worker(), JobKind::Export);
     connectCommon(m_task.worker(), JobKind::Task);
     connectCommon(m_sweep.worker(), JobKind::Sweep);
+    connectCommon(m_lens.worker(), JobKind::Lens);
     connect(m_load.worker(), &LoadWorker::finished, this, &JobCenter::onLoaded);
     connect(m_analysis.worker(), &AnalysisWorker::finished, this, &JobCenter::onAnalysed);
     connect(m_measure.worker(), &MeasureWorker::finished, this, &JobCenter::onMeasured);
     connect(m_export.worker(), &ExportWorker::finished, this, &JobCenter::onExported);
+    connect(m_lens.worker(), &LensWorker::finished, this, [this](const LensDone& done) {
+        if (accept(JobKind::Lens, done.jobId)) Q_EMIT lensFinished(done);
+    });
     connectTaskJobs();
 
     m_probeDebounce.setSingleShot(true);
@@ -117,6 +122,7 @@ void JobCenter::applyComputeThreads() {
     m_measure.setComputeThreads(threads);
     m_export.setComputeThreads(threads);
     m_sweep.setComputeThreads(threads);
+    m_lens.setComputeThreads(threads);
 }
 
 bool JobCenter::isBusy(JobKind kind) const {
@@ -142,6 +148,7 @@ void JobCenter::onLoaded(const LoadResult& result) {
     abandon(JobKind::Analysis);  // whatever ran on the old model is void now
     abandon(JobKind::Measure);
     abandon(JobKind::Sweep);
+    abandon(JobKind::Lens);
     m_workspace.setModel(result.model, result.path);
     const auto& info = result.model->info();
     Q_EMIT statusMessage(tr("Loaded %1: %2 layers on %3 in %4 s")
@@ -315,6 +322,20 @@ void JobCenter::onExported(const ExportDone& done) {
     Q_EMIT exported(r);
 }
 
+void JobCenter::lens(const QString& text, const std::vector<int>& skipLayers) {
+    if (!m_workspace.model()) {
+        Q_EMIT statusMessage(tr("The logit lens needs a model"));
+        return;
+    }
+    LensRequest request;
+    request.jobId = begin(JobKind::Lens);
+    request.model = m_workspace.model();
+    request.text = text;
+    request.options.skipLayers = skipLayers;
+    auto* worker = m_lens.worker();
+    QMetaObject::invokeMethod(worker, [worker, request] { worker->run(request); }, Qt::QueuedConnection);
+}
+
 void JobCenter::cancelBusy(std::initializer_list<JobKind> kinds) {
     for (const JobKind kind : kinds) {
         if (isBusy(kind)) cancel(kind);
@@ -330,6 +351,7 @@ void JobCenter::cancel(JobKind kind) {
         case JobKind::Export: m_export.worker()->cancel(upTo); break;
         case JobKind::Task: m_task.worker()->cancel(upTo); break;
         case JobKind::Sweep: m_sweep.worker()->cancel(upTo); break;
+        case JobKind::Lens: m_lens.worker()->cancel(upTo); break;
     }
 }
 

@@ -12,6 +12,7 @@
 
 #include "workers/analysis_worker.h"
 #include "workers/export_worker.h"
+#include "workers/lens_worker.h"
 #include "workers/load_worker.h"
 #include "workers/measure_worker.h"
 #include "workers/sweep_worker.h"
@@ -37,10 +38,12 @@ public:
     // Retention curves of these metrics on the loaded task, cache-first through the analysis's cell
     // store; the Workspace's sweep grows cell by cell.
     void sweep(const QStringList& metrics, bool evaluateAtChance = false);
+    // The logit lens of `text` with these blocks skipped; the result comes as lensFinished.
+    void lens(const QString& text, const std::vector<int>& skipLayers);
     void cancel(JobKind kind);  // direct call on the worker's atomic token; the job ends with `cancelled`
     // Cancels those of `kinds` that are busy: the one "cancel all" of the window and the panels.
     void cancelBusy(std::initializer_list<JobKind> kinds = {JobKind::Load, JobKind::Analysis, JobKind::Measure,
-                                                            JobKind::Export, JobKind::Task, JobKind::Sweep});
+                                                            JobKind::Export, JobKind::Task, JobKind::Sweep, JobKind::Lens});
 
     bool isBusy(JobKind kind) const;
     bool isAnyBusy() const;  // what the window's Cancel (Esc) can stop
@@ -56,6 +59,7 @@ Q_SIGNALS:
     void errorRaised(const QString& title, const QString& message);
     void analysisMissing(const QString& reason);  // a cache lookup found nothing usable for these settings
     void exported(const avss::ExportResult& result);
+    void lensFinished(const avss::ui::LensDone& done);
 
 private:
     struct Track {      // the latest job of one kind
@@ -98,6 +102,7 @@ private:
     WorkerThread<ExportWorker> m_export{"avss-export"};
     WorkerThread<TaskWorker> m_task{"avss-task"};
     WorkerThread<SweepWorker> m_sweep{"avss-sweep"};
+    WorkerThread<LensWorker> m_lens{"avss-lens"};
 };
 
 }  // namespace avss::ui

@@ -43,6 +43,7 @@
 #include "widgets/heatmap_view.h"
 #include "widgets/layer_detail.h"
 #include "widgets/layer_views.h"
+#include "widgets/lens_view.h"
 #include "widgets/line_chart.h"
 #include "widgets/mitigation_panel.h"
 #include "widgets/prune_panel.h"
@@ -201,7 +202,7 @@ void MainWindow::createDocks() {
     leftLayout->addWidget(m_analysisBox, 1);
     addDock(tr("Model & data"), QStringLiteral("data"), left, Qt::LeftDockWidgetArea);
 
-    // Right side: what-if above layer detail; mitigation and the layer table are tabs beside them.
+    // Right side: what-if above layer detail; mitigation, the layer table and the lens are tabs beside them.
     m_prune = new PrunePanel(m_workspace, m_jobs);
     auto* pruneDock = addDock(tr("Pruning what-if"), QStringLiteral("prune"), m_prune, Qt::RightDockWidgetArea);
     m_detail = new LayerDetail(m_workspace);
@@ -218,6 +219,8 @@ void MainWindow::createDocks() {
     auto* tableDock = addDock(tr("Layer table"), QStringLiteral("table"), nullptr, Qt::RightDockWidgetArea);
     tableDock->setWidget(m_views->createTable(tableDock));
     tabifyDockWidget(detailDock, tableDock);
+    m_lens = new LensView(m_workspace, m_jobs);
+    tabifyDockWidget(detailDock, addDock(tr("Logit lens"), QStringLiteral("lens"), m_lens, Qt::RightDockWidgetArea));
     pruneDock->raise();
     detailDock->raise();
 }
@@ -260,6 +263,7 @@ void MainWindow::connectJobs() {
         if (m_jobs.isBusy(JobKind::Export)) running << tr("exporting");
         if (m_jobs.isBusy(JobKind::Task)) running << tr("reading the task");
         if (m_jobs.isBusy(JobKind::Sweep)) running << tr("sweeping");
+        if (m_jobs.isBusy(JobKind::Lens)) running << tr("running the lens");
         m_jobLabel->setText(running.join(QStringLiteral(", ")));
         m_actions.cancel->setEnabled(m_jobs.isAnyBusy());
         m_actions.measure->setEnabled(m_workspace.plan().has_value() && !m_jobs.isBusy(JobKind::Measure));

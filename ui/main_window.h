@@ -20,6 +20,7 @@ class DataPanel;
 class LayerDetail;
 class LayerViews;
 class MitigationPanel;
+class LensView;
 class PrunePanel;
 
 class MainWindow : public QMainWindow {
@@ -33,6 +34,7 @@ public:
     LayerViews& views() { return *m_views; }
     PrunePanel& prunePanel() { return *m_prune; }
     MitigationPanel& mitigationPanel() { return *m_mitigation; }
+    LensView& lensView() { return *m_lens; }
     QAction* cancelAction() const { return m_actions.cancel; }    // Esc: every running job of the window
     QAction* measureAction() const { return m_actions.measure; }  // Ctrl+M: needs a plan
     QAction* metricsHelpAction() const { return m_actions.metricsHelp; }  // F1: Help ▸ Metrics explained
@@ -80,6 +82,7 @@ private:
     PrunePanel* m_prune = nullptr;
     LayerDetail* m_detail = nullptr;
     MitigationPanel* m_mitigation = nullptr;
+    LensView* m_lens = nullptr;
     std::map<QString, QDockWidget*> m_docks;
     QLabel* m_jobLabel = nullptr;
     QByteArray m_defaultState;  // for View ▸ Reset layout

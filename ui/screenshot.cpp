@@ -2,15 +2,20 @@
 #include "screenshot.h"
 
 #include <QApplication>
+#include <QCheckBox>
 #include <QDialog>
+#include <QDockWidget>
 #include <QPixmap>
 #include <QSpinBox>
 #include <QTableWidget>
 #include <QTimer>
+#include <algorithm>
 #include <iostream>
+#include <iterator>
 #include <utility>
 
 #include "main_window.h"
+#include "widgets/lens_view.h"
 #include "widgets/mitigation_panel.h"
 #include "widgets/prune_panel.h"
 #include "widgets/sweep_view.h"
@@ -86,7 +91,7 @@ void ScreenshotRun::onMeasured() {
 }
 
 void ScreenshotRun::mitigateOrGrab() {
-    if (m_options.mitigate.isEmpty() || m_mitigationStage != 0) return grabSoon();
+    if (m_options.mitigate.isEmpty() || m_mitigationStage != 0) return lensOrGrab();
     auto& panel = m_window.mitigationPanel();
     connect(&panel, &MitigationPanel::busyChanged, this, [this, &panel](bool busy) {
         if (busy) return;
@@ -99,7 +104,7 @@ void ScreenshotRun::mitigateOrGrab() {
             QTimer::singleShot(0, &panel, &MitigationPanel::compare);
         } else if ((m_mitigationStage == 2 && panel.resultTable()->rowCount() > 0) ||
                    (m_mitigationStage == 3 && m_window.workspace().comparison() != nullptr)) {
-            grabSoon();
+            lensOrGrab();
         } else {
             fail(tr("mitigation: %1").arg(panel.status()), 3);
         }
@@ -109,8 +114,22 @@ void ScreenshotRun::mitigateOrGrab() {
     panel.analyse();
 }
 
+void ScreenshotRun::lensOrGrab() {
+    if (m_options.lens.isEmpty() || m_lensRunning) return grabSoon();
+    m_lensRunning = true;  // continues in watchJob when the lens job ends
+    m_window.raisePanel(QStringLiteral("lens"));
+    if (auto* dock = m_window.findChild<QDockWidget*>(QStringLiteral("lensDock"))) {
+        dock->setFloating(true);
+        dock->resize(std::min(m_options.width, 1280), std::min(m_options.height, 640));
+    }
+    auto& lens = m_window.lensView();
+    lens.skipPlanBox()->setChecked(m_options.remove > 0);
+    lens.setPrompt(m_options.lens);
+}
+
 void ScreenshotRun::watchJob(JobKind kind, bool busy) {
-    static const char* const names[] = {"load", "analysis", "what-if", "export", "task", "sweep"};
+    static const char* const names[] = {"load", "analysis", "what-if", "export", "task", "sweep", "lens"};
+    static_assert(std::size(names) == static_cast<std::size_t>(JobKind::Lens) + 1, "a name per job kind");
     if (busy) {
         m_stall.start();
         m_jobClock.start();
@@ -120,6 +139,7 @@ void ScreenshotRun::watchJob(JobKind kind, bool busy) {
     // Queued: the job's result reaches the Workspace right after its busy state ends.
     if (kind == JobKind::Task && std::exchange(m_waitingTask, false)) QTimer::singleShot(0, this, &ScreenshotRun::afterTask);
     if (kind == JobKind::Sweep && std::exchange(m_sweeping, false)) QTimer::singleShot(0, this, &ScreenshotRun::measureOrGrab);
+    if (kind == JobKind::Lens && m_lensRunning) QTimer::singleShot(0, this, &ScreenshotRun::grabSoon);
     std::cerr << "avss-explorer: event loop while the " << names[static_cast<int>(kind)] << " job ran ("
               << m_jobClock.elapsed() / 1000.0 << " s): gap p95 " << m_stall.gapPercentileMs(0.95) << " ms, max "
               << m_stall.maxGapMs() << " ms over " << m_stall.ticks()
@@ -135,6 +155,11 @@ void ScreenshotRun::grabSoon() {
             m_window.metricsHelpAction()->trigger();
             shot = m_window.findChild<QDialog*>(QStringLiteral("metricsExplained"));
             if (!shot) return fail(tr("the Metrics explained page did not open"), 4);
+        }
+        if (!m_options.lens.isEmpty()) {  // the lens dock alone, floated to a readable size
+            auto* dock = m_window.findChild<QDockWidget*>(QStringLiteral("lensDock"));
+            if (!dock) return fail(tr("the Logit lens dock is missing"), 4);
+            shot = dock;
         }
         if (!shot->grab().save(m_options.screenshot, "PNG")) return fail(tr("cannot write %1").arg(m_options.screenshot), 4);
         std::cerr << "avss-explorer: wrote " << toUtf8(m_options.screenshot) << "\n";

@@ -28,6 +28,7 @@ private:
     void afterTask();    // sweep, measure or grab
     void measureOrGrab();
     void mitigateOrGrab();  // the mitigation panel's analysis and a short run, then grab
+    void lensOrGrab();      // the logit lens of --lens, then grab
     void watchJob(JobKind kind, bool busy);  // stall measurement from a job's start to its end
     void grabSoon();
     void fail(const QString& message, int exitCode);
@@ -38,7 +39,7 @@ private:
     QElapsedTimer m_jobClock;
     bool m_planApplied = false;
     bool m_done = false;
-    bool m_waitingTask = false, m_sweeping = false;
+    bool m_waitingTask = false, m_sweeping = false, m_lensRunning = false;
     int m_mitigationStage = 0;  // 1: analysing the pairs, 2: training
 };
 

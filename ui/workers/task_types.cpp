@@ -27,6 +27,7 @@ void registerMetaTypes() {
     qRegisterMetaType<avss::ui::ExportDone>();
     qRegisterMetaType<avss::ui::TaskLoaded>();
     qRegisterMetaType<avss::ui::SweepUpdate>();
+    qRegisterMetaType<avss::ui::LensDone>();
     qRegisterMetaType<avss::ui::HalluJob>();
     qRegisterMetaType<avss::ui::HalluDone>();
     qRegisterMetaType<avss::ui::TrainJob>();

@@ -13,6 +13,7 @@
 #include "avss/corpus.h"
 #include "avss/hallu_scores.h"
 #include "avss/layer_scores.h"
+#include "avss/logit_lens.h"
 #include "avss/model.h"
 #include "avss/obtain_stats.h"
 #include "avss/prune_export.h"
@@ -24,7 +25,7 @@ namespace avss::ui {
 
 using JobId = quint64;
 
-enum class JobKind { Load, Analysis, Measure, Export, Task, Sweep };
+enum class JobKind { Load, Analysis, Measure, Export, Task, Sweep, Lens };
 
 // One progress report, already throttled and with rate and ETA worked out on the worker.
 struct JobProgress {
@@ -166,6 +167,20 @@ struct SweepUpdate {
     std::shared_ptr<const avss::SweepResult> result;
 };
 
+// The logit lens of a prompt (avss/logit_lens.h), with or without the plan's blocks.
+struct LensRequest {
+    JobId jobId = 0;
+    std::shared_ptr<const avss::Model> model;
+    QString text;
+    avss::LensOptions options;  // top-k, skipped blocks
+};
+struct LensDone {
+    JobId jobId = 0;
+    std::shared_ptr<const avss::Model> model;  // the tokenizer that names the lens's tokens
+    std::shared_ptr<const avss::LogitLens> lens;
+    std::vector<int> skipped;
+};
+
 void registerMetaTypes();  // once per process, before the first queued result
 
 }  // namespace avss::ui
@@ -177,3 +192,4 @@ Q_DECLARE_METATYPE(avss::ui::MeasureResult)
 Q_DECLARE_METATYPE(avss::ui::ExportDone)
 Q_DECLARE_METATYPE(avss::ui::TaskLoaded)
 Q_DECLARE_METATYPE(avss::ui::SweepUpdate)
+Q_DECLARE_METATYPE(avss::ui::LensDone)

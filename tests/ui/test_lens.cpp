@@ -1,0 +1,85 @@
+// The explorer's logit lens on a tiny model: the table shows the core's logitLens() (each layer's
+// top token per position, the model's own prediction last), runs off the UI thread, and "Skip the
+// plan's blocks" reruns it with the plan's blocks marked skipped.
+#include <catch2/catch.hpp>
+
+#include <QCheckBox>
+#include <QLineEdit>
+#include <QTableWidget>
+
+#include "avss/logit_lens.h"
+#include "main_window.h"
+#include "tiny_fixture.h"
+#include "widgets/lens_view.h"
+#include "widgets/prune_panel.h"
+
+using namespace avss::ui;
+using avss::ui::test::TinyFixture;
+using avss::ui::test::waitUntil;
+
+namespace {
+
+// The cell text the view shows for a token (whitespace made visible the same way).
+QString shownToken(const avss::Tokenizer& tok, avss::TokenId id) {
+    auto s = toQString(tok.decode({id}));
+    s.replace(QLatin1Char('\n'), QStringLiteral("↵")).replace(QLatin1Char('\t'), QStringLiteral("⇥"));
+    if (s.startsWith(QLatin1Char(' '))) s.replace(0, 1, QStringLiteral("␣"));
+    return s.isEmpty() ? QStringLiteral("∅") : s;
+}
+
+void runLens(MainWindow& w, const QString& prompt) {
+    auto& view = w.lensView();
+    view.setPrompt(prompt);
+    REQUIRE(waitUntil([&] { return !w.jobs().isBusy(JobKind::Lens) && view.shown().lens; }));
+}
+
+}  // namespace
+
+TEST_CASE("logit lens: the table is the core's lens, and the plan's blocks can be skipped", "[ui][lens]") {
+    TinyFixture f(6);
+    MainWindow w(f.cacheDir);
+    w.resize(1400, 900);
+    w.show();
+    w.workspace().setSettings(test::tinySettings());
+    w.openModelFile(f.modelPath);
+    REQUIRE(waitUntil([&] { return w.workspace().model() && !w.jobs().isBusy(JobKind::Load); }));
+    const auto& model = *w.workspace().model();
+    const auto& tok = model.tokenizer();
+    const QString prompt = QStringLiteral("the river carries stones to the sea");
+
+    runLens(w, prompt);
+    const auto& view = w.lensView();
+    const auto tokens = tok.encode(toUtf8(prompt));
+    const auto core = avss::logitLens(model, tokens);  // computed here, on the test's thread, for comparison
+    auto* table = view.table();
+    REQUIRE(table->columnCount() == static_cast<int>(tokens.size()));
+    REQUIRE(table->rowCount() == 6 + 2);  // embeddings, 6 blocks, the model
+    CHECK(table->verticalHeaderItem(0)->text() == QStringLiteral("embeddings"));
+    CHECK(table->verticalHeaderItem(7)->text() == QStringLiteral("model"));
+    for (int r = 0; r < 7; ++r) {
+        for (int c = 0; c < table->columnCount(); ++c) {
+            const auto& cell = core.rows[static_cast<std::size_t>(r)].positions[static_cast<std::size_t>(c)];
+            CHECK(table->item(r, c)->text() == shownToken(tok, cell.top.front()));
+        }
+    }
+    for (int c = 0; c < table->columnCount(); ++c) CHECK(table->item(7, c)->text() == shownToken(tok, core.prediction[static_cast<std::size_t>(c)]));
+    CHECK(table->horizontalHeaderItem(1)->text() == shownToken(tok, tokens[1]));
+    CHECK(table->item(3, 0)->toolTip().contains(QStringLiteral("actual next token")));
+    CHECK_FALSE(table->item(3, table->columnCount() - 1)->toolTip().contains(QStringLiteral("actual next token")));  // the last has none
+
+    // With an analysis there is a plan; skipping its blocks reruns the lens.
+    w.jobs().analyse(AnalysisMode::CacheFirst);
+    REQUIRE(waitUntil([&] { return !w.jobs().isBusy(JobKind::Analysis) && w.workspace().plan(); }));
+    w.prunePanel().pickCount(2, {});
+    const auto removed = w.workspace().plan()->removed;
+    REQUIRE_FALSE(removed.empty());
+    REQUIRE(view.skipPlanBox()->isEnabled());
+    view.skipPlanBox()->setChecked(true);
+    REQUIRE(waitUntil([&] { return !w.jobs().isBusy(JobKind::Lens) && view.shown().skipped == removed; }));
+    for (const int l : removed) CHECK(table->item(l + 1, 0)->text() == QStringLiteral("skipped"));
+    avss::LensOptions o;
+    o.skipLayers = removed;
+    const auto pruned = avss::logitLens(model, tokens, o);
+    const int last = table->columnCount() - 1;
+    CHECK(table->item(7, last)->text() == shownToken(tok, pruned.prediction.back()));
+}
