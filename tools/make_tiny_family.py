@@ -15,6 +15,7 @@ Fixture generator, never run by CI. For each --arch it writes into --out-dir (te
            (attention.key_length), RMSNorm weights stored as 1 + w (what llama.cpp's converter does).
   mistral  MistralForCausalLM with sliding_window 8, written as a `llama` GGUF (Q/K permuted) with
            llama.attention.sliding_window = 8: the sequences of 17 and 40 tokens exceed the window.
+  phi3     Phi3ForCausalLM: fused attn_qkv and ffn_up (gate then up) tensors as llama.cpp writes them.
 
     /tmp/refenv/bin/python tools/make_tiny_family.py --arch qwen2 --out-dir tests/data
 """
@@ -42,7 +43,8 @@ HF_TO_GGUF = {"input_layernorm.weight": "attn_norm.weight", "post_attention_laye
               "self_attn.k_proj.weight": "attn_k.weight", "self_attn.k_proj.bias": "attn_k.bias",
               "self_attn.v_proj.weight": "attn_v.weight", "self_attn.v_proj.bias": "attn_v.bias",
               "self_attn.o_proj.weight": "attn_output.weight", "mlp.gate_proj.weight": "ffn_gate.weight",
-              "mlp.up_proj.weight": "ffn_up.weight", "mlp.down_proj.weight": "ffn_down.weight"}
+              "mlp.up_proj.weight": "ffn_up.weight", "mlp.down_proj.weight": "ffn_down.weight",
+              "self_attn.qkv_proj.weight": "attn_qkv.weight", "mlp.gate_up_proj.weight": "ffn_up.weight"}
 
 
 def build_model(arch: str):
@@ -64,6 +66,9 @@ def build_model(arch: str):
         cfg = tf.MistralConfig(rms_norm_eps=1e-5, rope_theta=10000.0, sliding_window=MISTRAL_WINDOW,
                                head_dim=tiny.HIDDEN // tiny.HEADS, **common)
         return tf.MistralForCausalLM(cfg).eval(), cfg, "llama"
+    if arch == "phi3":
+        cfg = tf.Phi3Config(rms_norm_eps=1e-5, rope_theta=10000.0, sliding_window=None, **common)
+        return tf.Phi3ForCausalLM(cfg).eval(), cfg, "phi3"
     raise SystemExit(f"unknown --arch {arch}")
 
 
@@ -149,6 +154,11 @@ def sensitivity(model, arch: str, seq: list[int], ref_logits: torch.Tensor) -> d
         full = model(input_ids=ids, use_cache=False).logits[0]
         model.config.sliding_window = MISTRAL_WINDOW
         out["max_abs_logit_change_without_window"] = float((full - ref_logits).abs().max())
+    if arch == "phi3":  # gate and up swapped: what reading the fused tensor the wrong way round would give
+        for layer in model.model.layers:
+            w = layer.mlp.gate_up_proj.weight
+            w.copy_(torch.cat(w.chunk(2, dim=0)[::-1]))
+        out["max_abs_logit_change_with_gate_up_swapped"] = float((model(input_ids=ids, use_cache=False).logits[0] - ref_logits).abs().max())
     if arch == "gemma":
         model.model.config.hidden_activation = "silu"
         for layer in model.model.layers:
@@ -162,7 +172,7 @@ def sensitivity(model, arch: str, seq: list[int], ref_logits: torch.Tensor) -> d
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--arch", required=True, choices=["qwen2", "gemma", "mistral"])
+    ap.add_argument("--arch", required=True, choices=["qwen2", "gemma", "mistral", "phi3"])
     ap.add_argument("--out-dir", required=True)
     args = ap.parse_args()
     arch = args.arch

@@ -177,6 +177,24 @@ TEST_CASE("A tuned model exports as GGUF that reloads to the same logits", "[hal
     CHECK_THROWS_AS(exportTunedModel(*f.model, *tuned, o.layers, f.model->info().path), UsageError);
 }
 
+TEST_CASE("Tuned exports keep each architecture's own tensor layout (fused phi3 tensors, gemma, qwen2 biases)", "[hallu][train][export]") {
+    for (const char* file : {"tiny_phi3.gguf", "tiny_gemma.gguf", "tiny_qwen2.gguf"}) {
+        SECTION(file) {
+            test::TempDir dir;
+            const std::shared_ptr<const Model> model = Model::load(std::string(AVSS_TEST_DATA_DIR) + "/" + file, LoadOptions{Device::Cpu});
+            TrainOptions o;
+            o.layers = {1};
+            o.learningRate = 1e-2;
+            ContrastiveTrainer trainer(model, tinyPairs(dir / "p.jsonl"), o);
+            train(trainer, 1);
+            const auto tuned = trainer.tunedModel();
+            const auto r = exportTunedModel(*model, *tuned, o.layers, dir / "tuned.gguf");  // throws unless it reloads to the tuned logits
+            CHECK(r.selfChecked);
+            CHECK(r.maxLogitDiff < 1e-4 * std::max(1.0, r.maxLogit));
+        }
+    }
+}
+
 TEST_CASE("The KL divergence to the original is zero for the original and positive after training", "[hallu][train]") {
     Fixture f;
     TrainOptions o;

@@ -109,6 +109,29 @@ TEST_CASE("gemma: logits match transformers (GELU-tanh gating, sqrt(hidden) embe
     CHECK(io::GgufFile::open(dir / "pruned.gguf").getString("general.architecture") == "gemma");
 }
 
+TEST_CASE("phi3: logits match transformers; the fused qkv and gate/up tensors are split as llama.cpp writes them",
+          "[parity][phi3]") {
+    const auto m = Model::load(dataFile("tiny_phi3.gguf"), LoadOptions{Device::Cpu});
+    CHECK(m->info().arch == "phi3");
+    CHECK(m->info().unusedTensors.empty());
+    const auto ref = test::loadReference("tiny_phi3_reference.json");
+    CHECK(ref.at("max_abs_logit_change_with_gate_up_swapped").get<double>() > 0.05);
+    for (const auto& s : ref.at("sequences")) CHECK(s.at("max_abs_diff_transformers_gguf_load").get<double>() == 0.0);  // the layout
+    const double worst = checkLogits(*m, ref.at("sequences"));
+    std::cout << "tiny_phi3.gguf: max |Δlogit| / max |logit| " << worst << "\n";
+    test::TempDir dir;
+    const auto r = exportPrunedModel(*m, {0}, dir / "pruned.gguf");
+    CHECK(r.selfChecked);
+    CHECK(io::GgufFile::open(dir / "pruned.gguf").findTensor("blk.0.attn_qkv.weight") != nullptr);
+    SECTION("LongRoPE factors (Phi-3 128k) are refused, not ignored") {
+        const auto p = test::rewriteGguf(dataFile("tiny_phi3.gguf"), dir / "longrope.gguf", [](io::GgufWriter& w, const io::GgufFile&) {
+            w.addF32Tensor("rope_factors_short.weight", {8}, std::vector<float>(8, 1.5f));
+        });
+        CHECK_THROWS_AS(Model::load(p), UnsupportedError);
+        CHECK_THROWS_WITH(Model::load(p), Contains("longrope.gguf") && Contains("rope_factors_short.weight"));
+    }
+}
+
 TEST_CASE("sliding window: logits match transformers' Mistral; cached decoding past the window agrees", "[parity][window]") {
     const auto m = Model::load(dataFile("tiny_mistral.gguf"), LoadOptions{Device::Cpu});
     REQUIRE(m->info().hparams.slidingWindow == 8);

@@ -63,6 +63,14 @@ std::map<std::string, at::Tensor> layerTensors(const Model::Impl& m, int l) {
                                           {p + "ffn_gate.weight", lw.wGateUp.fp32().narrow(0, 0, hp.ffn)},
                                           {p + "ffn_up.weight", lw.wGateUp.fp32().narrow(0, hp.ffn, hp.ffn)},
                                           {p + "ffn_down.weight", lw.wDown.fp32()}};
+    if (m.arch->fusedQkv) {  // the file's own layout: one tensor, q then k then v
+        out[p + "attn_qkv.weight"] = torch::cat({out[p + "attn_q.weight"], out[p + "attn_k.weight"], v});
+        for (const char* name : {"attn_q.weight", "attn_k.weight", "attn_v.weight"}) out.erase(p + name);
+    }
+    if (m.arch->fusedGateUp) {
+        out[p + "ffn_up.weight"] = lw.wGateUp.fp32();
+        out.erase(p + "ffn_gate.weight");
+    }
     if (m.arch->qkvBias) {
         out[p + "attn_q.bias"] = lw.bqkv.narrow(0, 0, hp.qRows()) / qScale;
         out[p + "attn_k.bias"] = lw.bqkv.narrow(0, hp.qRows(), hp.kvRows());

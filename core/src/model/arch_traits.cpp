@@ -10,13 +10,20 @@ namespace {
 
 constexpr std::array kArchitectures{
     ArchTraits{"llama", "Llama 1/2/3, SmolLM/SmolLM2, Mistral (llama.cpp 'llama' GGUFs)", NormKind::Rms, Activation::Silu,
-               /*gatedMlp=*/true, /*ggufPermutedQK=*/true, /*qkvBias=*/false, /*defaultRopeBase=*/10000.0, /*scaleEmbeddings=*/false},
+               /*gatedMlp=*/true, /*ggufPermutedQK=*/true, /*qkvBias=*/false, /*defaultRopeBase=*/10000.0, /*scaleEmbeddings=*/false,
+               /*fusedQkv=*/false, /*fusedGateUp=*/false},
     // llama.cpp permutes Q/K rows only for `llama`; Qwen2's rotate-half RoPE needs none.
     ArchTraits{"qwen2", "Qwen2, Qwen2.5 (dense)", NormKind::Rms, Activation::Silu,
-               /*gatedMlp=*/true, /*ggufPermutedQK=*/false, /*qkvBias=*/true, /*defaultRopeBase=*/1000000.0, /*scaleEmbeddings=*/false},
+               /*gatedMlp=*/true, /*ggufPermutedQK=*/false, /*qkvBias=*/true, /*defaultRopeBase=*/1000000.0, /*scaleEmbeddings=*/false,
+               /*fusedQkv=*/false, /*fusedGateUp=*/false},
     // llama.cpp's converter stores Gemma's RMSNorm weights as 1 + w, so the plain x·w norm applies.
     ArchTraits{"gemma", "Gemma (first generation: 2B, 7B)", NormKind::Rms, Activation::GeluTanh,
-               /*gatedMlp=*/true, /*ggufPermutedQK=*/false, /*qkvBias=*/false, /*defaultRopeBase=*/10000.0, /*scaleEmbeddings=*/true},
+               /*gatedMlp=*/true, /*ggufPermutedQK=*/false, /*qkvBias=*/false, /*defaultRopeBase=*/10000.0, /*scaleEmbeddings=*/true,
+               /*fusedQkv=*/false, /*fusedGateUp=*/false},
+    // Phi-3's converter keeps Hugging Face's fused qkv_proj and gate_up_proj; its sliding window is metadata.
+    ArchTraits{"phi3", "Phi-3, Phi-3.5 mini (4k context; longrope variants are refused)", NormKind::Rms, Activation::Silu,
+               /*gatedMlp=*/true, /*ggufPermutedQK=*/false, /*qkvBias=*/false, /*defaultRopeBase=*/10000.0, /*scaleEmbeddings=*/false,
+               /*fusedQkv=*/true, /*fusedGateUp=*/true},
 };
 
 }  // namespace

@@ -20,6 +20,8 @@ struct ArchTraits {
     bool qkvBias;              // attention projections carry biases
     double defaultRopeBase;    // when {arch}.rope.freq_base is absent
     bool scaleEmbeddings;      // embedding rows times sqrt(hidden) before the first block (Gemma)
+    bool fusedQkv;             // one blk.N.attn_qkv tensor, rows q then k then v (Phi-3)
+    bool fusedGateUp;          // blk.N.ffn_up holds 2F rows, gate then up, and there is no ffn_gate (Phi-3)
 };
 
 // The row for an architecture, or UnsupportedError (naming `file`) listing the supported ones.

@@ -46,6 +46,14 @@ void readRopeScaling(const io::GgufFile& f, const std::string& a, HyperParams& h
         throw FormatError(f.path(), "RoPE scaling factor " + std::to_string(hp.ropeLinearFactor) + " is out of range [0.001, 1e6]");
     }
     hp.ropeFreqFactors = f.findTensor("rope_freqs.weight") != nullptr;
+    // Phi-3's LongRoPE comes as two factor tensors and no scaling type; its short factors apply at
+    // every length, so running without them would be wrong everywhere.
+    for (const char* t : {"rope_factors_short.weight", "rope_factors_long.weight"}) {
+        if (f.findTensor(t) != nullptr) {
+            throw UnsupportedError(f.path().string(), std::string("LongRoPE scaling (tensor ") + t + ") is not supported",
+                                   "Use a model without long-context RoPE factors (e.g. a 4k-context Phi-3).");
+        }
+    }
 }
 
 }  // namespace

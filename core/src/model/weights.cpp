@@ -144,9 +144,17 @@ LoadedWeights loadWeights(const io::GgufFile& f, const ArchTraits& arch, const H
     for (int l = 0; l < hp.layers; ++l) {
         LayerWeights lw;
         const auto attnNorm = src.take(blk(l, "attn_norm.weight"), {H});
-        auto q = src.take(blk(l, "attn_q.weight"), {hp.qRows(), H});
-        auto k = src.take(blk(l, "attn_k.weight"), {hp.kvRows(), H});
-        auto v = src.take(blk(l, "attn_v.weight"), {hp.kvRows(), H});
+        at::Tensor q, k, v;
+        if (arch.fusedQkv) {
+            const auto qkv = src.take(blk(l, "attn_qkv.weight"), {hp.qRows() + 2 * hp.kvRows(), H});
+            q = qkv.narrow(0, 0, hp.qRows());
+            k = qkv.narrow(0, hp.qRows(), hp.kvRows());
+            v = qkv.narrow(0, hp.qRows() + hp.kvRows(), hp.kvRows());
+        } else {
+            q = src.take(blk(l, "attn_q.weight"), {hp.qRows(), H});
+            k = src.take(blk(l, "attn_k.weight"), {hp.kvRows(), H});
+            v = src.take(blk(l, "attn_v.weight"), {hp.kvRows(), H});
+        }
         if (arch.ggufPermutedQK) {
             q = unpermuteRows(q, hp.heads, hp.headDim);
             k = unpermuteRows(k, hp.kvHeads, hp.headDim);
@@ -158,9 +166,9 @@ LoadedWeights loadWeights(const io::GgufFile& f, const ArchTraits& arch, const H
         }
         lw.wo = keep(src.take(blk(l, "attn_output.weight"), {H, hp.qRows()}), blk(l, "attn_output.weight"));
         const auto ffnNorm = src.take(blk(l, "ffn_norm.weight"), {H});
-        auto gate = src.take(blk(l, "ffn_gate.weight"), {F, H});
-        auto up = src.take(blk(l, "ffn_up.weight"), {F, H});
-        lw.wGateUp = keep(torch::cat({gate, up}, 0) * ffnNorm.unsqueeze(0), blk(l, "ffn_gate/up.weight"));
+        const auto gateUp = arch.fusedGateUp ? src.take(blk(l, "ffn_up.weight"), {2 * F, H})
+                                             : torch::cat({src.take(blk(l, "ffn_gate.weight"), {F, H}), src.take(blk(l, "ffn_up.weight"), {F, H})}, 0);
+        lw.wGateUp = keep(gateUp * ffnNorm.unsqueeze(0), blk(l, "ffn_gate/up.weight"));
         lw.wDown = keep(src.take(blk(l, "ffn_down.weight"), {H, F}), blk(l, "ffn_down.weight"));
         w.layers.push_back(std::move(lw));
     }
