@@ -14,7 +14,8 @@ Fixture generator, never run by CI. For each --arch it writes into --out-dir (te
   gemma    GemmaForCausalLM: GELU-tanh gating, embeddings times sqrt(hidden), head size 32 != hidden/heads
            (attention.key_length), RMSNorm weights stored as 1 + w (what llama.cpp's converter does).
   mistral  MistralForCausalLM with sliding_window 8, written as a `llama` GGUF (Q/K permuted) with
-           llama.attention.sliding_window = 8: the sequences of 17 and 40 tokens exceed the window.
+           llama.attention.sliding_window = 8: the sequences of 17 and 40 tokens exceed the window. Its
+           reference also holds transformers' attention weights (output_attentions) of the 17 tokens.
   phi3     Phi3ForCausalLM: fused attn_qkv and ffn_up (gate then up) tensors as llama.cpp writes them.
 
     /tmp/refenv/bin/python tools/make_tiny_family.py --arch qwen2 --out-dir tests/data
@@ -37,6 +38,7 @@ LAYERS = 2
 BIAS_STD = 0.3  # large enough that a missing bias changes the logits clearly
 GEMMA_HEAD_DIM = 32  # != HIDDEN / HEADS = 16, so attention.key_length must be honoured
 MISTRAL_WINDOW = 8
+ATTENTION_SEQ = 2  # the 17-token sequence: longer than the window
 
 HF_TO_GGUF = {"input_layernorm.weight": "attn_norm.weight", "post_attention_layernorm.weight": "ffn_norm.weight",
               "self_attn.q_proj.weight": "attn_q.weight", "self_attn.q_proj.bias": "attn_q.bias",
@@ -212,6 +214,10 @@ def main() -> None:
         if loaded is not None:
             print(f"transformers: config-built model vs its load of the GGUF, max |diff| per sequence {diffs}")
             assert max(diffs) < 1e-4, "the GGUF does not hold the model transformers built"
+        attentions = None
+        if arch == "mistral":  # the window's band and the grouped-query head order, for the logit lens's attention
+            att = model(input_ids=torch.tensor([seqs[ATTENTION_SEQ]]), use_cache=False, output_attentions=True).attentions
+            attentions = {"sequence": ATTENTION_SEQ, "layers": [tiny.f32list(a[0].numpy()) for a in att]}
         checks = sensitivity(model, arch, seqs[-1], torch.tensor(out[-1]["logits"]))
     doc = {
         "schema": "avss-tiny-family-reference/1",
@@ -223,6 +229,8 @@ def main() -> None:
         **checks,
         "sequences": out,
     }
+    if attentions is not None:
+        doc["attentions"] = attentions
     ref_path = os.path.join(args.out_dir, f"tiny_{arch}_reference.json")
     with open(ref_path, "w", encoding="utf-8") as f:
         json.dump(doc, f, separators=(",", ":"), default=str)

@@ -332,6 +332,7 @@ void JobCenter::lens(const QString& text, const std::vector<int>& skipLayers) {
     request.model = m_workspace.model();
     request.text = text;
     request.options.skipLayers = skipLayers;
+    request.options.attention = true;  // the Attention tab: from the same forward pass
     auto* worker = m_lens.worker();
     QMetaObject::invokeMethod(worker, [worker, request] { worker->run(request); }, Qt::QueuedConnection);
 }

@@ -7,6 +7,7 @@
 #include <QDockWidget>
 #include <QPixmap>
 #include <QSpinBox>
+#include <QTabWidget>
 #include <QTableWidget>
 #include <QTimer>
 #include <algorithm>
@@ -139,7 +140,14 @@ void ScreenshotRun::watchJob(JobKind kind, bool busy) {
     // Queued: the job's result reaches the Workspace right after its busy state ends.
     if (kind == JobKind::Task && std::exchange(m_waitingTask, false)) QTimer::singleShot(0, this, &ScreenshotRun::afterTask);
     if (kind == JobKind::Sweep && std::exchange(m_sweeping, false)) QTimer::singleShot(0, this, &ScreenshotRun::measureOrGrab);
-    if (kind == JobKind::Lens && m_lensRunning) QTimer::singleShot(0, this, &ScreenshotRun::grabSoon);
+    if (kind == JobKind::Lens && m_lensRunning) {
+        if (m_options.attentionBlock >= 0) {
+            auto& lens = m_window.lensView();
+            lens.tabs()->setCurrentIndex(1);
+            lens.blockBox()->setValue(m_options.attentionBlock);
+        }
+        QTimer::singleShot(0, this, &ScreenshotRun::grabSoon);
+    }
     std::cerr << "avss-explorer: event loop while the " << names[static_cast<int>(kind)] << " job ran ("
               << m_jobClock.elapsed() / 1000.0 << " s): gap p95 " << m_stall.gapPercentileMs(0.95) << " ms, max "
               << m_stall.maxGapMs() << " ms over " << m_stall.ticks()

@@ -3,6 +3,11 @@
 // blocks have no row of their own, and bad requests are usage errors.
 #include "support/torch_catch.h"  // torch first, then Catch's CHECK (not glog's)
 
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <fstream>
+
 #include "avss/error.h"
 #include "avss/logit_lens.h"
 
@@ -91,4 +96,44 @@ TEST_CASE("logit lens: bad requests are usage errors", "[lens]") {
     for (int l = 0; l < tiny()->info().hparams.layers; ++l) o.skipLayers.push_back(l);
     CHECK_THROWS_WITH(logitLens(*tiny(), tokens, o), Contains("every block is skipped"));
     CHECK_THROWS_AS(logitLens(*tiny(), {tiny()->tokenizer().vocabSize()}), UsageError);
+}
+
+TEST_CASE("logit lens attention: transformers' weights (sliding window, grouped-query heads), rows sum to 1, causal",
+          "[lens][attention]") {
+    const auto ref = nlohmann::json::parse(std::ifstream(std::string(AVSS_TEST_DATA_DIR) + "/tiny_mistral_reference.json"));
+    const auto m = Model::load(std::string(AVSS_TEST_DATA_DIR) + "/tiny_mistral.gguf", LoadOptions{Device::Cpu});
+    const auto& att = ref.at("attentions");
+    const auto ids = ref.at("sequences").at(att.at("sequence").get<std::size_t>()).at("ids").get<std::vector<TokenId>>();
+    LensOptions o;
+    o.attention = true;
+    const auto lens = logitLens(*m, ids, o);
+    const int T = static_cast<int>(ids.size());
+    REQUIRE(lens.heads == 4);
+    REQUIRE(lens.attention.size() == 2);
+    double worst = 0;
+    for (int l = 0; l < 2; ++l) {
+        const auto& layer = att.at("layers").at(static_cast<std::size_t>(l));
+        for (int h = 0; h < lens.heads; ++h) {
+            for (int q = 0; q < T; ++q) {
+                double sum = 0;
+                for (int k = 0; k < T; ++k) {
+                    const double ours = lens.attentionAt(l, h, q, k);
+                    worst = std::max(worst, std::abs(ours - layer.at(h).at(q).at(k).get<double>()));
+                    sum += ours;
+                    if (k > q || q - k >= 8) CHECK(ours == 0.0);  // after the query, or outside the window of 8
+                }
+                CHECK(sum == Approx(1.0).margin(1e-5));
+            }
+        }
+    }
+    CHECK(worst < 1e-5);
+    LensOptions skip = o;
+    skip.skipLayers = {0};
+    const auto pruned = logitLens(*m, ids, skip);
+    CHECK(pruned.attention[0].empty());  // a skipped block has no attention
+    CHECK(pruned.attention[1].size() == static_cast<std::size_t>(4 * T * T));
+    const auto json = nlohmann::json::parse(logitLensJson(lens, m->tokenizer()));
+    REQUIRE(json.at("attention").size() == 2);
+    CHECK(json.at("attention").at(1).at(3).at(T - 1).size() == static_cast<std::size_t>(T));  // keys 0..query
+    CHECK(json.at("attention").at(1).at(3).at(T - 1).at(T - 1).get<double>() == Approx(lens.attentionAt(1, 3, T - 1, T - 1)));
 }

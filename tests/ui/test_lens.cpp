@@ -4,12 +4,15 @@
 #include <catch2/catch.hpp>
 
 #include <QCheckBox>
+#include <QComboBox>
+#include <QSpinBox>
 #include <QLineEdit>
 #include <QTableWidget>
 
 #include "avss/logit_lens.h"
 #include "main_window.h"
 #include "tiny_fixture.h"
+#include "widgets/attention_grid.h"
 #include "widgets/lens_view.h"
 #include "widgets/prune_panel.h"
 
@@ -50,7 +53,9 @@ TEST_CASE("logit lens: the table is the core's lens, and the plan's blocks can b
     runLens(w, prompt);
     const auto& view = w.lensView();
     const auto tokens = tok.encode(toUtf8(prompt));
-    const auto core = avss::logitLens(model, tokens);  // computed here, on the test's thread, for comparison
+    avss::LensOptions withAttention;
+    withAttention.attention = true;
+    const auto core = avss::logitLens(model, tokens, withAttention);  // computed here, on the test's thread, for comparison
     auto* table = view.table();
     REQUIRE(table->columnCount() == static_cast<int>(tokens.size()));
     REQUIRE(table->rowCount() == 6 + 2);  // embeddings, 6 blocks, the model
@@ -67,6 +72,22 @@ TEST_CASE("logit lens: the table is the core's lens, and the plan's blocks can b
     CHECK(table->item(3, 0)->toolTip().contains(QStringLiteral("actual next token")));
     CHECK_FALSE(table->item(3, table->columnCount() - 1)->toolTip().contains(QStringLiteral("actual next token")));  // the last has none
 
+    // The Attention tab: the chosen block and head from the same pass; a table cell chooses the block.
+    auto* grid = view.attentionGrid();
+    const int T = static_cast<int>(tokens.size());
+    table->setCurrentCell(3, 1);  // block 2
+    CHECK(view.blockBox()->value() == 2);
+    view.headBox()->setCurrentIndex(1 + 1);  // head 1
+    REQUIRE(grid->size() == T);
+    for (int q = 0; q < T; ++q) {
+        for (int k = 0; k < T; ++k) CHECK(grid->weightAt(q, k) == core.attentionAt(2, 1, q, k));
+    }
+    view.headBox()->setCurrentIndex(0);  // the mean of the heads
+    double mean = 0;
+    for (int h = 0; h < core.heads; ++h) mean += core.attentionAt(2, h, T - 1, 0) / core.heads;
+    CHECK(grid->weightAt(T - 1, 0) == Approx(mean).epsilon(1e-6));
+    CHECK(grid->cellRect(T - 1, 0).isValid());
+
     // With an analysis there is a plan; skipping its blocks reruns the lens.
     w.jobs().analyse(AnalysisMode::CacheFirst);
     REQUIRE(waitUntil([&] { return !w.jobs().isBusy(JobKind::Analysis) && w.workspace().plan(); }));
@@ -77,6 +98,8 @@ TEST_CASE("logit lens: the table is the core's lens, and the plan's blocks can b
     view.skipPlanBox()->setChecked(true);
     REQUIRE(waitUntil([&] { return !w.jobs().isBusy(JobKind::Lens) && view.shown().skipped == removed; }));
     for (const int l : removed) CHECK(table->item(l + 1, 0)->text() == QStringLiteral("skipped"));
+    view.blockBox()->setValue(removed.front());
+    CHECK(grid->size() == 0);  // a skipped block has no pattern, only a note
     avss::LensOptions o;
     o.skipLayers = removed;
     const auto pruned = avss::logitLens(model, tokens, o);

@@ -2,11 +2,15 @@
 #include "widgets/lens_view.h"
 
 #include <QCheckBox>
+#include <QComboBox>
+#include <QFormLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QSpinBox>
+#include <QTabWidget>
 #include <QTableWidget>
 #include <QTimer>
 #include <QVBoxLayout>
@@ -15,6 +19,7 @@
 
 #include "job_center.h"
 #include "render/colour_map.h"
+#include "widgets/attention_grid.h"
 #include "util/qt_convert.h"
 #include "workspace.h"
 
@@ -56,7 +61,8 @@ QColor cellColour(const avss::LensCell& cell) {
 
 LensView::LensView(Workspace& workspace, JobCenter& jobs, QWidget* parent)
     : QWidget(parent), m_workspace(workspace), m_jobs(jobs), m_prompt(new QLineEdit(this)), m_run(new QPushButton(tr("Run lens"), this)),
-      m_skipPlan(new QCheckBox(tr("Skip the plan's blocks"), this)), m_status(new QLabel(this)), m_table(new QTableWidget(this)) {
+      m_skipPlan(new QCheckBox(tr("Skip the plan's blocks"), this)), m_status(new QLabel(this)), m_table(new QTableWidget(this)),
+      m_tabs(new QTabWidget(this)), m_block(new QSpinBox(this)), m_head(new QComboBox(this)), m_grid(new AttentionGrid(this)) {
     m_prompt->setObjectName(QStringLiteral("lensPrompt"));
     m_prompt->setPlaceholderText(tr("A prompt, e.g. The capital of France is"));
     m_prompt->setText(tr("The capital of France is Paris. The capital of Italy is"));
@@ -71,14 +77,39 @@ LensView::LensView(Workspace& workspace, JobCenter& jobs, QWidget* parent)
     m_status->setText(tr("Each row is a layer's guess at the next token: the embeddings first, the model's own prediction "
                          "last. Colour: the probability of the prompt's actual next token (dark = unlikely)."));
 
+    m_block->setObjectName(QStringLiteral("attentionBlock"));
+    m_head->setObjectName(QStringLiteral("attentionHead"));
+    m_head->setToolTip(tr("One attention head, or the mean of the block's heads"));
+    auto* attention = new QWidget(this);
+    auto* choose = new QHBoxLayout;
+    choose->addWidget(new QLabel(tr("Block"), attention));
+    choose->addWidget(m_block);
+    choose->addWidget(new QLabel(tr("Head"), attention));
+    choose->addWidget(m_head, 1);
+    auto* legend = new QLabel(tr("Rows: the query (each sums to 1 over the keys it may see); columns: the key. Colour: the weight "
+                                 "relative to the row's largest (bright = most attended). Hover for the weight."), attention);
+    legend->setWordWrap(true);
+    auto* attentionLayout = new QVBoxLayout(attention);
+    attentionLayout->addLayout(choose);
+    attentionLayout->addWidget(m_grid, 1);
+    attentionLayout->addWidget(legend);
+    m_tabs->setObjectName(QStringLiteral("lensTabs"));
+    m_tabs->addTab(m_table, tr("Predictions"));
+    m_tabs->addTab(attention, tr("Attention"));
+
     auto* top = new QHBoxLayout;
     top->addWidget(m_prompt, 1);
     top->addWidget(m_run);
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(top);
     layout->addWidget(m_skipPlan);
-    layout->addWidget(m_table, 1);
+    layout->addWidget(m_tabs, 1);
     layout->addWidget(m_status);
+    connect(m_block, qOverload<int>(&QSpinBox::valueChanged), this, &LensView::showAttention);
+    connect(m_head, qOverload<int>(&QComboBox::currentIndexChanged), this, &LensView::showAttention);
+    connect(m_table, &QTableWidget::currentCellChanged, this, [this](int row) {
+        if (m_done.lens && row >= 1 && row <= static_cast<int>(m_done.lens->attention.size())) m_block->setValue(row - 1);
+    });
 
     connect(m_run, &QPushButton::clicked, this, &LensView::run);
     connect(m_prompt, &QLineEdit::returnPressed, this, &LensView::run);
@@ -94,6 +125,7 @@ LensView::LensView(Workspace& workspace, JobCenter& jobs, QWidget* parent)
         m_table->clear();
         m_table->setRowCount(0);
         m_table->setColumnCount(0);
+        showAttention();
         updateControls();
     });
     connect(&m_jobs, &JobCenter::lensFinished, this, &LensView::show);
@@ -116,7 +148,29 @@ std::vector<int> LensView::skippedBlocks() const {
 void LensView::run() {
     if (!m_workspace.model() || m_prompt->text().trimmed().isEmpty()) return;
     m_status->setText(tr("Running the lens …"));
-    m_jobs.lens(m_prompt->text(), skippedBlocks());
+    m_jobs.lens(m_prompt->text(), skippedBlocks());  // with attention: the same forward pass
+}
+
+void LensView::showAttention() {
+    if (!m_done.lens || m_done.lens->attention.empty()) {
+        m_grid->setPattern({}, {}, tr("Run the lens to see the attention of each block."));
+        return;
+    }
+    const auto& lens = *m_done.lens;
+    const int block = m_block->value(), head = m_head->currentIndex() - 1;  // -1: the mean
+    const auto& a = lens.attention[static_cast<std::size_t>(block)];
+    if (a.empty()) {
+        m_grid->setPattern({}, {}, tr("Block %1 is skipped by the plan: it attends to nothing.").arg(block));
+        return;
+    }
+    const auto T = lens.tokens.size(), cells = T * T;
+    std::vector<float> pattern(cells, 0.0f);
+    for (int h = 0; h < lens.heads; ++h) {
+        if (head >= 0 && h != head) continue;
+        const float scale = head >= 0 ? 1.0f : 1.0f / static_cast<float>(lens.heads);
+        for (std::size_t i = 0; i < cells; ++i) pattern[i] += scale * a[static_cast<std::size_t>(h) * cells + i];
+    }
+    m_grid->setPattern(std::move(pattern), m_tokenLabels);
 }
 
 void LensView::updateControls() {
@@ -138,6 +192,7 @@ void LensView::show(const LensDone& done) {
     QStringList header;
     for (const auto id : lens.tokens) header << tokenText(tok, id);
     m_table->setHorizontalHeaderLabels(header);
+    m_tokenLabels = header;
     for (int r = 0; r < rows - 1; ++r) {
         const auto& row = lens.rows[static_cast<std::size_t>(r)];
         const QString name = row.layer < 0 ? tr("embeddings") : tr("block %1").arg(row.layer);
@@ -173,6 +228,17 @@ void LensView::show(const LensDone& done) {
     QTimer::singleShot(0, m_table, [table = m_table, rows, columns] {
         if (auto* item = table->item(rows - 1, columns - 1)) table->scrollToItem(item);
     });
+    {
+        const QSignalBlocker quietBlock(m_block), quietHead(m_head);
+        const int heads = lens.heads, block = m_block->value(), head = m_head->currentIndex();
+        m_block->setRange(0, std::max(0, static_cast<int>(lens.attention.size()) - 1));
+        m_block->setValue(block);
+        m_head->clear();
+        m_head->addItem(tr("mean of the %1 heads").arg(heads));
+        for (int h = 0; h < heads; ++h) m_head->addItem(tr("head %1").arg(h));
+        m_head->setCurrentIndex(std::clamp(head, 0, heads));
+    }
+    showAttention();
     auto sorted = done.skipped;
     std::sort(sorted.begin(), sorted.end());
     QStringList skipped;

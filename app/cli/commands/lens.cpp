@@ -74,6 +74,7 @@ int runLens(const ParsedArgs& args, Context& ctx) {
     LensOptions o;
     o.topK = static_cast<int>(args.getInt("top", 1, 100));
     o.skipLayers = args.getIntList("skip-layers");
+    o.attention = args.has("attention");
     if (args.has("target")) {
         const auto target = tok.encode(args.get("target"), false);
         if (target.empty()) throw UsageError({}, "--target gives no token");
@@ -110,6 +111,7 @@ CommandSpec lensCommand() {
                  {"target", "TEXT", "token whose probability the detail follows at --position (its first token)", ""},
                  {"skip-layers", "LIST", "bypass these blocks, e.g. 3,5,10-12", ""},
                  {"no-special", "", "do not add BOS even if the model's tokenizer would", ""},
+                 {"attention", "", "with --out: add every block's attention weights [head][query][key] from the same pass", ""},
                  {"out", "FILE", "write the whole lens as JSON", ""}};
     for (auto& o : modelOptions()) c.options.push_back(o);
     c.run = runLens;

@@ -22,6 +22,7 @@ struct LensOptions {
     // One target per position (−1: none). Empty: the prompt's next token at each position, none at the last.
     std::vector<TokenId> targets;
     int maxTokens = 256;              // a longer prompt is a UsageError (every layer's logits are kept)
+    bool attention = false;           // also keep every layer's attention weights (LogitLens::attention)
 };
 
 struct LensCell {
@@ -42,6 +43,15 @@ struct LogitLens {
     std::vector<TokenId> targets;     // per position, −1 = none
     std::vector<LensRow> rows;        // embeddings, then block 0 … L−1
     std::vector<TokenId> prediction;  // the model's own next-token argmax per position (its real logits)
+    // With LensOptions::attention, from the same forward pass: per block (empty when skipped) the
+    // attention weights [heads][query position][key position], row-major; each query row sums to 1
+    // over the keys it may see. Query head h shares key-value head h / (heads / kvHeads).
+    int heads = 0;
+    std::vector<std::vector<float>> attention;
+    float attentionAt(int layer, int head, int query, int key) const {
+        const auto T = tokens.size();
+        return attention[static_cast<std::size_t>(layer)][(static_cast<std::size_t>(head) * T + static_cast<std::size_t>(query)) * T + static_cast<std::size_t>(key)];
+    }
 };
 
 // Throws UsageError: empty or too long prompt, a target count that is not the prompt's length, a

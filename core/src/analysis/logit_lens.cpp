@@ -98,7 +98,19 @@ LogitLens logitLens(const Model& model, const std::vector<TokenId>& tokens, cons
     model::ForwardOptions fo;
     fo.skip = &skip;
     fo.observer = &observer;
+    std::vector<at::Tensor> attention;
+    if (options.attention) fo.attention = &attention;
     const auto logits = model::forward(m, input, mask, fo);  // [1, T, V]: the model's own prediction
+    if (options.attention) {
+        out.heads = model.info().hparams.heads;
+        out.attention.resize(static_cast<std::size_t>(layers));
+        for (int l = 0; l < layers; ++l) {
+            const auto& a = attention[static_cast<std::size_t>(l)];
+            if (!a.defined()) continue;  // skipped
+            const auto w = a[0].to(torch::kCPU, torch::kFloat32).contiguous();  // [H, T, T]
+            out.attention[static_cast<std::size_t>(l)].assign(w.data_ptr<float>(), w.data_ptr<float>() + w.numel());
+        }
+    }
     const auto argmax = logits[0].argmax(-1).cpu();
     for (std::int64_t p = 0; p < argmax.size(0); ++p) out.prediction.push_back(static_cast<TokenId>(argmax[p].item<std::int64_t>()));
     return out;

@@ -34,6 +34,27 @@ std::string logitLensJson(const LogitLens& lens, const Tokenizer& tokenizer) {
                         {"positions", std::move(positions)}});
     }
     doc["rows"] = std::move(rows);
+    if (!lens.attention.empty()) {  // per block: [head][query][key], null for a skipped block
+        const auto T = lens.tokens.size();
+        Json layers = Json::array();
+        for (const auto& a : lens.attention) {
+            if (a.empty()) {
+                layers.push_back(nullptr);
+                continue;
+            }
+            Json heads = Json::array();
+            for (int h = 0; h < lens.heads; ++h) {
+                Json queries = Json::array();
+                for (std::size_t q = 0; q < T; ++q) {
+                    const auto* row = a.data() + (static_cast<std::size_t>(h) * T + q) * T;
+                    queries.push_back(Json(std::vector<float>(row, row + q + 1)));  // keys after the query are 0
+                }
+                heads.push_back(std::move(queries));
+            }
+            layers.push_back(std::move(heads));
+        }
+        doc["attention"] = std::move(layers);
+    }
     return doc.dump(2, ' ', false, Json::error_handler_t::replace);
 }
 

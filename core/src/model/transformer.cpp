@@ -110,7 +110,7 @@ private:
 // heads sharing KV head k), so a block of positions is a contiguous row range and every product is
 // a plain batched GEMM over [B·Hk] with no per-head copies of K or V.
 at::Tensor attention(const Model::Impl& m, const LayerWeights& lw, int layer, const at::Tensor& h, const Rope& rope,
-                     const AttentionMask& mask, KvCache* cache) {
+                     const AttentionMask& mask, KvCache* cache, at::Tensor* weights) {
     const auto& hp = m.hp;
     const auto B = h.size(0), T = h.size(1);
     const std::int64_t Hq = hp.heads, Hk = hp.kvHeads, G = Hq / Hk, D = hp.headDim;
@@ -130,6 +130,7 @@ at::Tensor attention(const Model::Impl& m, const LayerWeights& lw, int layer, co
     const auto k3 = half(k.view({B * Hk, S, D})), v3 = half(v.view({B * Hk, S, D}));
     const auto q3 = half(qk.narrow(2, 0, Hq).reshape({B, T, Hk, G * D}).permute({0, 2, 1, 3}).contiguous().view({B * Hk, T * G, D}));
     auto out = torch::empty({B, T, Hk, G * D}, qkv.options());
+    if (weights != nullptr) *weights = torch::zeros({B, Hq, T, S}, qkv.options().dtype(torch::kFloat32));
     for (std::int64_t t0 = 0; t0 < T; t0 += kQueryBlock) {
         const auto tb = std::min(kQueryBlock, T - t0);
         const auto visible = S - T + t0 + tb;  // keys the block's last query may see
@@ -144,6 +145,10 @@ at::Tensor attention(const Model::Impl& m, const LayerWeights& lw, int layer, co
         }
         if (scores.requires_grad()) scores = torch::softmax(scores, -1);  // training: the out= form has no gradient
         else at::_softmax_out(scores, scores, -1, false);  // in place: no second score-sized buffer
+        if (weights != nullptr) {  // query head h = k·G + g, as Hugging Face's repeat_kv numbers them
+            weights->narrow(2, t0, tb).narrow(3, 0, visible).copy_(
+                scores.detach().view({B, Hk, tb, G, visible}).permute({0, 1, 3, 2, 4}).reshape({B, Hq, tb, visible}));
+        }
         auto ob = torch::bmm(half(scores), v3.narrow(1, 0, visible));  // [B Hk, tb G, D]
         out.narrow(1, t0, tb).copy_(ob.view({B, Hk, tb, G * D}).permute({0, 2, 1, 3}));
     }
@@ -176,6 +181,7 @@ at::Tensor forward(const Model::Impl& m, const at::Tensor& tokens, const at::Ten
     }
     const auto T = tokens.size(1);
     const auto boolMask = mask.to(torch::kBool);
+    if (options.attention != nullptr) options.attention->assign(static_cast<std::size_t>(hp.layers), at::Tensor{});
     KvCache* cache = options.cache;
     if (cache != nullptr && cache->empty()) {
         cache->keys.assign(static_cast<std::size_t>(hp.layers), at::Tensor{});
@@ -192,14 +198,15 @@ at::Tensor forward(const Model::Impl& m, const at::Tensor& tokens, const at::Ten
     if (m.arch->scaleEmbeddings) x.mul_(std::sqrt(static_cast<double>(hp.hidden)));
     // A decoding step on the CPU, when the fused loops implement this model (full causal window, SiLU).
     const bool windowed = hp.slidingWindow > 0 && keyMask.size(1) > hp.slidingWindow;
-    const bool fused = decode::applies(x, cache) && !windowed && m.arch->activation == Activation::Silu;
+    const bool fused = decode::applies(x, cache) && !windowed && m.arch->activation == Activation::Silu && options.attention == nullptr;
     const auto norm = [&](const at::Tensor& t) { return fused ? decode::rmsNormalize(t, hp.normEps) : rmsNormalize(t, hp.normEps); };
     for (int l = 0; l < hp.layers; ++l) {
         if (options.skip != nullptr && (*options.skip)[static_cast<std::size_t>(l)]) continue;
         const auto& lw = m.weights.layers[static_cast<std::size_t>(l)];
         notify(l, StatPoint::BlockIn, x);
         auto attn = fused ? decode::attention(m, lw, l, norm(x), rope.cos, rope.sinSecond, keyMask, *cache)
-                          : attention(m, lw, l, norm(x), rope, attnMask, cache);
+                          : attention(m, lw, l, norm(x), rope, attnMask, cache,
+                                      options.attention != nullptr ? &(*options.attention)[static_cast<std::size_t>(l)] : nullptr);
         notify(l, StatPoint::AttnOut, attn);
         x = attn.add_(x);  // new storage: the BlockIn tensor an observer may hold stays intact
         const auto gateUp = lw.wGateUp.apply(norm(x));  // [B, T, 2F]

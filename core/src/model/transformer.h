@@ -20,6 +20,9 @@ struct ForwardOptions {
     ActivationObserver* observer = nullptr;
     KvCache* cache = nullptr;
     Logits logits = Logits::All;
+    // Set: filled with each layer's attention weights, [B, Hq, T, S] fp32 (a skipped layer's stays
+    // undefined). For inspection (the logit lens); the generic path only, never a decoding step.
+    std::vector<at::Tensor>* attention = nullptr;
 };
 
 // tokens: [B, T] int64; mask: [B, T] bool (true = real token) on the model's device.
