@@ -97,8 +97,10 @@ std::optional<AppOptions> parseAppOptions(const QStringList& arguments, QString*
         *message = QObject::tr("--task and --task-file go together, and --sweep needs them");
         return std::nullopt;
     }
-    if (!o.screenshot.isEmpty() && o.model.isEmpty()) {
-        *message = QObject::tr("--screenshot needs --model (a .gguf file or 'default')");
+    // Without a model the screenshot is the first launch; what acts on a model needs one.
+    const bool needsModel = o.measure || o.sweep || !o.task.isEmpty() || !o.mitigate.isEmpty() || !o.lens.isEmpty() || o.remove >= 0;
+    if (!o.screenshot.isEmpty() && o.model.isEmpty() && o.session.isEmpty() && needsModel) {
+        *message = QObject::tr("--screenshot with --measure, --task, --sweep, --mitigate, --lens or --remove needs --model (a .gguf file or 'default')");
         return std::nullopt;
     }
     return o;

@@ -47,6 +47,7 @@
 #include "widgets/line_chart.h"
 #include "widgets/mitigation_panel.h"
 #include "widgets/prune_panel.h"
+#include "widgets/welcome_panel.h"
 #include "widgets/score_chart.h"
 #include "widgets/sweep_chart.h"
 #include "widgets/sweep_view.h"
@@ -117,6 +118,11 @@ void MainWindow::createActions() {
     a.metricsHelp = make(tr("&Metrics explained"), QKeySequence::HelpContents, [this] {
         showMetricsExplained(this, m_workspace.hasAnalysis() ? m_workspace.analysis().scores.get() : nullptr);
     });
+    a.gettingStarted = make(tr("&Getting started"), {}, [this] {
+        auto* dock = m_docks[QStringLiteral("welcome")];
+        dock->show();
+        dock->raise();
+    });
     a.aboutQt = make(tr("About &Qt"), {}, [] { QApplication::aboutQt(); });
     a.rerun->setToolTip(tr("Analyse again even if the cache has these results, then replace the cache file"));
     a.exportModel->setEnabled(false);  // follows the plan and the export job (connectJobs)
@@ -160,6 +166,7 @@ void MainWindow::createMenus() {
     view->addSeparator();
     view->addAction(a.resetLayout);
     QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(a.gettingStarted);
     help->addAction(a.metricsHelp);
     help->addSeparator();
     help->addActions({a.about, a.aboutQt});
@@ -220,7 +227,17 @@ void MainWindow::createDocks() {
     tableDock->setWidget(m_views->createTable(tableDock));
     tabifyDockWidget(detailDock, tableDock);
     m_lens = new LensView(m_workspace, m_jobs);
-    tabifyDockWidget(detailDock, addDock(tr("Logit lens"), QStringLiteral("lens"), m_lens, Qt::RightDockWidgetArea));
+    auto* lensDock = addDock(tr("Logit lens"), QStringLiteral("lens"), m_lens, Qt::RightDockWidgetArea);
+    tabifyDockWidget(detailDock, lensDock);
+    // The first-run steps: a tab beside the what-if panel, in front only on a plain first launch.
+    const auto showLens = [this, lensDock] {
+        lensDock->show();
+        lensDock->raise();
+        m_lens->run();
+    };
+    m_welcome = new WelcomePanel(m_workspace, m_jobs, {m_actions.openSample, m_actions.analyse, m_actions.measure, showLens});
+    auto* welcomeDock = addDock(tr("Getting started"), QStringLiteral("welcome"), m_welcome, Qt::RightDockWidgetArea);
+    tabifyDockWidget(mitigationDock, welcomeDock);
     pruneDock->raise();
     detailDock->raise();
 }
@@ -330,7 +347,12 @@ void MainWindow::restoreLayout() {
 
 void MainWindow::showEvent(QShowEvent* event) {
     QMainWindow::showEvent(event);
-    if (std::exchange(m_defaultDocksPending, false)) QTimer::singleShot(0, this, &MainWindow::applyDefaultDockSizes);
+    if (std::exchange(m_defaultDocksPending, false)) {
+        QTimer::singleShot(0, this, [this] {
+            applyDefaultDockSizes();
+            if (!m_commandLineModel) m_docks[QStringLiteral("welcome")]->raise();  // a newcomer's first launch
+        });
+    }
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
@@ -428,6 +450,7 @@ void MainWindow::openFromCommandLine(const AppOptions& options) {
     if (options.heatmapScale == QLatin1String("rank")) setHeatmapScale(HeatmapScale::Rank);
     if (options.sortedChart) m_views->chart()->setSorted(true);
     if (!options.model.isEmpty()) openModelFile(options.model);
+    m_commandLineModel = !options.model.isEmpty() || !options.session.isEmpty();
 }
 
 }  // namespace avss::ui

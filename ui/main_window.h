@@ -21,6 +21,7 @@ class LayerDetail;
 class LayerViews;
 class MitigationPanel;
 class LensView;
+class WelcomePanel;
 class PrunePanel;
 
 class MainWindow : public QMainWindow {
@@ -35,6 +36,7 @@ public:
     PrunePanel& prunePanel() { return *m_prune; }
     MitigationPanel& mitigationPanel() { return *m_mitigation; }
     LensView& lensView() { return *m_lens; }
+    WelcomePanel& welcomePanel() { return *m_welcome; }
     QAction* cancelAction() const { return m_actions.cancel; }    // Esc: every running job of the window
     QAction* measureAction() const { return m_actions.measure; }  // Ctrl+M: needs a plan
     QAction* metricsHelpAction() const { return m_actions.metricsHelp; }  // F1: Help ▸ Metrics explained
@@ -59,7 +61,7 @@ private:
     struct Actions {
         QAction *openModel, *openSample, *openData, *builtinData, *openSession, *saveSession, *exportModel, *quit;
         QAction *analyse, *rerun, *cancel, *measure;
-        QAction *scaleValue, *scaleRank, *resetLayout, *about, *aboutQt, *metricsHelp;
+        QAction *scaleValue, *scaleRank, *resetLayout, *about, *aboutQt, *metricsHelp, *gettingStarted;
         QMenu* recent;
         QMenu* exportMenu;
     };
@@ -83,6 +85,8 @@ private:
     LayerDetail* m_detail = nullptr;
     MitigationPanel* m_mitigation = nullptr;
     LensView* m_lens = nullptr;
+    WelcomePanel* m_welcome = nullptr;
+    bool m_commandLineModel = false;  // opened with a model or session: no first-run page in front
     std::map<QString, QDockWidget*> m_docks;
     QLabel* m_jobLabel = nullptr;
     QByteArray m_defaultState;  // for View ▸ Reset layout

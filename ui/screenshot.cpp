@@ -43,6 +43,7 @@ void ScreenshotRun::start() {
     m_window.show();
     if (!m_options.panel.isEmpty()) m_window.raisePanel(m_options.panel);
     m_window.openFromCommandLine(m_options);
+    if (m_options.model.isEmpty() && m_options.session.isEmpty()) grabSoon();  // the first launch, as a newcomer sees it
 }
 
 void ScreenshotRun::onAnalysis() {

@@ -1,4 +1,4 @@
-// The explorer's logit lens on a tiny model: the table shows the core's logitLens() (each layer's
+// The explorer's logit lens and the Getting started page on a tiny model: the table shows the core's logitLens() (each layer's
 // top token per position, the model's own prediction last), runs off the UI thread, and "Skip the
 // plan's blocks" reruns it with the plan's blocks marked skipped.
 #include <catch2/catch.hpp>
@@ -7,6 +7,8 @@
 #include <QComboBox>
 #include <QSpinBox>
 #include <QLineEdit>
+#include <QPushButton>
+#include <QTest>
 #include <QTableWidget>
 
 #include "avss/logit_lens.h"
@@ -15,6 +17,7 @@
 #include "widgets/attention_grid.h"
 #include "widgets/lens_view.h"
 #include "widgets/prune_panel.h"
+#include "widgets/welcome_panel.h"
 
 using namespace avss::ui;
 using avss::ui::test::TinyFixture;
@@ -105,4 +108,38 @@ TEST_CASE("logit lens: the table is the core's lens, and the plan's blocks can b
     const auto pruned = avss::logitLens(model, tokens, o);
     const int last = table->columnCount() - 1;
     CHECK(table->item(7, last)->text() == shownToken(tok, pruned.prediction.back()));
+}
+
+TEST_CASE("getting started: each step ticks when the user does it, by any route", "[ui][welcome]") {
+    TinyFixture f(6);
+    MainWindow w(f.cacheDir);
+    w.resize(1400, 900);
+    w.show();
+    w.workspace().setSettings(test::tinySettings());
+    auto& welcome = w.welcomePanel();
+    CHECK(welcome.doneCount() == 0);
+    w.openModelFile(f.modelPath);  // not the page's button (it opens the real sample model)
+    REQUIRE(waitUntil([&] { return w.workspace().model() && !w.jobs().isBusy(JobKind::Load) && !w.jobs().isBusy(JobKind::Analysis); }));
+    CHECK(welcome.isDone(WelcomePanel::OpenModel));
+    CHECK_FALSE(welcome.isDone(WelcomePanel::Analyse));
+    auto* analyse = w.findChild<QPushButton*>(QStringLiteral("welcomeButton1"));
+    REQUIRE(analyse);
+    REQUIRE(analyse->isEnabled());
+    QTest::mouseClick(analyse, Qt::LeftButton);  // the page's button runs the window's Analyse
+    REQUIRE(waitUntil([&] { return !w.jobs().isBusy(JobKind::Analysis) && w.workspace().hasAnalysis(); }));
+    CHECK(welcome.isDone(WelcomePanel::Analyse));
+    CHECK_FALSE(welcome.isDone(WelcomePanel::MoveSlider));  // the analysis's own plan is not the user's move
+    w.workspace().setSelectedLayer(2);
+    CHECK(welcome.isDone(WelcomePanel::ReadHeatmap));
+    w.prunePanel().pickCount(2, {});
+    CHECK(welcome.isDone(WelcomePanel::MoveSlider));
+    w.jobs().measure();
+    REQUIRE(waitUntil([&] { return !w.jobs().isBusy(JobKind::Measure); }));
+    CHECK(welcome.isDone(WelcomePanel::Measure));
+    auto* lens = w.findChild<QPushButton*>(QStringLiteral("welcomeButton5"));
+    REQUIRE(lens);
+    QTest::mouseClick(lens, Qt::LeftButton);  // raises the lens dock and runs its prompt
+    REQUIRE(waitUntil([&] { return !w.jobs().isBusy(JobKind::Lens) && w.lensView().shown().lens; }));
+    CHECK(welcome.isDone(WelcomePanel::LogitLens));
+    CHECK(welcome.doneCount() == WelcomePanel::StepCount);
 }
