@@ -123,6 +123,9 @@ void MainWindow::createActions() {
         dock->show();
         dock->raise();
     });
+    a.presentation = make(tr("&Presentation mode"), QKeySequence(tr("Ctrl+Shift+P")), [this] { setPresentationMode(!presentationMode()); });
+    a.presentation->setCheckable(true);
+    a.presentation->setToolTip(tr("Larger fonts and only the central views, for a projector (the docks come back when it is off)"));
     a.aboutQt = make(tr("About &Qt"), {}, [] { QApplication::aboutQt(); });
     a.rerun->setToolTip(tr("Analyse again even if the cache has these results, then replace the cache file"));
     a.exportModel->setEnabled(false);  // follows the plan and the export job (connectJobs)
@@ -165,6 +168,7 @@ void MainWindow::createMenus() {
     for (auto& [name, dock] : m_docks) view->addAction(dock->toggleViewAction());
     view->addSeparator();
     view->addAction(a.resetLayout);
+    view->addAction(a.presentation);
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(a.gettingStarted);
     help->addAction(a.metricsHelp);
@@ -332,6 +336,22 @@ void MainWindow::raisePanel(const QString& name) {
     if (it != m_docks.end()) it->second->raise();
 }
 
+void MainWindow::setPresentationMode(bool on) {
+    if (on == presentationMode()) return;
+    if (on) {
+        m_presentationState = saveState();
+        m_normalFont = font();
+        for (auto& [name, dock] : m_docks) dock->hide();
+        QFont large = m_normalFont;
+        large.setPointSizeF(large.pointSizeF() * 1.5);
+        setFont(large);  // inherited by every child that does not set its own
+    } else {
+        setFont(m_normalFont);
+        restoreState(std::exchange(m_presentationState, {}));
+    }
+    m_actions.presentation->setChecked(on);
+}
+
 void MainWindow::restoreLayout() {
     QSettings settings;
     const auto geometry = settings.value(QStringLiteral("window/geometry")).toByteArray();
@@ -358,7 +378,7 @@ void MainWindow::showEvent(QShowEvent* event) {
 void MainWindow::closeEvent(QCloseEvent* event) {
     QSettings settings;
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
-    settings.setValue(QStringLiteral("window/state"), saveState());
+    settings.setValue(QStringLiteral("window/state"), presentationMode() ? m_presentationState : saveState());  // never save the docks hidden
     event->accept();
 }
 

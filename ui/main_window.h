@@ -2,6 +2,7 @@
 // heatmap + chart. Composition only: state lives in Workspace, jobs in JobCenter, views in widgets/.
 #pragma once
 
+#include <QFont>
 #include <QMainWindow>
 #include <map>
 
@@ -43,6 +44,9 @@ public:
 
     void openModelFile(const QString& pathOrDefault);  // "default" = the sample model
     void setHeatmapScale(HeatmapScale scale);
+    // Presentation mode (View, Ctrl+Shift+P): docks hidden, fonts ×1.5, for a projector; off restores both.
+    void setPresentationMode(bool on);
+    bool presentationMode() const { return !m_presentationState.isEmpty(); }
     void raisePanel(const QString& name);               // prune, mitigation, detail, table, data
     void restoreLayout();                               // dock layout and geometry from QSettings, else the defaults
     QString openSession(const QString& file);           // "" or the reason it failed
@@ -61,7 +65,7 @@ private:
     struct Actions {
         QAction *openModel, *openSample, *openData, *builtinData, *openSession, *saveSession, *exportModel, *quit;
         QAction *analyse, *rerun, *cancel, *measure;
-        QAction *scaleValue, *scaleRank, *resetLayout, *about, *aboutQt, *metricsHelp, *gettingStarted;
+        QAction *scaleValue, *scaleRank, *resetLayout, *about, *aboutQt, *metricsHelp, *gettingStarted, *presentation;
         QMenu* recent;
         QMenu* exportMenu;
     };
@@ -86,6 +90,8 @@ private:
     MitigationPanel* m_mitigation = nullptr;
     LensView* m_lens = nullptr;
     WelcomePanel* m_welcome = nullptr;
+    QByteArray m_presentationState;  // the layout before presentation mode (empty: not presenting)
+    QFont m_normalFont;
     bool m_commandLineModel = false;  // opened with a model or session: no first-run page in front
     std::map<QString, QDockWidget*> m_docks;
     QLabel* m_jobLabel = nullptr;

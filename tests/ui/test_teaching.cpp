@@ -1,10 +1,12 @@
-// The explorer's logit lens and the Getting started page on a tiny model: the table shows the core's logitLens() (each layer's
-// top token per position, the model's own prediction last), runs off the UI thread, and "Skip the
-// plan's blocks" reruns it with the plan's blocks marked skipped.
+// The explorer's teaching views on a tiny model. The logit lens: the table shows the core's
+// logitLens() (each layer's top token per position, the model's own prediction last) and its
+// attention, runs off the UI thread, and "Skip the plan's blocks" reruns it with the plan's blocks
+// marked skipped. Getting started ticks its steps; presentation mode hides docks, enlarges fonts.
 #include <catch2/catch.hpp>
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDockWidget>
 #include <QSpinBox>
 #include <QLineEdit>
 #include <QPushButton>
@@ -142,4 +144,32 @@ TEST_CASE("getting started: each step ticks when the user does it, by any route"
     REQUIRE(waitUntil([&] { return !w.jobs().isBusy(JobKind::Lens) && w.lensView().shown().lens; }));
     CHECK(welcome.isDone(WelcomePanel::LogitLens));
     CHECK(welcome.doneCount() == WelcomePanel::StepCount);
+}
+
+TEST_CASE("presentation mode hides the docks and enlarges the fonts; off restores both", "[ui][presentation]") {
+    TinyFixture f(4);
+    MainWindow w(f.cacheDir);
+    w.resize(1400, 900);
+    w.show();
+    REQUIRE(QTest::qWaitForWindowExposed(&w));
+    const auto docks = w.findChildren<QDockWidget*>();
+    REQUIRE(docks.size() >= 6);
+    QStringList visible;
+    for (auto* d : docks) {
+        if (d->isVisible()) visible << d->objectName();
+    }
+    const double normal = w.font().pointSizeF();
+    w.setPresentationMode(true);
+    CHECK(w.presentationMode());
+    for (auto* d : docks) CHECK_FALSE(d->isVisible());
+    CHECK(w.font().pointSizeF() == Approx(normal * 1.5));
+    CHECK(w.lensView().table()->font().pointSizeF() == Approx(normal * 1.5));  // inherited by the children
+    w.setPresentationMode(false);
+    CHECK_FALSE(w.presentationMode());
+    CHECK(w.font().pointSizeF() == Approx(normal));
+    QStringList after;
+    for (auto* d : docks) {
+        if (d->isVisible()) after << d->objectName();
+    }
+    CHECK(after == visible);
 }
