@@ -41,8 +41,9 @@ std::optional<AppOptions> parseAppOptions(const QStringList& arguments, QString*
     const QCommandLineOption compare(QStringLiteral("compare"), QObject::tr("Screenshot: after --mitigate, analyse the tuned model; the heatmap shows tuned − original."));
     const QCommandLineOption lens(QStringLiteral("lens"), QObject::tr("Screenshot: run the logit lens on TEXT (the plan's blocks skipped when --remove is given) and show it."), QStringLiteral("TEXT"));
     const QCommandLineOption attentionBlock(QStringLiteral("attention-block"), QObject::tr("Screenshot: with --lens, show the Attention tab at block N (mean of the heads)."), QStringLiteral("N"));
+    const QCommandLineOption lessonStep(QStringLiteral("lesson-step"), QObject::tr("Screenshot: open the bundled lesson at step N (1-based)."), QStringLiteral("N"));
     parser.addOptions({help, version, model, data, session, shot, metric, remove, layer, measure, recompute, panel, scale, sortedChart, metricsPage, size, task,
-                       taskFile, taskLimit, sweep, mitigate, mitigateSteps, compare, lens, attentionBlock});
+                       taskFile, taskLimit, sweep, mitigate, mitigateSteps, compare, lens, attentionBlock, lessonStep});
     parser.addPositionalArgument(QStringLiteral("model"), QObject::tr("A .gguf model file to open."), QStringLiteral("[MODEL]"));
     *exitCode = 2;
     if (!parser.parse(arguments)) {
@@ -67,13 +68,14 @@ std::optional<AppOptions> parseAppOptions(const QStringList& arguments, QString*
     if (ok && parser.isSet(taskLimit)) o.taskLimit = parser.value(taskLimit).toInt(&ok);
     if (ok && parser.isSet(mitigateSteps)) o.mitigateSteps = parser.value(mitigateSteps).toInt(&ok);
     if (ok && parser.isSet(attentionBlock)) o.attentionBlock = parser.value(attentionBlock).toInt(&ok);
+    if (ok && parser.isSet(lessonStep)) o.lessonStep = parser.value(lessonStep).toInt(&ok);
     if (ok && parser.isSet(size)) {
         const auto parts = parser.value(size).split(QLatin1Char('x'));
         ok = parts.size() == 2;
         if (ok) o.width = parts[0].toInt(&ok);
         if (ok) o.height = parts[1].toInt(&ok);
     }
-    if (!ok || o.remove < -1 || o.layer < -1 || o.taskLimit < 0 || o.mitigateSteps < 1 || o.attentionBlock < -1) {
+    if (!ok || o.remove < -1 || o.layer < -1 || o.taskLimit < 0 || o.mitigateSteps < 1 || o.attentionBlock < -1 || o.lessonStep < 0) {
         *message = QObject::tr("--remove, --layer, --task-limit, --mitigate-steps and --size take non-negative integers (--size as WxH)");
         return std::nullopt;
     }

@@ -29,6 +29,7 @@ struct AppOptions {
     bool sortedChart = false;      // the score chart in prune order (scree view)
     bool metricsPage = false;      // screenshot: grab Help ▸ Metrics explained instead of the window
     QString lens;                  // screenshot: run the logit lens on this prompt and raise its dock
+    int lessonStep = 0;            // screenshot: the bundled lesson at this step (1-based; 0: none)
     int attentionBlock = -1;       // screenshot: with lens, the Attention tab at this block (-1: the predictions)
     int width = 1600, height = 1000;
 };

@@ -8,6 +8,7 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDateTime>
+#include <QCheckBox>
 #include <QDockWidget>
 #include <QFile>
 #include <QFileDialog>
@@ -48,6 +49,8 @@
 #include "widgets/mitigation_panel.h"
 #include "widgets/prune_panel.h"
 #include "widgets/welcome_panel.h"
+#include "widgets/lesson_panel.h"
+#include "lesson.h"
 #include "widgets/score_chart.h"
 #include "widgets/sweep_chart.h"
 #include "widgets/sweep_view.h"
@@ -126,6 +129,10 @@ void MainWindow::createActions() {
     a.presentation = make(tr("&Presentation mode"), QKeySequence(tr("Ctrl+Shift+P")), [this] { setPresentationMode(!presentationMode()); });
     a.presentation->setCheckable(true);
     a.presentation->setToolTip(tr("Larger fonts and only the central views, for a projector (the docks come back when it is off)"));
+    a.lesson = make(tr("&Lesson: which layers could a model lose?"), {}, [this] {
+        const QString error = startLesson(QString::fromLatin1(kBundledLesson));
+        if (!error.isEmpty()) showError(tr("Cannot open the lesson"), error);
+    });
     a.aboutQt = make(tr("About &Qt"), {}, [] { QApplication::aboutQt(); });
     a.rerun->setToolTip(tr("Analyse again even if the cache has these results, then replace the cache file"));
     a.exportModel->setEnabled(false);  // follows the plan and the export job (connectJobs)
@@ -171,6 +178,7 @@ void MainWindow::createMenus() {
     view->addAction(a.presentation);
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(a.gettingStarted);
+    help->addAction(a.lesson);
     help->addAction(a.metricsHelp);
     help->addSeparator();
     help->addActions({a.about, a.aboutQt});
@@ -211,7 +219,12 @@ void MainWindow::createDocks() {
     m_analysisBox = new AnalysisBox(m_workspace, m_jobs, {m_actions.analyse, m_actions.rerun, m_actions.cancel}, left);
     leftLayout->addWidget(m_data);
     leftLayout->addWidget(m_analysisBox, 1);
-    addDock(tr("Model & data"), QStringLiteral("data"), left, Qt::LeftDockWidgetArea);
+    auto* dataDock = addDock(tr("Model & data"), QStringLiteral("data"), left, Qt::LeftDockWidgetArea);
+    // A lesson's notes sit under the data panel, so the panels a step raises never cover them.
+    m_lesson = new LessonPanel(m_workspace, [this](const LessonStep& step) { applyLessonStep(step); });
+    auto* lessonDock = addDock(tr("Lesson"), QStringLiteral("lesson"), m_lesson, Qt::LeftDockWidgetArea);
+    splitDockWidget(dataDock, lessonDock, Qt::Vertical);
+    lessonDock->hide();  // until a lesson starts
 
     // Right side: what-if above layer detail; mitigation, the layer table and the lens are tabs beside them.
     m_prune = new PrunePanel(m_workspace, m_jobs);
@@ -334,6 +347,40 @@ void MainWindow::setHeatmapScale(HeatmapScale scale) {
 void MainWindow::raisePanel(const QString& name) {
     const auto it = m_docks.find(name);
     if (it != m_docks.end()) it->second->raise();
+}
+
+QString MainWindow::startLesson(const QString& path, bool openItsModel) {
+    QString error;
+    auto lesson = loadLesson(path, &error);
+    if (!lesson) return error;
+    if (openItsModel && !lesson->model.isEmpty() && !m_workspace.model()) {
+        m_workspace.setDataSource(DataSource{lesson->data, m_workspace.dataSource().jsonField});
+        openModelFile(lesson->model);  // the steps wait for its analysis
+    }
+    auto* dock = m_docks[QStringLiteral("lesson")];
+    const bool wasHidden = dock->isHidden();
+    dock->show();
+    dock->raise();
+    if (wasHidden) resizeDocks({m_docks[QStringLiteral("data")], dock}, {height() * 45 / 100, height() * 55 / 100}, Qt::Vertical);  // room for the notes
+    m_lesson->start(std::move(*lesson));
+    return {};
+}
+
+void MainWindow::applyLessonStep(const LessonStep& step) {
+    if (!step.metric.isEmpty()) m_workspace.setMetric(step.metric);
+    if (step.remove >= 0) {
+        auto rule = m_workspace.rule();
+        rule.kind = avss::RuleKind::Count;
+        rule.count = step.remove;
+        m_workspace.setRule(rule);
+    }
+    if (step.layer >= 0) m_workspace.setSelectedLayer(step.layer);
+    if (step.sorted) m_views->chart()->setSorted(*step.sorted);
+    if (!step.lens.isEmpty()) {
+        m_lens->skipPlanBox()->setChecked(step.lensSkipPlan);
+        m_lens->setPrompt(step.lens);
+    }
+    if (!step.panel.isEmpty()) raisePanel(step.panel);
 }
 
 void MainWindow::setPresentationMode(bool on) {

@@ -23,6 +23,8 @@ class LayerViews;
 class MitigationPanel;
 class LensView;
 class WelcomePanel;
+class LessonPanel;
+struct LessonStep;
 class PrunePanel;
 
 class MainWindow : public QMainWindow {
@@ -38,6 +40,11 @@ public:
     MitigationPanel& mitigationPanel() { return *m_mitigation; }
     LensView& lensView() { return *m_lens; }
     WelcomePanel& welcomePanel() { return *m_welcome; }
+    LessonPanel& lessonPanel() { return *m_lesson; }
+    // Opens a lesson (avss-lesson JSON) in its dock; with openItsModel, also its model and data when
+    // another is open. Returns an error message, or "" on success.
+    QString startLesson(const QString& path, bool openItsModel = true);
+    void applyLessonStep(const LessonStep& step);  // the step's metric, plan, layer, chart, panel and lens
     QAction* cancelAction() const { return m_actions.cancel; }    // Esc: every running job of the window
     QAction* measureAction() const { return m_actions.measure; }  // Ctrl+M: needs a plan
     QAction* metricsHelpAction() const { return m_actions.metricsHelp; }  // F1: Help ▸ Metrics explained
@@ -65,7 +72,7 @@ private:
     struct Actions {
         QAction *openModel, *openSample, *openData, *builtinData, *openSession, *saveSession, *exportModel, *quit;
         QAction *analyse, *rerun, *cancel, *measure;
-        QAction *scaleValue, *scaleRank, *resetLayout, *about, *aboutQt, *metricsHelp, *gettingStarted, *presentation;
+        QAction *scaleValue, *scaleRank, *resetLayout, *about, *aboutQt, *metricsHelp, *gettingStarted, *presentation, *lesson;
         QMenu* recent;
         QMenu* exportMenu;
     };
@@ -90,6 +97,7 @@ private:
     MitigationPanel* m_mitigation = nullptr;
     LensView* m_lens = nullptr;
     WelcomePanel* m_welcome = nullptr;
+    LessonPanel* m_lesson = nullptr;
     QByteArray m_presentationState;  // the layout before presentation mode (empty: not presenting)
     QFont m_normalFont;
     bool m_commandLineModel = false;  // opened with a model or session: no first-run page in front

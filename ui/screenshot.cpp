@@ -16,7 +16,9 @@
 #include <utility>
 
 #include "main_window.h"
+#include "lesson.h"
 #include "widgets/lens_view.h"
+#include "widgets/lesson_panel.h"
 #include "widgets/mitigation_panel.h"
 #include "widgets/prune_panel.h"
 #include "widgets/sweep_view.h"
@@ -64,6 +66,7 @@ void ScreenshotRun::onAnalysis() {
     const auto& plan = workspace.plan();
     const int layer = m_options.layer >= 0 ? m_options.layer : plan && !plan->removed.empty() ? plan->removed.front() : 0;
     workspace.setSelectedLayer(layer);
+    if (m_options.lessonStep > 0) return lessonThenGrab();
     if (m_options.task.isEmpty()) return measureOrGrab();
     TaskChoice choice;
     choice.name = m_options.task;
@@ -114,6 +117,16 @@ void ScreenshotRun::mitigateOrGrab() {
     m_mitigationStage = 1;
     panel.setPairsFile(m_options.mitigate);
     panel.analyse();
+}
+
+void ScreenshotRun::lessonThenGrab() {
+    const QString error = m_window.startLesson(QString::fromLatin1(kBundledLesson), false);
+    if (!error.isEmpty()) return fail(error, 3);
+    auto& lesson = m_window.lessonPanel();
+    lesson.go(m_options.lessonStep - 1);
+    const auto& step = lesson.lesson().steps[static_cast<std::size_t>(lesson.current())];
+    if (step.lens.isEmpty()) return grabSoon();
+    m_lensRunning = true;  // the step started the lens: grab when it ends (watchJob)
 }
 
 void ScreenshotRun::lensOrGrab() {

@@ -29,6 +29,7 @@ private:
     void measureOrGrab();
     void mitigateOrGrab();  // the mitigation panel's analysis and a short run, then grab
     void lensOrGrab();      // the logit lens of --lens, then grab
+    void lessonThenGrab();  // the bundled lesson at --lesson-step, then grab
     void watchJob(JobKind kind, bool busy);  // stall measurement from a job's start to its end
     void grabSoon();
     void fail(const QString& message, int exitCode);

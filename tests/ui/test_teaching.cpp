@@ -1,12 +1,14 @@
 // The explorer's teaching views on a tiny model. The logit lens: the table shows the core's
 // logitLens() (each layer's top token per position, the model's own prediction last) and its
 // attention, runs off the UI thread, and "Skip the plan's blocks" reruns it with the plan's blocks
-// marked skipped. Getting started ticks its steps; presentation mode hides docks, enlarges fonts.
+// marked skipped. Getting started ticks its steps; presentation mode hides docks, enlarges fonts; a
+// lesson's steps set the views.
 #include <catch2/catch.hpp>
 
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDockWidget>
+#include <QFile>
 #include <QSpinBox>
 #include <QLineEdit>
 #include <QPushButton>
@@ -14,9 +16,11 @@
 #include <QTableWidget>
 
 #include "avss/logit_lens.h"
+#include "lesson.h"
 #include "main_window.h"
 #include "tiny_fixture.h"
 #include "widgets/attention_grid.h"
+#include "widgets/lesson_panel.h"
 #include "widgets/lens_view.h"
 #include "widgets/prune_panel.h"
 #include "widgets/welcome_panel.h"
@@ -172,4 +176,59 @@ TEST_CASE("presentation mode hides the docks and enlarges the fonts; off restore
         if (d->isVisible()) after << d->objectName();
     }
     CHECK(after == visible);
+}
+
+TEST_CASE("lesson: the bundled lesson parses; a lesson's steps set the views and wait for the analysis", "[ui][lesson]") {
+    QString error;
+    const auto bundled = loadLesson(QString::fromLatin1(kBundledLesson), &error);
+    INFO(toUtf8(error));
+    REQUIRE(bundled);
+    CHECK(bundled->steps.size() >= 5);
+    CHECK(bundled->model == QStringLiteral("default"));
+
+    TinyFixture f(6);
+    const QString path = toQString(f.dir.path() / "lesson.json");
+    {
+        QFile file(path);
+        REQUIRE(file.open(QIODevice::WriteOnly));
+        file.write(R"({"format": "avss-lesson", "title": "t", "steps": [
+            {"title": "one", "note": "first", "metric": "avss-paper", "remove": 0, "panel": "prune"},
+            {"title": "two", "note": "second", "metric": "bi", "remove": 2, "layer": 3, "sorted": true},
+            {"title": "three", "note": "third", "lens": "the river", "lens_skip_plan": true, "panel": "lens"}]})");
+    }
+    MainWindow w(f.cacheDir);
+    w.resize(1400, 900);
+    w.show();
+    w.workspace().setSettings(test::tinySettings());
+    w.openModelFile(f.modelPath);
+    REQUIRE(waitUntil([&] { return w.workspace().model() && !w.jobs().isBusy(JobKind::Load) && !w.jobs().isBusy(JobKind::Analysis); }));
+    REQUIRE(w.startLesson(path, false).isEmpty());
+    auto& lesson = w.lessonPanel();
+    CHECK(lesson.current() == 0);
+    CHECK(lesson.isVisible());
+    if (!w.workspace().hasAnalysis()) {  // step 1 waits for the analysis, then applies itself
+        w.jobs().analyse(AnalysisMode::CacheFirst);
+        REQUIRE(waitUntil([&] { return !w.jobs().isBusy(JobKind::Analysis) && w.workspace().hasAnalysis(); }));
+    }
+    CHECK(w.workspace().metric() == QStringLiteral("avss-paper"));
+    QTest::mouseClick(lesson.nextButton(), Qt::LeftButton);
+    CHECK(lesson.current() == 1);
+    CHECK(w.workspace().metric() == QStringLiteral("bi"));
+    REQUIRE(w.workspace().plan());
+    CHECK(w.workspace().plan()->removed.size() == 2);
+    CHECK(w.workspace().selectedLayer() == 3);
+    QTest::mouseClick(lesson.nextButton(), Qt::LeftButton);
+    CHECK_FALSE(lesson.nextButton()->isEnabled());  // the last step
+    REQUIRE(waitUntil([&] { return !w.jobs().isBusy(JobKind::Lens) && w.lensView().shown().lens; }));
+    CHECK(w.lensView().shown().skipped == w.workspace().plan()->removed);
+
+    const QString bad = toQString(f.dir.path() / "bad.json");
+    {
+        QFile file(bad);
+        REQUIRE(file.open(QIODevice::WriteOnly));
+        file.write(R"({"format": "avss-lesson", "steps": [{"title": "x", "note": "y", "metric": "no-such-metric"}]})");
+    }
+    const QString message = w.startLesson(bad, false);
+    CHECK(message.contains(QStringLiteral("bad.json")));
+    CHECK(message.contains(QStringLiteral("no-such-metric")));
 }
