@@ -63,6 +63,9 @@ void analyse(MainWindow& w, AnalysisMode mode) {
 void showAnalysed(MainWindow& w, const TinyFixture& f, std::optional<bool> expectCached = std::nullopt) {
     w.resize(1400, 900);
     w.show();
+    // Keyboard shortcuts need the active window; under a real window manager that is not automatic.
+    w.activateWindow();
+    REQUIRE(QTest::qWaitForWindowActive(&w));
     openTiny(w, f, test::tinySettings());
     if (expectCached) REQUIRE(w.workspace().hasAnalysis() == *expectCached);
     analyse(w, AnalysisMode::CacheFirst);
@@ -644,4 +647,30 @@ TEST_CASE("explorer: switching through every metric and scale draws without a si
         }
     }
     CHECK(w.workspace().metric() == toQString(scores->back().metric));
+}
+
+// Hidden: run by test_ui_x11_wm under Xvfb + twm (tests/ui/run_under_x.sh), where a window manager
+// frames, places and activates the window as on a desktop.
+TEST_CASE("explorer under a window manager: framed, active, sized from the real screen, docks not crushed", "[.x11]") {
+    REQUIRE(QGuiApplication::platformName() == QStringLiteral("xcb"));
+    TinyFixture f;
+    QSettings().clear();
+    MainWindow w(f.cacheDir);
+    w.restoreLayout();
+    const QRect screen = QGuiApplication::primaryScreen()->availableGeometry();
+    REQUIRE(screen.size() == QSize(1600, 1000));  // Xvfb's screen, no panels
+    w.show();
+    REQUIRE(QTest::qWaitForWindowExposed(&w));
+    w.activateWindow();
+    REQUIRE(QTest::qWaitForWindowActive(&w));
+    CHECK(w.width() == 1600 * 85 / 100);
+    REQUIRE(waitUntil([&] { return w.frameGeometry().height() > w.geometry().height(); }));  // the manager's title bar
+    const auto* data = w.findChild<QDockWidget*>(QStringLiteral("dataDock"));
+    const auto* prune = w.findChild<QDockWidget*>(QStringLiteral("pruneDock"));
+    REQUIRE(waitUntil([&] { return data->width() >= 240 && prune->width() >= 280; }));
+    QTest::keyClick(&w, Qt::Key_F1);  // a shortcut reaches the active window through the server
+    REQUIRE(waitUntil([&] { return w.findChild<QDialog*>(QStringLiteral("metricsExplained")) != nullptr; }));
+    w.findChild<QDialog*>(QStringLiteral("metricsExplained"))->close();
+    w.close();
+    QSettings().clear();
 }
