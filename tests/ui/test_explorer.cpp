@@ -31,6 +31,7 @@
 #include "avss/stats_cache.h"
 #include "avss/version.h"
 #include "main_window.h"
+#include "metrics_explained.h"
 #include "recent_files.h"
 #include "models/layer_table_model.h"
 #include "stall_monitor.h"
@@ -673,4 +674,27 @@ TEST_CASE("explorer under a window manager: framed, active, sized from the real 
     w.findChild<QDialog*>(QStringLiteral("metricsExplained"))->close();
     w.close();
     QSettings().clear();
+}
+
+TEST_CASE("explorer: a heatmap row label explains its metric (the Metrics explained text)", "[ui][explorer][help]") {
+    TinyFixture f;
+    MainWindow w(f.cacheDir);
+    showAnalysed(w, f);
+    auto* heatmap = w.views().heatmap();
+    const auto& rows = heatmap->grid().rows;
+    REQUIRE(rows.size() > 2);
+    int metricRows = 0;
+    for (int r = 0; r < static_cast<int>(rows.size()); ++r) {
+        const auto& row = rows[static_cast<std::size_t>(r)];
+        if (row.metricId.isEmpty()) continue;
+        CHECK(heatmap->labelToolTip(r).contains(metricTooltip(row.metricId)));
+        metricRows += row.isMetric ? 1 : 0;
+    }
+    CHECK(metricRows >= 6);
+    // The label column left of the cells maps to rows; the cells do not.
+    const int last = static_cast<int>(rows.size()) - 1;
+    bool found = false;
+    for (int y = 0; y < heatmap->height() && !found; ++y) found = heatmap->labelRowAt(QPointF(20, y)) == last;
+    CHECK(found);
+    CHECK(heatmap->labelRowAt(QPointF(heatmap->width() - 5, heatmap->height() / 3)) == -1);
 }

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "metrics_explained.h"
 #include "render/colour_map.h"
 
 namespace avss::ui {
@@ -298,11 +299,26 @@ QString HeatmapView::toolTipFor(int row, int layer) const {
     return text;
 }
 
+int HeatmapView::labelRowAt(const QPointF& pos) const {
+    const auto g = geometry();
+    if (m_grid.rows.empty() || pos.x() >= g.cells.left() || pos.y() < g.cells.top() || pos.y() >= g.cells.bottom()) return -1;
+    return std::clamp(static_cast<int>((pos.y() - g.cells.top()) / g.cellHeight), 0, static_cast<int>(m_grid.rows.size()) - 1);
+}
+
+// A row label's tooltip: the metric explained (Help ▸ Metrics explained's text for it).
+QString HeatmapView::labelToolTip(int row) const {
+    const auto& r = m_grid.rows[static_cast<std::size_t>(row)];
+    if (r.metricId.isEmpty()) return QStringLiteral("<b>%1</b>").arg(r.label.toHtmlEscaped());
+    const QString part = r.isMetric ? QString() : tr("<i>A component of this metric:</i><br>");
+    return part + metricTooltip(r.metricId);
+}
+
 bool HeatmapView::event(QEvent* e) {
     if (e->type() == QEvent::ToolTip) {
         auto* help = static_cast<QHelpEvent*>(e);
         int row = 0, layer = 0;
         if (cellAt(help->pos(), &row, &layer)) QToolTip::showText(help->globalPos(), toolTipFor(row, layer), this);
+        else if (const int r = labelRowAt(help->pos()); r >= 0) QToolTip::showText(help->globalPos(), labelToolTip(r), this);
         else QToolTip::hideText();
         return true;
     }

@@ -18,6 +18,9 @@ namespace avss::ui {
 class HeatmapView : public QWidget {
     Q_OBJECT
 public:
+    // A row label's tooltip (the metric explained) and the row whose label is under `pos` (-1: none).
+    QString labelToolTip(int row) const;
+    int labelRowAt(const QPointF& pos) const;
     explicit HeatmapView(QWidget* parent = nullptr);
 
     void setScores(std::shared_ptr<const std::vector<avss::LayerScores>> scores);  // null: nothing analysed
