@@ -39,6 +39,16 @@ QString shownToken(const avss::Tokenizer& tok, avss::TokenId id) {
     return s.isEmpty() ? QStringLiteral("∅") : s;
 }
 
+// Shows the window with the tiny-model settings; with `open`, also opens the model and waits for it.
+void showTiny(MainWindow& w, const TinyFixture& f, bool open) {
+    w.resize(1400, 900);
+    w.show();
+    w.workspace().setSettings(test::tinySettings());
+    if (!open) return;
+    w.openModelFile(f.modelPath);
+    REQUIRE(waitUntil([&] { return w.workspace().model() && !w.jobs().isBusy(JobKind::Load) && !w.jobs().isBusy(JobKind::Analysis); }));
+}
+
 void runLens(MainWindow& w, const QString& prompt) {
     auto& view = w.lensView();
     view.setPrompt(prompt);
@@ -50,11 +60,7 @@ void runLens(MainWindow& w, const QString& prompt) {
 TEST_CASE("logit lens: the table is the core's lens, and the plan's blocks can be skipped", "[ui][lens]") {
     TinyFixture f(6);
     MainWindow w(f.cacheDir);
-    w.resize(1400, 900);
-    w.show();
-    w.workspace().setSettings(test::tinySettings());
-    w.openModelFile(f.modelPath);
-    REQUIRE(waitUntil([&] { return w.workspace().model() && !w.jobs().isBusy(JobKind::Load); }));
+    showTiny(w, f, true);
     const auto& model = *w.workspace().model();
     const auto& tok = model.tokenizer();
     const QString prompt = QStringLiteral("the river carries stones to the sea");
@@ -119,9 +125,7 @@ TEST_CASE("logit lens: the table is the core's lens, and the plan's blocks can b
 TEST_CASE("getting started: each step ticks when the user does it, by any route", "[ui][welcome]") {
     TinyFixture f(6);
     MainWindow w(f.cacheDir);
-    w.resize(1400, 900);
-    w.show();
-    w.workspace().setSettings(test::tinySettings());
+    showTiny(w, f, false);
     auto& welcome = w.welcomePanel();
     CHECK(welcome.doneCount() == 0);
     w.openModelFile(f.modelPath);  // not the page's button (it opens the real sample model)
@@ -197,11 +201,7 @@ TEST_CASE("lesson: the bundled lesson parses; a lesson's steps set the views and
             {"title": "three", "note": "third", "lens": "the river", "lens_skip_plan": true, "panel": "lens"}]})");
     }
     MainWindow w(f.cacheDir);
-    w.resize(1400, 900);
-    w.show();
-    w.workspace().setSettings(test::tinySettings());
-    w.openModelFile(f.modelPath);
-    REQUIRE(waitUntil([&] { return w.workspace().model() && !w.jobs().isBusy(JobKind::Load) && !w.jobs().isBusy(JobKind::Analysis); }));
+    showTiny(w, f, true);
     REQUIRE(w.startLesson(path, false).isEmpty());
     auto& lesson = w.lessonPanel();
     CHECK(lesson.current() == 0);
