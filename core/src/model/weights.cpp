@@ -166,8 +166,13 @@ LoadedWeights loadWeights(const io::GgufFile& f, const ArchTraits& arch, const H
         }
         lw.wo = keep(src.take(blk(l, "attn_output.weight"), {H, hp.qRows()}), blk(l, "attn_output.weight"));
         const auto ffnNorm = src.take(blk(l, "ffn_norm.weight"), {H});
-        const auto gateUp = arch.fusedGateUp ? src.take(blk(l, "ffn_up.weight"), {2 * F, H})
-                                             : torch::cat({src.take(blk(l, "ffn_gate.weight"), {F, H}), src.take(blk(l, "ffn_up.weight"), {F, H})}, 0);
+        // if/else, not ?: — GCC's ASan flags the braced list's temporaries inside a conditional (stack-use-after-scope).
+        at::Tensor gateUp;
+        if (arch.fusedGateUp) {
+            gateUp = src.take(blk(l, "ffn_up.weight"), {2 * F, H});
+        } else {
+            gateUp = torch::cat({src.take(blk(l, "ffn_gate.weight"), {F, H}), src.take(blk(l, "ffn_up.weight"), {F, H})}, 0);
+        }
         lw.wGateUp = keep(gateUp * ffnNorm.unsqueeze(0), blk(l, "ffn_gate/up.weight"));
         lw.wDown = keep(src.take(blk(l, "ffn_down.weight"), {H, F}), blk(l, "ffn_down.weight"));
         w.layers.push_back(std::move(lw));
