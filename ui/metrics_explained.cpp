@@ -66,7 +66,12 @@ QString agreementTable(const std::vector<avss::LayerScores>& scores) {
 QString metricsExplainedHtml(const std::vector<avss::LayerScores>* scores) {
     QString html = QObject::tr("<h1>Metrics explained</h1><p>Each metric gives every layer a number; the layers with the "
                                "lowest numbers (highest for <i>Reverse order</i>) are pruned first. The heatmap shows them "
-                               "side by side; the pruning panel picks one.</p><h2>Computed from the activation statistics</h2>");
+                               "side by side; the pruning panel picks one.</p>");
+    const auto& chosen = avss::defaultPruneMetric();
+    html += QObject::tr("<a name=\"default-metric\"></a><h2>The default: %1</h2><p>%2</p><p><b>Evidence:</b> %3. On your own model, "
+                        "the pruning panel's <i>Sweep</i> measures the same retention curves.</p>")
+                .arg(esc(avss::findMetric(chosen.id).name), esc(chosen.why), esc(chosen.evidence));
+    html += QObject::tr("<h2>Computed from the activation statistics</h2>");
     for (const auto& info : avss::metricRegistry()) html += metricSection(info);
     html += QObject::tr("<h2>Measured with the model</h2><p>These run the model with blocks skipped (<code>avss score --measured</code>, "
                         "<code>avss sweep</code>).</p>");
@@ -89,7 +94,7 @@ QString metricTooltip(const QString& metricId) {
     return QStringLiteral("<b>%1</b><br>%2<br><i>%3</i><br>%4").arg(esc(info.name), esc(g.meaning), esc(info.formula), esc(g.pruning));
 }
 
-void showMetricsExplained(QWidget* parent, const std::vector<avss::LayerScores>* scores) {
+void showMetricsExplained(QWidget* parent, const std::vector<avss::LayerScores>* scores, const QString& anchor) {
     static QPointer<QDialog> open;  // one page per process, refreshed on every call
     if (!open) {
         open = new QDialog(parent);
@@ -105,9 +110,11 @@ void showMetricsExplained(QWidget* parent, const std::vector<avss::LayerScores>*
         layout->addWidget(buttons);
         open->resize(760, 820);
     }
-    open->findChild<QTextBrowser*>()->setHtml(metricsExplainedHtml(scores));
+    auto* browser = open->findChild<QTextBrowser*>();
+    browser->setHtml(metricsExplainedHtml(scores));
     open->show();
     open->raise();
+    if (!anchor.isEmpty()) browser->scrollToAnchor(anchor);
 }
 
 }  // namespace avss::ui

@@ -18,7 +18,8 @@ namespace avss::ui {
 QString metricsExplainedHtml(const std::vector<avss::LayerScores>* scores);
 // A one-paragraph tooltip for a metric: name, meaning, formula, pruning reading.
 QString metricTooltip(const QString& metricId);
-// Opens (or raises) the non-modal page.
-void showMetricsExplained(QWidget* parent, const std::vector<avss::LayerScores>* scores);
+// Opens (or raises) the non-modal page, scrolled to `anchor` when given ("default-metric": why the
+// default metric is the default).
+void showMetricsExplained(QWidget* parent, const std::vector<avss::LayerScores>* scores, const QString& anchor = {});
 
 }  // namespace avss::ui

@@ -51,7 +51,10 @@ void Workspace::setAnalysis(const AnalysisResult& result) {
     m_analysis = result;
     const QString bookProblem = m_book.open(measurementFileFor(result.cacheFile));
     if (!bookProblem.isEmpty()) Q_EMIT noticed(bookProblem);
-    if (!scoresFor(m_metric) && result.scores && !result.scores->empty()) m_metric = toQString(result.scores->front().metric);
+    if (!scoresFor(m_metric) && result.scores && !result.scores->empty()) {  // the default if it applies, else the first
+        const auto fallback = QString::fromStdString(avss::defaultPruneMetric().id);
+        m_metric = scoresFor(fallback) ? fallback : toQString(result.scores->front().metric);
+    }
     m_selectedLayer = std::clamp(m_selectedLayer, -1, layerCount() - 1);
     recomputePlan();
     Q_EMIT analysisChanged();

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "analysis_settings.h"
+#include "avss/metric_guide.h"
 #include "avss/hallu_scores.h"
 #include "avss/pruning_plan.h"
 #include "measurement_book.h"
@@ -108,7 +109,7 @@ private:
     AnalysisSettings m_settings;
     QString m_cacheFileOverride;
     AnalysisResult m_analysis;
-    QString m_metric = QStringLiteral("avss-paper");
+    QString m_metric = QString::fromStdString(avss::defaultPruneMetric().id);  // the core's choice (metric_guide.h)
     avss::PruningRule m_rule;
     std::optional<avss::PruningPlan> m_plan;
     QString m_planError;

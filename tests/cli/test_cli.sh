@@ -56,10 +56,11 @@ def within(x, lo, hi, what=""):
 '
 
 # pycheck WHAT FILE <<'PY' ... PY: the python3 script on stdin (with pyhelpers) exits 0 for FILE.
-pycheck() {
+pycheck() {  # WHAT FILE [ARGS...]: the script on stdin sees FILE as argv[1], then ARGS
   local what="$1" file="$2" msg
+  shift 2
   if msg=$(python3 -c "$pyhelpers
-$(cat)" "$file" 2>&1); then
+$(cat)" "$file" "$@" 2>&1); then
     echo "ok:   $what"
   else
     echo "FAIL: $what"
@@ -296,6 +297,16 @@ assert re.search(r"^removed\s+%d$" % bi["prune_order"][0], text, re.M), (bi["pru
 assert re.search(r"^layers\s+3 -> 2$", text, re.M) and "self-check   passed" in text, text
 PY
 expect 0 "layers +2" -- "$avss" --quiet info "$tmp/planned.gguf"
+# Without --metric, prune applies the default metric that --help names (the core's defaultPruneMetric).
+capture "$tmp/prune-help.txt" -- "$avss" prune --help
+default_metric=$(sed -n 's/.*--metric ID .*(default: \([a-z:-]*\))$/\1/p' "$tmp/prune-help.txt")
+capture "$tmp/default-plan.txt" -- "$avss" --quiet prune "$tiny" --from-cache "$tmp/a.h5" "${rule[@]}" --out "$tmp/default.gguf"
+pycheck "prune without --metric removes the first layer of the default metric ($default_metric) that --help names" "$tmp/default-plan.txt" "$default_metric" <<'PY'
+import os
+scores = json.load(open(os.path.join(os.path.dirname(sys.argv[1]), "s.json")))
+m = next(m for m in scores["metrics"] if m["id"] == sys.argv[2])
+assert re.search(r"^removed\s+%d$" % m["prune_order"][0], text, re.M), (m["prune_order"], text)
+PY
 
 # one cache-or-collect policy with the explorer (core obtainStats / buildScoreReport)
 capture "$tmp/abs.txt" -- "$avss" --quiet score "$tiny" --data builtin --seq-len 32 --max-tokens 1024 --shards 2 \

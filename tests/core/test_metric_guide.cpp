@@ -2,6 +2,8 @@
 // offers (registry, measured, iterative), the glossary's terms, and well-formed citations.
 #include <catch2/catch.hpp>
 
+#include <fstream>
+#include <iterator>
 #include <set>
 
 #include "avss/error.h"
@@ -43,4 +45,17 @@ TEST_CASE("the glossary explains the words the explorer uses", "[guide]") {
                           "Kendall τ", "shard"}) {
         CHECK(terms.count(t) == 1);
     }
+}
+
+TEST_CASE("the default metric is a statistics metric with its reason and evidence on record", "[guide]") {
+    const auto& d = defaultPruneMetric();
+    const auto& info = findMetric(d.id);  // registered: the CLI and the explorer can use it without extra passes
+    CHECK_FALSE(isMeasuredMetric(d.id));
+    CHECK(info.order == PruneOrder::LowFirst);
+    CHECK(d.why.find(info.name) != std::string::npos);  // the reason names the metric it is about
+    REQUIRE(d.evidence.rfind("docs/results/pruning.md", 0) == 0);
+    std::ifstream doc(std::string(AVSS_TEST_DATA_DIR) + "/../../docs/results/pruning.md");
+    REQUIRE(doc.good());  // the evidence exists in the repository
+    const std::string text((std::istreambuf_iterator<char>(doc)), std::istreambuf_iterator<char>());
+    CHECK(text.find("`" + d.id + "`") != std::string::npos);  // and says which metric became the default
 }

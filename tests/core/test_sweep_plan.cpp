@@ -203,6 +203,8 @@ TEST_CASE("sweep: a dense score whose interval reaches the floor is at chance; t
     r.tasks[1].prunedSkipped = true;                                  // not swept: left out of the mean
     CHECK(*meanRetention(r, 0, 1) == Approx(0.70 / 0.85));
     CHECK(*meanRetention(r, 1, 1) == Approx(0.40 / 0.85));           // its missing cell no longer matters
+    const auto meanPlot = sweepPlotSvg(r, SweepPlotOptions{});        // its subtitle names what the mean averages
+    CHECK(meanPlot.find("sciq acc; not swept (dense at chance): perplexity") != std::string::npos);
     r.tasks[0].prunedSkipped = true;
     CHECK_FALSE(meanRetention(r, 0, 1));                              // no task left to average
     for (const auto& plot : sweepPlots(r)) CHECK(plot.name.find("perplexity") == std::string::npos);

@@ -12,10 +12,12 @@
 #include <QGuiApplication>
 #include <QMessageBox>
 #include <QMouseEvent>
+#include <QLabel>
 #include <QScreen>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSlider>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTest>
 #include <QTextBrowser>
@@ -26,6 +28,7 @@
 #include "app_options.h"
 #include "avss/corpus.h"
 #include "avss/layer_scores.h"
+#include "avss/metric_guide.h"
 #include "avss/prune_export.h"
 #include "avss/pruning_plan.h"
 #include "avss/stats_cache.h"
@@ -36,6 +39,7 @@
 #include "models/layer_table_model.h"
 #include "stall_monitor.h"
 #include "tiny_fixture.h"
+#include "util/metric_name.h"
 #include "widgets/heatmap_view.h"
 #include "widgets/layer_views.h"
 #include "widgets/prune_panel.h"
@@ -581,6 +585,9 @@ TEST_CASE("explorer: a first launch sizes the window from the screen and the doc
         // Before the fix the docks kept their minimum widths (~60 px) until View > Reset layout.
         REQUIRE(waitUntil([&] { return data->width() >= 240 && prune->width() >= 280; }));
         CHECK(w.centralWidget()->width() >= size.width() / 3);
+        const auto* charts = prune->findChild<QTabWidget*>(QStringLiteral("pruneTabs"));
+        REQUIRE(charts != nullptr);
+        CHECK(charts->height() >= 260);  // the retention chart is never squeezed to its title; the dock scrolls
         w.close();
     }
     QSettings().clear();
@@ -697,4 +704,23 @@ TEST_CASE("explorer: a heatmap row label explains its metric (the Metrics explai
     for (int y = 0; y < heatmap->height() && !found; ++y) found = heatmap->labelRowAt(QPointF(20, y)) == last;
     CHECK(found);
     CHECK(heatmap->labelRowAt(QPointF(heatmap->width() - 5, heatmap->height() / 3)) == -1);
+}
+
+TEST_CASE("explorer: it starts with the core's default metric and links to why it is the default", "[ui][explorer][help]") {
+    TinyFixture f;
+    MainWindow w(f.cacheDir);
+    const auto& chosen = avss::defaultPruneMetric();
+    CHECK(w.workspace().metric() == toQString(chosen.id));
+    showAnalysed(w, f);
+    CHECK(w.workspace().metric() == toQString(chosen.id));  // the analysis has it: kept
+    auto* note = w.prunePanel().findChild<QLabel*>(QStringLiteral("defaultMetricNote"));
+    REQUIRE(note);
+    CHECK(note->text().contains(metricName(toQString(chosen.id)).toHtmlEscaped()));
+    Q_EMIT note->linkActivated(QStringLiteral("why"));
+    auto* page = w.findChild<QDialog*>(QStringLiteral("metricsExplained"));
+    REQUIRE(page);
+    const QString text = page->findChild<QTextBrowser*>()->toPlainText();
+    CHECK(text.contains(toQString(chosen.why)));
+    CHECK(text.contains(QStringLiteral("docs/results/pruning.md")));
+    page->close();
 }

@@ -22,6 +22,7 @@
 #include <cmath>
 #include <map>
 
+#include "avss/metric_guide.h"
 #include "avss/prune_export.h"
 #include "job_center.h"
 #include "models/measurement_model.h"
@@ -38,7 +39,7 @@ namespace avss::ui {
 PrunePanel::PrunePanel(Workspace& workspace, JobCenter& jobs, QWidget* parent)
     : QWidget(parent), m_workspace(workspace), m_jobs(jobs), m_metric(new QComboBox(this)), m_rule(new QComboBox(this)),
       m_slider(new QSlider(Qt::Horizontal, this)), m_amount(new QDoubleSpinBox(this)), m_protectFirst(new QCheckBox(tr("first block"), this)),
-      m_protectLast(new QCheckBox(tr("last block"), this)), m_planText(new QLabel(this)), m_measure(new QPushButton(tr("&Measure"), this)),
+      m_protectLast(new QCheckBox(tr("last block"), this)), m_planText(new QLabel(this)), m_defaultNote(new QLabel(this)), m_measure(new QPushButton(tr("&Measure"), this)),
       m_cancel(new QPushButton(tr("Cancel"), this)), m_export(new QPushButton(tr("Export pruned model…"), this)),
       m_measureStatus(new QLabel(this)),
       m_chart(new LineChart(tr("Measured retention (dense = 1)"), tr("layers removed"), tr("retention"), this)),
@@ -93,7 +94,19 @@ QWidget* PrunePanel::buildRuleBox() {
     m_protectLast->setChecked(m_workspace.rule().protectLast);
     m_planText->setWordWrap(true);
     m_planText->setTextFormat(Qt::RichText);
+    m_defaultNote->setObjectName(QStringLiteral("defaultMetricNote"));
+    m_defaultNote->setTextFormat(Qt::RichText);
+    m_defaultNote->setWordWrap(true);
+    const auto& chosen = avss::defaultPruneMetric();
+    m_defaultNote->setText(tr("<small>Default: %1, the best measured on the sample model (<a href=\"why\">why?</a>). "
+                              "AVSS presets stay in the list.</small>")
+                               .arg(metricName(toQString(chosen.id)).toHtmlEscaped()));
+    m_defaultNote->setToolTip(toQString(chosen.why));
+    connect(m_defaultNote, &QLabel::linkActivated, this, [this] {
+        showMetricsExplained(window(), m_workspace.hasAnalysis() ? m_workspace.analysis().scores.get() : nullptr, QStringLiteral("default-metric"));
+    });
     form->addRow(tr("Metric"), m_metric);
+    form->addRow(m_defaultNote);
     form->addRow(tr("Rule"), m_rule);
     form->addRow(tr("Remove"), sliderRow);
     form->addRow(tr("Protect"), protectRow);
@@ -138,6 +151,9 @@ QWidget* PrunePanel::buildMeasureBox() {
     m_tabs->addTab(m_chart, tr("Retention chart"));
     m_tabs->addTab(m_sweepView, tr("Sweep curves"));
     m_tabs->addTab(m_table, tr("Measured points"));
+    // Never squeezed to the chart's title on a small screen: the dock scrolls instead (issue 13, 1024×700).
+    m_tabs->setObjectName(QStringLiteral("pruneTabs"));
+    m_tabs->setMinimumHeight(260);
     layout->addWidget(m_tabs, 1);
     connect(m_sweepView, &SweepView::countPicked, this, &PrunePanel::pickCount);
     connect(m_sweepView, &SweepView::sweepStarted, this, [this] { m_tabs->setCurrentWidget(m_sweepView); });

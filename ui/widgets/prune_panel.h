@@ -80,6 +80,7 @@ private:
     QCheckBox* m_protectFirst;
     QCheckBox* m_protectLast;
     QLabel* m_planText;
+    QLabel* m_defaultNote;  // which metric is the default, with a link to why
     QPushButton* m_measure;
     QPushButton* m_cancel;
     QPushButton* m_export;

@@ -10,6 +10,7 @@
 #include "avss/error.h"
 #include "avss/layer_scores.h"
 #include "avss/measured_importance.h"
+#include "avss/metric_guide.h"
 #include "avss/prune_export.h"
 #include "avss/stats_cache.h"
 
@@ -91,7 +92,8 @@ CommandSpec pruneCommand() {
     c.options = {{"out", "FILE", "output .gguf", ""},
                  {"remove", "LIST", "original block numbers to remove, e.g. 3,5,10-12", ""},
                  {"from-cache", "FILE", "HDF5 analysis of this model (avss score --cache)", ""},
-                 {"metric", "ID", "metric whose plan to apply (see avss score)", "avss-paper"},
+                 {"metric", "ID", "metric whose plan to apply (see avss score; the default is the best measured, docs/results/pruning.md)",
+                  defaultPruneMetric().id},
                  {"data", "TEXT", "measure a measured --metric on this text (plain text, JSONL or 'builtin')", ""},
                  {"no-check", "", "skip the reload self-check", ""}};
     for (auto& o : modelOptions()) c.options.push_back(o);

@@ -17,6 +17,18 @@ struct MetricGuide {
 // Every id of metricRegistry(), the measured ids and "iterative:<id>". UsageError for an unknown id.
 MetricGuide metricGuide(std::string_view id);
 
+// The metric pruning starts with — the CLI's `avss prune --metric` and the explorer's first choice —
+// and why. The one place this decision lives: the metric with the best mean retention over tasks at
+// a quarter of the blocks removed in the project's retention sweep of the sample model, preferring
+// one computed from the statistics when a measured one (extra forward passes) is not clearly better.
+// AVSS presets stay available by name.
+struct DefaultMetric {
+    std::string id;        // a metricRegistry() id
+    std::string why;       // a paragraph for tooltips and Help ▸ Metrics explained
+    std::string evidence;  // the document with the measurement and the command that re-runs it
+};
+const DefaultMetric& defaultPruneMetric();
+
 struct GlossaryEntry {
     std::string term, definition;
 };

@@ -68,6 +68,17 @@ MetricGuide metricGuide(std::string_view id) {
     throw UsageError({}, "no guide text for metric '" + std::string(id) + "'");
 }
 
+const DefaultMetric& defaultPruneMetric() {
+    static const DefaultMetric kDefault{
+        "bi",
+        "Block Influence (ShortGPT) kept the most of the sample model's performance in the project's retention sweep "
+        "(mean retention over WikiText-2 perplexity, SciQ and SST-2): level with SLEB at a quarter of the blocks removed "
+        "(7 of 30), the best averaged over 3 to 9 blocks, and without SLEB's hundreds of extra forward passes. Every AVSS "
+        "preset kept less than removing blocks at random.",
+        "docs/results/pruning.md (the retention sweep of 2026-12-07; scripts/results-pruning.sh re-runs it)"};
+    return kDefault;
+}
+
 const std::vector<GlossaryEntry>& glossary() {
     static const std::vector<GlossaryEntry> kTerms = {
         {"residual stream", "The vector each token carries from layer to layer. Every block reads it and adds its update to it."},

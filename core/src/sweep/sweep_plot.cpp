@@ -44,9 +44,12 @@ std::string sweepPlotSvg(const SweepResult& r, const SweepPlotOptions& o) {
     bool perplexity = false;
     if (mean) {
         c.title = std::string(o.normalised ? "Chance-normalised retention" : "Retention") + ", mean over tasks";
-        for (std::size_t t = 0; t < r.tasks.size(); ++t) {
-            c.subtitle += (t ? ", " : "") + r.tasks[t].task + " " + r.tasks[t].metrics[kPrimaryMetric];
+        std::string skipped;  // tasks the mean leaves out (at chance, not swept): named apart, not as inputs
+        for (const auto& task : r.tasks) {
+            auto& list = task.prunedSkipped ? skipped : c.subtitle;
+            list += (list.empty() ? "" : ", ") + task.task + (task.prunedSkipped ? "" : " " + task.metrics[kPrimaryMetric]);
         }
+        if (!skipped.empty()) c.subtitle += "; not swept (dense at chance): " + skipped;
     } else {
         const auto& task = r.tasks[static_cast<std::size_t>(o.task)];
         const auto& metric = task.metrics[static_cast<std::size_t>(o.metric)];
