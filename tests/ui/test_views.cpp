@@ -5,6 +5,8 @@
 #include <QAbstractItemModelTester>
 #include <QApplication>
 #include <QCategoryAxis>
+#include <QFontMetricsF>
+#include <QValueAxis>
 #include <QChartView>
 #include <QFile>
 #include <QImage>
@@ -409,4 +411,20 @@ TEST_CASE("the sorted score chart drops its layer labels and legend where QtChar
     check({1100, 440}, true);
     check({380, 300}, false);
     check({1100, 440}, true);
+
+    // By layer, a value axis: narrower charts label fewer ticks, never so many that they elide.
+    chart.setSorted(false);
+    for (const int width : {1100, 600, 380}) {
+        chart.resize(width, 300);
+        QApplication::processEvents();
+        CHECK_FALSE(chart.grab().isNull());
+        auto* x = qobject_cast<QValueAxis*>(view->chart()->axes(Qt::Horizontal).front());
+        REQUIRE(x);
+        const double perTick = view->chart()->plotArea().width() / 30 * x->tickInterval();
+        INFO("width " << width << ": tick step " << x->tickInterval() << ", " << perTick << " px per tick");
+        CHECK(perTick >= QFontMetricsF(x->labelsFont()).horizontalAdvance(QStringLiteral("29")) * 1.5);
+        if (width == 1100) CHECK(x->tickInterval() <= 2);
+        auto* y = view->chart()->axes(Qt::Vertical).front();  // its title shows only where it fits unelided
+        CHECK(y->isTitleVisible() == (view->chart()->plotArea().height() >= QFontMetricsF(y->titleFont()).horizontalAdvance(y->titleText())));
+    }
 }

@@ -216,7 +216,7 @@ void ScoreChart::rebuild() {
         x = new QValueAxis;
         x->setTickType(QValueAxis::TicksDynamic);
         x->setTickAnchor(0);
-        x->setTickInterval(n > 40 ? 10 : n > 12 ? 2 : 1);
+        x->setTickInterval(1);  // fitToWidth() widens the step until the labels fit
         x->setLabelFormat(QStringLiteral("%d"));
         x->setTitleText(tr("layer"));
     }
@@ -267,7 +267,8 @@ void ScoreChart::rebuild() {
 }
 
 // Narrow charts: QtCharts elides what does not fit ("rem…", "…"), so the sorted axis drops its
-// labels below a readable width per bar and the legend goes; hovering a bar still says everything.
+// labels below a readable width per bar, the by-layer axis labels fewer ticks, and the legend goes;
+// hovering a bar still says everything.
 void ScoreChart::fitToWidth() {
     const auto area = m->chart->plotArea();
     const auto bars = m->scores ? static_cast<double>(m->scores->layers.size()) : 0.0;
@@ -277,6 +278,18 @@ void ScoreChart::fitToWidth() {
         cat->setLabelsVisible(fits);
         cat->setLabelsAngle(fits && bars > 12 ? -90 : 0);  // hidden rotated labels still squeeze the title to "…"
         cat->setTitleVisible(fits);  // QtCharts elides it to "…" without labels; the chart title says "in prune order"
+    } else if (auto* byLayer = qobject_cast<QValueAxis*>(m->chart->axes(Qt::Horizontal).value(0))) {
+        // The smallest tick step whose labels fit between ticks (QtCharts elides the rest to "…").
+        const double need = 1.5 * QFontMetricsF(byLayer->labelsFont()).horizontalAdvance(QString::number(bars - 1));
+        for (const int step : {1, 2, 5, 10, 20, 50, 100}) {
+            if (area.width() / bars * step >= need || step == 100) {
+                if (byLayer->tickInterval() != step) byLayer->setTickInterval(step);
+                break;
+            }
+        }
+    }
+    if (auto* y = m->chart->axes(Qt::Vertical).value(0)) {  // a short chart elides the metric's name: the chart title has it
+        y->setTitleVisible(area.height() >= QFontMetricsF(y->titleFont()).horizontalAdvance(y->titleText()));
     }
     m->chart->legend()->setVisible(m->chart->size().width() >= kLegendWidth);
 }
