@@ -128,7 +128,7 @@ LensView::LensView(Workspace& workspace, JobCenter& jobs, QWidget* parent)
         showAttention();
         updateControls();
     });
-    connect(&m_jobs, &JobCenter::lensFinished, this, &LensView::show);
+    connect(&m_jobs, &JobCenter::lensFinished, this, &LensView::display);
     connect(&m_jobs, &JobCenter::busyChanged, this, [this](JobKind kind) {
         if (kind == JobKind::Lens) updateControls();
     });
@@ -180,7 +180,7 @@ void LensView::updateControls() {
     if (!model) m_status->setText(tr("Open a model to look through its layers."));
 }
 
-void LensView::show(const LensDone& done) {
+void LensView::display(const LensDone& done) {
     m_done = done;
     const auto& lens = *done.lens;
     const auto& tok = done.model->tokenizer();

@@ -43,7 +43,7 @@ public:
     const LensDone& shown() const { return m_done; }
 
 private:
-    void show(const LensDone& done);
+    void display(const LensDone& done);  // not show(): that would hide QWidget::show()
     void updateControls();
     void showAttention();
     std::vector<int> skippedBlocks() const;

@@ -50,10 +50,10 @@ void LessonPanel::go(int step) {
     m_current = std::clamp(step, 0, static_cast<int>(m_lesson.steps.size()) - 1);
     m_pending = !m_workspace.hasAnalysis();
     if (!m_pending) m_apply(m_lesson.steps[static_cast<std::size_t>(m_current)]);
-    show();
+    showStep();
 }
 
-void LessonPanel::show() {
+void LessonPanel::showStep() {
     const auto& s = m_lesson.steps[static_cast<std::size_t>(m_current)];
     m_title->setText(QStringLiteral("<h3>%1</h3><b>%2</b>").arg(m_lesson.title.toHtmlEscaped(), s.title.toHtmlEscaped()));
     m_note->setText(m_pending ? tr("<p><i>Waiting for the model and its analysis …</i></p>") + s.note : s.note);

@@ -28,7 +28,7 @@ public:
     QPushButton* nextButton() const { return m_next; }
 
 private:
-    void show();
+    void showStep();  // not show(): that would hide QWidget::show()
 
     Workspace& m_workspace;
     Apply m_apply;
