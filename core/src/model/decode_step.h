@@ -10,9 +10,11 @@
 
 namespace avss::model::decode {
 
-// True when the fused step applies: one new token per row, fp32 on the CPU, a KV cache, and no
-// autograd (training keeps the generic path, which is differentiable).
-bool applies(const at::Tensor& x, const KvCache* cache);
+// True when the fused step applies: one new token per row, fp32 on the CPU, a KV cache, no
+// autograd (training keeps the generic path, which is differentiable), and what its loops
+// implement: SiLU gating, every one of the `keys` positions visible (no sliding window cutting
+// them), and no attention weights asked for.
+bool applies(const Model::Impl& m, const at::Tensor& x, const KvCache* cache, std::int64_t keys, bool keepAttention);
 
 at::Tensor rmsNormalize(const at::Tensor& x, double eps);               // [B, 1, H]
 at::Tensor siluGate(const at::Tensor& gateUp, std::int64_t ffn);       // [B, 1, 2F] → [B, 1, F]

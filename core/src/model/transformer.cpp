@@ -196,9 +196,7 @@ at::Tensor forward(const Model::Impl& m, const at::Tensor& tokens, const at::Ten
     const ProductThreads threads(bf16OnCpu(m));
     auto x = m.weights.tokenEmbd.rows(tokens);  // [B, T, H]
     if (m.arch->scaleEmbeddings) x.mul_(std::sqrt(static_cast<double>(hp.hidden)));
-    // A decoding step on the CPU, when the fused loops implement this model (full causal window, SiLU).
-    const bool windowed = hp.slidingWindow > 0 && keyMask.size(1) > hp.slidingWindow;
-    const bool fused = decode::applies(x, cache) && !windowed && m.arch->activation == Activation::Silu && options.attention == nullptr;
+    const bool fused = decode::applies(m, x, cache, keyMask.size(1), options.attention != nullptr);  // a decoding step on the CPU
     const auto norm = [&](const at::Tensor& t) { return fused ? decode::rmsNormalize(t, hp.normEps) : rmsNormalize(t, hp.normEps); };
     for (int l = 0; l < hp.layers; ++l) {
         if (options.skip != nullptr && (*options.skip)[static_cast<std::size_t>(l)]) continue;
