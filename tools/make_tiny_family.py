@@ -5,6 +5,8 @@ Fixture generator, never run by CI. For each --arch it writes into --out-dir (te
 
   tiny_<arch>.gguf            the model as llama.cpp's converter writes that architecture (F32 weights,
                               tied embeddings, the tiny byte-level BPE vocabulary of make_tiny_model.py);
+  tiny_<arch>_hf/             the same model as transformers saves it (config.json, model.safetensors — sharded
+                              for mistral —, tokenizer.json built with the `tokenizers` library, tokenizer_config.json);
   tiny_<arch>_reference.json  logits at every position of make_tiny_model.py's 4 token sequences from a
                               transformers model built from its config with the same seeded weights
                               (not from the GGUF), plus, where transformers can read the GGUF itself,
@@ -142,6 +144,38 @@ def write_gguf(path: str, arch: str, gguf_arch: str, cfg, sd: dict) -> None:
     wr.close()
 
 
+# Hugging Face's own spelling of Qwen2's pre-tokenizer regex (its tokenizer.json).
+QWEN2_SPLIT = (r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+")
+TOKENIZER_STRINGS = ["Hello world", "The year 2024 had 366 days.", "  leading and   inner   spaces ", "tabs\tand\nnew\r\nlines\n\n",
+                     "café, naïve, Ελληνικά, 日本語", "<|im_start|>user\nhi<|im_end|>", "don't we'll I'M", "a1b22c333", "😀 emoji",
+                     "12 + 34 = 46", "x" * 40, ""]
+
+
+def write_hf_folder(folder: str, arch: str, model) -> list[dict]:
+    """save_pretrained plus a byte-level tokenizer.json; returns the `tokenizers` library's ids for TOKENIZER_STRINGS."""
+    from tokenizers import AddedToken, Regex, Tokenizer, decoders, models, normalizers, pre_tokenizers, processors
+
+    model.save_pretrained(folder, max_shard_size="100KB" if arch == "mistral" else "1GB")
+    tokens, _, merges = tiny.build_vocab()
+    tk = Tokenizer(models.BPE(vocab={t: i for i, t in enumerate(tokens)}, merges=[tuple(m.split(" ")) for m in merges]))
+    if arch == "qwen2":  # as Qwen2's tokenizer.json: NFC, then Split + ByteLevel without its own regex
+        tk.normalizer = normalizers.NFC()
+        tk.pre_tokenizer = pre_tokenizers.Sequence([
+            pre_tokenizers.Split(Regex(QWEN2_SPLIT), behavior="isolated", invert=False),
+            pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=False)])
+    else:  # GPT-2's ByteLevel with its built-in regex (the GGUF's pre "default")
+        tk.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=True)
+    tk.decoder = decoders.ByteLevel()
+    tk.post_processor = processors.ByteLevel(trim_offsets=False)
+    tk.add_special_tokens([AddedToken(t, special=True, normalized=False) for t in tiny.SPECIAL_TOKENS])
+    tk.save(os.path.join(folder, "tokenizer.json"))
+    with open(os.path.join(folder, "tokenizer_config.json"), "w", encoding="utf-8") as f:
+        json.dump({"tokenizer_class": "PreTrainedTokenizerFast", "bos_token": tokens[tiny.BOS_ID], "eos_token": tokens[tiny.EOS_ID],
+                   "pad_token": tokens[tiny.PAD_ID], "add_bos_token": False, "chat_template": tiny.CHAT_TEMPLATE}, f, indent=1)
+        f.write("\n")
+    return [{"text": s, "ids": tk.encode(s, add_special_tokens=True).ids} for s in TOKENIZER_STRINGS]
+
+
 def sensitivity(model, arch: str, seq: list[int], ref_logits: torch.Tensor) -> dict:
     """How far the reference moves without the feature the fixture tests: the test is only as good as this."""
     ids = torch.tensor([seq])
@@ -189,6 +223,9 @@ def main() -> None:
     name = f"tiny_{arch}.gguf"
     path = os.path.join(args.out_dir, name)
     write_gguf(path, arch, gguf_arch, cfg, sd)
+    hf_dir = os.path.join(args.out_dir, f"tiny_{arch}_hf")
+    tokenizer_cases = write_hf_folder(hf_dir, arch, model)
+    from_folder = AutoModelForCausalLM.from_pretrained(hf_dir, dtype=torch.float32, attn_implementation="eager").eval()
 
     rng = np.random.default_rng(tiny.SEED)
     tiny.random_weights(rng)  # the same draws as make_tiny_model.py, so the sequences are its sequences
@@ -207,6 +244,9 @@ def main() -> None:
             ids = torch.tensor([s])
             ref = model(input_ids=ids, use_cache=False).logits[0]
             row = {"ids": s, "logits": tiny.f32list(ref.numpy())}
+            folder_diff = float((ref - from_folder(input_ids=ids, use_cache=False).logits[0]).abs().max())
+            assert folder_diff < 1e-5, f"transformers' reload of {hf_dir} differs by {folder_diff}"
+
             if loaded is not None:
                 row["max_abs_diff_transformers_gguf_load"] = float((ref - loaded(input_ids=ids, use_cache=False).logits[0]).abs().max())
             out.append(row)
@@ -227,6 +267,8 @@ def main() -> None:
                                            "use_cache=False"),
         "config": cfg.to_dict(),
         **checks,
+        "hf_folder": f"tiny_{arch}_hf",
+        "hf_tokenizer_cases": tokenizer_cases,
         "sequences": out,
     }
     if attentions is not None:

@@ -18,7 +18,7 @@ std::optional<AppOptions> parseAppOptions(const QStringList& arguments, QString*
     parser.setApplicationDescription(QObject::tr("AVSS Explorer: per-layer importance, pruning what-ifs and mitigation for LLMs."));
     const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")}, QObject::tr("Show this help."));
     const QCommandLineOption version({QStringLiteral("v"), QStringLiteral("version")}, QObject::tr("Print the versions and exit."));
-    const QCommandLineOption model(QStringLiteral("model"), QObject::tr("Model to open: a .gguf file or 'default'."), QStringLiteral("MODEL"));
+    const QCommandLineOption model(QStringLiteral("model"), QObject::tr("Model to open: a .gguf file, a Hugging Face model folder, or 'default'."), QStringLiteral("MODEL"));
     const QCommandLineOption data(QStringLiteral("data"), QObject::tr("Calibration data: 'builtin' or a text/JSONL file."), QStringLiteral("DATA"));
     const QCommandLineOption session(QStringLiteral("session"), QObject::tr("Reopen a saved session."), QStringLiteral("FILE"));
     const QCommandLineOption shot(QStringLiteral("screenshot"), QObject::tr("Render the window with a finished analysis to a PNG and exit."), QStringLiteral("PNG"));
@@ -44,7 +44,7 @@ std::optional<AppOptions> parseAppOptions(const QStringList& arguments, QString*
     const QCommandLineOption lessonStep(QStringLiteral("lesson-step"), QObject::tr("Screenshot: open the bundled lesson at step N (1-based)."), QStringLiteral("N"));
     parser.addOptions({help, version, model, data, session, shot, metric, remove, layer, measure, recompute, panel, scale, sortedChart, metricsPage, size, task,
                        taskFile, taskLimit, sweep, mitigate, mitigateSteps, compare, lens, attentionBlock, lessonStep});
-    parser.addPositionalArgument(QStringLiteral("model"), QObject::tr("A .gguf model file to open."), QStringLiteral("[MODEL]"));
+    parser.addPositionalArgument(QStringLiteral("model"), QObject::tr("A .gguf model file or Hugging Face model folder to open."), QStringLiteral("[MODEL]"));
     *exitCode = 2;
     if (!parser.parse(arguments)) {
         *message = parser.errorText() + QLatin1Char('\n') + parser.helpText();

@@ -100,6 +100,10 @@ void MainWindow::createActions() {
         const QString file = QFileDialog::getOpenFileName(this, tr("Open model"), {}, tr("GGUF models (*.gguf);;All files (*)"));
         if (!file.isEmpty()) openModelFile(file);
     });
+    a.openFolder = make(tr("Open Hugging Face &folder…"), QKeySequence(tr("Ctrl+Alt+F")), [this] {
+        const QString dir = QFileDialog::getExistingDirectory(this, tr("Open a Hugging Face model folder (config.json, model.safetensors, tokenizer.json)"));
+        if (!dir.isEmpty()) openModelFile(dir);
+    });
     a.openSample = make(tr("Open &sample model"), QKeySequence(tr("Ctrl+Shift+O")), [this] { openModelFile(QStringLiteral("default")); });
     a.openData = make(tr("Open calibration &data…"), QKeySequence(tr("Ctrl+D")), [this] { m_data->chooseDataFile(); });
     a.builtinData = make(tr("Use the &built-in text"), {}, [this] { m_workspace.setDataSource(DataSource{}); });
@@ -144,7 +148,7 @@ void MainWindow::createActions() {
 void MainWindow::createMenus() {
     auto& a = m_actions;
     QMenu* file = menuBar()->addMenu(tr("&File"));
-    file->addActions({a.openModel, a.openSample});
+    file->addActions({a.openModel, a.openFolder, a.openSample});
     a.recent = file->addMenu(tr("Open &recent"));
     connect(a.recent, &QMenu::aboutToShow, this, [this] { m_recent.fillMenu(m_actions.recent, [this](const QString& p) { openModelFile(p); }); });
     file->addSeparator();
@@ -433,7 +437,7 @@ void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
     if (event->mimeData()->hasUrls()) event->acceptProposedAction();
 }
 
-// A dropped .gguf (or anything else, which the core then names) opens as the model; text and
+// A dropped .gguf or model folder (or anything else, which the core then names) opens as the model; text and
 // JSONL files become the calibration data; *.avss.json reopens a session.
 void MainWindow::dropEvent(QDropEvent* event) {
     for (const QUrl& url : event->mimeData()->urls()) {

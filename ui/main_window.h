@@ -70,7 +70,7 @@ protected:
 
 private:
     struct Actions {
-        QAction *openModel, *openSample, *openData, *builtinData, *openSession, *saveSession, *exportModel, *quit;
+        QAction *openModel, *openFolder, *openSample, *openData, *builtinData, *openSession, *saveSession, *exportModel, *quit;
         QAction *analyse, *rerun, *cancel, *measure;
         QAction *scaleValue, *scaleRank, *resetLayout, *about, *aboutQt, *metricsHelp, *gettingStarted, *presentation, *lesson;
         QMenu* recent;

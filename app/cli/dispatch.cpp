@@ -15,7 +15,8 @@ namespace {
 void printUsage(const std::vector<CommandSpec>& commands) {
     std::cout << "Usage: avss [--threads N] [--quiet] COMMAND [ARGS...]\n\n"
                  "AVSS Explorer command-line tool: run, inspect and score the layers of a language model.\n"
-                 "MODEL is a .gguf file, or 'default' for the sample model in the per-user cache.\n\nCommands:\n";
+                 "MODEL is a .gguf file, a Hugging Face model folder (config.json, model.safetensors, tokenizer.json),\n"
+                 "or 'default' for the sample model in the per-user cache.\n\nCommands:\n";
     for (const auto& c : commands) {
         std::string name = "  " + c.name;
         name.resize(16, ' ');

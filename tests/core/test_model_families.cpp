@@ -10,11 +10,13 @@
 #include "avss/model.h"
 #include "avss/prune_export.h"
 #include "io/gguf_file.h"
+#include "io/safetensors_file.h"
 #include "io/gguf_writer.h"
 #include "model/model_impl.h"
 #include "model/kv_cache.h"
 #include "model/transformer.h"
 #include "support/reference_json.h"
+#include "support/safetensors_writer.h"
 #include "support/temp_dir.h"
 #include "support/tiny_model.h"
 
@@ -222,5 +224,104 @@ TEST_CASE("RoPE scaling the engine does not implement is refused, bad factors na
         CHECK(b->info().hparams.ropeScalingName() == "none");
         const nlohmann::json ids = std::vector<int>{40, 41, 42, 43, 44, 45};
         CHECK(torch::equal(logitsOf(*a, ids), logitsOf(*b, ids)));
+    }
+}
+
+TEST_CASE("Hugging Face folders: every family's logits match transformers and the GGUF's", "[parity][hf]") {
+    for (const char* arch : {"qwen2", "gemma", "mistral", "phi3"}) {
+        SECTION(arch) {
+            const auto folder = dataFile(std::string("tiny_") + arch + "_hf");
+            const auto m = Model::load(folder, LoadOptions{Device::Cpu});
+            const auto g = Model::load(dataFile(std::string("tiny_") + arch + ".gguf"), LoadOptions{Device::Cpu});
+            CHECK(m->info().format == "safetensors");
+            CHECK(m->info().arch == g->info().arch);
+            CHECK(m->info().unusedTensors.empty());
+            CHECK(m->info().tiedEmbeddings);
+            CHECK(m->info().parameterCount == g->info().parameterCount);
+            CHECK(m->info().hparams.slidingWindow == g->info().hparams.slidingWindow);
+            CHECK(m->info().fingerprint.size() == 64);
+            CHECK(m->info().fingerprint != g->info().fingerprint);
+            const auto ref = test::loadReference(std::string("tiny_") + arch + "_reference.json");
+            const double worst = checkLogits(*m, ref.at("sequences"));
+            std::cout << "tiny_" << arch << "_hf: max |Δlogit| / max |logit| " << worst << "\n";
+            for (const auto& s : ref.at("sequences")) CHECK(relErr(logitsOf(*m, s.at("ids")), logitsOf(*g, s.at("ids"))) < 1e-6);
+        }
+    }
+}
+
+TEST_CASE("Hugging Face folders: F16 and BF16 weights, untied heads, and bad tensors named", "[model][hf][corrupt]") {
+    test::TempDir dir;
+    const auto copy = dir / "m";
+    test::copyFolder(dataFile("tiny_qwen2_hf"), copy);
+    const auto tensors = test::readSafetensors(copy / "model.safetensors");
+    const auto ids = test::loadReference("tiny_qwen2_reference.json").at("sequences")[3].at("ids");
+    const auto fp32 = logitsOf(*Model::load(copy, LoadOptions{Device::Cpu}), ids);
+    auto rewrite = [&](const std::function<void(std::vector<test::StTensor>&)>& edit) {
+        auto t = tensors;
+        edit(t);
+        test::writeSafetensors(copy / "model.safetensors", t);
+    };
+    auto asHalf = [](test::StTensor& t, bool bf16) {
+        const auto n = t.bytes.size() / 4;
+        std::vector<unsigned char> out(n * 2);
+        for (std::size_t i = 0; i < n; ++i) {
+            float f;
+            std::memcpy(&f, &t.bytes[i * 4], 4);
+            const at::Tensor h = torch::tensor({f}).to(bf16 ? torch::kBFloat16 : torch::kFloat16);
+            std::memcpy(&out[i * 2], h.data_ptr(), 2);
+        }
+        t.bytes = out;
+        t.dtype = bf16 ? "BF16" : "F16";
+    };
+    for (const bool bf16 : {false, true}) {
+        SECTION(bf16 ? "BF16" : "F16") {
+            rewrite([&](auto& ts) { for (auto& t : ts) asHalf(t, bf16); });
+            const auto m = Model::load(copy, LoadOptions{Device::Cpu});
+            CHECK(m->info().tensorTypeCounts.at(bf16 ? "BF16" : "F16") == static_cast<int>(tensors.size()));
+            const auto half = logitsOf(*m, ids);
+            const double err = relErr(half, fp32);
+            CHECK(err > 0);                          // the rounded weights are read, not some other copy
+            CHECK(err < (bf16 ? 5e-2 : 5e-3));      // and converted exactly: only the rounding remains
+        }
+    }
+    SECTION("an untied head is read; tie_word_embeddings false without one is refused") {
+        auto config = test::readJson(copy / "config.json");
+        config["tie_word_embeddings"] = false;
+        test::writeJson(copy / "config.json", config);
+        CHECK_THROWS_WITH(Model::load(copy), Contains("config.json") && Contains("no lm_head.weight"));
+        rewrite([](auto& ts) {
+            for (const auto& t : std::vector<test::StTensor>(ts)) {
+                if (t.name == "model.embed_tokens.weight") ts.push_back({"lm_head.weight", t.dtype, t.shape, t.bytes});
+            }
+        });
+        const auto m = Model::load(copy, LoadOptions{Device::Cpu});
+        CHECK_FALSE(m->info().tiedEmbeddings);
+        CHECK(torch::equal(logitsOf(*m, ids), fp32));
+    }
+    SECTION("a tensor of the wrong shape, a missing one, one of an unsupported dtype") {
+        rewrite([](auto& ts) {
+            for (auto& t : ts) {
+                if (t.name == "model.layers.1.mlp.down_proj.weight") t.shape = {128, 64};
+            }
+        });
+        CHECK_THROWS_AS(Model::load(copy), FormatError);
+        CHECK_THROWS_WITH(Model::load(copy), Contains("model.safetensors") && Contains("model.layers.1.mlp.down_proj.weight") &&
+                                                 Contains("expected [64, 128]"));
+        rewrite([](auto& ts) { ts.erase(ts.begin()); });
+        CHECK_THROWS_WITH(Model::load(copy), Contains("is missing"));
+        rewrite([](auto& ts) {
+            for (auto& t : ts) {
+                if (t.name == "model.norm.weight") t = {t.name, "I32", t.shape, t.bytes};
+            }
+        });
+        CHECK_THROWS_AS(Model::load(copy), UnsupportedError);
+        CHECK_THROWS_WITH(Model::load(copy), Contains("model.norm.weight") && Contains("type I32"));
+    }
+    SECTION("a folder without config.json, and exports that need a GGUF") {
+        const auto m = Model::load(copy, LoadOptions{Device::Cpu});
+        CHECK_THROWS_AS(exportPrunedModel(*m, {1}, dir / "p.gguf"), UnsupportedError);
+        CHECK_THROWS_WITH(exportPrunedModel(*m, {1}, dir / "p.gguf"), Contains("Hugging Face folder") && Contains("convert_hf_to_gguf"));
+        std::filesystem::remove(copy / "config.json");
+        CHECK_THROWS_WITH(Model::load(copy), Contains("folder without config.json"));
     }
 }

@@ -13,6 +13,8 @@
 #include <QMessageBox>
 #include <QMouseEvent>
 #include <QLabel>
+#include <QMenu>
+#include <QMenuBar>
 #include <QScreen>
 #include <QSettings>
 #include <QSignalSpy>
@@ -481,6 +483,26 @@ TEST_CASE("explorer: a folder opened as a model is reported with the core's mess
     CHECK_FALSE(RecentFiles().list().contains(toQString(f.dir.path())));  // only models that loaded join Open recent
     openTiny(w, f, test::tinySettings());
     CHECK(RecentFiles().list().value(0) == f.modelPath);
+}
+
+TEST_CASE("explorer: a Hugging Face folder opens from the File menu's entry and analyses", "[ui][explorer][hf]") {
+    TinyFixture f;
+    MainWindow w(f.cacheDir);
+    QAction* entry = nullptr;
+    for (auto* a : w.menuBar()->actions().front()->menu()->actions()) {
+        if (a->text().contains(QStringLiteral("Hugging Face"))) entry = a;
+    }
+    REQUIRE(entry != nullptr);
+    CHECK_FALSE(entry->shortcut().isEmpty());
+    const QString folder = QStringLiteral(AVSS_TEST_DATA_DIR "/tiny_qwen2_hf");
+    w.workspace().setSettings(test::tinySettings());
+    w.openModelFile(folder);  // what the entry's folder chooser calls with the chosen folder
+    REQUIRE(waitUntil([&] { return w.workspace().model() && !w.jobs().isBusy(JobKind::Load); }));
+    CHECK(w.workspace().model()->info().format == "safetensors");
+    CHECK(w.workspace().model()->info().arch == "qwen2");
+    analyse(w, AnalysisMode::CacheFirst);
+    CHECK(w.views().heatmap()->grid().layers == 2);
+    CHECK(RecentFiles().list().value(0) == folder);
 }
 
 TEST_CASE("explorer: Export pruned model writes a self-checked GGUF without the plan's blocks", "[ui][explorer]") {

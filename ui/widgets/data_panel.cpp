@@ -177,7 +177,7 @@ QWidget* DataPanel::buildSettingsBox() {
 
 void DataPanel::showModel() {
     const auto& model = m_workspace.model();
-    m_modelInfo->setText(model ? modelSummary(model->info()) : tr("<i>No model open.</i> Open a .gguf file, drop one on the window, or use the sample model."));
+    m_modelInfo->setText(model ? modelSummary(model->info()) : tr("<i>No model open.</i> Open a .gguf file or a Hugging Face folder, drop one on the window, or use the sample model."));
     m_modelInfo->setToolTip(m_workspace.modelPath());
 }
 

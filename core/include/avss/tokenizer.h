@@ -58,8 +58,8 @@ private:
     std::unique_ptr<Impl> m_impl;
 };
 
-// The tokenizer of a GGUF file alone: no weights are read, so vocabulary-only files work too.
-// Throws IoError, FormatError or UnsupportedError naming the file.
-Tokenizer loadTokenizer(const std::filesystem::path& ggufPath);
+// The tokenizer of a GGUF file (no weights are read, so vocabulary-only files work too) or of a
+// Hugging Face folder (tokenizer.json). Throws IoError, FormatError or UnsupportedError naming the file.
+Tokenizer loadTokenizer(const std::filesystem::path& path);
 
 }  // namespace avss

@@ -85,6 +85,7 @@ ExportResult exportTunedModel(const Model& original, const Model& tuned, const s
                               const ExportOptions& options, const ProgressFn& progress, const CancelToken* cancel) {
     const auto start = std::chrono::steady_clock::now();
     const auto& info = original.info();
+    model::requireGgufSource(info, out, "tuned");
     if (!isTunedCopy(tuned.info(), info)) {
         throw UsageError(out, "the tuned model is not a tuned copy of this model");
     }

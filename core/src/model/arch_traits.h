@@ -22,10 +22,14 @@ struct ArchTraits {
     bool scaleEmbeddings;      // embedding rows times sqrt(hidden) before the first block (Gemma)
     bool fusedQkv;             // one blk.N.attn_qkv tensor, rows q then k then v (Phi-3)
     bool fusedGateUp;          // blk.N.ffn_up holds 2F rows, gate then up, and there is no ffn_gate (Phi-3)
+    const char* hfModelTypes;  // config.json model_type values this row runs, space-separated
+    bool hfNormPlusOne;        // Hugging Face checkpoints store RMSNorm weights as w for a 1 + w norm (Gemma)
 };
 
 // The row for an architecture, or UnsupportedError (naming `file`) listing the supported ones.
 const ArchTraits& archTraits(std::string_view arch, const std::string& file);
 std::string supportedArchitectures();
+// The row for a Hugging Face config.json model_type, or UnsupportedError naming `file`.
+const ArchTraits& archTraitsForModelType(std::string_view modelType, const std::string& file);
 
 }  // namespace avss::model

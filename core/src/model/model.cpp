@@ -1,4 +1,4 @@
-// Model::load: GGUF → architecture row → hyper-parameters → tokenizer → weights, plus ModelInfo.
+// Model::load: GGUF file or Hugging Face folder → architecture row → hyper-parameters → tokenizer → weights, plus ModelInfo.
 #include <torch/torch.h>
 
 #include <chrono>
@@ -10,6 +10,9 @@
 #include "io/ggml_type.h"
 #include "io/gguf_file.h"
 #include "model/model_impl.h"
+#include "io/hf_checkpoint.h"
+#include "model/hf_model.h"
+#include "model/hf_tensor_source.h"
 #include "model/weights.h"
 #include "tokenizer/gguf_tokenizer.h"
 #include "util/sha256.h"
@@ -81,6 +84,29 @@ void fillInfo(ModelInfo& info, const io::GgufFile& f) {
     info.fingerprint = fingerprint(f);
 }
 
+// Device, storage and weights: the same for every source format.
+std::shared_ptr<const Model> finishLoad(std::unique_ptr<Model::Impl> impl, model::TensorSource& src, const LoadOptions& options,
+                                        std::chrono::steady_clock::time_point start) {
+    impl->device = pickDevice(options.device, src.path());
+    if (const auto refusal = model::storageRefusal(options.weights, impl->device, blas::readCpuFeatures()); !refusal.problem.empty()) {
+        throw UnsupportedError(src.path(), refusal.problem, refusal.remedy, {Setting::Weights, Setting::Device});
+    }
+    model::LoadedWeights loaded;
+    {
+        const LoadingHeapPolicy heap;
+        loaded = model::loadWeights(src, *impl->arch, impl->hp, impl->device, options.weights);
+    }
+    impl->weights = std::move(loaded.weights);
+    impl->info.parameterCount = loaded.parameterCount;
+    impl->info.tiedEmbeddings = loaded.tiedEmbeddings;
+    impl->info.unusedTensors = std::move(loaded.unusedTensors);
+    impl->info.weightStorage = options.weights;
+    impl->info.weightBytes = loaded.weightBytes;
+    impl->info.device = impl->device.str();
+    impl->info.loadSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return wrapModel(std::move(impl));
+}
+
 }  // namespace
 
 Model::Model(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
@@ -96,8 +122,18 @@ std::shared_ptr<const Model> Model::load(const std::filesystem::path& path, cons
     const auto start = std::chrono::steady_clock::now();
     std::error_code ec;
     if (std::filesystem::is_directory(path, ec)) {
-        throw UnsupportedError(path, "is a folder; only single-file GGUF models can be loaded in this version",
-                               "Convert the model with llama.cpp's convert_hf_to_gguf.py, or pass a .gguf file.");
+        if (!io::HfCheckpoint::looksLike(path)) {
+            throw UnsupportedError(path, "is a folder without config.json", "Pass a .gguf file or a Hugging Face model folder.");
+        }
+        const auto checkpoint = io::HfCheckpoint::open(path);
+        const auto config = model::readHfConfig(checkpoint.config(), checkpoint.configPath());
+        auto impl = std::make_unique<Impl>();
+        impl->arch = config.arch;
+        impl->info.hparams = config.hp;
+        impl->tokenizer = std::make_unique<Tokenizer>(model::hfTokenizer(checkpoint, config.hp.vocab));
+        model::fillHfInfo(impl->info, checkpoint, config);
+        model::HfTensorSource src(checkpoint, config, progress, cancel);
+        return finishLoad(std::move(impl), src, options, start);
     }
     const auto file = io::GgufFile::open(path);
     auto impl = std::make_unique<Impl>();
@@ -106,26 +142,11 @@ std::shared_ptr<const Model> Model::load(const std::filesystem::path& path, cons
     impl->arch = &model::archTraits(*arch, path.string());
     impl->info.hparams = model::readHParams(file, *impl->arch);
     impl->tokenizer = std::make_unique<Tokenizer>(tokenizerFromGguf(file));
-    impl->device = pickDevice(options.device, path);
-    if (const auto refusal = model::storageRefusal(options.weights, impl->device, blas::readCpuFeatures()); !refusal.problem.empty()) {
-        throw UnsupportedError(path, refusal.problem, refusal.remedy, {Setting::Weights, Setting::Device});
-    }
     fillInfo(impl->info, file);
-    model::LoadedWeights loaded;
-    {
-        const LoadingHeapPolicy heap;
-        loaded = model::loadWeights(file, *impl->arch, impl->hp, impl->device, options.weights, progress, cancel);
-    }
-    impl->weights = std::move(loaded.weights);
-    impl->info.parameterCount = loaded.parameterCount;
-    impl->info.tiedEmbeddings = loaded.tiedEmbeddings;
-    impl->info.unusedTensors = std::move(loaded.unusedTensors);
-    impl->info.weightStorage = options.weights;
-    impl->info.weightBytes = loaded.weightBytes;
-    impl->info.device = impl->device.str();
-    impl->info.loadSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    return std::shared_ptr<const Model>(new Model(std::move(impl)));
+    model::GgufTensorSource src(file, impl->arch->ggufPermutedQK, progress, cancel);
+    return finishLoad(std::move(impl), src, options, start);
 }
+
 
 void configureProcess(int threads) {
 #ifdef __GLIBC__

@@ -74,6 +74,7 @@ ExportResult exportPrunedModel(const Model& model, const std::vector<int>& remov
                                const ExportOptions& options, const ProgressFn& progress, const CancelToken* cancel) {
     const auto start = std::chrono::steady_clock::now();
     const auto& info = model.info();
+    model::requireGgufSource(info, out, "pruned");
     const auto skip = model::skipMask(info.hparams.layers, removedLayers);  // validates the numbers
     ExportResult r;
     r.path = out;
@@ -115,6 +116,13 @@ std::pair<double, double> compareWithExport(const Model& reference, const std::v
     const auto expected = forward(ref, tokens.to(ref.device), mask.to(ref.device), o).cpu();
     const auto actual = forward(modelImpl(*written), tokens, mask).cpu();
     return {(expected - actual).abs().max().item<double>(), expected.abs().max().item<double>()};
+}
+
+void requireGgufSource(const ModelInfo& info, const std::filesystem::path& out, const char* what) {
+    if (info.format == "gguf") return;
+    throw UnsupportedError(out, std::string("a ") + what + " export of a model read from a Hugging Face folder (" + info.path.string() +
+                                    ") is not supported yet: exports rewrite the model's GGUF",
+                           "Convert the folder with llama.cpp's convert_hf_to_gguf.py and load the GGUF.");
 }
 
 void checkExportOrDelete(const Model& reference, const std::vector<bool>* skip, const std::filesystem::path& exported, int checkTokens,

@@ -1,87 +1,16 @@
-// GGUF tensors → fp32 torch tensors: shape checks, dequantisation (parallel over rows), Q/K
-// un-permutation, and fusion of q/k/v and gate/up rows into single GEMM weights.
+// A TensorSource's tensors → the forward's weights: Q/K un-permutation, norm and scale folding,
+// and fusion of q/k/v and gate/up rows into single GEMM weights.
 #include "model/weights.h"
 
-#include <ATen/Parallel.h>
 #include <torch/torch.h>
 
 #include <cmath>
 #include <set>
 
 #include "avss/error.h"
-#include "io/dequant.h"
-#include "io/ggml_type.h"
 
 namespace avss::model {
 namespace {
-
-std::string shapeString(const std::vector<std::int64_t>& s) {
-    std::string out = "[";
-    for (std::size_t i = 0; i < s.size(); ++i) out += (i ? ", " : "") + std::to_string(s[i]);
-    return out + "]";
-}
-
-// Hands out each GGUF tensor once, as fp32 on the CPU, and remembers what was consumed.
-class TensorSource {
-public:
-    TensorSource(const io::GgufFile& f, const ProgressFn& progress, const CancelToken* cancel)
-        : m_f(f), m_progress(progress), m_cancel(cancel) {}
-
-    bool has(const std::string& name) const { return m_f.findTensor(name) != nullptr; }
-    const std::filesystem::path& path() const { return m_f.path(); }
-
-    at::Tensor take(const std::string& name, const std::vector<std::int64_t>& shape) {
-        if (m_cancel) m_cancel->throwIfCancelled();
-        const auto* info = m_f.findTensor(name);
-        if (info == nullptr) throw FormatError(m_f.path(), "tensor '" + name + "' is missing", "The file is not a complete model.");
-        if (info->torchShape() != shape) {
-            throw FormatError(m_f.path(), "tensor '" + name + "' has shape " + shapeString(info->torchShape()) + ", expected " +
-                                              shapeString(shape));
-        }
-        if (!m_used.insert(name).second) throw FormatError(m_f.path(), "tensor '" + name + "' consumed twice");
-        const auto traits = io::ggmlTypeTraits(info->type);
-        if (!traits || !traits->dequantizable) {
-            throw UnsupportedError(m_f.path(), "tensor '" + name + "' uses type " + io::ggmlTypeName(info->type) +
-                                                   ", which cannot be dequantized yet",
-                                   "Supported: " + io::dequantizableTypeNames() + ".");
-        }
-        auto out = torch::empty(shape, torch::kFloat32);
-        const std::int64_t rowLen = static_cast<std::int64_t>(info->ne[0]);
-        const std::int64_t rows = static_cast<std::int64_t>(info->elements) / std::max<std::int64_t>(rowLen, 1);
-        const std::uint64_t rowBytes = info->ne[0] / traits->blockElements * traits->blockBytes;
-        const std::uint8_t* src = m_f.tensorData(*info);
-        float* dst = out.data_ptr<float>();
-        at::parallel_for(0, rows, 64, [&](std::int64_t begin, std::int64_t end) {
-            for (std::int64_t r = begin; r < end; ++r) {
-                io::dequantize(info->type, src + static_cast<std::uint64_t>(r) * rowBytes, dst + r * rowLen,
-                               static_cast<std::uint64_t>(rowLen));
-            }
-        });
-        m_f.releaseTensorPages(*info);  // converted: its file pages need not count towards the process's memory
-        ++m_done;
-        m_elements += static_cast<std::int64_t>(info->elements);
-        report(m_progress, Progress{"loading", m_done, static_cast<std::int64_t>(m_f.tensors().size()), "tensors"});
-        return out;
-    }
-
-    std::int64_t consumedElements() const { return m_elements; }
-
-    std::vector<std::string> unused() const {
-        std::vector<std::string> out;
-        for (const auto& t : m_f.tensors()) {
-            if (!m_used.count(t.name)) out.push_back(t.name);
-        }
-        return out;
-    }
-
-private:
-    const io::GgufFile& m_f;
-    const ProgressFn& m_progress;
-    const CancelToken* m_cancel;
-    std::set<std::string> m_used;
-    std::int64_t m_done = 0;
-    std::int64_t m_elements = 0;
-};
 
 // llama.cpp stores each head's rows as interleaved pairs (2i, 2i+1 ↔ i, i+d/2); restore HF order so
 // the forward can use rotate_half RoPE. [heads*d, in] → [heads*d, in].
@@ -121,16 +50,14 @@ StorageRefusal storageRefusal(WeightStorage storage, c10::Device device, const b
     return {};
 }
 
-LoadedWeights loadWeights(const io::GgufFile& f, const ArchTraits& arch, const HyperParams& hp, c10::Device device,
-                          WeightStorage storage, const ProgressFn& progress, const CancelToken* cancel) {
+LoadedWeights loadWeights(TensorSource& src, const ArchTraits& arch, const HyperParams& hp, c10::Device device, WeightStorage storage) {
     torch::NoGradGuard noGrad;  // weights are created outside inference mode, without autograd history
-    TensorSource src(f, progress, cancel);
     // Each fp32 product is converted as soon as it is final, so at most one layer exists in fp32.
     auto keep = [&](const at::Tensor& w, const std::string& what) {
         if (storage == WeightStorage::Fp32) return Projection(w.contiguous());
         if (storage == WeightStorage::Bf16) return Projection::bf16(w);
         if (w.size(1) % kernels::Q8Matrix::kBlock != 0) {
-            throw UnsupportedError(f.path(), what + " has rows of " + std::to_string(w.size(1)) + " values; q8 weights need a multiple of " +
+            throw UnsupportedError(src.path(), what + " has rows of " + std::to_string(w.size(1)) + " values; q8 weights need a multiple of " +
                                                  std::to_string(kernels::Q8Matrix::kBlock),
                                    "Load this model with fp32 weights.");
         }
@@ -155,7 +82,7 @@ LoadedWeights loadWeights(const io::GgufFile& f, const ArchTraits& arch, const H
             k = src.take(blk(l, "attn_k.weight"), {hp.kvRows(), H});
             v = src.take(blk(l, "attn_v.weight"), {hp.kvRows(), H});
         }
-        if (arch.ggufPermutedQK) {
+        if (src.permutedQK()) {
             q = unpermuteRows(q, hp.heads, hp.headDim);
             k = unpermuteRows(k, hp.kvHeads, hp.headDim);
         }

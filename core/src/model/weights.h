@@ -1,5 +1,5 @@
-// Reading a model's weights out of a GGUF file into torch tensors (dequantised to fp32), kept as
-// fp32, bfloat16 or re-quantised to compact int8 blocks (WeightStorage).
+// Reading a model's weights out of a TensorSource (GGUF or Hugging Face checkpoint) into torch
+// tensors (dequantised to fp32), kept as fp32, bfloat16 or re-quantised to int8 blocks (WeightStorage).
 #pragma once
 
 #include <c10/core/Device.h>
@@ -10,8 +10,8 @@
 #include "avss/cancel.h"
 #include "avss/progress.h"
 #include "blas/cpu_features.h"
-#include "io/gguf_file.h"
 #include "model/model_impl.h"
+#include "model/tensor_source.h"
 
 namespace avss::model {
 
@@ -32,8 +32,7 @@ struct StorageRefusal {
 StorageRefusal storageRefusal(WeightStorage storage, c10::Device device, const blas::CpuFeatures& cpu);
 
 // Every expected tensor must exist with the expected shape (FormatError naming the tensor, expected
-// vs found); each is converted exactly once. Q/K rows are un-permuted when arch.ggufPermutedQK.
-LoadedWeights loadWeights(const io::GgufFile& f, const ArchTraits& arch, const HyperParams& hp, c10::Device device,
-                          WeightStorage storage, const ProgressFn& progress, const CancelToken* cancel);
+// vs found); each is converted exactly once. Q/K rows are un-permuted when the source says so.
+LoadedWeights loadWeights(TensorSource& src, const ArchTraits& arch, const HyperParams& hp, c10::Device device, WeightStorage storage);
 
 }  // namespace avss::model

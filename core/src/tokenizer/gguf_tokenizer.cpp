@@ -8,6 +8,8 @@
 #include <utility>
 
 #include "avss/error.h"
+#include "io/hf_checkpoint.h"
+#include "model/hf_model.h"
 #include "tokenizer/spec_check.h"
 
 namespace avss {
@@ -101,8 +103,9 @@ Tokenizer tokenizerFromGguf(const io::GgufFile& file) {
     }
 }
 
-Tokenizer loadTokenizer(const std::filesystem::path& ggufPath) {
-    return tokenizerFromGguf(io::GgufFile::open(ggufPath));
+Tokenizer loadTokenizer(const std::filesystem::path& path) {
+    if (io::HfCheckpoint::looksLike(path)) return model::hfTokenizer(io::HfCheckpoint::open(path), 0);
+    return tokenizerFromGguf(io::GgufFile::open(path));
 }
 
 }  // namespace avss

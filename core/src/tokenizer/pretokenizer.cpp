@@ -2,6 +2,8 @@
 // row. Patterns are Hugging Face's (tokenizer.json), which llama.cpp's llama-vocab.cpp mirrors.
 #include "tokenizer/pretokenizer.h"
 
+#include <algorithm>
+
 #include "avss/error.h"
 
 namespace avss::tok {
@@ -34,6 +36,16 @@ const std::vector<PreTokenizerRow>& preTokenizerTable() {
         {{"qwen2"}, {kQwen2}, false},
     };
     return table;
+}
+
+std::string_view byteLevelRegex() { return kGpt2; }
+std::string_view eachDigitRegex() { return kEachDigit; }
+
+const PreTokenizerRow* preTokenizerRowFor(const std::vector<std::string>& patterns) {
+    for (const auto& row : preTokenizerTable()) {
+        if (std::equal(row.patterns.begin(), row.patterns.end(), patterns.begin(), patterns.end())) return &row;
+    }
+    return nullptr;
 }
 
 std::string knownPreTokenizerIds() {

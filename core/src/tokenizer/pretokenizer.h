@@ -20,6 +20,13 @@ struct PreTokenizerRow {
 
 const std::vector<PreTokenizerRow>& preTokenizerTable();
 
+// The regexes behind two Hugging Face pre-tokenizers: ByteLevel(use_regex = true) and
+// Digits(individual_digits = true); Split stages carry their own.
+std::string_view byteLevelRegex();
+std::string_view eachDigitRegex();
+// The row whose patterns are exactly `patterns` (tokenizer.json's pre-tokenizer as regexes), or null.
+const PreTokenizerRow* preTokenizerRowFor(const std::vector<std::string>& patterns);
+
 // "smollm, starcoder, gpt2, ..." for error messages.
 std::string knownPreTokenizerIds();
 

@@ -11,4 +11,5 @@ list(APPEND AVSS_BASE_SOURCES
   src/tokenizer/spec_check.cpp
   src/tokenizer/tokenizer.cpp
   src/tokenizer/gguf_tokenizer.cpp
+  src/tokenizer/hf_tokenizer.cpp
 )

@@ -1,0 +1,185 @@
+// config.json → HyperParams. Key names and defaults follow transformers' configuration classes for
+// the families in the architecture table; ranges are the GGUF reader's.
+#include "model/hf_hparams.h"
+
+#include <cmath>
+#include <set>
+
+#include "avss/error.h"
+
+namespace avss::model {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::int64_t kMaxLayers = 512;
+constexpr std::int64_t kMaxWidth = 1 << 17;
+constexpr std::int64_t kMaxVocab = 1 << 21;
+constexpr double kPi = 3.14159265358979323846;
+
+class ConfigReader {
+public:
+    ConfigReader(const json& j, const std::filesystem::path& file) : m_j(j), m_file(file) {}
+
+    bool has(const char* key) const { return m_j.contains(key) && !m_j[key].is_null(); }
+    const json& at(const char* key) const { return m_j[key]; }
+
+    [[noreturn]] void fail(const std::string& key, const std::string& what) const {
+        throw FormatError(m_file, "key '" + key + "' " + what, "The folder is not a complete model; download it again.");
+    }
+    [[noreturn]] void refuse(const std::string& feature) const {
+        throw UnsupportedError(m_file, feature + " is not supported",
+                               "The engine refuses what it does not implement rather than run the model approximately.");
+    }
+
+    int integer(const char* key, std::int64_t lo, std::int64_t hi) const {
+        if (!has(key)) fail(key, "is missing");
+        if (!m_j[key].is_number_integer()) fail(key, "is " + m_j[key].dump() + ", not an integer");
+        const auto v = m_j[key].get<std::int64_t>();
+        if (v < lo || v > hi) fail(key, "is " + std::to_string(v) + ", outside the supported range " + std::to_string(lo) + ".." + std::to_string(hi));
+        return static_cast<int>(v);
+    }
+    int integerOr(const char* key, int fallback, std::int64_t lo, std::int64_t hi) const { return has(key) ? integer(key, lo, hi) : fallback; }
+
+    double number(const json& v, const std::string& key) const {
+        if (!v.is_number()) fail(key, "is " + v.dump() + ", not a number");
+        return v.get<double>();
+    }
+    double numberOr(const char* key, double fallback) const { return has(key) ? number(m_j[key], key) : fallback; }
+    bool flag(const char* key) const {
+        if (!has(key)) return false;
+        if (!m_j[key].is_boolean()) fail(key, "is " + m_j[key].dump() + ", not true or false");
+        return m_j[key].get<bool>();
+    }
+    std::string text(const char* key) const {
+        if (!has(key)) return {};
+        if (!m_j[key].is_string()) fail(key, "is " + m_j[key].dump() + ", not a string");
+        return m_j[key].get<std::string>();
+    }
+
+private:
+    const json& m_j;
+    const std::filesystem::path& m_file;
+};
+
+// The activation the config names must be the row's (transformers' names for the same function).
+void checkActivation(const ConfigReader& c, const ArchTraits& arch, HfModelConfig& out) {
+    // Gemma reads hidden_activation; older Gemma configs leave it unset and transformers then runs
+    // gelu_pytorch_tanh whatever hidden_act says.
+    const bool gemma = arch.scaleEmbeddings;
+    const char* key = gemma && c.has("hidden_activation") ? "hidden_activation" : "hidden_act";
+    out.activationName = gemma && !c.has("hidden_activation") ? "gelu_pytorch_tanh" : c.text(key);
+    if (out.activationName.empty()) out.activationName = "silu";  // transformers' default for these families
+    const std::set<std::string> ok = arch.activation == Activation::Silu ? std::set<std::string>{"silu", "swish"}
+                                                                         : std::set<std::string>{"gelu_pytorch_tanh", "gelu_new", "gelu_fast"};
+    if (!ok.count(out.activationName)) c.refuse("activation '" + out.activationName + "' (" + key + ") for model_type '" + out.modelType + "'");
+}
+
+// rope_scaling (transformers 4) or rope_parameters (transformers 5): none, linear or llama3.
+void readRope(const ConfigReader& c, HfModelConfig& out) {
+    auto& hp = out.hp;
+    const char* key = c.has("rope_parameters") ? "rope_parameters" : "rope_scaling";
+    hp.ropeBase = c.numberOr("rope_theta", 10000.0);  // every listed family's transformers default
+    if (!c.has(key)) return;
+    const json& s = c.at(key);
+    if (!s.is_object()) c.fail(key, "is " + s.dump() + ", not an object");
+    if (s.contains("rope_theta")) hp.ropeBase = c.number(s["rope_theta"], std::string(key) + ".rope_theta");
+    const std::string type = s.contains("rope_type") ? s.value("rope_type", "") : s.value("type", "default");
+    auto param = [&](const char* name, double fallback) {
+        return s.contains(name) && !s[name].is_null() ? c.number(s[name], std::string(key) + "." + name) : fallback;
+    };
+    if (type == "default") return;
+    if (type == "linear") {
+        hp.ropeLinearFactor = param("factor", 0.0);
+        if (!(hp.ropeLinearFactor >= 1e-3 && hp.ropeLinearFactor <= 1e6)) c.fail(std::string(key) + ".factor", "is missing or out of range [0.001, 1e6]");
+        return;
+    }
+    if (type != "llama3") c.refuse("RoPE scaling type '" + type + "' (" + key + "); supported: default, linear, llama3");
+    const double factor = param("factor", 8.0), low = param("low_freq_factor", 1.0), high = param("high_freq_factor", 4.0);
+    const double original = param("original_max_position_embeddings", 8192.0);
+    if (!(factor > 0.0 && low > 0.0 && high > low && original >= 1.0)) {
+        c.fail(key, "holds llama3 parameters that are not positive with high_freq_factor > low_freq_factor");
+    }
+    // The per-frequency divisors llama.cpp's converter writes as rope_freqs.weight.
+    const double lowWavelen = original / low, highWavelen = original / high;
+    for (int i = 0; i < hp.headDim; i += 2) {
+        const double freq = 1.0 / std::pow(hp.ropeBase, static_cast<double>(i) / hp.headDim);
+        const double wavelen = 2.0 * kPi / freq;
+        double divisor = 1.0;
+        if (wavelen > lowWavelen) {
+            divisor = factor;
+        } else if (wavelen >= highWavelen) {
+            const double smooth = (original / wavelen - low) / (high - low);
+            divisor = 1.0 / ((1.0 - smooth) / factor + smooth);
+        }
+        out.ropeFreqFactors.push_back(static_cast<float>(divisor));
+    }
+    hp.ropeFreqFactors = true;
+}
+
+// Mistral and Phi-3 honour sliding_window; Qwen2 only with use_sliding_window, which is refused (its
+// max_window_layers split is not implemented). Per-layer kinds must all agree.
+void readWindow(const ConfigReader& c, HfModelConfig& out) {
+    const auto& t = out.modelType;
+    if (c.flag("use_sliding_window")) c.refuse("use_sliding_window (per-layer sliding windows of " + t + ")");
+    if ((t == "mistral" || t == "phi3") && c.has("sliding_window")) out.hp.slidingWindow = c.integer("sliding_window", 1, 1 << 24);
+    if (!c.has("layer_types")) return;
+    const json& kinds = c.at("layer_types");
+    if (!kinds.is_array() || static_cast<int>(kinds.size()) != out.hp.layers) c.fail("layer_types", "is not a list of num_hidden_layers entries");
+    std::set<std::string> seen;
+    for (const auto& k : kinds) seen.insert(k.is_string() ? k.get<std::string>() : k.dump());
+    if (seen.size() > 1) c.refuse("mixed per-layer attention kinds (layer_types)");
+    const auto kind = *seen.begin();
+    if (kind == "full_attention") out.hp.slidingWindow = 0;
+    else if (kind != "sliding_attention" || out.hp.slidingWindow == 0) c.refuse("layer_types '" + kind + "' without a sliding_window");
+}
+
+void refuseUnimplemented(const ConfigReader& c, const HfModelConfig& out) {
+    if (c.flag("attention_bias") && !out.arch->qkvBias) c.refuse("attention_bias (biases on every attention projection)");
+    if (c.flag("mlp_bias")) c.refuse("mlp_bias (biases on the MLP projections)");
+    if (c.flag("use_bidirectional_attention")) c.refuse("use_bidirectional_attention (attention without the causal mask)");
+    for (const char* key : {"attn_logit_softcapping", "final_logit_softcapping"}) {
+        if (c.has(key)) c.refuse(std::string("logit softcapping (") + key + ")");
+    }
+    if (c.has("partial_rotary_factor") && c.number(c.at("partial_rotary_factor"), "partial_rotary_factor") != 1.0) {
+        c.refuse("partial rotary embeddings (partial_rotary_factor)");
+    }
+    if (c.has("query_pre_attn_scalar") && c.number(c.at("query_pre_attn_scalar"), "query_pre_attn_scalar") != out.hp.headDim) {
+        c.refuse("query_pre_attn_scalar different from head_dim");
+    }
+}
+
+}  // namespace
+
+HfModelConfig readHfConfig(const json& config, const std::filesystem::path& file) {
+    const ConfigReader c(config, file);
+    HfModelConfig out;
+    out.modelType = c.text("model_type");
+    if (out.modelType.empty()) c.fail("model_type", "is missing");
+    out.arch = &archTraitsForModelType(out.modelType, file.string());
+    auto& hp = out.hp;
+    hp.layers = c.integer("num_hidden_layers", 1, kMaxLayers);
+    hp.hidden = c.integer("hidden_size", 1, kMaxWidth);
+    hp.ffn = c.integer("intermediate_size", 1, kMaxWidth * 8);
+    hp.heads = c.integer("num_attention_heads", 1, 4096);
+    hp.kvHeads = c.integerOr("num_key_value_heads", hp.heads, 1, 4096);
+    if (hp.heads % hp.kvHeads != 0) {
+        c.fail("num_key_value_heads", "(" + std::to_string(hp.kvHeads) + ") does not divide num_attention_heads (" + std::to_string(hp.heads) + ")");
+    }
+    if (!c.has("head_dim") && hp.hidden % hp.heads != 0) c.fail("head_dim", "is missing and hidden_size is not a multiple of num_attention_heads");
+    hp.headDim = c.integerOr("head_dim", hp.hidden / hp.heads, 2, 4096);
+    if (hp.headDim % 2 != 0) c.fail("head_dim", "is odd; rotary embeddings need an even head size");
+    hp.vocab = c.integer("vocab_size", 1, kMaxVocab);
+    hp.contextLength = c.integerOr("max_position_embeddings", 2048, 1, 1 << 24);
+    if (!c.has("rms_norm_eps")) c.fail("rms_norm_eps", "is missing");
+    hp.normEps = c.number(c.at("rms_norm_eps"), "rms_norm_eps");
+    readRope(c, out);
+    if (!(hp.ropeBase > 1.0) || !(hp.normEps > 0.0 && hp.normEps < 1.0)) c.fail("rope_theta", "or rms_norm_eps is out of range");
+    readWindow(c, out);
+    checkActivation(c, *out.arch, out);
+    refuseUnimplemented(c, out);
+    if (c.has("tie_word_embeddings")) out.tiedEmbeddings = c.flag("tie_word_embeddings");
+    return out;
+}
+
+}  // namespace avss::model

@@ -1,0 +1,32 @@
+// Reading a Hugging Face config.json into the architecture row and HyperParams the forward pass uses,
+// with the same bounds as the GGUF reader. Every config feature the engine does not implement is
+// refused by name (UnsupportedError), never run approximately.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "avss/hyper_params.h"
+#include "model/arch_traits.h"
+
+namespace avss::model {
+
+struct HfModelConfig {
+    const ArchTraits* arch = nullptr;
+    std::string modelType;          // config.json's model_type ("mistral" runs on the llama row)
+    HyperParams hp;
+    std::optional<bool> tiedEmbeddings;  // tie_word_embeddings; absent: tied when lm_head.weight is absent
+    // Llama 3 RoPE scaling as per-frequency divisors, computed the way llama.cpp's converter writes
+    // rope_freqs.weight (hp.ropeFreqFactors is set when non-empty).
+    std::vector<float> ropeFreqFactors;
+    std::string activationName;     // as the config names it
+};
+
+// `config` is config.json's content; `file` names it in errors.
+HfModelConfig readHfConfig(const nlohmann::json& config, const std::filesystem::path& file);
+
+}  // namespace avss::model

@@ -1,0 +1,86 @@
+// llama.cpp name ↔ transformers name, as a table (the converters' mapping for these families).
+#include "model/hf_tensor_source.h"
+
+#include <torch/torch.h>
+
+#include "avss/error.h"
+
+namespace avss::model {
+namespace {
+
+struct NameRow {
+    const char* gguf;  // after "blk.N."
+    const char* hf;    // after "model.layers.N."
+};
+constexpr NameRow kBlockNames[] = {
+    {"attn_norm.weight", "input_layernorm.weight"},   {"ffn_norm.weight", "post_attention_layernorm.weight"},
+    {"attn_q.weight", "self_attn.q_proj.weight"},     {"attn_q.bias", "self_attn.q_proj.bias"},
+    {"attn_k.weight", "self_attn.k_proj.weight"},     {"attn_k.bias", "self_attn.k_proj.bias"},
+    {"attn_v.weight", "self_attn.v_proj.weight"},     {"attn_v.bias", "self_attn.v_proj.bias"},
+    {"attn_qkv.weight", "self_attn.qkv_proj.weight"}, {"attn_output.weight", "self_attn.o_proj.weight"},
+    {"ffn_gate.weight", "mlp.gate_proj.weight"},      {"ffn_down.weight", "mlp.down_proj.weight"},
+};
+constexpr const char* kRopeFreqs = "rope_freqs.weight";
+
+bool isNorm(const std::string& ggufName) { return ggufName.size() > 11 && ggufName.compare(ggufName.size() - 11, 11, "norm.weight") == 0; }
+
+}  // namespace
+
+std::string HfTensorSource::checkpointName(const std::string& g, const ArchTraits& arch) {
+    if (g == "token_embd.weight") return "model.embed_tokens.weight";
+    if (g == "output_norm.weight") return "model.norm.weight";
+    if (g == "output.weight") return "lm_head.weight";
+    if (g.rfind("blk.", 0) != 0) return {};
+    const auto dot = g.find('.', 4);
+    if (dot == std::string::npos) return {};
+    const auto prefix = "model.layers." + g.substr(4, dot - 4) + ".";
+    const auto role = g.substr(dot + 1);
+    if (role == "ffn_up.weight") return prefix + (arch.fusedGateUp ? "mlp.gate_up_proj.weight" : "mlp.up_proj.weight");
+    for (const auto& row : kBlockNames) {
+        if (role == row.gguf) return prefix + row.hf;
+    }
+    return {};
+}
+
+HfTensorSource::HfTensorSource(const io::HfCheckpoint& c, const HfModelConfig& config, const ProgressFn& progress,
+                               const CancelToken* cancel)
+    : TensorSource(progress, cancel), m_c(c), m_config(config) {
+    const bool head = c.find("lm_head.weight").tensor != nullptr;
+    m_tied = config.tiedEmbeddings.value_or(!head);
+    if (!m_tied && !head) {
+        throw FormatError(c.configPath(), "tie_word_embeddings is false but the checkpoint has no lm_head.weight",
+                          "The folder is not a complete model; download it again.");
+    }
+}
+
+bool HfTensorSource::has(const std::string& name) const {
+    if (name == kRopeFreqs) return !m_config.ropeFreqFactors.empty();
+    if (name == "output.weight" && m_tied) return false;  // tied: the embedding serves, a stored copy is ignored
+    const auto own = checkpointName(name, *m_config.arch);
+    return !own.empty() && m_c.find(own).tensor != nullptr;
+}
+
+std::optional<TensorSource::Stored> HfTensorSource::lookup(const std::string& name) const {
+    if (name == kRopeFreqs) {  // computed from config.json (see HfModelConfig)
+        if (m_config.ropeFreqFactors.empty()) return std::nullopt;
+        const auto n = m_config.ropeFreqFactors.size();
+        return Stored{"rope_scaling (config.json)", m_c.configPath(), {static_cast<std::int64_t>(n)}, 0, "F32",
+                      reinterpret_cast<const std::uint8_t*>(m_config.ropeFreqFactors.data()), n, n * sizeof(float), n};
+    }
+    if (!has(name)) return std::nullopt;
+    const auto own = checkpointName(name, *m_config.arch);
+    const auto at = m_c.find(own);
+    const auto& t = *at.tensor;
+    const std::uint64_t rowLength = t.shape.empty() ? 1 : static_cast<std::uint64_t>(t.shape.back());
+    const std::uint64_t elementBytes = t.elements ? (t.end - t.begin) / t.elements : 0;
+    return Stored{own, at.file->path(), t.shape, t.ggmlType(), t.dtype, at.file->data(t), rowLength, rowLength * elementBytes, t.elements};
+}
+
+void HfTensorSource::finished(const std::string& name, at::Tensor& value) const {
+    if (m_config.arch->hfNormPlusOne && isNorm(name)) value.add_(1.0);  // llama.cpp's converter stores 1 + w
+    if (name == kRopeFreqs) return;
+    const auto at = m_c.find(checkpointName(name, *m_config.arch));
+    if (at.tensor) at.file->releasePages(*at.tensor);
+}
+
+}  // namespace avss::model
