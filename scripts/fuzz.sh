@@ -45,7 +45,7 @@ fi
 dict_for() {
     case $1 in
         gguf) echo tests/fuzz/gguf.dict ;;
-        session | jsonl_record | corpus) echo tests/fuzz/json.dict ;;
+        session | jsonl_record | corpus | hf_json | safetensors) echo tests/fuzz/json.dict ;;
     esac
 }
 

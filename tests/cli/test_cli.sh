@@ -156,11 +156,13 @@ assert ids and all(0 <= i < 300 for i in ids), ids
 PY
 # A SentencePiece vocabulary (tools/make_tiny_spm.py): BOS, then sentencepiece's own ids for the text.
 expect 0 "^1 304 303 290$" -- "$avss" --quiet tokenize "$data/tiny_spm.gguf" "Hello world" --ids
-# A Hugging Face folder (tools/make_tiny_family.py): the tokenizers library's ids; info names the format; exports need a GGUF.
+# A Hugging Face folder (tools/make_tiny_family.py): the tokenizers library's ids; info names the format; a pruned copy is a folder.
 expect 0 "^75 104 295 297 111 103$" -- "$avss" --quiet tokenize "$data/tiny_qwen2_hf" "Hello world" --ids
 expect 0 "safetensors" -- "$avss" --quiet info "$data/tiny_mistral_hf"
 expect 0 "sliding window of 8" -- "$avss" --quiet info "$data/tiny_mistral_hf"
-expect 3 "Hugging Face folder.*convert_hf_to_gguf" -- "$avss" --quiet prune "$data/tiny_qwen2_hf" --remove 1 --out "$tmp/hf.gguf"
+expect 0 "self-check +passed" -- "$avss" --quiet prune "$data/tiny_qwen2_hf" --remove 1 --out "$tmp/hf_pruned"
+expect 0 "layers +1" -- "$avss" --quiet info "$tmp/hf_pruned"
+expect 2 "hf_pruned: already exists" -- "$avss" --quiet prune "$data/tiny_qwen2_hf" --remove 0 --out "$tmp/hf_pruned"
 mkdir -p "$tmp/hf_broken" && cp "$data/tiny_qwen2_hf"/* "$tmp/hf_broken/" && sed -i '/"num_hidden_layers"/d' "$tmp/hf_broken/config.json"
 expect 3 "hf_broken/config.json: key 'num_hidden_layers' is missing" -- "$avss" --quiet info "$tmp/hf_broken"
 # avss lens: a row per block plus the embeddings; the last row's top token is the model's own prediction.

@@ -165,6 +165,10 @@ TEST_CASE("config.json: each family's fields, and what the engine does not imple
         const auto m = model::readHfConfig(test::readJson(data("tiny_mistral_hf") / "config.json"), "config.json");
         CHECK(std::string(m.arch->name) == "llama");
         CHECK(m.hp.slidingWindow == 8);
+        CHECK(m.hp.layer(1).attentionName() == "sliding window of 8 tokens");  // what the explorer's layer detail shows
+        CHECK(q.hp.layer(0).attentionName() == "full causal");
+        CHECK(q.hp.layer(1).ropeBase == 1e6);
+        CHECK_THROWS_AS(m.hp.layer(2), UsageError);
     }
     SECTION("missing and contradictory fields") {
         CHECK_THROWS_WITH(configWith([](json& j) { j.erase("num_hidden_layers"); }), Contains("/m/config.json") && Contains("'num_hidden_layers' is missing"));
@@ -276,12 +280,48 @@ TEST_CASE("tokenizer.json: padding to the model's vocabulary, and malformed or u
     SECTION("features refused") {
         with([](json& j) { j["model"]["type"] = "Unigram"; });
         CHECK_THROWS_WITH(load(), Contains("model type 'Unigram' is not supported"));
-        with([](json& j) { j["model"]["byte_fallback"] = true; });
+        with([](json& j) { j["model"]["byte_fallback"] = true; });  // byte-level pre-tokenizer with SentencePiece-style BPE
         CHECK_THROWS_WITH(load(), Contains("byte_fallback"));
         with([](json& j) { j["pre_tokenizer"]["pretokenizers"][0]["pattern"]["Regex"] = "\\s+"; });
         CHECK_THROWS_AS(load(), UnsupportedError);
         CHECK_THROWS_WITH(load(), Contains("pre-tokenizer"));
         with([](json& j) { j["normalizer"] = {{"type", "Lowercase"}}; });
         CHECK_THROWS_WITH(load(), Contains("normalizer 'Lowercase'"));
+    }
+}
+
+TEST_CASE("tokenizer.json, SentencePiece style (byte fallback): the Hugging Face tokenizer's ids for both prepend schemes",
+          "[safetensors][tokenizer][spm]") {
+    // tools/make_tiny_spm_json.py: tiny_spm.gguf's SentencePiece model as transformers converts it.
+    const auto expected = test::loadReference("tiny_spm_hf_expected.json");
+    const auto dir = data("tiny_spm_hf");
+    const auto gguf = loadTokenizer(data("tiny_spm.gguf"));
+    for (const char* file : {"tokenizer.json", "tokenizer-first.json"}) {
+        SECTION(file) {
+            const bool first = std::string(file) == "tokenizer-first.json";
+            const Tokenizer tok(tokenizerSpecFromHf(test::readJson(dir / file), test::readJson(dir / "tokenizer_config.json"), json::object(), dir / file));
+            CHECK(tok.spec().model == "llama");
+            CHECK(tok.spec().prefixFirstOnly == first);
+            CHECK(tok.spec().tokens == gguf.spec().tokens);
+            CHECK(tok.spec().tokenTypes == gguf.spec().tokenTypes);  // byte pieces, unknown, control as the GGUF has them
+            CHECK(tok.bosId() == 1);
+            int cases = 0;
+            for (const auto& k : expected.at("cases")) {
+                const auto text = k.at("text").get<std::string>();
+                INFO(file << ": '" << text << "'");
+                const auto ids = k.at(first ? "ids_first" : "ids").get<std::vector<TokenId>>();
+                CHECK(tok.encode(text) == ids);
+                if (!first) CHECK(tok.decode(ids, /*skipSpecial=*/true) == k.at("decoded").get<std::string>());
+                ++cases;
+            }
+            CHECK(cases == 349);
+        }
+    }
+    SECTION("another space rule is refused") {
+        auto j = test::readJson(dir / "tokenizer.json");
+        j["pre_tokenizer"]["split"] = true;
+        CHECK_THROWS_WITH(tokenizerSpecFromHf(j, json::object(), json::object(), dir / "tokenizer.json"), Contains("Metaspace"));
+        j["pre_tokenizer"] = {{"type", "Whitespace"}};
+        CHECK_THROWS_AS(tokenizerSpecFromHf(j, json::object(), json::object(), dir / "tokenizer.json"), UnsupportedError);
     }
 }

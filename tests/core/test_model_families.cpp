@@ -4,6 +4,7 @@
 // Q/K), gemma (GELU-tanh, scaled embeddings, key_length) and a sliding window (Mistral).
 #include "support/torch_catch.h"
 
+#include <cstring>
 #include <iostream>
 
 #include "avss/error.h"
@@ -317,11 +318,47 @@ TEST_CASE("Hugging Face folders: F16 and BF16 weights, untied heads, and bad ten
         CHECK_THROWS_AS(Model::load(copy), UnsupportedError);
         CHECK_THROWS_WITH(Model::load(copy), Contains("model.norm.weight") && Contains("type I32"));
     }
-    SECTION("a folder without config.json, and exports that need a GGUF") {
+    SECTION("a pruned export is a Hugging Face folder: trimmed config, renumbered layers, tokenizer, manifest") {
         const auto m = Model::load(copy, LoadOptions{Device::Cpu});
-        CHECK_THROWS_AS(exportPrunedModel(*m, {1}, dir / "p.gguf"), UnsupportedError);
-        CHECK_THROWS_WITH(exportPrunedModel(*m, {1}, dir / "p.gguf"), Contains("Hugging Face folder") && Contains("convert_hf_to_gguf"));
+        const auto out = dir / "pruned";
+        const auto r = exportPrunedModel(*m, {0}, out);
+        CHECK(r.selfChecked);  // reloaded from the folder, equal to the skip-mask forward
+        CHECK(r.kept == std::vector<int>{1});
+        const auto config = test::readJson(out / "config.json");
+        CHECK(config.at("num_hidden_layers") == 1);
+        CHECK(config.at("avss_pruned").at("removed_layers") == nlohmann::json::array({0}));
+        CHECK(test::readJson(out / "avss_pruned.json").at("original_num_hidden_layers") == 2);
+        CHECK(std::filesystem::exists(out / "tokenizer.json"));
+        CHECK(std::filesystem::exists(out / "tokenizer_config.json"));
+        const auto written = io::SafetensorsFile::open(out / "model.safetensors");
+        CHECK(written.find("model.layers.0.mlp.down_proj.weight") != nullptr);
+        CHECK(written.find("model.layers.1.mlp.down_proj.weight") == nullptr);
+        // layer 1's bytes became layer 0's
+        const auto source = io::SafetensorsFile::open(copy / "model.safetensors");
+        const auto* from = source.find("model.layers.1.self_attn.q_proj.bias");
+        const auto* to = written.find("model.layers.0.self_attn.q_proj.bias");
+        REQUIRE(from != nullptr);
+        REQUIRE(to != nullptr);
+        CHECK(std::memcmp(written.data(*to), source.data(*from), from->end - from->begin) == 0);
+        CHECK(to->end - to->begin == from->end - from->begin);
+        const auto pruned = Model::load(out, LoadOptions{Device::Cpu});
+        CHECK(pruned->info().hparams.layers == 1);
+        CHECK_THROWS_AS(exportPrunedModel(*m, {1}, out), UsageError);  // an existing folder is never overwritten
+        CHECK_THROWS_WITH(exportPrunedModel(*m, {1}, out), Contains("already exists"));
+        CHECK_THROWS_WITH(exportPrunedModel(*m, {1}, copy), Contains("is the model being pruned"));
         std::filesystem::remove(copy / "config.json");
         CHECK_THROWS_WITH(Model::load(copy), Contains("folder without config.json"));
+    }
+    SECTION("per-layer config lists are trimmed with the layers") {
+        auto config = test::readJson(std::filesystem::path(dataFile("tiny_mistral_hf")) / "config.json");
+        const auto mcopy = dir / "mistral";
+        test::copyFolder(dataFile("tiny_mistral_hf"), mcopy);
+        config["layer_types"] = {"sliding_attention", "sliding_attention"};
+        test::writeJson(mcopy / "config.json", config);
+        const auto m = Model::load(mcopy, LoadOptions{Device::Cpu});
+        const auto r = exportPrunedModel(*m, {1}, dir / "mistral-pruned");
+        CHECK(r.selfChecked);
+        CHECK(test::readJson(dir / "mistral-pruned" / "config.json").at("layer_types") == nlohmann::json::array({"sliding_attention"}));
+        CHECK(Model::load(dir / "mistral-pruned")->info().hparams.slidingWindow == 8);
     }
 }

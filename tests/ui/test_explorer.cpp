@@ -43,6 +43,7 @@
 #include "tiny_fixture.h"
 #include "util/metric_name.h"
 #include "widgets/heatmap_view.h"
+#include "widgets/layer_detail.h"
 #include "widgets/layer_views.h"
 #include "widgets/prune_panel.h"
 #include "widgets/score_chart.h"
@@ -503,6 +504,32 @@ TEST_CASE("explorer: a Hugging Face folder opens from the File menu's entry and 
     analyse(w, AnalysisMode::CacheFirst);
     CHECK(w.views().heatmap()->grid().layers == 2);
     CHECK(RecentFiles().list().value(0) == folder);
+    // The layer detail names the layer's traits, as the core reports them.
+    w.workspace().setSelectedLayer(1);
+    auto* detail = w.findChild<LayerDetail*>();
+    REQUIRE(detail != nullptr);
+    const auto header = detail->findChild<QLabel*>()->text();
+    CHECK(header.contains(QStringLiteral("attention: full causal")));
+    CHECK(header.contains(QStringLiteral("RoPE base 1e+06")));
+    CHECK(header.contains(QStringLiteral("4 query / 2 key-value heads of 16")));
+    // Exporting the plan writes a Hugging Face folder (the core's choice) that loads again.
+    CHECK(avss::prunedExportIsFolder(w.workspace().model()->info()));
+    auto rule = w.workspace().rule();  // two blocks: the default protection of the first and last would leave none
+    rule.kind = avss::RuleKind::Count;
+    rule.count = 1;
+    rule.protectFirst = rule.protectLast = false;
+    w.workspace().setRule(rule);
+    REQUIRE(w.workspace().plan());
+    REQUIRE(w.workspace().plan()->removed.size() == 1);
+    QSignalSpy exported(&w.jobs(), &JobCenter::exported);
+    QSignalSpy errors(&w.jobs(), &JobCenter::errorRaised);
+    const QString out = toQString(f.dir.path() / "pruned-folder");
+    w.jobs().exportModel(out);
+    REQUIRE(waitUntil([&] { return !w.jobs().isBusy(JobKind::Export); }));
+    REQUIRE(errors.isEmpty());
+    REQUIRE(exported.count() == 1);
+    CHECK(exported.front().at(0).value<avss::ExportResult>().selfChecked);
+    CHECK(avss::Model::load(toPath(out), avss::LoadOptions{avss::Device::Cpu})->info().hparams.layers == 1);
 }
 
 TEST_CASE("explorer: Export pruned model writes a self-checked GGUF without the plan's blocks", "[ui][explorer]") {

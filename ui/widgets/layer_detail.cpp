@@ -108,7 +108,17 @@ void LayerDetail::refresh() {
     }
     const QString fate = m_workspace.isRemoved(layer) ? tr("<span style='color:#d62728'><b>removed</b> by the current plan</span>")
                                                       : tr("kept by the current plan");
-    m_header->setText(tr("<b>Layer %1</b> of %2 · %3").arg(layer).arg(analysis.stats->layerCount()).arg(fate));
+    QString traits;
+    if (const auto& model = m_workspace.model(); model && layer < model->info().hparams.layers) {
+        const auto& hp = model->info().hparams;
+        const auto t = hp.layer(layer);  // the core's per-layer traits
+        traits = tr("<br>attention: %1 · RoPE base %2, scaling %3 · %4 query / %5 key-value heads of %6")
+                     .arg(toQString(t.attentionName()), QString::number(t.ropeBase, 'g', 6), toQString(hp.ropeScalingName()).toHtmlEscaped())
+                     .arg(hp.heads)
+                     .arg(hp.kvHeads)
+                     .arg(hp.headDim);
+    }
+    m_header->setText(tr("<b>Layer %1</b> of %2 · %3%4").arg(layer).arg(analysis.stats->layerCount()).arg(fate, traits));
     m_model->setLayer(analysis.scores, layer);
     const auto& settings = analysis.stats->provenance.options.settings;
     m_stats->setText(statisticsHtml(analysis.merged->layers[static_cast<std::size_t>(layer)], settings));

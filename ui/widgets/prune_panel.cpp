@@ -177,9 +177,13 @@ void PrunePanel::updateButtons() {
 void PrunePanel::chooseExportFile() {
     if (!canExport()) return;
     const QFileInfo source(m_workspace.modelPath());
-    const QString suggested = source.dir().filePath(
-        QStringLiteral("%1-pruned-%2.gguf").arg(source.completeBaseName()).arg(m_workspace.plan()->removed.size()));
-    const QString file = QFileDialog::getSaveFileName(this, tr("Export pruned model"), suggested, tr("GGUF models (*.gguf)"));
+    const bool folder = avss::prunedExportIsFolder(m_workspace.model()->info());
+    const QString suggested = source.dir().filePath(QStringLiteral("%1-pruned-%2%3")
+                                                        .arg(folder ? source.fileName() : source.completeBaseName())
+                                                        .arg(m_workspace.plan()->removed.size())
+                                                        .arg(folder ? QString() : QStringLiteral(".gguf")));
+    const QString file = folder ? QFileDialog::getSaveFileName(this, tr("Export pruned model as a new Hugging Face folder"), suggested)
+                                : QFileDialog::getSaveFileName(this, tr("Export pruned model"), suggested, tr("GGUF models (*.gguf)"));
     if (!file.isEmpty()) m_jobs.exportModel(file);
 }
 

@@ -25,7 +25,7 @@ int runInfo(const ParsedArgs& args, Context& ctx) {
               << "context length  " << hp.contextLength << "\n"
               << "rope base       " << hp.ropeBase << "\n"
               << "rope scaling    " << hp.ropeScalingName() << "\n"
-              << "attention       " << (hp.slidingWindow > 0 ? "sliding window of " + std::to_string(hp.slidingWindow) + " tokens" : std::string("full causal")) << "\n"
+              << "attention       " << hp.layer(0).attentionName() << "\n"
               << "norm epsilon    " << hp.normEps << "\n"
               << "tied embeddings " << (i.tiedEmbeddings ? "yes" : "no") << "\n"
               << "parameters      " << i.parameterCount << "\n"

@@ -89,7 +89,7 @@ CommandSpec pruneCommand() {
                     "as avss.pruned.removed_layers.";
     c.positionals = {"MODEL"};
     c.requiredPositionals = 1;
-    c.options = {{"out", "FILE", "output .gguf", ""},
+    c.options = {{"out", "FILE", "output .gguf (a new folder for a Hugging Face model)", ""},
                  {"remove", "LIST", "original block numbers to remove, e.g. 3,5,10-12", ""},
                  {"from-cache", "FILE", "HDF5 analysis of this model (avss score --cache)", ""},
                  {"metric", "ID", "metric whose plan to apply (see avss score; the default is the best measured, docs/results/pruning.md)",

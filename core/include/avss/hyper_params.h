@@ -6,6 +6,14 @@
 
 namespace avss {
 
+// What one block's attention does. Every block of the supported families has the same traits; a
+// family with alternating sliding/global layers would make them differ here first.
+struct LayerTraits {
+    int slidingWindow = 0;  // 0 = full causal attention
+    double ropeBase = 10000.0;
+    std::string attentionName() const;  // "full causal" or "sliding window of W tokens"
+};
+
 struct HyperParams {
     int layers = 0;         // transformer blocks
     int hidden = 0;         // residual stream width
@@ -28,6 +36,7 @@ struct HyperParams {
     int qRows() const { return heads * headDim; }
     int kvRows() const { return kvHeads * headDim; }
     std::string ropeScalingName() const;  // "none", "linear x4", "per-frequency factors (rope_freqs.weight)", or both
+    LayerTraits layer(int index) const;   // block `index`'s traits (UsageError outside 0..layers-1)
 };
 
 }  // namespace avss

@@ -30,10 +30,14 @@ struct ExportResult {
     double seconds = 0;
 };
 
-// The source is model.info().path. Throws UsageError (no block left, bad layer number, output equal
+// The source is model.info().path. A model read from a Hugging Face folder is written as a Hugging
+// Face folder at `out` (see model/hf_prune_export.h), a GGUF as a GGUF. Throws UsageError (no block left, bad layer number, output equal
 // to the source), IoError, FormatError (self-check failed: the output is deleted), Cancelled (no file
 // left behind). Metadata added: avss.pruned.removed_layers, avss.pruned.original_block_count,
 // avss.pruned.source_fingerprint.
+// Whether exportPrunedModel writes a folder (a model read from a Hugging Face folder) or one GGUF file.
+bool prunedExportIsFolder(const ModelInfo& info);
+
 ExportResult exportPrunedModel(const Model& model, const std::vector<int>& removedLayers, const std::filesystem::path& out,
                                const ExportOptions& options = {}, const ProgressFn& progress = {},
                                const CancelToken* cancel = nullptr);

@@ -23,6 +23,9 @@ struct TokenizerSpec {
     std::int32_t bosId = -1, eosId = -1, unkId = -1, padId = -1;  // -1 = none
     bool addBos = false, addEos = false;  // added by encode(..., addSpecial = true)
     bool addSpacePrefix = true;          // SentencePiece: "▁" before each text segment, stripped again by decode
+    // Hugging Face's Metaspace pre-tokenizer (tokenizer.json) differs from SentencePiece in two ways:
+    bool prefixUnlessSpace = false;      // no "▁" added to a segment that already starts with a space
+    bool prefixFirstOnly = false;        // prepend_scheme "first": only the segment at the start of the text
     std::string chatTemplate;            // Jinja source, informational
 };
 

@@ -10,6 +10,10 @@
 namespace avss::io {
 
 nlohmann::json readJsonObject(const std::filesystem::path& path) {
+    constexpr std::uintmax_t kMaxJson = 512ull << 20;  // the largest tokenizer.json seen is ~35 MB (Gemma)
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(path, ec);
+    if (!ec && size > kMaxJson) throw FormatError(path, "is " + std::to_string(size) + " bytes, more than any JSON file of a model folder should be");
     std::ifstream in(path, std::ios::binary);
     if (!in) throw IoError(path, "cannot be read", "Check that the file exists and is readable.");
     std::ostringstream text;

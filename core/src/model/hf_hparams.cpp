@@ -149,9 +149,7 @@ void refuseUnimplemented(const ConfigReader& c, const HfModelConfig& out) {
     }
 }
 
-}  // namespace
-
-HfModelConfig readHfConfig(const json& config, const std::filesystem::path& file) {
+HfModelConfig readConfig(const json& config, const std::filesystem::path& file) {
     const ConfigReader c(config, file);
     HfModelConfig out;
     out.modelType = c.text("model_type");
@@ -180,6 +178,16 @@ HfModelConfig readHfConfig(const json& config, const std::filesystem::path& file
     refuseUnimplemented(c, out);
     if (c.has("tie_word_embeddings")) out.tiedEmbeddings = c.flag("tie_word_embeddings");
     return out;
+}
+
+}  // namespace
+
+HfModelConfig readHfConfig(const json& config, const std::filesystem::path& file) {
+    try {
+        return readConfig(config, file);
+    } catch (const json::exception& e) {  // a field of an unexpected JSON type somewhere the checks do not look
+        throw FormatError(file, std::string("unexpected content (") + e.what() + ")", "The folder is not a complete model; download it again.");
+    }
 }
 
 }  // namespace avss::model

@@ -112,6 +112,15 @@ void checkLayerNumbers(const std::vector<int>& layers, int layerCount) {
 
 namespace avss {
 
+std::string LayerTraits::attentionName() const {
+    return slidingWindow > 0 ? "sliding window of " + std::to_string(slidingWindow) + " tokens" : "full causal";
+}
+
+LayerTraits HyperParams::layer(int index) const {
+    model::checkLayerNumbers({index}, layers);
+    return LayerTraits{slidingWindow, ropeBase};
+}
+
 std::string HyperParams::ropeScalingName() const {
     std::ostringstream out;
     if (ropeLinearFactor != 1.0) out << "linear x" << ropeLinearFactor;

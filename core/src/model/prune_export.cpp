@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <limits>
 #include <regex>
 #include <set>
 
@@ -13,6 +14,7 @@
 #include "io/gguf_file.h"
 #include "io/gguf_writer.h"
 #include "model/export_check.h"
+#include "model/hf_prune_export.h"
 #include "model/model_impl.h"
 #include "model/transformer.h"
 
@@ -24,7 +26,8 @@ std::optional<std::pair<int, std::string>> blockOf(const std::string& name) {
     static const std::regex re(R"(^blk\.(\d+)\.(.+)$)");
     std::smatch m;
     if (!std::regex_match(name, m, re)) return std::nullopt;
-    return std::make_pair(std::stoi(m[1].str()), m[2].str());
+    // A hostile name's number may not fit an int: any block past 10^6 is past the model anyway.
+    return std::make_pair(m[1].length() > 6 ? std::numeric_limits<int>::max() : std::stoi(m[1].str()), m[2].str());
 }
 
 // Per-layer metadata arrays (e.g. llama.feed_forward_length in files with one value per layer) are
@@ -70,11 +73,12 @@ void writePruned(const io::GgufFile& src, const Model& model, const std::vector<
 
 }  // namespace
 
+bool prunedExportIsFolder(const ModelInfo& info) { return info.format == "safetensors"; }  // folder in, folder out
+
 ExportResult exportPrunedModel(const Model& model, const std::vector<int>& removedLayers, const std::filesystem::path& out,
                                const ExportOptions& options, const ProgressFn& progress, const CancelToken* cancel) {
     const auto start = std::chrono::steady_clock::now();
     const auto& info = model.info();
-    model::requireGgufSource(info, out, "pruned");
     const auto skip = model::skipMask(info.hparams.layers, removedLayers);  // validates the numbers
     ExportResult r;
     r.path = out;
@@ -85,9 +89,13 @@ ExportResult exportPrunedModel(const Model& model, const std::vector<int>& remov
     if (std::filesystem::equivalent(out, info.path, ec)) throw UsageError(out, "is the model being pruned", "Choose another output file.");
 
     report(progress, Progress{"exporting", 0, 2, "steps"});
-    const auto src = io::GgufFile::open(info.path);
-    writePruned(src, model, r.removed, r.kept, out, cancel);
-    r.bytes = std::filesystem::file_size(out);
+    if (prunedExportIsFolder(info)) {
+        r.bytes = model::writePrunedHfFolder(info, r.removed, r.kept, out, cancel);
+    } else {
+        const auto src = io::GgufFile::open(info.path);
+        writePruned(src, model, r.removed, r.kept, out, cancel);
+        r.bytes = std::filesystem::file_size(out);
+    }
     report(progress, Progress{"exporting", 1, 2, "steps"});
     if (options.selfCheck) {
         if (cancel) cancel->throwIfCancelled();
@@ -121,21 +129,22 @@ std::pair<double, double> compareWithExport(const Model& reference, const std::v
 void requireGgufSource(const ModelInfo& info, const std::filesystem::path& out, const char* what) {
     if (info.format == "gguf") return;
     throw UnsupportedError(out, std::string("a ") + what + " export of a model read from a Hugging Face folder (" + info.path.string() +
-                                    ") is not supported yet: exports rewrite the model's GGUF",
+                                    ") is not supported yet: this export rewrites the model's GGUF",
                            "Convert the folder with llama.cpp's convert_hf_to_gguf.py and load the GGUF.");
 }
 
 void checkExportOrDelete(const Model& reference, const std::vector<bool>* skip, const std::filesystem::path& exported, int checkTokens,
                          const char* what, ExportResult& r) {
     std::error_code ec;
+    auto discard = [&] { std::filesystem::remove_all(exported, ec); };  // a file, or the folder the export created
     try {
         std::tie(r.maxLogitDiff, r.maxLogit) = compareWithExport(reference, skip, exported, checkTokens);
     } catch (...) {
-        std::filesystem::remove(exported, ec);
+        discard();
         throw;
     }
     if (!(r.maxLogitDiff <= 1e-4 * std::max(1.0, r.maxLogit))) {
-        std::filesystem::remove(exported, ec);
+        discard();
         throw FormatError(exported, std::string("self-check failed: ") + what + " by " + std::to_string(r.maxLogitDiff) + " (max |logit| " +
                                         std::to_string(r.maxLogit) + ")",
                           "The file was deleted; please report this as a bug.");

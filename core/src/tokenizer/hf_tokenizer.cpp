@@ -2,6 +2,7 @@
 // same tokenizer (token types: special added tokens are control, other added tokens user-defined).
 #include "tokenizer/hf_tokenizer.h"
 
+#include <cctype>
 #include <map>
 
 #include "avss/error.h"
@@ -21,8 +22,8 @@ public:
     }
     [[noreturn]] void refuse(const std::string& what) const {
         throw UnsupportedError(m_file, "tokenizer: " + what + " is not supported",
-                               "Byte-level BPE tokenizers (GPT-2, SmolLM, Llama 3, Qwen2) are read from tokenizer.json; "
-                               "for others load the model's GGUF.");
+                               "tokenizer.json is read for byte-level BPE (GPT-2, SmolLM, Llama 3, Qwen2) and SentencePiece-style "
+                               "BPE with byte fallback (Llama 2, Mistral); for others load the model's GGUF.");
     }
 
 private:
@@ -98,29 +99,93 @@ TokenId configId(const json& config, const char* key) {
     return v.is_number_integer() && v.get<std::int64_t>() >= 0 && v.get<std::int64_t>() < (1ll << 31) ? static_cast<TokenId>(v.get<std::int64_t>()) : -1;
 }
 
-}  // namespace
+// SentencePiece-style BPE: how "▁" enters, as the Metaspace pre-tokenizer (newer files) or the
+// Prepend + Replace normaliser (older Llama 2 files) says.
+void readSpaceRule(const json& tj, TokenizerSpec& spec, const Reader& r) {
+    const json pre = tj.contains("pre_tokenizer") ? tj["pre_tokenizer"] : json();
+    const json norm = tj.contains("normalizer") ? tj["normalizer"] : json();
+    if (typeOf(pre) == "Metaspace") {
+        if (!norm.is_null()) r.refuse("a normalizer (" + typeOf(norm) + ") together with Metaspace");
+        if (pre.value("replacement", "") != "\xE2\x96\x81" || pre.value("split", false)) r.refuse("Metaspace with a replacement other than '▁' or with split");
+        const std::string scheme = pre.value("prepend_scheme", "always");
+        if (scheme != "always" && scheme != "first" && scheme != "never") r.refuse("Metaspace prepend_scheme '" + scheme + "'");
+        spec.addSpacePrefix = scheme != "never";
+        spec.prefixFirstOnly = scheme == "first";
+        spec.prefixUnlessSpace = true;  // Metaspace adds no "▁" where the text already starts with one
+        return;
+    }
+    if (!pre.is_null()) r.refuse("pre-tokenizer '" + typeOf(pre) + "' with byte_fallback");
+    // Sequence[Prepend("▁")?, Replace(" ", "▁")]
+    std::vector<json> steps;
+    if (typeOf(norm) == "Sequence" && norm.contains("normalizers") && norm["normalizers"].is_array()) {
+        for (const auto& n : norm["normalizers"]) steps.push_back(n);
+    } else if (!norm.is_null()) {
+        steps.push_back(norm);
+    }
+    spec.addSpacePrefix = false;
+    bool replaced = false;
+    for (const auto& n : steps) {
+        if (typeOf(n) == "Prepend" && n.value("prepend", "") == "\xE2\x96\x81" && !replaced) {
+            spec.addSpacePrefix = true;
+        } else if (typeOf(n) == "Replace" && n.contains("pattern") && n["pattern"].is_object() && n["pattern"].value("String", "") == " " &&
+                   n.value("content", "") == "\xE2\x96\x81") {
+            replaced = true;
+        } else {
+            r.refuse("normalizer step " + n.dump().substr(0, 120) + " with byte_fallback");
+        }
+    }
+    if (!replaced) r.refuse("byte_fallback BPE without spaces replaced by '▁'");
+}
 
-TokenizerSpec tokenizerSpecFromHf(const json& tj, const json& tokenizerConfig, const json& modelConfig, const std::filesystem::path& file) {
+// SentencePiece merges by the score of the merged piece; tokenizer.json lists merges by rank
+// instead, generated from the pieces in score order. A piece's score is minus the rank of the first
+// merge that makes it, so the highest score is the merge Hugging Face's BPE applies first.
+std::vector<float> scoresFromMerges(const std::vector<std::string>& tokens, const std::vector<std::string>& merges, const Reader& r) {
+    std::map<std::string, std::size_t> idOf;
+    for (std::size_t i = 0; i < tokens.size(); ++i) idOf.emplace(tokens[i], i);
+    std::vector<float> scores(tokens.size(), 0.0f);
+    std::vector<bool> seen(tokens.size(), false);
+    for (std::size_t rank = 0; rank < merges.size(); ++rank) {
+        const auto space = merges[rank].find(' ');
+        if (space == std::string::npos) r.fail("merge '" + merges[rank] + "' is not two symbols");
+        const auto it = idOf.find(merges[rank].substr(0, space) + merges[rank].substr(space + 1));
+        if (it == idOf.end()) r.fail("merge '" + merges[rank] + "' makes a piece that is not in the vocabulary");
+        if (!seen[it->second]) scores[it->second] = -static_cast<float>(rank + 1), seen[it->second] = true;
+    }
+    return scores;
+}
+
+bool isBytePiece(const std::string& t) {
+    return t.size() == 6 && t.compare(0, 3, "<0x") == 0 && t[5] == '>' && std::isxdigit(static_cast<unsigned char>(t[3])) &&
+           std::isxdigit(static_cast<unsigned char>(t[4]));
+}
+
+TokenizerSpec readSpec(const json& tj, const json& tokenizerConfig, const json& modelConfig, const std::filesystem::path& file) {
     const Reader r(file);
     if (!tj.contains("model") || !tj["model"].is_object()) r.fail("no 'model' object");
     const auto& m = tj["model"];
     if (typeOf(m) != "BPE") r.refuse("model type '" + typeOf(m) + "'");
-    if (m.value("byte_fallback", false)) r.refuse("SentencePiece-style BPE (byte_fallback) from tokenizer.json");
+    const bool sentencePiece = m.value("byte_fallback", false);
     for (const char* key : {"continuing_subword_prefix", "end_of_word_suffix", "dropout"}) {
         if (m.contains(key) && !m[key].is_null() && !(m[key].is_string() && m[key].get<std::string>().empty())) r.refuse(std::string("BPE ") + key);
     }
-    if (tj.contains("normalizer") && !tj["normalizer"].is_null() && typeOf(tj["normalizer"]) != "NFC") {
-        r.refuse("normalizer '" + typeOf(tj["normalizer"]) + "'");  // NFC: see docs/tokenizer.md
-    }
-
     TokenizerSpec spec;
-    spec.model = "gpt2";
-    const auto pre = tj.contains("pre_tokenizer") && !tj["pre_tokenizer"].is_null() ? preTokenizerPatterns(tj["pre_tokenizer"], r)
-                                                                                   : std::vector<std::string>{};
-    const auto* row = tok::preTokenizerRowFor(pre);
-    if (row == nullptr) r.refuse("this pre-tokenizer (" + tj["pre_tokenizer"].dump().substr(0, 160) + ")");
-    spec.pre = std::string(row->ids.front());
-    if (m.value("ignore_merges", false) != row->ignoreMerges) r.refuse("ignore_merges differing from the " + spec.pre + " pre-tokenizer's");
+    if (sentencePiece) {
+        spec.model = "llama";
+        readSpaceRule(tj, spec, r);
+    } else {
+        if (tj.contains("normalizer") && !tj["normalizer"].is_null() && typeOf(tj["normalizer"]) != "NFC") {
+            r.refuse("normalizer '" + typeOf(tj["normalizer"]) + "'");  // NFC: see docs/tokenizer.md
+        }
+        spec.model = "gpt2";
+        // Const operator[] on a missing key is undefined behaviour in nlohmann::json: read absent keys as null.
+        const json preJson = tj.contains("pre_tokenizer") ? tj["pre_tokenizer"] : json();
+        const auto pre = preJson.is_null() ? std::vector<std::string>{} : preTokenizerPatterns(preJson, r);
+        const auto* row = tok::preTokenizerRowFor(pre);
+        if (row == nullptr) r.refuse("this pre-tokenizer (" + preJson.dump().substr(0, 160) + ")");
+        spec.pre = std::string(row->ids.front());
+        if (m.value("ignore_merges", false) != row->ignoreMerges) r.refuse("ignore_merges differing from the " + spec.pre + " pre-tokenizer's");
+    }
 
     if (!m.contains("vocab") || !m["vocab"].is_object() || m["vocab"].empty()) r.fail("model.vocab is missing or empty");
     std::map<TokenId, std::pair<std::string, std::int32_t>> byId;  // id → (text, type)
@@ -156,6 +221,13 @@ TokenizerSpec tokenizerSpecFromHf(const json& tj, const json& tokenizerConfig, c
         else r.fail("merge " + merge.dump() + " is neither \"a b\" nor [\"a\", \"b\"]");
     }
 
+    if (sentencePiece) {
+        spec.scores = scoresFromMerges(spec.tokens, spec.merges, r);
+        spec.merges.clear();  // the scores carry them
+        for (std::size_t i = 0; i < spec.tokens.size(); ++i) {
+            if (spec.tokenTypes[i] == 1 && isBytePiece(spec.tokens[i])) spec.tokenTypes[i] = 6;  // byte fallback pieces
+        }
+    }
     if (tj.contains("post_processor") && !tj["post_processor"].is_null()) readPostProcessor(tj["post_processor"], ids, spec, r);
     if (spec.bosId < 0) spec.bosId = tokenizerConfig.contains("bos_token") ? idOf(ids, tokenContent(tokenizerConfig["bos_token"])) : configId(modelConfig, "bos_token_id");
     if (spec.eosId < 0 || !spec.addEos) {
@@ -164,6 +236,8 @@ TokenizerSpec tokenizerSpecFromHf(const json& tj, const json& tokenizerConfig, c
     }
     spec.padId = tokenizerConfig.contains("pad_token") ? idOf(ids, tokenContent(tokenizerConfig["pad_token"])) : configId(modelConfig, "pad_token_id");
     spec.unkId = m.contains("unk_token") ? idOf(ids, tokenContent(m["unk_token"])) : -1;
+    if (spec.unkId < 0 && tokenizerConfig.contains("unk_token")) spec.unkId = idOf(ids, tokenContent(tokenizerConfig["unk_token"]));
+    if (sentencePiece && spec.unkId >= 0) spec.tokenTypes[static_cast<std::size_t>(spec.unkId)] = 2;  // unknown, not control
     if (tokenizerConfig.contains("chat_template")) {
         const auto& t = tokenizerConfig["chat_template"];
         if (t.is_string()) spec.chatTemplate = t.get<std::string>();
@@ -175,6 +249,16 @@ TokenizerSpec tokenizerSpecFromHf(const json& tj, const json& tokenizerConfig, c
     }
     if (const auto problem = tok::findSpecProblem(spec)) r.fail(problem->what);
     return spec;
+}
+
+}  // namespace
+
+TokenizerSpec tokenizerSpecFromHf(const json& tj, const json& tokenizerConfig, const json& modelConfig, const std::filesystem::path& file) {
+    try {
+        return readSpec(tj, tokenizerConfig, modelConfig, file);
+    } catch (const json::exception& e) {  // a field of an unexpected JSON type somewhere the checks above do not look
+        throw FormatError(file, std::string("tokenizer: unexpected content (") + e.what() + ")", "The tokenizer file is damaged; download the model again.");
+    }
 }
 
 }  // namespace avss

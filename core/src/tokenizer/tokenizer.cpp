@@ -128,7 +128,10 @@ std::vector<TokenId> Tokenizer::encode(std::string_view text, bool addSpecial, b
             continue;
         }
         if (m.spm) {
-            m.spm->encode(tok::spmEscape(segment.text, m.spec.addSpacePrefix), ids);
+            const bool atStart = segment.text.data() == text.data();
+            const bool prefix = m.spec.addSpacePrefix && (atStart || !m.spec.prefixFirstOnly) &&
+                                !(m.spec.prefixUnlessSpace && !segment.text.empty() && segment.text.front() == ' ');
+            m.spm->encode(tok::spmEscape(segment.text, prefix), ids);
         } else {
             m.pre.split(segment.text, [&](std::string_view piece) { cache.append(piece, ids, encodeWord); });
         }

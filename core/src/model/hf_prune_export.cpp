@@ -1,0 +1,89 @@
+// Hugging Face folder → pruned Hugging Face folder (the GGUF export's rules, in transformers' names).
+#include "model/hf_prune_export.h"
+
+#include <regex>
+
+#include "avss/error.h"
+#include "io/hf_checkpoint.h"
+#include "io/safetensors_writer.h"
+#include "util/atomic_file.h"
+
+namespace avss::model {
+namespace {
+
+// Files of the source folder the pruned folder gets its own version of.
+bool rewritten(const std::string& name) {
+    return name == "config.json" || name == "model.safetensors.index.json" ||
+           (name.size() > 12 && name.compare(name.size() - 12, 12, ".safetensors") == 0);
+}
+
+// Lists with one entry per layer (e.g. layer_types) keep the kept layers' entries.
+void trimPerLayerLists(nlohmann::json& config, int layers, const std::vector<int>& kept) {
+    for (auto& [key, value] : config.items()) {
+        if (key == "architectures" || !value.is_array() || static_cast<int>(value.size()) != layers) continue;
+        nlohmann::json trimmed = nlohmann::json::array();
+        for (int l : kept) trimmed.push_back(value[static_cast<std::size_t>(l)]);
+        value = trimmed;
+    }
+}
+
+void writeFolder(const io::HfCheckpoint& src, const ModelInfo& info, const std::vector<int>& removed, const std::vector<int>& kept,
+                 const std::filesystem::path& out, const CancelToken* cancel) {
+    const int layers = info.hparams.layers;
+    auto config = src.config();
+    config["num_hidden_layers"] = kept.size();
+    trimPerLayerLists(config, layers, kept);
+    const nlohmann::json manifest = {{"removed_layers", removed}, {"kept_layers", kept}, {"original_num_hidden_layers", layers},
+                                     {"source", info.path.string()}, {"source_fingerprint", info.fingerprint}};
+    config["avss_pruned"] = manifest;
+    util::writeFileAtomically(out / "config.json", config.dump(2) + "\n");
+    util::writeFileAtomically(out / "avss_pruned.json", manifest.dump(2) + "\n");
+
+    std::vector<int> newIndex(static_cast<std::size_t>(layers), -1);
+    for (std::size_t i = 0; i < kept.size(); ++i) newIndex[static_cast<std::size_t>(kept[i])] = static_cast<int>(i);
+    static const std::regex layerName(R"(^model\.layers\.(\d+)\.(.+)$)");
+    std::vector<io::SafetensorsEntry> entries;
+    for (const auto& shard : src.shards()) {
+        for (const auto& t : shard.tensors()) {
+            std::string name = t.name;
+            std::smatch m;
+            if (std::regex_match(t.name, m, layerName)) {
+                const auto n = m[1].length() > 6 ? std::int64_t{layers} : std::stoll(m[1].str());  // no overflow on hostile names
+                if (n >= layers) throw FormatError(shard.path(), "tensor '" + t.name + "' names layer " + m[1].str() + " but the model has " + std::to_string(layers));
+                const int to = newIndex[static_cast<std::size_t>(n)];
+                if (to < 0) continue;  // a removed layer
+                name = "model.layers." + std::to_string(to) + "." + m[2].str();
+            }
+            entries.push_back({name, t.dtype, t.shape, shard.data(t), t.end - t.begin});
+        }
+    }
+    io::writeSafetensors(out / "model.safetensors", entries, {{"format", "pt"}}, cancel);
+    for (const auto& e : std::filesystem::directory_iterator(src.dir())) {
+        if (cancel) cancel->throwIfCancelled();
+        if (e.is_regular_file() && !rewritten(e.path().filename().string())) std::filesystem::copy_file(e.path(), out / e.path().filename());
+    }
+}
+
+}  // namespace
+
+std::uint64_t writePrunedHfFolder(const ModelInfo& info, const std::vector<int>& removed, const std::vector<int>& kept,
+                                  const std::filesystem::path& out, const CancelToken* cancel) {
+    std::error_code ec;
+    if (std::filesystem::exists(out, ec) && !(std::filesystem::is_directory(out, ec) && std::filesystem::is_empty(out, ec))) {
+        throw UsageError(out, "already exists", "A pruned Hugging Face model is written as a new folder; choose a name that does not exist.");
+    }
+    const auto src = io::HfCheckpoint::open(info.path);
+    std::filesystem::create_directories(out, ec);
+    if (ec) throw IoError(out, "cannot create the folder (" + ec.message() + ")");
+    try {
+        writeFolder(src, info, removed, kept, out, cancel);
+    } catch (...) {
+        std::filesystem::remove_all(out, ec);
+        throw;
+    }
+    std::uint64_t bytes = 0;
+    for (const auto& e : std::filesystem::directory_iterator(out)) bytes += e.is_regular_file() ? e.file_size() : 0;
+    return bytes;
+}
+
+}  // namespace avss::model

@@ -1,0 +1,49 @@
+#!/usr/bin/env python3
+"""Checks a pruned Hugging Face folder written by `avss prune` with transformers alone.
+
+Never run by CI (it needs transformers). Loads the pruned folder with AutoModelForCausalLM, and the
+original folder with the removed decoder layers deleted from transformers' own module list, then
+compares their logits on a few token sequences: equal (up to fp32 summation order) means the export holds the original's kept
+layers, renumbered, with a config transformers reads the same way.
+
+    /tmp/refenv/bin/python tools/check_hf_prune_export.py ORIGINAL_DIR PRUNED_DIR
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import torch
+from transformers import AutoModelForCausalLM
+
+
+def main() -> None:
+    original_dir, pruned_dir = sys.argv[1], sys.argv[2]
+    manifest = json.load(open(f"{pruned_dir}/avss_pruned.json", encoding="utf-8"))
+    removed = set(manifest["removed_layers"])
+    pruned = AutoModelForCausalLM.from_pretrained(pruned_dir, dtype=torch.float32, attn_implementation="eager").eval()
+    original = AutoModelForCausalLM.from_pretrained(original_dir, dtype=torch.float32, attn_implementation="eager").eval()
+    kept = [layer for i, layer in enumerate(original.model.layers) if i not in removed]
+    for i, layer in enumerate(kept):
+        layer.self_attn.layer_idx = i
+    original.model.layers = torch.nn.ModuleList(kept)
+    original.config.num_hidden_layers = len(kept)
+    if getattr(original.config, "layer_types", None):
+        original.config.layer_types = [t for i, t in enumerate(original.config.layer_types) if i not in removed]
+    vocab = original.config.vocab_size
+    gen = torch.Generator().manual_seed(0)
+    worst = 0.0
+    with torch.no_grad():
+        for n in (1, 7, 33):
+            ids = torch.randint(3, vocab, (1, n), generator=gen)
+            a = pruned(input_ids=ids, use_cache=False).logits
+            b = original(input_ids=ids, use_cache=False).logits
+            worst = max(worst, float((a - b).abs().max()))
+    print(f"{pruned_dir}: {pruned.config.num_hidden_layers} layers (removed {sorted(removed)}); "
+          f"max |logit(pruned folder) - logit(original with the layers deleted)| = {worst}")
+    assert worst < 1e-4, "the pruned folder does not hold the original's kept layers"
+
+
+if __name__ == "__main__":
+    main()
