@@ -1,4 +1,5 @@
-// Model::load: GGUF file or Hugging Face folder → architecture row → hyper-parameters → tokenizer → weights, plus ModelInfo.
+// Model::load: GGUF file or Hugging Face folder → architecture row → hyper-parameters → tokenizer →
+// weights (through one TensorSource), plus ModelInfo.
 #include <torch/torch.h>
 
 #include <chrono>
@@ -9,10 +10,10 @@
 #include "avss/error.h"
 #include "io/ggml_type.h"
 #include "io/gguf_file.h"
-#include "model/model_impl.h"
 #include "io/hf_checkpoint.h"
 #include "model/hf_model.h"
 #include "model/hf_tensor_source.h"
+#include "model/model_impl.h"
 #include "model/weights.h"
 #include "tokenizer/gguf_tokenizer.h"
 #include "util/sha256.h"
@@ -146,7 +147,6 @@ std::shared_ptr<const Model> Model::load(const std::filesystem::path& path, cons
     model::GgufTensorSource src(file, impl->arch->ggufPermutedQK, progress, cancel);
     return finishLoad(std::move(impl), src, options, start);
 }
-
 
 void configureProcess(int threads) {
 #ifdef __GLIBC__

@@ -229,14 +229,17 @@ TokenizerSpec readSpec(const json& tj, const json& tokenizerConfig, const json& 
         }
     }
     if (tj.contains("post_processor") && !tj["post_processor"].is_null()) readPostProcessor(tj["post_processor"], ids, spec, r);
-    if (spec.bosId < 0) spec.bosId = tokenizerConfig.contains("bos_token") ? idOf(ids, tokenContent(tokenizerConfig["bos_token"])) : configId(modelConfig, "bos_token_id");
+    // tokenizer_config.json names special tokens by text; config.json by id.
+    auto special = [&](const char* token, const char* idKey) {
+        return tokenizerConfig.contains(token) ? idOf(ids, tokenContent(tokenizerConfig[token])) : configId(modelConfig, idKey);
+    };
+    if (spec.bosId < 0) spec.bosId = special("bos_token", "bos_token_id");
     if (spec.eosId < 0 || !spec.addEos) {
-        const auto eos = tokenizerConfig.contains("eos_token") ? idOf(ids, tokenContent(tokenizerConfig["eos_token"])) : configId(modelConfig, "eos_token_id");
-        if (eos >= 0) spec.eosId = eos;
+        if (const auto eos = special("eos_token", "eos_token_id"); eos >= 0) spec.eosId = eos;
     }
-    spec.padId = tokenizerConfig.contains("pad_token") ? idOf(ids, tokenContent(tokenizerConfig["pad_token"])) : configId(modelConfig, "pad_token_id");
+    spec.padId = special("pad_token", "pad_token_id");
     spec.unkId = m.contains("unk_token") ? idOf(ids, tokenContent(m["unk_token"])) : -1;
-    if (spec.unkId < 0 && tokenizerConfig.contains("unk_token")) spec.unkId = idOf(ids, tokenContent(tokenizerConfig["unk_token"]));
+    if (spec.unkId < 0) spec.unkId = special("unk_token", "unk_token_id");
     if (sentencePiece && spec.unkId >= 0) spec.tokenTypes[static_cast<std::size_t>(spec.unkId)] = 2;  // unknown, not control
     if (tokenizerConfig.contains("chat_template")) {
         const auto& t = tokenizerConfig["chat_template"];
