@@ -66,7 +66,7 @@ private:
 void checkActivation(const ConfigReader& c, const ArchTraits& arch, HfModelConfig& out) {
     // Gemma reads hidden_activation; older Gemma configs leave it unset and transformers then runs
     // gelu_pytorch_tanh whatever hidden_act says.
-    const bool gemma = arch.scaleEmbeddings;
+    const bool gemma = std::string_view(arch.name) == "gemma";
     const char* key = gemma && c.has("hidden_activation") ? "hidden_activation" : "hidden_act";
     out.activationName = gemma && !c.has("hidden_activation") ? "gelu_pytorch_tanh" : c.text(key);
     if (out.activationName.empty()) out.activationName = "silu";  // transformers' default for these families
