@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
-"""transformers' token-level perplexity of GGUF files, the protocol `avss perplexity` uses.
+"""transformers' token-level perplexity of GGUF files or Hugging Face folders, the protocol `avss perplexity` uses.
 
 Reference tool, never run by CI. For each GGUF: load it with transformers (gguf-py dequantises every
 tensor to fp32, including the K-quants), tokenise the text file as one string with the model's
 tokenizer (SmolLM2's digit-splitting pre-tokenizer restored, see tools/README.md), take the first
 --tokens tokens, cut them into non-overlapping windows of --window tokens, and predict every token
 of a window but its first from the tokens before it in the same window (log-softmax in float64).
+A folder is loaded with from_pretrained and its own tokenizer.json.
 Prints one JSON line per file; compare with
 
     build/app/cli/avss perplexity FILE --text TEXT --max-tokens N --window W
@@ -27,12 +28,17 @@ from reference_common import hf_tokenizers, sha256_file, version
 
 
 def perplexity(path: str, text: str, tokens: int, window: int) -> dict:
-    from transformers import AutoModelForCausalLM
+    from transformers import AutoModelForCausalLM, AutoTokenizer
 
-    folder, name = os.path.split(os.path.abspath(path))
-    model = AutoModelForCausalLM.from_pretrained(folder, gguf_file=name, dtype=torch.float32,
-                                                 attn_implementation="eager").eval()
-    tok, _ = hf_tokenizers(folder, name)
+    if os.path.isdir(path):  # a Hugging Face folder, as a user has it
+        name = path
+        model = AutoModelForCausalLM.from_pretrained(path, dtype=torch.float32, attn_implementation="eager").eval()
+        tok = AutoTokenizer.from_pretrained(path)
+    else:
+        folder, name = os.path.split(os.path.abspath(path))
+        model = AutoModelForCausalLM.from_pretrained(folder, gguf_file=name, dtype=torch.float32,
+                                                     attn_implementation="eager").eval()
+        tok, _ = hf_tokenizers(folder, name)
     ids = tok(text, add_special_tokens=True)["input_ids"][:tokens]
     total, predicted = 0.0, 0
     with torch.no_grad():
@@ -41,14 +47,14 @@ def perplexity(path: str, text: str, tokens: int, window: int) -> dict:
             logp = torch.log_softmax(model(input_ids=chunk, use_cache=False).logits[0].double()[:-1], dim=-1)
             total -= float(logp.gather(1, chunk[0, 1:].unsqueeze(1)).sum())
             predicted += window - 1
-    return {"file": name, "sha256": sha256_file(path), "tokens": len(ids), "window": window,
+    return {"file": name, "sha256": None if os.path.isdir(path) else sha256_file(path), "tokens": len(ids), "window": window,
             "predicted": predicted, "mean_nll": total / predicted, "ppl": math.exp(total / predicted),
             "transformers": version("transformers"), "gguf": version("gguf")}
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("gguf", nargs="+")
+    ap.add_argument("gguf", nargs="+", help="GGUF files or Hugging Face folders")
     ap.add_argument("--text", required=True)
     ap.add_argument("--tokens", type=int, default=4096)
     ap.add_argument("--window", type=int, default=2048)

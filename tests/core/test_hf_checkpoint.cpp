@@ -193,6 +193,7 @@ TEST_CASE("config.json: each family's fields, and what the engine does not imple
         refused([](json& j) { j["layer_types"] = {"sliding_attention", "full_attention"}; }, "mixed per-layer attention kinds", "tiny_mistral_hf");
         refused([](json& j) { j["attention_bias"] = true; }, "attention_bias", "tiny_mistral_hf");
         refused([](json& j) { j["use_bidirectional_attention"] = true; }, "bidirectional", "tiny_gemma_hf");
+        refused([](json& j) { j["quantization_config"] = {{"quant_method", "gptq"}, {"bits", 4}}; }, "quant_method 'gptq'");
     }
 }
 

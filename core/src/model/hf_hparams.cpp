@@ -138,6 +138,12 @@ void refuseUnimplemented(const ConfigReader& c, const HfModelConfig& out) {
     if (c.flag("attention_bias") && !out.arch->qkvBias) c.refuse("attention_bias (biases on every attention projection)");
     if (c.flag("mlp_bias")) c.refuse("mlp_bias (biases on the MLP projections)");
     if (c.flag("use_bidirectional_attention")) c.refuse("use_bidirectional_attention (attention without the causal mask)");
+    if (c.has("quantization_config")) {  // GPTQ, AWQ, bitsandbytes, fp8: packed weights under other tensor names
+        const auto& q = c.at("quantization_config");
+        c.refuse("a quantized checkpoint (quantization_config, quant_method '" +
+                 (q.is_object() && q.contains("quant_method") && q["quant_method"].is_string() ? q["quant_method"].get<std::string>() : std::string("?")) +
+                 "'); load its unquantized folder or a GGUF");
+    }
     for (const char* key : {"attn_logit_softcapping", "final_logit_softcapping"}) {
         if (c.has(key)) c.refuse(std::string("logit softcapping (") + key + ")");
     }
