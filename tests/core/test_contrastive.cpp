@@ -178,7 +178,10 @@ TEST_CASE("A tuned model exports as GGUF that reloads to the same logits", "[hal
 }
 
 TEST_CASE("Tuned exports keep each architecture's own tensor layout (fused phi3 tensors, gemma, qwen2 biases)", "[hallu][train][export]") {
-    for (const char* file : {"tiny_phi3.gguf", "tiny_gemma.gguf", "tiny_qwen2.gguf"}) {
+    // The Hugging Face folders give folders: Q/K rows stay in HF order (mistral is a llama row whose GGUF
+    // permutes them), Gemma's folder norms are stored as w for 1 + w.
+    for (const char* file : {"tiny_phi3.gguf", "tiny_gemma.gguf", "tiny_qwen2.gguf", "tiny_phi3_hf", "tiny_gemma_hf", "tiny_qwen2_hf",
+                             "tiny_mistral_hf"}) {
         SECTION(file) {
             test::TempDir dir;
             const std::shared_ptr<const Model> model = Model::load(std::string(AVSS_TEST_DATA_DIR) + "/" + file, LoadOptions{Device::Cpu});
@@ -188,9 +191,17 @@ TEST_CASE("Tuned exports keep each architecture's own tensor layout (fused phi3 
             ContrastiveTrainer trainer(model, tinyPairs(dir / "p.jsonl"), o);
             train(trainer, 1);
             const auto tuned = trainer.tunedModel();
-            const auto r = exportTunedModel(*model, *tuned, o.layers, dir / "tuned.gguf");  // throws unless it reloads to the tuned logits
+            const bool folder = model->info().format == "safetensors";
+            const auto out = dir / (folder ? "tuned" : "tuned.gguf");
+            const auto r = exportTunedModel(*model, *tuned, o.layers, out);  // throws unless it reloads to the tuned logits
             CHECK(r.selfChecked);
             CHECK(r.maxLogitDiff < 1e-4 * std::max(1.0, r.maxLogit));
+            CHECK(std::filesystem::is_directory(out) == folder);
+            if (folder) {
+                CHECK(std::filesystem::exists(out / "avss_tuned.json"));
+                CHECK(std::filesystem::exists(out / "tokenizer.json"));
+                CHECK(Model::load(out)->info().hparams.layers == model->info().hparams.layers);
+            }
         }
     }
 }

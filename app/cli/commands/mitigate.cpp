@@ -255,7 +255,7 @@ CommandSpec mitigateCommand() {
                  {"out", "DIR", "write mitigation.json (and the checkpoint) here", ""},
                  {"kl-text", "PATH", "text on which to measure KL(original || tuned) per token ('builtin': the sample text)", ""},
                  {"kl-tokens", "N", "tokens of --kl-text to use", "4096"},
-                 {"export", "FILE", "write the tuned model as GGUF (trained layers as F32; checked by reloading)", ""}};
+                 {"export", "FILE", "write the tuned model as GGUF, or as a new folder for a Hugging Face model (trained layers as F32; checked by reloading)", ""}};
     for (auto& o : evalRunOptions()) c.options.push_back(o);
     for (auto& o : taskReadOptions()) c.options.push_back(o);
     for (auto& o : modelOptions()) c.options.push_back(o);

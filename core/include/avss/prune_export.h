@@ -31,7 +31,7 @@ struct ExportResult {
 };
 
 // The source is model.info().path. A model read from a Hugging Face folder is written as a Hugging
-// Face folder at `out` (see model/hf_prune_export.h), a GGUF as a GGUF. Throws UsageError (no block left, bad layer number, output equal
+// Face folder at `out` (see model/hf_folder_export.h), a GGUF as a GGUF. Throws UsageError (no block left, bad layer number, output equal
 // to the source), IoError, FormatError (self-check failed: the output is deleted), Cancelled (no file
 // left behind). Metadata added: avss.pruned.removed_layers, avss.pruned.original_block_count,
 // avss.pruned.source_fingerprint.

@@ -1,5 +1,5 @@
-// Fine-tuned GGUF export (see avss/tuned_export.h): the inverse of the load-time folding for the
-// trained layers, every other tensor copied as stored.
+// Fine-tuned export (see avss/tuned_export.h): the inverse of the load-time folding for the trained
+// layers, every other tensor copied as stored; a GGUF from a GGUF, a Hugging Face folder from a folder.
 #include "avss/tuned_export.h"
 
 #include "avss/contrastive_trainer.h"
@@ -15,7 +15,10 @@
 #include "io/ggml_type.h"
 #include "io/gguf_file.h"
 #include "io/gguf_writer.h"
+#include "avss/prune_export.h"
 #include "model/export_check.h"
+#include "model/hf_folder_export.h"
+#include "model/hf_tensor_source.h"
 #include "model/hparams.h"
 #include "model/model_impl.h"
 
@@ -39,8 +42,10 @@ std::vector<std::uint64_t> ggmlShape(const at::Tensor& t) {  // ggml order: ne[0
     return ne;
 }
 
-// The GGUF tensors of one trained layer, by name, in the file's own layout.
-std::map<std::string, at::Tensor> layerTensors(const Model::Impl& m, int l) {
+// The tensors of one trained layer under llama.cpp's names, in the source file's own layout: Q/K
+// rows re-permuted for a GGUF whose converter permuted them, norm weights as the file stores a norm
+// of one (the norms are folded into the projections).
+std::map<std::string, at::Tensor> layerTensors(const Model::Impl& m, int l, bool gguf) {
     const auto& hp = m.hp;
     const auto& lw = m.weights.layers[static_cast<std::size_t>(l)];
     const auto& w = lw.wqkv.fp32();
@@ -49,17 +54,18 @@ std::map<std::string, at::Tensor> layerTensors(const Model::Impl& m, int l) {
     auto q = w.narrow(0, 0, hp.qRows()) / qScale;
     auto k = w.narrow(0, hp.qRows(), hp.kvRows());
     const auto v = w.narrow(0, hp.qRows() + hp.kvRows(), hp.kvRows());
-    if (m.arch->ggufPermutedQK) {
+    if (gguf && m.arch->ggufPermutedQK) {
         q = permuteRows(q, hp.heads, hp.headDim);
         k = permuteRows(k, hp.kvHeads, hp.headDim);
     }
     const std::string p = "blk." + std::to_string(l) + ".";
-    std::map<std::string, at::Tensor> out{{p + "attn_norm.weight", torch::ones({hp.hidden})},  // folded into the projections
+    const auto unitNorm = (!gguf && m.arch->hfNormPlusOne) ? torch::zeros({hp.hidden}) : torch::ones({hp.hidden});  // Gemma folders: 1 + w
+    std::map<std::string, at::Tensor> out{{p + "attn_norm.weight", unitNorm},  // folded into the projections
                                           {p + "attn_q.weight", q},
                                           {p + "attn_k.weight", k},
                                           {p + "attn_v.weight", v},
                                           {p + "attn_output.weight", lw.wo.fp32()},
-                                          {p + "ffn_norm.weight", torch::ones({hp.hidden})},
+                                          {p + "ffn_norm.weight", unitNorm},
                                           {p + "ffn_gate.weight", lw.wGateUp.fp32().narrow(0, 0, hp.ffn)},
                                           {p + "ffn_up.weight", lw.wGateUp.fp32().narrow(0, hp.ffn, hp.ffn)},
                                           {p + "ffn_down.weight", lw.wDown.fp32()}};
@@ -79,31 +85,8 @@ std::map<std::string, at::Tensor> layerTensors(const Model::Impl& m, int l) {
     return out;
 }
 
-}  // namespace
-
-ExportResult exportTunedModel(const Model& original, const Model& tuned, const std::vector<int>& layers, const std::filesystem::path& out,
-                              const ExportOptions& options, const ProgressFn& progress, const CancelToken* cancel) {
-    const auto start = std::chrono::steady_clock::now();
-    const auto& info = original.info();
-    model::requireGgufSource(info, out, "tuned");
-    if (!isTunedCopy(tuned.info(), info)) {
-        throw UsageError(out, "the tuned model is not a tuned copy of this model");
-    }
-    std::error_code ec;
-    if (std::filesystem::equivalent(out, info.path, ec)) throw UsageError(out, "is the model being tuned", "Choose another output file.");
-    ExportResult r;
-    r.path = out;
-    r.layersBefore = info.hparams.layers;
-    report(progress, Progress{"exporting", 0, 2, "steps"});
-    std::map<std::string, at::Tensor> replaced;
-    model::checkLayerNumbers(layers, info.hparams.layers);
-    {
-        torch::NoGradGuard noGrad;
-        for (int l : std::set<int>(layers.begin(), layers.end())) {
-            for (auto& [name, t] : layerTensors(modelImpl(tuned), l)) replaced[name] = t;
-            r.kept.push_back(l);  // the layers written anew
-        }
-    }
+void writeTunedGguf(const ModelInfo& info, const std::map<std::string, at::Tensor>& replaced, ExportResult& r,
+                    const std::filesystem::path& out, const CancelToken* cancel) {
     const auto src = io::GgufFile::open(info.path);
     io::GgufWriter w(src.alignment());
     for (const auto& [key, value] : src.metadata()) {
@@ -128,6 +111,44 @@ ExportResult exportTunedModel(const Model& original, const Model& tuned, const s
     if (written != replaced.size()) throw FormatError(info.path, "the file lacks some tensors of the trained layers");
     w.write(out, cancel);
     r.bytes = std::filesystem::file_size(out);
+}
+
+}  // namespace
+
+ExportResult exportTunedModel(const Model& original, const Model& tuned, const std::vector<int>& layers, const std::filesystem::path& out,
+                              const ExportOptions& options, const ProgressFn& progress, const CancelToken* cancel) {
+    const auto start = std::chrono::steady_clock::now();
+    const auto& info = original.info();
+    if (!isTunedCopy(tuned.info(), info)) {
+        throw UsageError(out, "the tuned model is not a tuned copy of this model");
+    }
+    std::error_code ec;
+    if (std::filesystem::equivalent(out, info.path, ec)) throw UsageError(out, "is the model being tuned", "Choose another output file.");
+    ExportResult r;
+    r.path = out;
+    r.layersBefore = info.hparams.layers;
+    report(progress, Progress{"exporting", 0, 2, "steps"});
+    std::map<std::string, at::Tensor> replaced;
+    model::checkLayerNumbers(layers, info.hparams.layers);
+    const bool folder = prunedExportIsFolder(info);  // a Hugging Face folder gives a folder, as for pruning
+    {
+        torch::NoGradGuard noGrad;
+        for (int l : std::set<int>(layers.begin(), layers.end())) {
+            for (auto& [name, t] : layerTensors(modelImpl(tuned), l, !folder)) replaced[name] = t;
+            r.kept.push_back(l);  // the layers written anew
+        }
+    }
+    if (folder) {
+        model::HfFolderEdit edit{{}, {}, "avss_tuned",
+                                 {{"tuned_layers", r.kept}, {"source", info.path.string()}, {"source_fingerprint", info.fingerprint}}};
+        for (int l = 0; l < info.hparams.layers; ++l) edit.kept.push_back(l);
+        for (const auto& [name, t] : replaced) {
+            edit.replaced[model::HfTensorSource::checkpointName(name, *modelImpl(original).arch)] = {t.sizes().vec(), values(t)};
+        }
+        r.bytes = model::writeHfFolder(info, edit, out, cancel);
+    } else {
+        writeTunedGguf(info, replaced, r, out, cancel);
+    }
     report(progress, Progress{"exporting", 1, 2, "steps"});
     if (options.selfCheck) {
         if (cancel) cancel->throwIfCancelled();

@@ -15,10 +15,6 @@ namespace avss::model {
 std::pair<double, double> compareWithExport(const Model& reference, const std::vector<bool>* skip, const std::filesystem::path& exported,
                                             int checkTokens);
 
-// The tuned export rewrites the model's GGUF file: UnsupportedError (naming `out`) for a model read
-// from a Hugging Face folder. `what` names the export.
-void requireGgufSource(const ModelInfo& info, const std::filesystem::path& out, const char* what);
-
 // Runs the check; on a failure or an exception the exported file (or folder) is deleted and FormatError thrown.
 void checkExportOrDelete(const Model& reference, const std::vector<bool>* skip, const std::filesystem::path& exported, int checkTokens,
                          const char* what, ExportResult& result);

@@ -14,7 +14,7 @@
 #include "io/gguf_file.h"
 #include "io/gguf_writer.h"
 #include "model/export_check.h"
-#include "model/hf_prune_export.h"
+#include "model/hf_folder_export.h"
 #include "model/model_impl.h"
 #include "model/transformer.h"
 
@@ -90,7 +90,9 @@ ExportResult exportPrunedModel(const Model& model, const std::vector<int>& remov
 
     report(progress, Progress{"exporting", 0, 2, "steps"});
     if (prunedExportIsFolder(info)) {
-        r.bytes = model::writePrunedHfFolder(info, r.removed, r.kept, out, cancel);
+        const nlohmann::json manifest = {{"removed_layers", r.removed}, {"kept_layers", r.kept}, {"original_num_hidden_layers", r.layersBefore},
+                                         {"source", info.path.string()}, {"source_fingerprint", info.fingerprint}};
+        r.bytes = model::writeHfFolder(info, {r.kept, {}, "avss_pruned", manifest}, out, cancel);
     } else {
         const auto src = io::GgufFile::open(info.path);
         writePruned(src, model, r.removed, r.kept, out, cancel);
@@ -124,13 +126,6 @@ std::pair<double, double> compareWithExport(const Model& reference, const std::v
     const auto expected = forward(ref, tokens.to(ref.device), mask.to(ref.device), o).cpu();
     const auto actual = forward(modelImpl(*written), tokens, mask).cpu();
     return {(expected - actual).abs().max().item<double>(), expected.abs().max().item<double>()};
-}
-
-void requireGgufSource(const ModelInfo& info, const std::filesystem::path& out, const char* what) {
-    if (info.format == "gguf") return;
-    throw UnsupportedError(out, std::string("a ") + what + " export of a model read from a Hugging Face folder (" + info.path.string() +
-                                    ") is not supported yet: this export rewrites the model's GGUF",
-                           "Convert the folder with llama.cpp's convert_hf_to_gguf.py and load the GGUF.");
 }
 
 void checkExportOrDelete(const Model& reference, const std::vector<bool>* skip, const std::filesystem::path& exported, int checkTokens,

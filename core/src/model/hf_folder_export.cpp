@@ -1,5 +1,5 @@
-// Hugging Face folder → pruned Hugging Face folder (the GGUF export's rules, in transformers' names).
-#include "model/hf_prune_export.h"
+// Hugging Face folder → changed Hugging Face folder (the GGUF exports' rules, in transformers' names).
+#include "model/hf_folder_export.h"
 
 #include <regex>
 
@@ -27,22 +27,22 @@ void trimPerLayerLists(nlohmann::json& config, int layers, const std::vector<int
     }
 }
 
-void writeFolder(const io::HfCheckpoint& src, const ModelInfo& info, const std::vector<int>& removed, const std::vector<int>& kept,
-                 const std::filesystem::path& out, const CancelToken* cancel) {
+void writeFolder(const io::HfCheckpoint& src, const ModelInfo& info, const HfFolderEdit& edit, const std::filesystem::path& out,
+                 const CancelToken* cancel) {
     const int layers = info.hparams.layers;
+    const auto& kept = edit.kept;
     auto config = src.config();
     config["num_hidden_layers"] = kept.size();
     trimPerLayerLists(config, layers, kept);
-    const nlohmann::json manifest = {{"removed_layers", removed}, {"kept_layers", kept}, {"original_num_hidden_layers", layers},
-                                     {"source", info.path.string()}, {"source_fingerprint", info.fingerprint}};
-    config["avss_pruned"] = manifest;
+    config[edit.manifestKey] = edit.manifest;
     util::writeFileAtomically(out / "config.json", config.dump(2) + "\n");
-    util::writeFileAtomically(out / "avss_pruned.json", manifest.dump(2) + "\n");
+    util::writeFileAtomically(out / (edit.manifestKey + ".json"), edit.manifest.dump(2) + "\n");
 
     std::vector<int> newIndex(static_cast<std::size_t>(layers), -1);
     for (std::size_t i = 0; i < kept.size(); ++i) newIndex[static_cast<std::size_t>(kept[i])] = static_cast<int>(i);
     static const std::regex layerName(R"(^model\.layers\.(\d+)\.(.+)$)");
     std::vector<io::SafetensorsEntry> entries;
+    std::size_t replaced = 0;
     for (const auto& shard : src.shards()) {
         for (const auto& t : shard.tensors()) {
             std::string name = t.name;
@@ -54,9 +54,17 @@ void writeFolder(const io::HfCheckpoint& src, const ModelInfo& info, const std::
                 if (to < 0) continue;  // a removed layer
                 name = "model.layers." + std::to_string(to) + "." + m[2].str();
             }
+            if (const auto it = edit.replaced.find(t.name); it != edit.replaced.end()) {
+                if (it->second.shape != t.shape) throw FormatError(shard.path(), "tensor '" + t.name + "' has another shape than its replacement");
+                const auto* values = reinterpret_cast<const std::uint8_t*>(it->second.values.data());
+                entries.push_back({name, "F32", t.shape, values, it->second.values.size() * sizeof(float)});
+                ++replaced;
+                continue;
+            }
             entries.push_back({name, t.dtype, t.shape, shard.data(t), t.end - t.begin});
         }
     }
+    if (replaced != edit.replaced.size()) throw FormatError(info.path, "the checkpoint lacks some tensors to replace");
     io::writeSafetensors(out / "model.safetensors", entries, {{"format", "pt"}}, cancel);
     for (const auto& e : std::filesystem::directory_iterator(src.dir())) {
         if (cancel) cancel->throwIfCancelled();
@@ -66,17 +74,16 @@ void writeFolder(const io::HfCheckpoint& src, const ModelInfo& info, const std::
 
 }  // namespace
 
-std::uint64_t writePrunedHfFolder(const ModelInfo& info, const std::vector<int>& removed, const std::vector<int>& kept,
-                                  const std::filesystem::path& out, const CancelToken* cancel) {
+std::uint64_t writeHfFolder(const ModelInfo& info, const HfFolderEdit& edit, const std::filesystem::path& out, const CancelToken* cancel) {
     std::error_code ec;
     if (std::filesystem::exists(out, ec) && !(std::filesystem::is_directory(out, ec) && std::filesystem::is_empty(out, ec))) {
-        throw UsageError(out, "already exists", "A pruned Hugging Face model is written as a new folder; choose a name that does not exist.");
+        throw UsageError(out, "already exists", "A Hugging Face model is written as a new folder; choose a name that does not exist.");
     }
     const auto src = io::HfCheckpoint::open(info.path);
     std::filesystem::create_directories(out, ec);
     if (ec) throw IoError(out, "cannot create the folder (" + ec.message() + ")");
     try {
-        writeFolder(src, info, removed, kept, out, cancel);
+        writeFolder(src, info, edit, out, cancel);
     } catch (...) {
         std::filesystem::remove_all(out, ec);
         throw;
