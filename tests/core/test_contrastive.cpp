@@ -20,9 +20,9 @@ PairSet tinyPairs(const std::filesystem::path& file) {
     PairSet p;
     p.spec.file = file;
     p.fingerprint = "tiny-pairs";
-    p.pairs = {{"Q: where?\nA:", "here", "there", "p:1"},        {"Q: colour?\nA:", "blue", "green", "p:2"},
-               {"Q: count?\nA:", "three", "seven", "p:3"},       {"Q: who?\nA:", "me", "them all", "p:4"},
-               {"Q: when?\nA:", "now", "later on", "p:5"},       {"Q: how?\nA:", "so", "not like that", "p:6"}};
+    p.pairs = {{"Q: where?\nA:", "here", "there", "p:1", "", ""},        {"Q: colour?\nA:", "blue", "green", "p:2", "", ""},
+               {"Q: count?\nA:", "three", "seven", "p:3", "", ""},       {"Q: who?\nA:", "me", "them all", "p:4", "", ""},
+               {"Q: when?\nA:", "now", "later on", "p:5", "", ""},       {"Q: how?\nA:", "so", "not like that", "p:6", "", ""}};
     p.questions = 6;
     return p;
 }

@@ -29,9 +29,9 @@ struct Fixture {
         model = Model::load(test::writeTinyModel(dir.path()), LoadOptions{Device::Cpu});
         pairs.spec.file = dir / "pairs.jsonl";
         pairs.fingerprint = "fixture";
-        pairs.pairs = {{"Q: where?\nA:", "here", "over there, far away", "pairs.jsonl:1"},
-                       {"Q: a much longer question about the weather today?\nA:", "rain", "snow", "pairs.jsonl:2"},
-                       {"Q: x\nA:", "the answer is yes", "no", "pairs.jsonl:3"}};
+        pairs.pairs = {{"Q: where?\nA:", "here", "over there, far away", "pairs.jsonl:1", "", ""},
+                       {"Q: a much longer question about the weather today?\nA:", "rain", "snow", "pairs.jsonl:2", "", ""},
+                       {"Q: x\nA:", "the answer is yes", "no", "pairs.jsonl:3", "", ""}};
         pairs.questions = 3;
     }
 };
