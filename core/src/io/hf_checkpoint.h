@@ -39,6 +39,7 @@ public:
     // nullptr members when the checkpoint has no such tensor.
     Located find(std::string_view name) const;
     std::vector<std::string> tensorNames() const;  // shard order, then file order
+    std::size_t tensorCount() const noexcept { return m_where.size(); }
 
 private:
     std::filesystem::path m_dir;

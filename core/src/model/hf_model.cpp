@@ -13,23 +13,12 @@ namespace {
 
 constexpr std::int32_t kUnusedToken = 5;  // token type "unused" (TokenizerSpec)
 
-// SHA-256 over config.json and, per shard, its size, header and 16 evenly spaced 64 KiB samples
-// (as for GGUF: identity without hashing gigabytes).
+// SHA-256 over config.json and each shard as a GGUF file is identified (util::updateSampled).
 std::string fingerprint(const io::HfCheckpoint& c) {
     util::Sha256 h;
     const auto config = c.config().dump();
     h.update(config.data(), config.size());
-    for (const auto& s : c.shards()) {
-        const std::uint64_t size = s.fileSize();
-        h.update(&size, sizeof size);
-        h.update(s.bytes(), static_cast<std::size_t>(s.dataOffset()));
-        constexpr std::uint64_t kSample = 64 * 1024;
-        const std::uint64_t span = size - s.dataOffset();
-        for (int i = 0; span > 0 && i < 16; ++i) {
-            const std::uint64_t at = s.dataOffset() + span / 16 * static_cast<std::uint64_t>(i);
-            h.update(s.bytes() + at, static_cast<std::size_t>(std::min(kSample, size - at)));
-        }
-    }
+    for (const auto& s : c.shards()) util::updateSampled(h, s.bytes(), s.fileSize(), s.dataOffset());
     return h.finishHex();
 }
 

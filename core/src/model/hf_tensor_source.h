@@ -27,7 +27,7 @@ private:
     std::optional<Stored> lookup(const std::string& name) const override;
     void finished(const std::string& name, at::Tensor& value) const override;
     std::vector<std::string> ownNames() const override { return m_c.tensorNames(); }
-    std::size_t ownCount() const override { return m_c.tensorNames().size(); }
+    std::size_t ownCount() const override { return m_c.tensorCount(); }
     std::string ownNameOf(const std::string& name) const override { return checkpointName(name, *m_config.arch); }
 
     const io::HfCheckpoint& m_c;

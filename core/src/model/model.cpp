@@ -43,21 +43,10 @@ public:
 struct LoadingHeapPolicy {};
 #endif
 
-// Identity of a weights file without hashing gigabytes: SHA-256 over the size, the whole header
-// (metadata + tensor table) and 16 evenly spaced 64 KiB samples of the tensor data.
+// Identity of a weights file without hashing gigabytes (util::updateSampled).
 std::string fingerprint(const io::GgufFile& f) {
     util::Sha256 h;
-    const std::uint64_t size = f.fileSize();
-    h.update(&size, sizeof size);
-    h.update(f.bytes(), static_cast<std::size_t>(std::min(f.dataOffset(), size)));
-    constexpr std::uint64_t kSample = 64 * 1024;
-    if (size > f.dataOffset()) {
-        const std::uint64_t span = size - f.dataOffset();
-        for (int i = 0; i < 16; ++i) {
-            const std::uint64_t at = f.dataOffset() + span / 16 * static_cast<std::uint64_t>(i);
-            h.update(f.bytes() + at, static_cast<std::size_t>(std::min(kSample, size - at)));
-        }
-    }
+    util::updateSampled(h, f.bytes(), f.fileSize(), f.dataOffset());
     return h.finishHex();
 }
 

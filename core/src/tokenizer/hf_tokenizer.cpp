@@ -2,12 +2,12 @@
 // same tokenizer (token types: special added tokens are control, other added tokens user-defined).
 #include "tokenizer/hf_tokenizer.h"
 
-#include <cctype>
 #include <map>
 
 #include "avss/error.h"
 #include "tokenizer/pretokenizer.h"
 #include "tokenizer/spec_check.h"
+#include "tokenizer/spm.h"
 
 namespace avss {
 namespace {
@@ -155,11 +155,6 @@ std::vector<float> scoresFromMerges(const std::vector<std::string>& tokens, cons
     return scores;
 }
 
-bool isBytePiece(const std::string& t) {
-    return t.size() == 6 && t.compare(0, 3, "<0x") == 0 && t[5] == '>' && std::isxdigit(static_cast<unsigned char>(t[3])) &&
-           std::isxdigit(static_cast<unsigned char>(t[4]));
-}
-
 TokenizerSpec readSpec(const json& tj, const json& tokenizerConfig, const json& modelConfig, const std::filesystem::path& file) {
     const Reader r(file);
     if (!tj.contains("model") || !tj["model"].is_object()) r.fail("no 'model' object");
@@ -225,7 +220,7 @@ TokenizerSpec readSpec(const json& tj, const json& tokenizerConfig, const json& 
         spec.scores = scoresFromMerges(spec.tokens, spec.merges, r);
         spec.merges.clear();  // the scores carry them
         for (std::size_t i = 0; i < spec.tokens.size(); ++i) {
-            if (spec.tokenTypes[i] == 1 && isBytePiece(spec.tokens[i])) spec.tokenTypes[i] = 6;  // byte fallback pieces
+            if (spec.tokenTypes[i] == 1 && tok::bytePieceValue(spec.tokens[i]) >= 0) spec.tokenTypes[i] = 6;  // byte fallback pieces
         }
     }
     if (tj.contains("post_processor") && !tj["post_processor"].is_null()) readPostProcessor(tj["post_processor"], ids, spec, r);

@@ -14,13 +14,6 @@ namespace {
 constexpr std::int32_t kByteType = 6;
 constexpr std::string_view kSpace = "\xE2\x96\x81";  // U+2581 "▁"
 
-// "<0x41>" → 0x41; −1 when the piece is not in that form.
-int bytePieceValue(const std::string& piece) {
-    unsigned value = 0;
-    char end = 0;
-    if (piece.size() != 6 || std::sscanf(piece.c_str(), "<0x%2X%c", &value, &end) != 2 || end != '>') return -1;
-    return static_cast<int>(value);
-}
 
 struct Symbol {
     std::size_t begin, length;  // bytes of the text
@@ -127,6 +120,13 @@ std::vector<std::string> SpmModel::decodedPieces(const std::vector<std::string>&
         out.push_back(std::move(text));
     }
     return out;
+}
+
+int bytePieceValue(const std::string& piece) {
+    unsigned value = 0;
+    char end = 0;
+    if (piece.size() != 6 || std::sscanf(piece.c_str(), "<0x%2X%c", &value, &end) != 2 || end != '>') return -1;
+    return static_cast<int>(value);
 }
 
 std::string spmEscape(std::string_view text, bool prefix) {

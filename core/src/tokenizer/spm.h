@@ -41,4 +41,7 @@ private:
 // "▁" in place of every space (SentencePiece's escape), with one in front when prefix.
 std::string spmEscape(std::string_view text, bool prefix);
 
+// "<0x41>" → 0x41 (a byte-fallback piece); −1 when the piece is not in that form.
+int bytePieceValue(const std::string& piece);
+
 }  // namespace avss::tok

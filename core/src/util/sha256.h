@@ -26,6 +26,10 @@ private:
 };
 
 std::string sha256Hex(const void* data, std::size_t size);
+
+// A weights file's identity without hashing gigabytes: adds the file size, its first `headerEnd`
+// bytes (metadata and tensor table) and 16 evenly spaced 64 KiB samples of the rest to `h`.
+void updateSampled(Sha256& h, const std::uint8_t* bytes, std::uint64_t size, std::uint64_t headerEnd);
 std::string sha256File(const std::filesystem::path& path);  // throws IoError
 // SHA-256 of a stream from its current position to its end, and how many bytes that was; IoError
 // naming `path` on a read error.
