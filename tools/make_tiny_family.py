@@ -19,6 +19,13 @@ Fixture generator, never run by CI. For each --arch it writes into --out-dir (te
            llama.attention.sliding_window = 8: the sequences of 17 and 40 tokens exceed the window. Its
            reference also holds transformers' attention weights (output_attentions) of the 17 tokens.
   phi3     Phi3ForCausalLM: fused attn_qkv and ffn_up (gate then up) tensors as llama.cpp writes them.
+  gemma2   Gemma2ForCausalLM: pre and post norms, attention and final logit softcapping (small caps, 2 and 3,
+           so they bend the tiny model's scores and logits), sliding window 8 on block 0 and global block 1
+           (llama.cpp's pattern: the GGUF has no per-block key), head size 32.
+  gemma3   Gemma3ForCausalLM (gemma3_text): q/k norms, 6 blocks of which 0-4 slide (window 8, RoPE base 1e4,
+           unscaled) and 5 is global (RoPE base 1e6 with linear scaling x8), MLP width 32 to stay small. Its
+           reference also holds transformers' logits of the last sequence with query_pre_attn_scalar 24
+           instead of 16 (the same weights), for the folder test of that key.
 
     /tmp/refenv/bin/python tools/make_tiny_family.py --arch qwen2 --out-dir tests/data
 """
@@ -40,6 +47,12 @@ LAYERS = 2
 BIAS_STD = 0.3  # large enough that a missing bias changes the logits clearly
 GEMMA_HEAD_DIM = 32  # != HIDDEN / HEADS = 16, so attention.key_length must be honoured
 MISTRAL_WINDOW = 8
+GEMMA_WINDOW = 8
+GEMMA2_SOFTCAPS = (2.0, 3.0)  # attention, final: small enough to change the tiny model's numbers
+GEMMA3_LAYERS = 6  # llama.cpp's Gemma 3 pattern: blocks 0-4 slide, 5 is global
+GEMMA3_FFN = 32
+GEMMA3_ROPE = (1_000_000.0, 10_000.0, 8.0)  # global base, sliding base, global linear factor
+GEMMA3_QUERY_SCALAR_VARIANT = 24
 ATTENTION_SEQ = 2  # the 17-token sequence: longer than the window
 
 HF_TO_GGUF = {"input_layernorm.weight": "attn_norm.weight", "post_attention_layernorm.weight": "ffn_norm.weight",
@@ -49,13 +62,28 @@ HF_TO_GGUF = {"input_layernorm.weight": "attn_norm.weight", "post_attention_laye
               "self_attn.o_proj.weight": "attn_output.weight", "mlp.gate_proj.weight": "ffn_gate.weight",
               "mlp.up_proj.weight": "ffn_up.weight", "mlp.down_proj.weight": "ffn_down.weight",
               "self_attn.qkv_proj.weight": "attn_qkv.weight", "mlp.gate_up_proj.weight": "ffn_up.weight"}
+# Gemma 2/3 norm the sub-block outputs too: post_attention_layernorm is then the attention's post norm.
+GEMMA_POST_NORMS = {"post_attention_layernorm.weight": "attn_post_norm.weight", "pre_feedforward_layernorm.weight": "ffn_norm.weight",
+                    "post_feedforward_layernorm.weight": "ffn_post_norm.weight", "self_attn.q_norm.weight": "attn_q_norm.weight",
+                    "self_attn.k_norm.weight": "attn_k_norm.weight"}
+GEMMAS = ("gemma", "gemma2", "gemma3")
+
+
+def layer_count(arch: str) -> int:
+    return GEMMA3_LAYERS if arch == "gemma3" else LAYERS
+
+
+def transformers_major() -> int:
+    import transformers as tf
+    return int(tf.__version__.split(".")[0])
 
 
 def build_model(arch: str):
     """The transformers model and the GGUF architecture name for `arch`."""
     import transformers as tf
 
-    common = dict(vocab_size=tiny.VOCAB, hidden_size=tiny.HIDDEN, intermediate_size=tiny.FFN, num_hidden_layers=LAYERS,
+    common = dict(vocab_size=tiny.VOCAB, hidden_size=tiny.HIDDEN, intermediate_size=GEMMA3_FFN if arch == "gemma3" else tiny.FFN,
+                  num_hidden_layers=layer_count(arch),
                   num_attention_heads=tiny.HEADS, num_key_value_heads=tiny.KV_HEADS, max_position_embeddings=tiny.CTX,
                   tie_word_embeddings=True, bos_token_id=tiny.BOS_ID, eos_token_id=tiny.EOS_ID,
                   pad_token_id=tiny.PAD_ID, attn_implementation="eager")
@@ -73,7 +101,32 @@ def build_model(arch: str):
     if arch == "phi3":
         cfg = tf.Phi3Config(rms_norm_eps=1e-5, rope_theta=10000.0, sliding_window=None, **common)
         return tf.Phi3ForCausalLM(cfg).eval(), cfg, "phi3"
+    if arch == "gemma2":
+        cfg = tf.Gemma2Config(rms_norm_eps=1e-6, rope_theta=10000.0, head_dim=GEMMA_HEAD_DIM, query_pre_attn_scalar=GEMMA_HEAD_DIM,
+                              sliding_window=GEMMA_WINDOW, attn_logit_softcapping=GEMMA2_SOFTCAPS[0],
+                              final_logit_softcapping=GEMMA2_SOFTCAPS[1], hidden_activation="gelu_pytorch_tanh", **common)
+        return tf.Gemma2ForCausalLM(cfg).eval(), cfg, "gemma2"
+    if arch == "gemma3":
+        return gemma3_model(tiny.HIDDEN // tiny.HEADS, common)
     raise SystemExit(f"unknown --arch {arch}")
+
+
+COMMON_KEYS = ("vocab_size", "hidden_size", "intermediate_size", "num_hidden_layers", "num_attention_heads", "num_key_value_heads",
+               "max_position_embeddings", "tie_word_embeddings", "bos_token_id", "eos_token_id", "pad_token_id")
+
+
+def gemma3_model(query_scalar: float, common: dict):
+    import transformers as tf
+
+    glob, local, factor = GEMMA3_ROPE
+    if transformers_major() >= 5:  # per-layer-kind RoPE parameters
+        rope = dict(rope_parameters={"full_attention": {"rope_type": "linear", "factor": factor, "rope_theta": glob},
+                                     "sliding_attention": {"rope_type": "default", "rope_theta": local}})
+    else:
+        rope = dict(rope_theta=glob, rope_local_base_freq=local, rope_scaling={"rope_type": "linear", "factor": factor})
+    cfg = tf.Gemma3TextConfig(rms_norm_eps=1e-6, head_dim=tiny.HIDDEN // tiny.HEADS, query_pre_attn_scalar=query_scalar,
+                              sliding_window=GEMMA_WINDOW, hidden_activation="gelu_pytorch_tanh", **rope, **common)
+    return tf.Gemma3ForCausalLM(cfg).eval(), cfg, "gemma3"
 
 
 def randomise(model, arch: str) -> None:
@@ -81,7 +134,7 @@ def randomise(model, arch: str) -> None:
         for name, p in model.named_parameters():
             if name.endswith("norm.weight"):
                 # Gemma's RMSNorm multiplies by 1 + w: the same 0.8..1.2 range as the others.
-                p.uniform_(-0.2, 0.2) if arch == "gemma" else p.uniform_(0.8, 1.2)
+                p.uniform_(-0.2, 0.2) if arch in GEMMAS else p.uniform_(0.8, 1.2)
             elif name.endswith(".bias"):
                 p.normal_(0.0, BIAS_STD)
             elif "embed_tokens" in name:
@@ -92,7 +145,7 @@ def randomise(model, arch: str) -> None:
 
 def gguf_tensor(arch: str, hf_name: str, w: np.ndarray, cfg) -> np.ndarray:
     """A weight as llama.cpp's converter stores it for `arch`."""
-    if arch == "gemma" and hf_name.endswith("norm.weight"):
+    if arch in GEMMAS and hf_name.endswith("norm.weight"):
         return w + 1.0
     if arch == "mistral" and hf_name.endswith("q_proj.weight"):
         return tiny.permute(w, cfg.num_attention_heads)
@@ -108,19 +161,28 @@ def write_gguf(path: str, arch: str, gguf_arch: str, cfg, sd: dict) -> None:
     wr = gguf.GGUFWriter(path, gguf_arch)
     wr.add_type("model")
     wr.add_name(f"tiny-random-{arch}")
-    wr.add_block_count(LAYERS)
+    wr.add_block_count(layer_count(arch))
     wr.add_context_length(tiny.CTX)
     wr.add_embedding_length(tiny.HIDDEN)
-    wr.add_feed_forward_length(tiny.FFN)
+    wr.add_feed_forward_length(cfg.intermediate_size)
     wr.add_head_count(tiny.HEADS)
     wr.add_head_count_kv(tiny.KV_HEADS)
-    wr.add_rope_freq_base(cfg.rope_theta if hasattr(cfg, "rope_theta") else cfg.rope_parameters["rope_theta"])
+    wr.add_rope_freq_base(GEMMA3_ROPE[0] if arch == "gemma3" else
+                          cfg.rope_theta if hasattr(cfg, "rope_theta") else cfg.rope_parameters["rope_theta"])
     wr.add_layer_norm_rms_eps(cfg.rms_norm_eps)
-    if arch == "gemma":
+    if arch in ("gemma", "gemma2"):
         wr.add_key_length(GEMMA_HEAD_DIM)
         wr.add_value_length(GEMMA_HEAD_DIM)
     if arch == "mistral":
         wr.add_sliding_window(MISTRAL_WINDOW)
+    if arch in ("gemma2", "gemma3"):  # as llama.cpp's converter: the window, no per-block pattern (llama.cpp derives it)
+        wr.add_sliding_window(GEMMA_WINDOW)
+    if arch == "gemma2":
+        wr.add_attn_logit_softcapping(GEMMA2_SOFTCAPS[0])
+        wr.add_final_logit_softcapping(GEMMA2_SOFTCAPS[1])
+    if arch == "gemma3":
+        wr.add_rope_scaling_type(gguf.RopeScalingType.LINEAR)
+        wr.add_rope_scaling_factor(GEMMA3_ROPE[2])
     wr.add_file_type(gguf.LlamaFileType.ALL_F32)
     wr.add_tokenizer_model("gpt2")
     wr.add_tokenizer_pre("qwen2" if arch == "qwen2" else "default")
@@ -132,8 +194,9 @@ def write_gguf(path: str, arch: str, gguf_arch: str, cfg, sd: dict) -> None:
     wr.add_pad_token_id(tiny.PAD_ID)
     wr.add_add_bos_token(False)
     wr.add_tensor("token_embd.weight", sd["model.embed_tokens.weight"])
-    for i in range(LAYERS):
-        for hf, gg in HF_TO_GGUF.items():
+    names = {**HF_TO_GGUF, **GEMMA_POST_NORMS} if arch in ("gemma2", "gemma3") else HF_TO_GGUF
+    for i in range(layer_count(arch)):
+        for hf, gg in names.items():
             key = f"model.layers.{i}.{hf}"
             if key in sd:
                 wr.add_tensor(f"blk.{i}.{gg}", gguf_tensor(arch, hf, sd[key], cfg))
@@ -195,6 +258,15 @@ def sensitivity(model, arch: str, seq: list[int], ref_logits: torch.Tensor) -> d
             w = layer.mlp.gate_up_proj.weight
             w.copy_(torch.cat(w.chunk(2, dim=0)[::-1]))
         out["max_abs_logit_change_with_gate_up_swapped"] = float((model(input_ids=ids, use_cache=False).logits[0] - ref_logits).abs().max())
+    if arch == "gemma2":  # without softcapping, then with every block global
+        for layer in model.model.layers:
+            layer.self_attn.attn_logit_softcapping = None
+        model.config.final_logit_softcapping = None
+        out["max_abs_logit_change_without_softcapping"] = float((model(input_ids=ids, use_cache=False).logits[0] - ref_logits).abs().max())
+    if arch == "gemma3":  # the sliding blocks on the global blocks' (scaled) RoPE
+        emb = model.model.rotary_emb
+        emb.sliding_attention_inv_freq.copy_(emb.full_attention_inv_freq)
+        out["max_abs_logit_change_with_global_rope_everywhere"] = float((model(input_ids=ids, use_cache=False).logits[0] - ref_logits).abs().max())
     if arch == "gemma":
         model.model.config.hidden_activation = "silu"
         for layer in model.model.layers:
@@ -208,7 +280,7 @@ def sensitivity(model, arch: str, seq: list[int], ref_logits: torch.Tensor) -> d
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--arch", required=True, choices=["qwen2", "gemma", "mistral", "phi3"])
+    ap.add_argument("--arch", required=True, choices=["qwen2", "gemma", "mistral", "phi3", "gemma2", "gemma3"])
     ap.add_argument("--out-dir", required=True)
     args = ap.parse_args()
     arch = args.arch
@@ -238,6 +310,8 @@ def main() -> None:
         loaded = None
     if arch == "mistral":
         loaded = None  # transformers' GGUF reader ignores llama.attention.sliding_window: not comparable
+    if arch == "gemma2":
+        loaded = None  # transformers 5.25's GGUF reader ignores the softcapping keys and leaves the post norms uninitialised
     out = []
     with torch.no_grad():
         for s in seqs:
@@ -258,6 +332,15 @@ def main() -> None:
         if arch == "mistral":  # the window's band and the grouped-query head order, for the logit lens's attention
             att = model(input_ids=torch.tensor([seqs[ATTENTION_SEQ]]), use_cache=False, output_attentions=True).attentions
             attentions = {"sequence": ATTENTION_SEQ, "layers": [tiny.f32list(a[0].numpy()) for a in att]}
+        variant = None
+        if arch == "gemma3":  # the same weights under another query_pre_attn_scalar
+            other, _, _ = gemma3_model(GEMMA3_QUERY_SCALAR_VARIANT, {k: v for k, v in cfg.to_dict().items() if k in COMMON_KEYS})
+            other.load_state_dict(model.state_dict())
+            logits = other(input_ids=torch.tensor([seqs[-1]]), use_cache=False).logits[0]
+            variant = {"query_pre_attn_scalar": GEMMA3_QUERY_SCALAR_VARIANT, "sequence": len(seqs) - 1, "logits": tiny.f32list(logits.numpy()),
+                       "max_abs_logit_change": float((logits - torch.tensor(out[-1]["logits"])).abs().max())}
+            print(f"query_pre_attn_scalar {GEMMA3_QUERY_SCALAR_VARIANT}: max |change| {variant['max_abs_logit_change']}")
+            assert variant["max_abs_logit_change"] > 0.05
         checks = sensitivity(model, arch, seqs[-1], torch.tensor(out[-1]["logits"]))
     doc = {
         "schema": "avss-tiny-family-reference/1",
@@ -273,6 +356,8 @@ def main() -> None:
     }
     if attentions is not None:
         doc["attentions"] = attentions
+    if variant is not None:
+        doc["query_scalar_variant"] = variant
     ref_path = os.path.join(args.out_dir, f"tiny_{arch}_reference.json")
     with open(ref_path, "w", encoding="utf-8") as f:
         json.dump(doc, f, separators=(",", ":"), default=str)

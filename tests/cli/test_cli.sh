@@ -160,6 +160,8 @@ expect 0 "^1 304 303 290$" -- "$avss" --quiet tokenize "$data/tiny_spm.gguf" "He
 expect 0 "^75 104 295 297 111 103$" -- "$avss" --quiet tokenize "$data/tiny_qwen2_hf" "Hello world" --ids
 expect 0 "safetensors" -- "$avss" --quiet info "$data/tiny_mistral_hf"
 expect 0 "sliding window of 8" -- "$avss" --quiet info "$data/tiny_mistral_hf"
+expect 0 "sliding window of 8 tokens on blocks 0,1,2,3,4 \(RoPE base 10000, unscaled\); full causal on blocks 5 \(RoPE base 1e\+06\)" -- "$avss" --quiet info "$data/tiny_gemma3_hf"
+expect 0 "scores x 1/sqrt\(32\), softcapped at 2; logits softcapped at 3" -- "$avss" --quiet info "$data/tiny_gemma2.gguf"
 expect 0 "self-check +passed" -- "$avss" --quiet prune "$data/tiny_qwen2_hf" --remove 1 --out "$tmp/hf_pruned"
 expect 0 "layers +1" -- "$avss" --quiet info "$tmp/hf_pruned"
 expect 2 "hf_pruned: already exists" -- "$avss" --quiet prune "$data/tiny_qwen2_hf" --remove 0 --out "$tmp/hf_pruned"

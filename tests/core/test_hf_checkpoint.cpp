@@ -169,6 +169,29 @@ TEST_CASE("config.json: each family's fields, and what the engine does not imple
         CHECK(q.hp.layer(0).attentionName() == "full causal");
         CHECK(q.hp.layer(1).ropeBase == 1e6);
         CHECK_THROWS_AS(m.hp.layer(2), UsageError);
+        // Gemma 3 without layer_types (transformers 4): every sliding_window_pattern-th block is global;
+        // rope_scaling then applies to the global blocks, rope_local_base_freq to the sliding ones.
+        auto g3 = test::readJson(data("tiny_gemma3_hf") / "config.json");
+        g3.erase("layer_types");
+        g3.erase("rope_parameters");
+        g3["sliding_window_pattern"] = 3;
+        g3["rope_theta"] = 500000.0;
+        g3["rope_local_base_freq"] = 20000.0;
+        g3["rope_scaling"] = {{"rope_type", "linear"}, {"factor", 4.0}};
+        const auto c3 = model::readHfConfig(g3, "config.json");
+        CHECK(c3.hp.slidingLayers == std::vector<bool>{true, true, false, true, true, false});
+        CHECK(c3.hp.ropeBase == 500000.0);
+        CHECK(c3.hp.ropeLinearFactor == 4.0);
+        CHECK(c3.hp.layer(0).ropeBase == 20000.0);
+        CHECK_FALSE(c3.hp.layer(0).ropeScaled);
+        CHECK(c3.hp.queryScalar == 16.0);
+        // Gemma 2 without the softcapping keys takes transformers' defaults; null means none.
+        auto g2 = test::readJson(data("tiny_gemma2_hf") / "config.json");
+        g2.erase("attn_logit_softcapping");
+        g2["final_logit_softcapping"] = nullptr;
+        const auto c2 = model::readHfConfig(g2, "config.json");
+        CHECK(c2.hp.attnSoftcap == 50.0);
+        CHECK(c2.hp.finalSoftcap == 0.0);
     }
     SECTION("missing and contradictory fields") {
         CHECK_THROWS_WITH(configWith([](json& j) { j.erase("num_hidden_layers"); }), Contains("/m/config.json") && Contains("'num_hidden_layers' is missing"));
@@ -183,7 +206,7 @@ TEST_CASE("config.json: each family's fields, and what the engine does not imple
             CHECK_THROWS_AS(configWith(edit, base), UnsupportedError);
             CHECK_THROWS_WITH(configWith(edit, base), Contains(what));
         };
-        refused([](json& j) { j["model_type"] = "gemma2"; }, "model_type 'gemma2' is not supported");
+        refused([](json& j) { j["model_type"] = "gpt2"; }, "model_type 'gpt2' is not supported");
         refused([](json& j) { j["rope_parameters"] = {{"rope_type", "yarn"}, {"factor", 4.0}, {"rope_theta", 1e6}}; }, "RoPE scaling type 'yarn'");
         refused([](json& j) { j.erase("rope_parameters"); j["rope_scaling"] = {{"type", "dynamic"}, {"factor", 2.0}}; }, "'dynamic'");
         refused([](json& j) { j["use_sliding_window"] = true; }, "use_sliding_window");
@@ -221,7 +244,7 @@ TEST_CASE("config.json: Llama 3 RoPE scaling gives the factors llama.cpp's conve
 }
 
 TEST_CASE("tokenizer.json: the tokenizers library's ids, and the GGUF's tokenizer", "[safetensors][tokenizer]") {
-    for (const char* arch : {"qwen2", "gemma", "mistral", "phi3"}) {
+    for (const char* arch : {"qwen2", "gemma", "mistral", "phi3", "gemma2", "gemma3"}) {
         SECTION(arch) {
             const auto folder = data(std::string("tiny_") + arch + "_hf");
             const auto c = io::HfCheckpoint::open(folder);

@@ -16,6 +16,7 @@
 #include "model/model_impl.h"
 #include "model/kv_cache.h"
 #include "model/transformer.h"
+#include "support/family_logits.h"
 #include "support/reference_json.h"
 #include "support/safetensors_writer.h"
 #include "support/temp_dir.h"
@@ -31,40 +32,11 @@ const nlohmann::json& reference() {
     return ref;
 }
 
-std::string dataFile(const std::string& name) { return std::string(AVSS_TEST_DATA_DIR) + "/" + name; }
-
-at::Tensor logitsOf(const Model& m, const nlohmann::json& ids) {
-    torch::NoGradGuard g;
-    const auto tokens = torch::tensor(ids.get<std::vector<std::int64_t>>(), torch::kInt64).unsqueeze(0);
-    return model::forward(modelImpl(m), tokens, torch::ones_like(tokens, torch::kBool))[0];
-}
-
-at::Tensor tensorOf(const nlohmann::json& nested) {
-    std::vector<float> flat;
-    for (const auto& row : nested) {
-        for (const auto& v : row) flat.push_back(v.get<float>());
-    }
-    return torch::tensor(flat).view({static_cast<std::int64_t>(nested.size()), -1});
-}
-
-double relErr(const at::Tensor& ours, const at::Tensor& ref) {
-    return (ours - ref).abs().max().item<double>() / ref.abs().max().item<double>();
-}
-
-// Every position of every reference sequence: max |Δ| / max |logit| below 1e-5 (fp32 in another
-// summation order reaches ~3e-6) and the same argmax. Returns the worst relative error.
-double checkLogits(const Model& m, const nlohmann::json& sequences) {
-    double worst = 0;
-    for (const auto& s : sequences) {
-        const auto expected = tensorOf(s.at("logits"));
-        const auto ours = logitsOf(m, s.at("ids"));
-        REQUIRE(ours.sizes() == expected.sizes());
-        worst = std::max(worst, relErr(ours, expected));
-        CHECK(relErr(ours, expected) < 1e-5);
-        CHECK(torch::equal(ours.argmax(-1), expected.argmax(-1)));
-    }
-    return worst;
-}
+using test::checkLogits;
+using test::dataFile;
+using test::logitsOf;
+using test::relErr;
+using test::tensorOf;
 
 }  // namespace
 
@@ -229,7 +201,7 @@ TEST_CASE("RoPE scaling the engine does not implement is refused, bad factors na
 }
 
 TEST_CASE("Hugging Face folders: every family's logits match transformers and the GGUF's", "[parity][hf]") {
-    for (const char* arch : {"qwen2", "gemma", "mistral", "phi3"}) {
+    for (const char* arch : {"qwen2", "gemma", "mistral", "phi3", "gemma2", "gemma3"}) {
         SECTION(arch) {
             const auto folder = dataFile(std::string("tiny_") + arch + "_hf");
             const auto m = Model::load(folder, LoadOptions{Device::Cpu});
@@ -240,6 +212,7 @@ TEST_CASE("Hugging Face folders: every family's logits match transformers and th
             CHECK(m->info().tiedEmbeddings);
             CHECK(m->info().parameterCount == g->info().parameterCount);
             CHECK(m->info().hparams.slidingWindow == g->info().hparams.slidingWindow);
+            CHECK(m->info().hparams.slidingLayers == g->info().hparams.slidingLayers);
             CHECK(m->info().fingerprint.size() == 64);
             CHECK(m->info().fingerprint != g->info().fingerprint);
             const auto ref = test::loadReference(std::string("tiny_") + arch + "_reference.json");

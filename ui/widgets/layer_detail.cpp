@@ -113,7 +113,8 @@ void LayerDetail::refresh() {
         const auto& hp = model->info().hparams;
         const auto t = hp.layer(layer);  // the core's per-layer traits
         traits = tr("<br>attention: %1 · RoPE base %2, scaling %3 · %4 query / %5 key-value heads of %6")
-                     .arg(toQString(t.attentionName()), QString::number(t.ropeBase, 'g', 6), toQString(hp.ropeScalingName()).toHtmlEscaped())
+                     .arg(toQString(t.attentionName()), QString::number(t.ropeBase, 'g', 6),
+                          toQString(t.ropeScaled ? hp.ropeScalingName() : std::string("none (this block's own RoPE)")).toHtmlEscaped())
                      .arg(hp.heads)
                      .arg(hp.kvHeads)
                      .arg(hp.headDim);

@@ -3,14 +3,16 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 namespace avss {
 
-// What one block's attention does. Every block of the supported families has the same traits; a
-// family with alternating sliding/global layers would make them differ here first.
+// What one block's attention does: Gemma 2/3 interleave sliding-window and global blocks, and
+// Gemma 3's sliding blocks have their own RoPE base without the global blocks' scaling.
 struct LayerTraits {
     int slidingWindow = 0;  // 0 = full causal attention
     double ropeBase = 10000.0;
+    bool ropeScaled = true;  // the model's RoPE scaling (ropeScalingName) applies to this block
     std::string attentionName() const;  // "full causal" or "sliding window of W tokens"
 };
 
@@ -33,10 +35,20 @@ struct HyperParams {
     // Sliding-window attention ({arch}.attention.sliding_window, Mistral-style): query t sees keys
     // t-W+1..t. 0 = full causal attention.
     int slidingWindow = 0;
+    // Which blocks use the window (size = layers) when only some do (Gemma 2/3); empty = every block.
+    std::vector<bool> slidingLayers;
+    double slidingRopeBase = 0.0;  // > 0: sliding blocks' own RoPE base, unscaled (Gemma 3's local layers)
+    double queryScalar = 0.0;      // scores scaled by 1/sqrt(queryScalar) (query_pre_attn_scalar); 0 = head size
+    double attnSoftcap = 0.0;      // > 0: scores become cap·tanh(scores/cap) before the mask (Gemma 2)
+    double finalSoftcap = 0.0;     // > 0: logits become cap·tanh(logits/cap) (Gemma 2)
     int qRows() const { return heads * headDim; }
+    double queryScale() const;  // 1/sqrt(queryScalar or headDim): the factor on every attention score
+    bool mixedAttention() const;  // blocks differ in window, or some use the sliding blocks' own RoPE
     int kvRows() const { return kvHeads * headDim; }
     std::string ropeScalingName() const;  // "none", "linear x4", "per-frequency factors (rope_freqs.weight)", or both
     LayerTraits layer(int index) const;   // block `index`'s traits (UsageError outside 0..layers-1)
+    std::string attentionSummary() const;  // every block's kind: "full causal", or each kind with its block numbers and RoPE base
+    std::string scoringName() const;       // "scores x 1/sqrt(256), softcapped at 50; logits softcapped at 30"
 };
 
 }  // namespace avss

@@ -44,13 +44,14 @@ std::vector<std::uint64_t> ggmlShape(const at::Tensor& t) {  // ggml order: ne[0
 
 // The tensors of one trained layer under llama.cpp's names, in the source file's own layout: Q/K
 // rows re-permuted for a GGUF whose converter permuted them, norm weights as the file stores a norm
-// of one (the norms are folded into the projections).
+// of one (the norms are folded into the projections). Post norms and q/k norms are not trained: the
+// source's tensors are copied.
 std::map<std::string, at::Tensor> layerTensors(const Model::Impl& m, int l, bool gguf) {
     const auto& hp = m.hp;
     const auto& lw = m.weights.layers[static_cast<std::size_t>(l)];
     const auto& w = lw.wqkv.fp32();
     if (!w.defined()) throw UsageError({}, "the tuned model does not hold fp32 weights");
-    const double qScale = 1.0 / std::sqrt(static_cast<double>(hp.headDim));
+    const double qScale = m.weights.qRowScale;  // what weights.cpp folded into the q rows
     auto q = w.narrow(0, 0, hp.qRows()) / qScale;
     auto k = w.narrow(0, hp.qRows(), hp.kvRows());
     const auto v = w.narrow(0, hp.qRows() + hp.kvRows(), hp.kvRows());

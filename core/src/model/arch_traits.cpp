@@ -29,6 +29,22 @@ constexpr std::array kArchitectures{
                /*gatedMlp=*/true, /*ggufPermutedQK=*/false, /*qkvBias=*/false, /*defaultRopeBase=*/10000.0, /*scaleEmbeddings=*/false,
                /*fusedQkv=*/true, /*fusedGateUp=*/true,
                /*hfModelTypes=*/"phi3", /*hfNormPlusOne=*/false},
+    // Gemma 2: norms before and after each sub-block, tanh softcapping of scores and logits, even blocks
+    // slide (llama.cpp's set_swa_pattern(2)); the query scale follows llama.cpp's 27B rule in GGUFs.
+    ArchTraits{"gemma2", "Gemma 2 (2B, 9B, 27B)", NormKind::Rms, Activation::GeluTanh,
+               /*gatedMlp=*/true, /*ggufPermutedQK=*/false, /*qkvBias=*/false, /*defaultRopeBase=*/10000.0, /*scaleEmbeddings=*/true,
+               /*fusedQkv=*/false, /*fusedGateUp=*/false,
+               /*hfModelTypes=*/"gemma2", /*hfNormPlusOne=*/true,
+               /*postNorms=*/true, /*qkNorm=*/false, /*slidingPeriod=*/2, /*slidingRopeBase=*/0.0, /*wideQueryScaleLayers=*/46,
+               /*hfGemmaAttention=*/true},
+    // Gemma 3 text models: q/k norms instead of softcapping, five sliding blocks (RoPE base 10000,
+    // unscaled) per global one.
+    ArchTraits{"gemma3", "Gemma 3 text (270M, 1B; the text stack of 4B-27B)", NormKind::Rms, Activation::GeluTanh,
+               /*gatedMlp=*/true, /*ggufPermutedQK=*/false, /*qkvBias=*/false, /*defaultRopeBase=*/1000000.0, /*scaleEmbeddings=*/true,
+               /*fusedQkv=*/false, /*fusedGateUp=*/false,
+               /*hfModelTypes=*/"gemma3_text", /*hfNormPlusOne=*/true,
+               /*postNorms=*/true, /*qkNorm=*/true, /*slidingPeriod=*/6, /*slidingRopeBase=*/10000.0, /*wideQueryScaleLayers=*/62,
+               /*hfGemmaAttention=*/true},
 };
 
 }  // namespace

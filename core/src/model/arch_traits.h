@@ -24,6 +24,14 @@ struct ArchTraits {
     bool fusedGateUp;          // blk.N.ffn_up holds 2F rows, gate then up, and there is no ffn_gate (Phi-3)
     const char* hfModelTypes;  // config.json model_type values this row runs, space-separated
     bool hfNormPlusOne;        // Hugging Face checkpoints store RMSNorm weights as w for a 1 + w norm (Gemma)
+    // Gemma 2/3 (defaults: none of it). Blocks norm the attention and MLP outputs again before the
+    // residual add (blk.N.attn_post_norm, ffn_post_norm; ffn_norm is then pre_feedforward_layernorm).
+    bool postNorms = false;
+    bool qkNorm = false;             // per-head RMSNorm of q and k before RoPE (blk.N.attn_q_norm, attn_k_norm; Gemma 3)
+    int slidingPeriod = 0;           // > 0: every n-th block is global, the others slide (llama.cpp's set_swa_pattern)
+    double slidingRopeBase = 0.0;    // > 0: the sliding blocks' own unscaled RoPE base (Gemma 3: 10000)
+    int wideQueryScaleLayers = 0;    // GGUF: with this block count, queries scale by 1/sqrt(hidden/heads) (the 27B models)
+    bool hfGemmaAttention = false;   // config.json's query_pre_attn_scalar, softcapping and layer_types apply
 };
 
 // The row for an architecture, or UnsupportedError (naming `file`) listing the supported ones.

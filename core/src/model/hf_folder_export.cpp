@@ -34,6 +34,11 @@ void writeFolder(const io::HfCheckpoint& src, const ModelInfo& info, const HfFol
     auto config = src.config();
     config["num_hidden_layers"] = kept.size();
     trimPerLayerLists(config, layers, kept);
+    if (const auto& sliding = info.hparams.slidingLayers; !sliding.empty() && !config.contains("layer_types")) {
+        auto kinds = nlohmann::json::array();  // a config that derives the kinds from the block index gets them listed
+        for (int l : kept) kinds.push_back(sliding[static_cast<std::size_t>(l)] ? "sliding_attention" : "full_attention");
+        config["layer_types"] = kinds;
+    }
     config[edit.manifestKey] = edit.manifest;
     util::writeFileAtomically(out / "config.json", config.dump(2) + "\n");
     util::writeFileAtomically(out / (edit.manifestKey + ".json"), edit.manifest.dump(2) + "\n");

@@ -22,6 +22,7 @@ public:
     ConfigReader(const json& j, const std::filesystem::path& file) : m_j(j), m_file(file) {}
 
     bool has(const char* key) const { return m_j.contains(key) && !m_j[key].is_null(); }
+    bool present(const char* key) const { return m_j.contains(key); }  // possibly null
     const json& at(const char* key) const { return m_j[key]; }
 
     [[noreturn]] void fail(const std::string& key, const std::string& what) const {
@@ -66,7 +67,7 @@ private:
 void checkActivation(const ConfigReader& c, const ArchTraits& arch, HfModelConfig& out) {
     // Gemma reads hidden_activation; older Gemma configs leave it unset and transformers then runs
     // gelu_pytorch_tanh whatever hidden_act says.
-    const bool gemma = std::string_view(arch.name) == "gemma";
+    const bool gemma = std::string_view(arch.name).rfind("gemma", 0) == 0;
     const char* key = gemma && c.has("hidden_activation") ? "hidden_activation" : "hidden_act";
     out.activationName = gemma && !c.has("hidden_activation") ? "gelu_pytorch_tanh" : c.text(key);
     if (out.activationName.empty()) out.activationName = "silu";  // transformers' default for these families
@@ -75,23 +76,20 @@ void checkActivation(const ConfigReader& c, const ArchTraits& arch, HfModelConfi
     if (!ok.count(out.activationName)) c.refuse("activation '" + out.activationName + "' (" + key + ") for model_type '" + out.modelType + "'");
 }
 
-// rope_scaling (transformers 4) or rope_parameters (transformers 5): none, linear or llama3.
-void readRope(const ConfigReader& c, HfModelConfig& out) {
+// One RoPE parameter object (rope_scaling or rope_parameters): its rope_theta wins; type default,
+// linear or llama3.
+void readRopeObject(const ConfigReader& c, const json& s, const std::string& key, HfModelConfig& out) {
     auto& hp = out.hp;
-    const char* key = c.has("rope_parameters") ? "rope_parameters" : "rope_scaling";
-    hp.ropeBase = c.numberOr("rope_theta", 10000.0);  // every listed family's transformers default
-    if (!c.has(key)) return;
-    const json& s = c.at(key);
     if (!s.is_object()) c.fail(key, "is " + s.dump() + ", not an object");
-    if (s.contains("rope_theta")) hp.ropeBase = c.number(s["rope_theta"], std::string(key) + ".rope_theta");
+    if (s.contains("rope_theta")) hp.ropeBase = c.number(s["rope_theta"], key + ".rope_theta");
     const std::string type = s.contains("rope_type") ? s.value("rope_type", "") : s.value("type", "default");
     auto param = [&](const char* name, double fallback) {
-        return s.contains(name) && !s[name].is_null() ? c.number(s[name], std::string(key) + "." + name) : fallback;
+        return s.contains(name) && !s[name].is_null() ? c.number(s[name], key + "." + name) : fallback;
     };
     if (type == "default") return;
     if (type == "linear") {
         hp.ropeLinearFactor = param("factor", 0.0);
-        if (!(hp.ropeLinearFactor >= 1e-3 && hp.ropeLinearFactor <= 1e6)) c.fail(std::string(key) + ".factor", "is missing or out of range [0.001, 1e6]");
+        if (!(hp.ropeLinearFactor >= 1e-3 && hp.ropeLinearFactor <= 1e6)) c.fail(key + ".factor", "is missing or out of range [0.001, 1e6]");
         return;
     }
     if (type != "llama3") c.refuse("RoPE scaling type '" + type + "' (" + key + "); supported: default, linear, llama3");
@@ -117,9 +115,62 @@ void readRope(const ConfigReader& c, HfModelConfig& out) {
     hp.ropeFreqFactors = true;
 }
 
+// rope_scaling (transformers 4) or rope_parameters (transformers 5, per layer kind for Gemma 3).
+// Gemma 3's sliding blocks take rope_local_base_freq, unscaled.
+void readRope(const ConfigReader& c, HfModelConfig& out) {
+    auto& hp = out.hp;
+    const bool gemma3 = out.modelType == "gemma3_text";
+    hp.ropeBase = c.numberOr("rope_theta", gemma3 ? 1000000.0 : 10000.0);  // transformers' defaults for the listed families
+    const double localBase = c.numberOr("rope_local_base_freq", 10000.0);
+    if (gemma3) hp.slidingRopeBase = localBase;
+    const char* key = c.has("rope_parameters") ? "rope_parameters" : "rope_scaling";
+    if (!c.has(key)) return;
+    const json& s = c.at(key);
+    if (!(s.is_object() && (s.contains("full_attention") || s.contains("sliding_attention")))) return readRopeObject(c, s, key, out);
+    if (!gemma3) c.refuse(std::string("per-layer-kind RoPE parameters (") + key + ") for model_type '" + out.modelType + "'");
+    if (s.contains("full_attention")) readRopeObject(c, s["full_attention"], std::string(key) + ".full_attention", out);
+    if (!s.contains("sliding_attention")) return;
+    const json& local = s["sliding_attention"];
+    const std::string localKey = std::string(key) + ".sliding_attention";
+    if (!local.is_object()) c.fail(localKey, "is " + local.dump() + ", not an object");
+    if (local.value("rope_type", std::string("default")) != "default") c.refuse("RoPE scaling of the sliding blocks (" + localKey + ")");
+    if (local.contains("rope_theta")) hp.slidingRopeBase = c.number(local["rope_theta"], localKey + ".rope_theta");
+}
+
+// Gemma 2/3: which blocks slide (layer_types, else every sliding_window_pattern-th block is global),
+// the query scale, and tanh softcapping, with transformers' defaults for absent keys.
+void readGemmaAttention(const ConfigReader& c, HfModelConfig& out) {
+    auto& hp = out.hp;
+    const bool gemma2 = out.modelType == "gemma2";
+    hp.slidingWindow = c.integerOr("sliding_window", 4096, 1, 1 << 24);
+    if (c.has("layer_types")) {
+        const json& kinds = c.at("layer_types");
+        if (!kinds.is_array() || static_cast<int>(kinds.size()) != hp.layers) c.fail("layer_types", "is not a list of num_hidden_layers entries");
+        for (const auto& k : kinds) {
+            const auto kind = k.is_string() ? k.get<std::string>() : k.dump();
+            if (kind != "sliding_attention" && kind != "full_attention") c.refuse("layer_types entry '" + kind + "'");
+            hp.slidingLayers.push_back(kind == "sliding_attention");
+        }
+    } else {
+        const int period = gemma2 ? out.arch->slidingPeriod : c.integerOr("sliding_window_pattern", out.arch->slidingPeriod, 1, kMaxLayers);
+        for (int l = 0; l < hp.layers; ++l) hp.slidingLayers.push_back(l % period < period - 1);
+    }
+    auto capOr = [&](const char* key, double fallback) {
+        if (!c.has(key)) return c.present(key) ? 0.0 : fallback;  // null: no softcapping
+        const double v = c.number(c.at(key), key);
+        if (!(v > 0.0 && v < 1e6)) c.fail(key, "is " + std::to_string(v) + ", outside (0, 1e6)");
+        return v;
+    };
+    hp.attnSoftcap = capOr("attn_logit_softcapping", gemma2 ? 50.0 : 0.0);
+    hp.finalSoftcap = capOr("final_logit_softcapping", gemma2 ? 30.0 : 0.0);
+    hp.queryScalar = c.numberOr("query_pre_attn_scalar", 256.0);
+    if (!(hp.queryScalar > 0.0 && hp.queryScalar < 1e6)) c.fail("query_pre_attn_scalar", "is out of range (0, 1e6)");
+}
+
 // Mistral and Phi-3 honour sliding_window; Qwen2 only with use_sliding_window, which is refused (its
 // max_window_layers split is not implemented). Per-layer kinds must all agree.
 void readWindow(const ConfigReader& c, HfModelConfig& out) {
+    if (out.arch->hfGemmaAttention) return readGemmaAttention(c, out);
     const auto& t = out.modelType;
     if (c.flag("use_sliding_window")) c.refuse("use_sliding_window (per-layer sliding windows of " + t + ")");
     if ((t == "mistral" || t == "phi3") && c.has("sliding_window")) out.hp.slidingWindow = c.integer("sliding_window", 1, 1 << 24);
@@ -144,13 +195,14 @@ void refuseUnimplemented(const ConfigReader& c, const HfModelConfig& out) {
                  (q.is_object() && q.contains("quant_method") && q["quant_method"].is_string() ? q["quant_method"].get<std::string>() : std::string("?")) +
                  "'); load its unquantized folder or a GGUF");
     }
+    const bool gemmaKeys = out.arch->hfGemmaAttention;  // read by readGemmaAttention; other families' classes lack them
     for (const char* key : {"attn_logit_softcapping", "final_logit_softcapping"}) {
-        if (c.has(key)) c.refuse(std::string("logit softcapping (") + key + ")");
+        if (c.has(key) && !gemmaKeys) c.refuse(std::string("logit softcapping (") + key + ")");
     }
     if (c.has("partial_rotary_factor") && c.number(c.at("partial_rotary_factor"), "partial_rotary_factor") != 1.0) {
         c.refuse("partial rotary embeddings (partial_rotary_factor)");
     }
-    if (c.has("query_pre_attn_scalar") && c.number(c.at("query_pre_attn_scalar"), "query_pre_attn_scalar") != out.hp.headDim) {
+    if (!gemmaKeys && c.has("query_pre_attn_scalar") && c.number(c.at("query_pre_attn_scalar"), "query_pre_attn_scalar") != out.hp.headDim) {
         c.refuse("query_pre_attn_scalar different from head_dim");
     }
 }

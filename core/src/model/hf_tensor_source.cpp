@@ -13,7 +13,8 @@ struct NameRow {
     const char* hf;    // after "model.layers.N."
 };
 constexpr NameRow kBlockNames[] = {
-    {"attn_norm.weight", "input_layernorm.weight"},   {"ffn_norm.weight", "post_attention_layernorm.weight"},
+    {"attn_norm.weight", "input_layernorm.weight"},   {"ffn_post_norm.weight", "post_feedforward_layernorm.weight"},
+    {"attn_q_norm.weight", "self_attn.q_norm.weight"}, {"attn_k_norm.weight", "self_attn.k_norm.weight"},
     {"attn_q.weight", "self_attn.q_proj.weight"},     {"attn_q.bias", "self_attn.q_proj.bias"},
     {"attn_k.weight", "self_attn.k_proj.weight"},     {"attn_k.bias", "self_attn.k_proj.bias"},
     {"attn_v.weight", "self_attn.v_proj.weight"},     {"attn_v.bias", "self_attn.v_proj.bias"},
@@ -36,6 +37,9 @@ std::string HfTensorSource::checkpointName(const std::string& g, const ArchTrait
     const auto prefix = "model.layers." + g.substr(4, dot - 4) + ".";
     const auto role = g.substr(dot + 1);
     if (role == "ffn_up.weight") return prefix + (arch.fusedGateUp ? "mlp.gate_up_proj.weight" : "mlp.up_proj.weight");
+    // With post norms, post_attention_layernorm norms the attention output and the MLP's own pre-norm follows.
+    if (role == "ffn_norm.weight") return prefix + (arch.postNorms ? "pre_feedforward_layernorm.weight" : "post_attention_layernorm.weight");
+    if (role == "attn_post_norm.weight" && arch.postNorms) return prefix + "post_attention_layernorm.weight";
     for (const auto& row : kBlockNames) {
         if (role == row.gguf) return prefix + row.hf;
     }

@@ -1,7 +1,9 @@
 // GGUF → HyperParams with range checks (llama.cpp was once exploited through an unchecked block_count).
 #include "model/hparams.h"
 
+#include <cmath>
 #include <sstream>
+#include <variant>
 #include <string>
 
 #include "avss/error.h"
@@ -56,6 +58,46 @@ void readRopeScaling(const io::GgufFile& f, const std::string& a, HyperParams& h
     }
 }
 
+// Which blocks slide: {arch}.attention.sliding_window_pattern as a period or one flag per block
+// (what the prune export writes), else the row's period (llama.cpp hard-codes Gemma 2/3's).
+void readSlidingLayers(const io::GgufFile& f, const std::string& a, const ArchTraits& arch, HyperParams& hp) {
+    if (hp.slidingWindow == 0) return;
+    const std::string key = a + ".attention.sliding_window_pattern";
+    int period = arch.slidingPeriod;
+    if (const auto* v = f.find(key); v != nullptr && v->type != io::GgufType::Array) {
+        period = requireInt(f, key, 1, kMaxLayers);
+    } else if (v != nullptr) {
+        const auto* items = f.getArray(key);
+        if (static_cast<int>(items->items.size()) != hp.layers) {
+            throw FormatError(f.path(), "metadata key '" + key + "' has " + std::to_string(items->items.size()) + " entries for " +
+                                            std::to_string(hp.layers) + " blocks");
+        }
+        for (const auto& item : items->items) {
+            const auto* flag = std::get_if<bool>(&item.value);
+            const auto number = item.asInt();
+            if (flag == nullptr && !(item.isInteger() && number && (*number == 0 || *number == 1))) {
+                throw FormatError(f.path(), "metadata key '" + key + "' holds " + item.toString() + ", not a flag per block");
+            }
+            hp.slidingLayers.push_back(flag != nullptr ? *flag : *number == 1);
+        }
+        return;
+    }
+    if (period <= 1) return;
+    for (int l = 0; l < hp.layers; ++l) hp.slidingLayers.push_back(l % period < period - 1);
+}
+
+// Gemma 2/3 keys: softcapping, the sliding blocks' RoPE base, and llama.cpp's query scale rule.
+void readGemmaAttention(const io::GgufFile& f, const std::string& a, const ArchTraits& arch, HyperParams& hp) {
+    hp.attnSoftcap = f.getFloat(a + ".attn_logit_softcapping").value_or(0.0);
+    hp.finalSoftcap = f.getFloat(a + ".final_logit_softcapping").value_or(0.0);
+    if (!(hp.attnSoftcap >= 0.0 && hp.attnSoftcap < 1e6) || !(hp.finalSoftcap >= 0.0 && hp.finalSoftcap < 1e6)) {
+        throw FormatError(f.path(), "attn_logit_softcapping or final_logit_softcapping is out of range [0, 1e6)");
+    }
+    if (hp.slidingWindow > 0) hp.slidingRopeBase = f.getFloat(a + ".rope.freq_base_swa").value_or(arch.slidingRopeBase);
+    if (hp.slidingRopeBase != 0.0 && !(hp.slidingRopeBase > 1.0)) throw FormatError(f.path(), "rope.freq_base_swa is out of range");
+    if (arch.wideQueryScaleLayers > 0 && hp.layers == arch.wideQueryScaleLayers) hp.queryScalar = static_cast<double>(hp.hidden / hp.heads);
+}
+
 }  // namespace
 
 HyperParams readHParams(const io::GgufFile& f, const ArchTraits& arch) {
@@ -90,6 +132,8 @@ HyperParams readHParams(const io::GgufFile& f, const ArchTraits& arch) {
     hp.ropeBase = f.getFloat(a + ".rope.freq_base").value_or(arch.defaultRopeBase);
     readRopeScaling(f, a, hp);
     hp.normEps = f.getFloat(a + ".attention.layer_norm_rms_epsilon").value_or(1e-5);
+    readSlidingLayers(f, a, arch, hp);
+    readGemmaAttention(f, a, arch, hp);
     if (!(hp.ropeBase > 1.0) || !(hp.normEps > 0.0 && hp.normEps < 1.0)) {
         throw FormatError(f.path(), "rope.freq_base or layer_norm_rms_epsilon is out of range");
     }
@@ -118,7 +162,47 @@ std::string LayerTraits::attentionName() const {
 
 LayerTraits HyperParams::layer(int index) const {
     model::checkLayerNumbers({index}, layers);
-    return LayerTraits{slidingWindow, ropeBase};
+    const bool slides = slidingWindow > 0 && (slidingLayers.empty() || slidingLayers[static_cast<std::size_t>(index)]);
+    if (slides && slidingRopeBase > 0.0) return LayerTraits{slidingWindow, slidingRopeBase, /*ropeScaled=*/false};
+    return LayerTraits{slides ? slidingWindow : 0, ropeBase, /*ropeScaled=*/true};
+}
+
+std::string HyperParams::attentionSummary() const {
+    if (!mixedAttention()) return layer(0).attentionName();
+    std::string out;
+    for (const bool sliding : {true, false}) {
+        std::string blocks;
+        LayerTraits t;
+        for (int l = 0; l < layers; ++l) {
+            if ((layer(l).slidingWindow > 0) != sliding) continue;
+            t = layer(l);
+            blocks += (blocks.empty() ? "" : ",") + std::to_string(l);
+        }
+        if (blocks.empty()) continue;
+        std::ostringstream rope;
+        rope << t.ropeBase;
+        out += (out.empty() ? "" : "; ") + t.attentionName() + " on blocks " + blocks + " (RoPE base " + rope.str() +
+               (t.ropeScaled ? "" : ", unscaled") + ")";
+    }
+    return out;
+}
+
+std::string HyperParams::scoringName() const {
+    std::ostringstream out;
+    out << "scores x 1/sqrt(" << (queryScalar > 0.0 ? queryScalar : static_cast<double>(headDim)) << ")";
+    if (attnSoftcap > 0.0) out << ", softcapped at " << attnSoftcap;
+    if (finalSoftcap > 0.0) out << "; logits softcapped at " << finalSoftcap;
+    return out.str();
+}
+
+double HyperParams::queryScale() const { return 1.0 / std::sqrt(queryScalar > 0.0 ? queryScalar : static_cast<double>(headDim)); }
+
+bool HyperParams::mixedAttention() const {
+    for (int l = 0; l < layers; ++l) {
+        const auto t = layer(l);
+        if (!t.ropeScaled || t.slidingWindow != layer(0).slidingWindow) return true;
+    }
+    return false;
 }
 
 std::string HyperParams::ropeScalingName() const {

@@ -15,14 +15,18 @@
 namespace avss::model {
 
 // Projections are stored pre-multiplied so the forward does less elementwise work: each RMSNorm
-// weight is folded into the columns of the projection that follows it, and the 1/sqrt(D) attention
-// scale into the q rows (RoPE is linear, so it commutes with the scale).
+// weight is folded into the columns of the projection that follows it, and the attention scale into
+// the q rows (RoPE is linear, so it commutes with the scale) or, with q/k norms, into q's norm.
+// Post norms follow a projection and stay separate.
 struct LayerWeights {
     Projection wqkv;      // [(heads + 2 kvHeads) * D, H]: q, k, v rows (q/k in HF order) × attn_norm columns
     at::Tensor bqkv;      // [(heads + 2 kvHeads) * D] or undefined (q part scaled like the rows)
     Projection wo;        // [H, heads * D]
     Projection wGateUp;   // [2F, H]: gate rows then up rows × ffn_norm columns
     Projection wDown;     // [H, F]
+    at::Tensor qkNorm;        // [heads + kvHeads, D]: q_norm rows (times the attention scale), then k_norm rows; or undefined
+    at::Tensor attnPostNorm;  // [H] or undefined: RMSNorm weight on the attention output (Gemma 2/3)
+    at::Tensor ffnPostNorm;   // [H] or undefined: RMSNorm weight on the MLP output
 };
 
 struct Weights {
@@ -31,6 +35,8 @@ struct Weights {
     at::Tensor outputNorm;  // [H]
     Projection lmHead;      // [V, H]; the same storage as tokenEmbd when embeddings are tied
     at::Tensor invFreq;     // [D/2] rotary inverse frequencies (fp32)
+    at::Tensor invFreqSliding;  // [D/2] the sliding blocks' own (Gemma 3), or undefined
+    double qRowScale = 1.0;     // the factor folded into wqkv's q rows and bqkv's q part (the export divides it out)
 };
 
 }  // namespace avss::model

@@ -50,6 +50,11 @@ void writePruned(const io::GgufFile& src, const Model& model, const std::vector<
         w.set(key, key.rfind(prefix, 0) == 0 ? trimmedIfPerLayer(value, info.hparams.layers, kept) : value);
     }
     w.setU32(prefix + "block_count", static_cast<std::uint32_t>(kept.size()));
+    if (const auto& sliding = info.hparams.slidingLayers; !sliding.empty()) {  // kept blocks keep their kind, whatever their new index
+        io::GgufArray flags{io::GgufType::Bool, {}};
+        for (int l : kept) flags.items.push_back(io::GgufValue{io::GgufType::Bool, sliding[static_cast<std::size_t>(l)]});
+        w.set(prefix + "attention.sliding_window_pattern", io::GgufValue{io::GgufType::Array, std::move(flags)});
+    }
     w.setI32Array("avss.pruned.removed_layers", std::vector<std::int32_t>(removed.begin(), removed.end()));
     w.setU32("avss.pruned.original_block_count", static_cast<std::uint32_t>(info.hparams.layers));
     w.setString("avss.pruned.source_fingerprint", info.fingerprint);

@@ -4,6 +4,7 @@
 
 #include <torch/torch.h>
 
+#include <array>
 #include <cmath>
 #include <limits>
 
@@ -115,7 +116,9 @@ at::Tensor attention(const Model::Impl& m, const LayerWeights& lw, int layer, co
     const auto B = h.size(0), T = h.size(1);
     const std::int64_t Hq = hp.heads, Hk = hp.kvHeads, G = Hq / Hk, D = hp.headDim;
     const auto qkv = lw.wqkv.apply(h, lw.bqkv);  // [B, T, (Hq + 2Hk) D]
-    const auto qk = applyRope(qkv.narrow(-1, 0, (Hq + Hk) * D).view({B, T, Hq + Hk, D}), rope);  // q and k in one pass
+    auto qkIn = qkv.narrow(-1, 0, (Hq + Hk) * D).view({B, T, Hq + Hk, D});
+    if (lw.qkNorm.defined()) qkIn = rmsNormalize(qkIn, hp.normEps).mul_(lw.qkNorm);  // per-head q/k norms (Gemma 3)
+    const auto qk = applyRope(qkIn, rope);  // q and k in one pass
     auto k = qk.narrow(2, Hq, Hk).permute({0, 2, 1, 3}).contiguous();                              // [B, Hk, T, D]
     auto v = qkv.narrow(-1, (Hq + Hk) * D, Hk * D).view({B, T, Hk, D}).permute({0, 2, 1, 3}).contiguous();
     if (cache != nullptr) {
@@ -137,6 +140,10 @@ at::Tensor attention(const Model::Impl& m, const LayerWeights& lw, int layer, co
         // q carries the 1/sqrt(D) score scale (folded into its weights at load time).
         auto scores = torch::bmm(q3.narrow(1, t0 * G, tb * G), k3.narrow(1, 0, visible).transpose(1, 2));  // [B Hk, tb G, vis]
         if (bf16) scores = scores.to(torch::kFloat32);
+        if (hp.attnSoftcap > 0.0) {  // cap·tanh(s/cap) before the mask, as Gemma 2 does
+            if (scores.requires_grad()) scores = torch::tanh(scores / hp.attnSoftcap) * hp.attnSoftcap;
+            else scores.div_(hp.attnSoftcap).tanh_().mul_(hp.attnSoftcap);
+        }
         auto grid = scores.view({B, Hk, tb, G, visible});
         if (mask.padded) {
             grid.add_(mask.bias.narrow(2, t0, tb).narrow(4, 0, visible));
@@ -155,6 +162,30 @@ at::Tensor attention(const Model::Impl& m, const LayerWeights& lw, int layer, co
     return lw.wo.apply(out.view({B, T, Hq * D}));  // [B, T, H]
 }
 
+// The RoPE tables and masks each block uses: one kind for most models, a sliding and a global kind
+// for Gemma 2/3 (each built only when some block uses it).
+class AttentionKinds {
+public:
+    AttentionKinds(const Model::Impl& m, const at::Tensor& positions, const at::Tensor& keyMask, std::int64_t T) {
+        for (int l = 0; l < m.hp.layers; ++l) {
+            const auto t = m.hp.layer(l);
+            const int rope = t.ropeScaled ? 0 : 1, mask = t.slidingWindow > 0 ? 1 : 0;
+            if (!m_rope[rope].cos.defined()) m_rope[rope] = ropeTables(positions, rope == 0 ? m.weights.invFreq : m.weights.invFreqSliding);
+            if (!m_built[mask]) m_mask[mask] = attentionMask(keyMask, T, t.slidingWindow);
+            m_built[mask] = true;
+            m_layer.emplace_back(rope, mask);
+        }
+    }
+    const Rope& rope(int l) const { return m_rope[m_layer[static_cast<std::size_t>(l)].first]; }
+    const AttentionMask& mask(int l) const { return m_mask[m_layer[static_cast<std::size_t>(l)].second]; }
+
+private:
+    std::array<Rope, 2> m_rope;  // the model's RoPE, the sliding blocks' own
+    std::array<AttentionMask, 2> m_mask;  // full causal, sliding window
+    std::array<bool, 2> m_built{};
+    std::vector<std::pair<int, int>> m_layer;  // (rope, mask) per block
+};
+
 }  // namespace
 
 std::vector<bool> skipMask(int layerCount, const std::vector<int>& skipLayers) {
@@ -166,7 +197,13 @@ std::vector<bool> skipMask(int layerCount, const std::vector<int>& skipLayers) {
 
 bool bf16OnCpu(const Model::Impl& m) { return m.weights.tokenEmbd.isBf16() && m.device.is_cpu(); }
 
-at::Tensor lmHead(const Model::Impl& m, const at::Tensor& normed) { return m.weights.lmHead.apply(normed); }
+at::Tensor lmHead(const Model::Impl& m, const at::Tensor& normed) {
+    auto logits = m.weights.lmHead.apply(normed);
+    const double cap = m.hp.finalSoftcap;  // Gemma 2: cap·tanh(logits/cap)
+    if (cap <= 0.0) return logits;
+    if (logits.requires_grad()) return torch::tanh(logits / cap) * cap;
+    return logits.div_(cap).tanh_().mul_(cap);
+}
 
 at::Tensor finalNorm(const Model::Impl& m, const at::Tensor& x) { return rmsNormalize(x, m.hp.normEps).mul_(m.weights.outputNorm); }
 
@@ -188,9 +225,9 @@ at::Tensor forward(const Model::Impl& m, const at::Tensor& tokens, const at::Ten
         cache->values.assign(static_cast<std::size_t>(hp.layers), at::Tensor{});
         cache->length = 0;
     }
-    const auto rope = ropeTables(positionIds(boolMask, cache), m.weights.invFreq);
+    const auto positions = positionIds(boolMask, cache);
     const auto keyMask = (cache != nullptr && !cache->empty()) ? torch::cat({cache->keyMask, boolMask}, 1) : boolMask;
-    const auto attnMask = attentionMask(keyMask, T, hp.slidingWindow);
+    const AttentionKinds kinds(m, positions, keyMask, T);
     const Notifier notify(options.observer, boolMask);
 
     const ProductThreads threads(bf16OnCpu(m));
@@ -202,15 +239,18 @@ at::Tensor forward(const Model::Impl& m, const at::Tensor& tokens, const at::Ten
         if (options.skip != nullptr && (*options.skip)[static_cast<std::size_t>(l)]) continue;
         const auto& lw = m.weights.layers[static_cast<std::size_t>(l)];
         notify(l, StatPoint::BlockIn, x);
-        auto attn = fused ? decode::attention(m, lw, l, norm(x), rope.cos, rope.sinSecond, keyMask, *cache)
-                          : attention(m, lw, l, norm(x), rope, attnMask, cache,
-                                      options.attention != nullptr ? &(*options.attention)[static_cast<std::size_t>(l)] : nullptr);
-        notify(l, StatPoint::AttnOut, attn);
-        x = attn.add_(x);  // new storage: the BlockIn tensor an observer may hold stays intact
+        auto a = fused ? decode::attention(m, lw, l, norm(x), kinds.rope(l).cos, kinds.rope(l).sinSecond, keyMask, *cache)
+                       : attention(m, lw, l, norm(x), kinds.rope(l), kinds.mask(l), cache,
+                                   options.attention != nullptr ? &(*options.attention)[static_cast<std::size_t>(l)] : nullptr);
+        if (lw.attnPostNorm.defined()) a = norm(a).mul_(lw.attnPostNorm);
+        notify(l, StatPoint::AttnOut, a);  // what the block adds to the stream (after a post norm)
+        x = a.add_(x);  // new storage: the BlockIn tensor an observer may hold stays intact
         const auto gateUp = lw.wGateUp.apply(norm(x));  // [B, T, 2F]
         const auto act = fused ? decode::siluGate(gateUp, hp.ffn) : gatedActivation(*m.arch, gateUp, hp.ffn);  // [B, T, F]
         notify(l, StatPoint::MlpAct, act);
-        x = lw.wDown.apply(act).add_(x);
+        auto mlp = lw.wDown.apply(act);
+        if (lw.ffnPostNorm.defined()) mlp = norm(mlp).mul_(lw.ffnPostNorm);
+        x = mlp.add_(x);
         notify(l, StatPoint::BlockOut, x);
     }
     if (cache != nullptr) {

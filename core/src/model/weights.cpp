@@ -21,9 +21,12 @@ at::Tensor unpermuteRows(const at::Tensor& w, int heads, int headDim) {
 
 // base^(−2i/d) in fp64, divided by the file's RoPE scaling (see HyperParams); fp64 so the fp32 result is
 // the correctly rounded value transformers computes.
+at::Tensor unscaledInverseFrequencies(double base, int headDim) {
+    return 1.0 / torch::pow(torch::tensor(base, torch::kFloat64), torch::arange(0, headDim, 2, torch::kFloat64) / static_cast<double>(headDim));
+}
+
 at::Tensor ropeInverseFrequencies(const HyperParams& hp, TensorSource& src) {
-    auto inv = 1.0 / torch::pow(torch::tensor(hp.ropeBase, torch::kFloat64),
-                                torch::arange(0, hp.headDim, 2, torch::kFloat64) / static_cast<double>(hp.headDim));
+    auto inv = unscaledInverseFrequencies(hp.ropeBase, hp.headDim);
     inv = inv / hp.ropeLinearFactor;
     if (hp.ropeFreqFactors) {
         const auto factors = src.take("rope_freqs.weight", {hp.headDim / 2}).to(torch::kFloat64);
@@ -67,7 +70,10 @@ LoadedWeights loadWeights(TensorSource& src, const ArchTraits& arch, const Hyper
     LoadedWeights out;
     auto& w = out.weights;
     w.tokenEmbd = keep(src.take("token_embd.weight", {V, H}), "token_embd.weight");
-    const double qScale = 1.0 / std::sqrt(static_cast<double>(hp.headDim));
+    // With q/k norms the scale must follow the normalisation, so it goes into q_norm's weight instead.
+    const double qScale = hp.queryScale();
+    w.qRowScale = arch.qkNorm ? 1.0 : qScale;
+    const double qRowScale = w.qRowScale;
     for (int l = 0; l < hp.layers; ++l) {
         LayerWeights lw;
         const auto attnNorm = src.take(blk(l, "attn_norm.weight"), {H});
@@ -86,12 +92,22 @@ LoadedWeights loadWeights(TensorSource& src, const ArchTraits& arch, const Hyper
             q = unpermuteRows(q, hp.heads, hp.headDim);
             k = unpermuteRows(k, hp.kvHeads, hp.headDim);
         }
-        lw.wqkv = keep(torch::cat({q * qScale, k, v}, 0) * attnNorm.unsqueeze(0), blk(l, "attn_q/k/v.weight"));
+        lw.wqkv = keep(torch::cat({q * qRowScale, k, v}, 0) * attnNorm.unsqueeze(0), blk(l, "attn_q/k/v.weight"));
         if (arch.qkvBias) {
-            lw.bqkv = torch::cat({src.take(blk(l, "attn_q.bias"), {hp.qRows()}) * qScale, src.take(blk(l, "attn_k.bias"), {hp.kvRows()}),
+            lw.bqkv = torch::cat({src.take(blk(l, "attn_q.bias"), {hp.qRows()}) * qRowScale, src.take(blk(l, "attn_k.bias"), {hp.kvRows()}),
                                   src.take(blk(l, "attn_v.bias"), {hp.kvRows()})});
         }
+        if (arch.qkNorm) {
+            const auto qNorm = src.take(blk(l, "attn_q_norm.weight"), {hp.headDim}) * qScale;
+            const auto kNorm = src.take(blk(l, "attn_k_norm.weight"), {hp.headDim});
+            lw.qkNorm = torch::cat({qNorm.unsqueeze(0).expand({hp.heads, hp.headDim}), kNorm.unsqueeze(0).expand({hp.kvHeads, hp.headDim})}, 0)
+                            .to(torch::kFloat32).contiguous();
+        }
         lw.wo = keep(src.take(blk(l, "attn_output.weight"), {H, hp.qRows()}), blk(l, "attn_output.weight"));
+        if (arch.postNorms) {
+            lw.attnPostNorm = src.take(blk(l, "attn_post_norm.weight"), {H}).to(torch::kFloat32).contiguous();
+            lw.ffnPostNorm = src.take(blk(l, "ffn_post_norm.weight"), {H}).to(torch::kFloat32).contiguous();
+        }
         const auto ffnNorm = src.take(blk(l, "ffn_norm.weight"), {H});
         // if/else, not ?: — GCC's ASan flags the braced list's temporaries inside a conditional (stack-use-after-scope).
         at::Tensor gateUp;
@@ -108,20 +124,25 @@ LoadedWeights loadWeights(TensorSource& src, const ArchTraits& arch, const Hyper
     out.tiedEmbeddings = !src.has("output.weight");
     w.lmHead = out.tiedEmbeddings ? w.tokenEmbd : keep(src.take("output.weight", {V, H}), "output.weight");
     w.invFreq = ropeInverseFrequencies(hp, src).to(torch::kFloat32);
+    if (hp.slidingWindow > 0 && hp.slidingRopeBase > 0.0) w.invFreqSliding = unscaledInverseFrequencies(hp.slidingRopeBase, hp.headDim).to(torch::kFloat32);
     out.unusedTensors = src.unused();
 
     out.parameterCount = src.consumedElements();  // as stored: a tied LM head is counted once
     out.weightBytes = w.tokenEmbd.bytes() + (out.tiedEmbeddings ? 0 : w.lmHead.bytes());
     for (const auto& lw : w.layers) {
         for (const auto* p : {&lw.wqkv, &lw.wo, &lw.wGateUp, &lw.wDown}) out.weightBytes += p->bytes();
+        for (const auto* t : {&lw.qkNorm, &lw.attnPostNorm, &lw.ffnPostNorm}) {
+            if (t->defined()) out.weightBytes += static_cast<std::uint64_t>(t->numel()) * sizeof(float);
+        }
     }
     if (device != c10::Device(c10::kCPU)) {
         auto move = [&](at::Tensor& t) { if (t.defined()) t = t.to(device); };
         w.tokenEmbd = w.tokenEmbd.to(device);
         move(w.outputNorm);
         move(w.invFreq);
+        move(w.invFreqSliding);
         for (auto& lw : w.layers) {
-            move(lw.bqkv);
+            for (auto* t : {&lw.bqkv, &lw.qkNorm, &lw.attnPostNorm, &lw.ffnPostNorm}) move(*t);
             for (auto* p : {&lw.wqkv, &lw.wo, &lw.wGateUp, &lw.wDown}) *p = p->to(device);
         }
         w.lmHead = out.tiedEmbeddings ? w.tokenEmbd : w.lmHead.to(device);
