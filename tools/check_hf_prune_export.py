@@ -24,10 +24,15 @@ def main() -> None:
     removed = set(manifest["removed_layers"])
     pruned = AutoModelForCausalLM.from_pretrained(pruned_dir, dtype=torch.float32, attn_implementation="eager").eval()
     original = AutoModelForCausalLM.from_pretrained(original_dir, dtype=torch.float32, attn_implementation="eager").eval()
-    kept = [layer for i, layer in enumerate(original.model.layers) if i not in removed]
+    gpt2 = hasattr(original, "transformer")  # GPT-2: transformer.h, attn, n_layer
+    stack = original.transformer if gpt2 else original.model
+    kept = [layer for i, layer in enumerate(stack.h if gpt2 else stack.layers) if i not in removed]
     for i, layer in enumerate(kept):
-        layer.self_attn.layer_idx = i
-    original.model.layers = torch.nn.ModuleList(kept)
+        (layer.attn if gpt2 else layer.self_attn).layer_idx = i
+    if gpt2:
+        stack.h = torch.nn.ModuleList(kept)
+    else:
+        stack.layers = torch.nn.ModuleList(kept)
     original.config.num_hidden_layers = len(kept)
     if getattr(original.config, "layer_types", None):
         original.config.layer_types = [t for i, t in enumerate(original.config.layer_types) if i not in removed]

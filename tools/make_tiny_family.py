@@ -22,6 +22,11 @@ Fixture generator, never run by CI. For each --arch it writes into --out-dir (te
   gemma2   Gemma2ForCausalLM: pre and post norms, attention and final logit softcapping (small caps, 2 and 3,
            so they bend the tiny model's scores and logits), sliding window 8 on block 0 and global block 1
            (llama.cpp's pattern: the GGUF has no per-block key), head size 32.
+  gpt2     GPT2LMHeadModel: LayerNorms with random biases, learned positions (256), Conv1D weights stored
+           [in, out] (transposed in the GGUF as llama.cpp's converter does), a plain GELU-tanh MLP of width 128,
+           biases everywhere; the GGUF carries output.weight as a copy of the embedding, as llama.cpp writes it.
+           transformers' GGUF reader assumes GPT-2's 1024 positions and MLP width 4 x hidden, so its load
+           cross-check runs only with --gpt2-hub-shape (those sizes; not the committed, smaller fixture).
   gemma3   Gemma3ForCausalLM (gemma3_text): q/k norms, 6 blocks of which 0-4 slide (window 8, RoPE base 1e4,
            unscaled) and 5 is global (RoPE base 1e6 with linear scaling x8), MLP width 32 to stay small. Its
            reference also holds transformers' logits of the last sequence with query_pre_attn_scalar 24
@@ -67,6 +72,12 @@ GEMMA_POST_NORMS = {"post_attention_layernorm.weight": "attn_post_norm.weight", 
                     "post_feedforward_layernorm.weight": "ffn_post_norm.weight", "self_attn.q_norm.weight": "attn_q_norm.weight",
                     "self_attn.k_norm.weight": "attn_k_norm.weight"}
 GEMMAS = ("gemma", "gemma2", "gemma3")
+# GPT-2 (after "transformer.h.N."), and which of its weights are Conv1D ([in, out]).
+GPT2_TO_GGUF = {"ln_1.weight": "attn_norm.weight", "ln_1.bias": "attn_norm.bias", "attn.c_attn.weight": "attn_qkv.weight",
+                "attn.c_attn.bias": "attn_qkv.bias", "attn.c_proj.weight": "attn_output.weight", "attn.c_proj.bias": "attn_output.bias",
+                "ln_2.weight": "ffn_norm.weight", "ln_2.bias": "ffn_norm.bias", "mlp.c_fc.weight": "ffn_up.weight",
+                "mlp.c_fc.bias": "ffn_up.bias", "mlp.c_proj.weight": "ffn_down.weight", "mlp.c_proj.bias": "ffn_down.bias"}
+GPT2_CONV1D = ("attn.c_attn.weight", "attn.c_proj.weight", "mlp.c_fc.weight", "mlp.c_proj.weight")
 
 
 def layer_count(arch: str) -> int:
@@ -76,6 +87,9 @@ def layer_count(arch: str) -> int:
 def transformers_major() -> int:
     import transformers as tf
     return int(tf.__version__.split(".")[0])
+
+
+GPT2_SHAPE = {"n_positions": tiny.CTX, "n_inner": tiny.FFN}  # --gpt2-hub-shape: 1024 and 4 x hidden
 
 
 def build_model(arch: str):
@@ -108,6 +122,11 @@ def build_model(arch: str):
         return tf.Gemma2ForCausalLM(cfg).eval(), cfg, "gemma2"
     if arch == "gemma3":
         return gemma3_model(tiny.HIDDEN // tiny.HEADS, common)
+    if arch == "gpt2":
+        cfg = tf.GPT2Config(vocab_size=tiny.VOCAB, n_embd=tiny.HIDDEN, n_layer=LAYERS, n_head=tiny.HEADS, **GPT2_SHAPE,
+                            activation_function="gelu_new", layer_norm_epsilon=1e-5, tie_word_embeddings=True,
+                            bos_token_id=tiny.BOS_ID, eos_token_id=tiny.EOS_ID, pad_token_id=tiny.PAD_ID, attn_implementation="eager")
+        return tf.GPT2LMHeadModel(cfg).eval(), cfg, "gpt2"
     raise SystemExit(f"unknown --arch {arch}")
 
 
@@ -132,7 +151,11 @@ def gemma3_model(query_scalar: float, common: dict):
 def randomise(model, arch: str) -> None:
     with torch.no_grad():
         for name, p in model.named_parameters():
-            if name.endswith("norm.weight"):
+            if ".ln_" in name and name.endswith(".weight"):  # GPT-2's LayerNorms
+                p.uniform_(0.8, 1.2)
+            elif "wpe" in name:
+                p.normal_(0.0, tiny.EMB_STD)
+            elif name.endswith("norm.weight"):
                 # Gemma's RMSNorm multiplies by 1 + w: the same 0.8..1.2 range as the others.
                 p.uniform_(-0.2, 0.2) if arch in GEMMAS else p.uniform_(0.8, 1.2)
             elif name.endswith(".bias"):
@@ -154,11 +177,25 @@ def gguf_tensor(arch: str, hf_name: str, w: np.ndarray, cfg) -> np.ndarray:
     return w
 
 
+def gpt2_tensors(sd: dict) -> list[tuple[str, np.ndarray]]:
+    """GPT-2's tensors as llama.cpp's converter writes them: Conv1D weights transposed, output.weight a copy."""
+    out = [("token_embd.weight", sd["transformer.wte.weight"]), ("position_embd.weight", sd["transformer.wpe.weight"])]
+    for i in range(LAYERS):
+        for hf, gg in GPT2_TO_GGUF.items():
+            w = sd[f"transformer.h.{i}.{hf}"]
+            out.append((f"blk.{i}.{gg}", np.ascontiguousarray(w.T) if hf in GPT2_CONV1D else w))
+    out += [("output_norm.weight", sd["transformer.ln_f.weight"]), ("output_norm.bias", sd["transformer.ln_f.bias"]),
+            ("output.weight", sd["transformer.wte.weight"])]
+    return out
+
+
 def write_gguf(path: str, arch: str, gguf_arch: str, cfg, sd: dict) -> None:
     import gguf
 
     tokens, types, merges = tiny.build_vocab()
     wr = gguf.GGUFWriter(path, gguf_arch)
+    if arch == "gpt2":
+        return write_gpt2_gguf(wr, cfg, sd, tokens, types, merges)
     wr.add_type("model")
     wr.add_name(f"tiny-random-{arch}")
     wr.add_block_count(layer_count(arch))
@@ -201,6 +238,35 @@ def write_gguf(path: str, arch: str, gguf_arch: str, cfg, sd: dict) -> None:
             if key in sd:
                 wr.add_tensor(f"blk.{i}.{gg}", gguf_tensor(arch, hf, sd[key], cfg))
     wr.add_tensor("output_norm.weight", gguf_tensor(arch, "model.norm.weight", sd["model.norm.weight"], cfg))
+    wr.write_header_to_file()
+    wr.write_kv_data_to_file()
+    wr.write_tensors_to_file()
+    wr.close()
+
+
+def write_gpt2_gguf(wr, cfg, sd: dict, tokens, types, merges) -> None:
+    import gguf
+
+    wr.add_type("model")
+    wr.add_name("tiny-random-gpt2")
+    wr.add_block_count(LAYERS)
+    wr.add_context_length(cfg.n_positions)
+    wr.add_embedding_length(cfg.n_embd)
+    wr.add_feed_forward_length(cfg.n_inner)
+    wr.add_head_count(cfg.n_head)
+    wr.add_layer_norm_eps(cfg.layer_norm_epsilon)
+    wr.add_file_type(gguf.LlamaFileType.ALL_F32)
+    wr.add_tokenizer_model("gpt2")
+    wr.add_tokenizer_pre("gpt-2")
+    wr.add_token_list(tokens)
+    wr.add_token_types(types)
+    wr.add_token_merges(merges)
+    wr.add_bos_token_id(tiny.BOS_ID)
+    wr.add_eos_token_id(tiny.EOS_ID)
+    wr.add_pad_token_id(tiny.PAD_ID)
+    wr.add_add_bos_token(False)
+    for name, w in gpt2_tensors(sd):
+        wr.add_tensor(name, w)
     wr.write_header_to_file()
     wr.write_kv_data_to_file()
     wr.write_tensors_to_file()
@@ -267,6 +333,16 @@ def sensitivity(model, arch: str, seq: list[int], ref_logits: torch.Tensor) -> d
         emb = model.model.rotary_emb
         emb.sliding_attention_inv_freq.copy_(emb.full_attention_inv_freq)
         out["max_abs_logit_change_with_global_rope_everywhere"] = float((model(input_ids=ids, use_cache=False).logits[0] - ref_logits).abs().max())
+    if arch == "gpt2":  # without the learned positions, then also without the LayerNorm biases
+        wpe = model.transformer.wpe.weight
+        saved = wpe.clone()
+        wpe.zero_()
+        out["max_abs_logit_change_without_positions"] = float((model(input_ids=ids, use_cache=False).logits[0] - ref_logits).abs().max())
+        wpe.copy_(saved)
+        for name, p in model.named_parameters():
+            if ".ln_" in name and name.endswith(".bias"):
+                p.zero_()
+        out["max_abs_logit_change_without_layernorm_biases"] = float((model(input_ids=ids, use_cache=False).logits[0] - ref_logits).abs().max())
     if arch == "gemma":
         model.model.config.hidden_activation = "silu"
         for layer in model.model.layers:
@@ -280,9 +356,12 @@ def sensitivity(model, arch: str, seq: list[int], ref_logits: torch.Tensor) -> d
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--arch", required=True, choices=["qwen2", "gemma", "mistral", "phi3", "gemma2", "gemma3"])
+    ap.add_argument("--arch", required=True, choices=["qwen2", "gemma", "mistral", "phi3", "gemma2", "gemma3", "gpt2"])
     ap.add_argument("--out-dir", required=True)
+    ap.add_argument("--gpt2-hub-shape", action="store_true", help="gpt2 with 1024 positions and MLP width 256, for the GGUF load cross-check")
     args = ap.parse_args()
+    if args.gpt2_hub_shape:
+        GPT2_SHAPE.update(n_positions=1024, n_inner=4 * tiny.HIDDEN)
     arch = args.arch
     torch.set_num_threads(2)
     torch.manual_seed(SEED)

@@ -162,6 +162,8 @@ expect 0 "safetensors" -- "$avss" --quiet info "$data/tiny_mistral_hf"
 expect 0 "sliding window of 8" -- "$avss" --quiet info "$data/tiny_mistral_hf"
 expect 0 "sliding window of 8 tokens on blocks 0,1,2,3,4 \(RoPE base 10000, unscaled\); full causal on blocks 5 \(RoPE base 1e\+06\)" -- "$avss" --quiet info "$data/tiny_gemma3_hf"
 expect 0 "scores x 1/sqrt\(32\), softcapped at 2; logits softcapped at 3" -- "$avss" --quiet info "$data/tiny_gemma2.gguf"
+expect 0 "positions +learned absolute positions \(256\)" -- "$avss" --quiet info "$data/tiny_gpt2_hf"
+expect 2 "window 512 exceeds the model's context length 256" -- "$avss" --quiet perplexity "$data/tiny_gpt2.gguf" --window 512
 expect 0 "self-check +passed" -- "$avss" --quiet prune "$data/tiny_qwen2_hf" --remove 1 --out "$tmp/hf_pruned"
 expect 0 "layers +1" -- "$avss" --quiet info "$tmp/hf_pruned"
 expect 2 "hf_pruned: already exists" -- "$avss" --quiet prune "$data/tiny_qwen2_hf" --remove 0 --out "$tmp/hf_pruned"

@@ -181,8 +181,10 @@ TEST_CASE("Tuned exports keep each architecture's own tensor layout (fused phi3 
     // The Hugging Face folders give folders: Q/K rows stay in HF order (mistral is a llama row whose GGUF
     // permutes them), Gemma's folder norms are stored as w for 1 + w.
     // gemma2/gemma3: the untrained post and q/k norms are copied; q's scale lives in q_norm, not in the q rows.
-    for (const char* file : {"tiny_phi3.gguf", "tiny_gemma.gguf", "tiny_qwen2.gguf", "tiny_gemma2.gguf", "tiny_gemma3.gguf", "tiny_phi3_hf",
-                             "tiny_gemma_hf", "tiny_qwen2_hf", "tiny_mistral_hf", "tiny_gemma2_hf", "tiny_gemma3_hf"}) {
+    // gpt2: LayerNorm biases exported as zero with their shift in the folded biases; Conv1D weights [in, out] in folders.
+    for (const char* file : {"tiny_phi3.gguf", "tiny_gemma.gguf", "tiny_qwen2.gguf", "tiny_gemma2.gguf", "tiny_gemma3.gguf", "tiny_gpt2.gguf",
+                             "tiny_phi3_hf", "tiny_gemma_hf", "tiny_qwen2_hf", "tiny_mistral_hf", "tiny_gemma2_hf", "tiny_gemma3_hf",
+                             "tiny_gpt2_hf"}) {
         SECTION(file) {
             test::TempDir dir;
             const std::shared_ptr<const Model> model = Model::load(std::string(AVSS_TEST_DATA_DIR) + "/" + file, LoadOptions{Device::Cpu});

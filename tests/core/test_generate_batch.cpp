@@ -126,9 +126,11 @@ TEST_CASE("other architectures: greedy generation with the KV cache, and left-pa
     o.stopAtEos = false;
     // gemma (GELU-tanh: the generic step), mistral (window 8: prompts of up to 40 tokens run past it), phi3 (fused tensors).
     // The Hugging Face folders of the same models run the same paths.
-    // gemma2/gemma3: interleaved sliding (window 8) and global blocks, softcapping, q/k norms.
+    // gemma2/gemma3: interleaved sliding (window 8) and global blocks, softcapping, q/k norms; gpt2: learned
+    // positions (left padding must not shift them), LayerNorms, biases.
     for (const char* file : {"tiny_qwen2.gguf", "tiny_gemma.gguf", "tiny_mistral.gguf", "tiny_phi3.gguf", "tiny_gemma2.gguf", "tiny_gemma3.gguf",
-                             "tiny_qwen2_hf", "tiny_gemma_hf", "tiny_mistral_hf", "tiny_phi3_hf", "tiny_gemma2_hf", "tiny_gemma3_hf"}) {
+                             "tiny_gpt2.gguf", "tiny_qwen2_hf", "tiny_gemma_hf", "tiny_mistral_hf", "tiny_phi3_hf", "tiny_gemma2_hf",
+                             "tiny_gemma3_hf", "tiny_gpt2_hf"}) {
         SECTION(file) {
             const auto m = Model::load(std::string(AVSS_TEST_DATA_DIR) + "/" + file, LoadOptions{Device::Cpu});
             const auto prompts = clearPrompts(o, 16, m.get());

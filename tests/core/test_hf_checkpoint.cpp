@@ -206,7 +206,7 @@ TEST_CASE("config.json: each family's fields, and what the engine does not imple
             CHECK_THROWS_AS(configWith(edit, base), UnsupportedError);
             CHECK_THROWS_WITH(configWith(edit, base), Contains(what));
         };
-        refused([](json& j) { j["model_type"] = "gpt2"; }, "model_type 'gpt2' is not supported");
+        refused([](json& j) { j["model_type"] = "falcon"; }, "model_type 'falcon' is not supported");
         refused([](json& j) { j["rope_parameters"] = {{"rope_type", "yarn"}, {"factor", 4.0}, {"rope_theta", 1e6}}; }, "RoPE scaling type 'yarn'");
         refused([](json& j) { j.erase("rope_parameters"); j["rope_scaling"] = {{"type", "dynamic"}, {"factor", 2.0}}; }, "'dynamic'");
         refused([](json& j) { j["use_sliding_window"] = true; }, "use_sliding_window");
@@ -244,7 +244,7 @@ TEST_CASE("config.json: Llama 3 RoPE scaling gives the factors llama.cpp's conve
 }
 
 TEST_CASE("tokenizer.json: the tokenizers library's ids, and the GGUF's tokenizer", "[safetensors][tokenizer]") {
-    for (const char* arch : {"qwen2", "gemma", "mistral", "phi3", "gemma2", "gemma3"}) {
+    for (const char* arch : {"qwen2", "gemma", "mistral", "phi3", "gemma2", "gemma3", "gpt2"}) {
         SECTION(arch) {
             const auto folder = data(std::string("tiny_") + arch + "_hf");
             const auto c = io::HfCheckpoint::open(folder);

@@ -112,9 +112,8 @@ void LayerDetail::refresh() {
     if (const auto& model = m_workspace.model(); model && layer < model->info().hparams.layers) {
         const auto& hp = model->info().hparams;
         const auto t = hp.layer(layer);  // the core's per-layer traits
-        traits = tr("<br>attention: %1 · RoPE base %2, scaling %3 · %4 query / %5 key-value heads of %6")
-                     .arg(toQString(t.attentionName()), QString::number(t.ropeBase, 'g', 6),
-                          toQString(t.ropeScaled ? hp.ropeScalingName() : std::string("none (this block's own RoPE)")).toHtmlEscaped())
+        traits = tr("<br>attention: %1 · %2 · %3 query / %4 key-value heads of %5")
+                     .arg(toQString(t.attentionName()), toQString(hp.positionName(layer)).toHtmlEscaped())
                      .arg(hp.heads)
                      .arg(hp.kvHeads)
                      .arg(hp.headDim);

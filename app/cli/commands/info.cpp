@@ -22,10 +22,10 @@ int runInfo(const ParsedArgs& args, Context& ctx) {
               << "MLP width       " << hp.ffn << "\n"
               << "attention heads " << hp.heads << " query / " << hp.kvHeads << " key-value, head size " << hp.headDim << "\n"
               << "vocabulary      " << hp.vocab << "\n"
-              << "context length  " << hp.contextLength << "\n"
-              << "rope base       " << hp.ropeBase << "\n"
-              << "rope scaling    " << hp.ropeScalingName() << "\n"
-              << "attention       " << hp.attentionSummary() << "\n"
+              << "context length  " << hp.contextLength << "\n";
+    if (hp.learnedPositions) std::cout << "positions       " << hp.positionName(0) << "\n";
+    else std::cout << "rope base       " << hp.ropeBase << "\n" << "rope scaling    " << hp.ropeScalingName() << "\n";
+    std::cout << "attention       " << hp.attentionSummary() << "\n"
               << "scoring         " << hp.scoringName() << "\n"
               << "norm epsilon    " << hp.normEps << "\n"
               << "tied embeddings " << (i.tiedEmbeddings ? "yes" : "no") << "\n"

@@ -41,6 +41,7 @@ struct HyperParams {
     double queryScalar = 0.0;      // scores scaled by 1/sqrt(queryScalar) (query_pre_attn_scalar); 0 = head size
     double attnSoftcap = 0.0;      // > 0: scores become cap·tanh(scores/cap) before the mask (Gemma 2)
     double finalSoftcap = 0.0;     // > 0: logits become cap·tanh(logits/cap) (Gemma 2)
+    bool learnedPositions = false; // absolute position embeddings (GPT-2): no RoPE; positions < contextLength
     int qRows() const { return heads * headDim; }
     double queryScale() const;  // 1/sqrt(queryScalar or headDim): the factor on every attention score
     bool mixedAttention() const;  // blocks differ in window, or some use the sliding blocks' own RoPE
@@ -48,6 +49,7 @@ struct HyperParams {
     std::string ropeScalingName() const;  // "none", "linear x4", "per-frequency factors (rope_freqs.weight)", or both
     LayerTraits layer(int index) const;   // block `index`'s traits (UsageError outside 0..layers-1)
     std::string attentionSummary() const;  // every block's kind: "full causal", or each kind with its block numbers and RoPE base
+    std::string positionName(int index) const;  // "RoPE base 10000, scaling none" or "learned absolute positions (1024)"
     std::string scoringName() const;       // "scores x 1/sqrt(256), softcapped at 50; logits softcapped at 30"
 };
 

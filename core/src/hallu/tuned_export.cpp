@@ -44,7 +44,8 @@ std::vector<std::uint64_t> ggmlShape(const at::Tensor& t) {  // ggml order: ne[0
 
 // The tensors of one trained layer under llama.cpp's names, in the source file's own layout: Q/K
 // rows re-permuted for a GGUF whose converter permuted them, norm weights as the file stores a norm
-// of one (the norms are folded into the projections). Post norms and q/k norms are not trained: the
+// of one (the norms are folded into the projections; a LayerNorm's bias of zero, its shift being in
+// the folded biases). Post norms, q/k norms and GPT-2's output/down biases are not trained: the
 // source's tensors are copied.
 std::map<std::string, at::Tensor> layerTensors(const Model::Impl& m, int l, bool gguf) {
     const auto& hp = m.hp;
@@ -67,18 +68,25 @@ std::map<std::string, at::Tensor> layerTensors(const Model::Impl& m, int l, bool
                                           {p + "attn_v.weight", v},
                                           {p + "attn_output.weight", lw.wo.fp32()},
                                           {p + "ffn_norm.weight", unitNorm},
-                                          {p + "ffn_gate.weight", lw.wGateUp.fp32().narrow(0, 0, hp.ffn)},
-                                          {p + "ffn_up.weight", lw.wGateUp.fp32().narrow(0, hp.ffn, hp.ffn)},
                                           {p + "ffn_down.weight", lw.wDown.fp32()}};
     if (m.arch->fusedQkv) {  // the file's own layout: one tensor, q then k then v
         out[p + "attn_qkv.weight"] = torch::cat({out[p + "attn_q.weight"], out[p + "attn_k.weight"], v});
         for (const char* name : {"attn_q.weight", "attn_k.weight", "attn_v.weight"}) out.erase(p + name);
     }
-    if (m.arch->fusedGateUp) {
+    if (m.arch->fusedGateUp || !m.arch->gatedMlp) {  // one tensor: gate then up, or a plain MLP's up
         out[p + "ffn_up.weight"] = lw.wGateUp.fp32();
-        out.erase(p + "ffn_gate.weight");
+    } else {
+        out[p + "ffn_gate.weight"] = lw.wGateUp.fp32().narrow(0, 0, hp.ffn);
+        out[p + "ffn_up.weight"] = lw.wGateUp.fp32().narrow(0, hp.ffn, hp.ffn);
     }
-    if (m.arch->qkvBias) {
+    if (m.arch->norm == model::NormKind::Layer) {
+        out[p + "attn_norm.bias"] = torch::zeros({hp.hidden});
+        out[p + "ffn_norm.bias"] = torch::zeros({hp.hidden});
+        out[p + "ffn_up.bias"] = lw.bGateUp;  // with the folded ffn_norm shift
+    }
+    if (m.arch->qkvBias && m.arch->fusedQkv) {
+        out[p + "attn_qkv.bias"] = torch::cat({lw.bqkv.narrow(0, 0, hp.qRows()) / qScale, lw.bqkv.narrow(0, hp.qRows(), 2 * hp.kvRows())});
+    } else if (m.arch->qkvBias) {
         out[p + "attn_q.bias"] = lw.bqkv.narrow(0, 0, hp.qRows()) / qScale;
         out[p + "attn_k.bias"] = lw.bqkv.narrow(0, hp.qRows(), hp.kvRows());
         out[p + "attn_v.bias"] = lw.bqkv.narrow(0, hp.qRows() + hp.kvRows(), hp.kvRows());
@@ -143,8 +151,11 @@ ExportResult exportTunedModel(const Model& original, const Model& tuned, const s
         model::HfFolderEdit edit{{}, {}, "avss_tuned",
                                  {{"tuned_layers", r.kept}, {"source", info.path.string()}, {"source_fingerprint", info.fingerprint}}};
         for (int l = 0; l < info.hparams.layers; ++l) edit.kept.push_back(l);
+        const auto& arch = *modelImpl(original).arch;
+        const auto checkpoint = io::HfCheckpoint::open(info.path);
         for (const auto& [name, t] : replaced) {
-            edit.replaced[model::HfTensorSource::checkpointName(name, *modelImpl(original).arch)] = {t.sizes().vec(), values(t)};
+            const auto stored = model::HfTensorSource::isConv1D(name, arch) ? t.t().contiguous() : t;  // GPT-2: [in, out]
+            edit.replaced[model::HfTensorSource::checkpointNameIn(checkpoint, name, arch)] = {stored.sizes().vec(), values(stored)};
         }
         r.bytes = model::writeHfFolder(info, edit, out, cancel);
     } else {

@@ -45,6 +45,14 @@ constexpr std::array kArchitectures{
                /*hfModelTypes=*/"gemma3_text", /*hfNormPlusOne=*/true,
                /*postNorms=*/true, /*qkNorm=*/true, /*slidingPeriod=*/6, /*slidingRopeBase=*/10000.0, /*wideQueryScaleLayers=*/62,
                /*hfGemmaAttention=*/true},
+    // GPT-2: LayerNorms, learned positions, one fused qkv tensor (Conv1D weights transposed by the
+    // converter, or when read from a folder), a plain GELU-tanh MLP, and a bias on every product.
+    ArchTraits{"gpt2", "GPT-2 (and DistilGPT-2)", NormKind::Layer, Activation::GeluTanh,
+               /*gatedMlp=*/false, /*ggufPermutedQK=*/false, /*qkvBias=*/true, /*defaultRopeBase=*/10000.0, /*scaleEmbeddings=*/false,
+               /*fusedQkv=*/true, /*fusedGateUp=*/false,
+               /*hfModelTypes=*/"gpt2", /*hfNormPlusOne=*/false,
+               /*postNorms=*/false, /*qkNorm=*/false, /*slidingPeriod=*/0, /*slidingRopeBase=*/0.0, /*wideQueryScaleLayers=*/0,
+               /*hfGemmaAttention=*/false, /*learnedPositions=*/true, /*projectionBiases=*/true},
 };
 
 }  // namespace

@@ -7,7 +7,7 @@
 
 namespace avss::model {
 
-enum class NormKind { Rms };
+enum class NormKind { Rms, Layer };  // Layer: LayerNorm with weight and bias (GPT-2)
 enum class Activation { Silu, GeluTanh };  // GeluTanh: GELU, tanh approximation (gelu_pytorch_tanh)
 
 struct ArchTraits {
@@ -32,6 +32,10 @@ struct ArchTraits {
     double slidingRopeBase = 0.0;    // > 0: the sliding blocks' own unscaled RoPE base (Gemma 3: 10000)
     int wideQueryScaleLayers = 0;    // GGUF: with this block count, queries scale by 1/sqrt(hidden/heads) (the 27B models)
     bool hfGemmaAttention = false;   // config.json's query_pre_attn_scalar, softcapping and layer_types apply
+    // GPT-2: learned absolute positions (position_embd.weight) instead of RoPE, and biases on every
+    // projection (attn_output, ffn_up, ffn_down) and norm.
+    bool learnedPositions = false;
+    bool projectionBiases = false;
 };
 
 // The row for an architecture, or UnsupportedError (naming `file`) listing the supported ones.

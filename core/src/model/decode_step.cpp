@@ -14,7 +14,8 @@ bool applies(const Model::Impl& m, const at::Tensor& x, const KvCache* cache, st
     const bool windowed = m.hp.slidingWindow > 0 && keys > m.hp.slidingWindow;
     return cache != nullptr && x.size(1) == 1 && x.device().is_cpu() && x.scalar_type() == at::kFloat && !at::GradMode::is_enabled() &&
            m.arch->activation == Activation::Silu && !windowed && !keepAttention &&
-           !m.arch->postNorms && !m.arch->qkNorm && m.hp.attnSoftcap == 0.0 && !m.hp.mixedAttention();  // the plain block only
+           !m.arch->postNorms && !m.arch->qkNorm && m.hp.attnSoftcap == 0.0 && !m.hp.mixedAttention() &&  // the plain block only
+           m.arch->norm == NormKind::Rms && !m.arch->projectionBiases && !m.hp.learnedPositions;
 }
 
 at::Tensor rmsNormalize(const at::Tensor& x, double eps) {

@@ -6,6 +6,8 @@
 #include "avss/error.h"
 #include "io/hf_checkpoint.h"
 #include "io/safetensors_writer.h"
+#include "model/arch_traits.h"
+#include "model/hf_hparams.h"
 #include "util/atomic_file.h"
 
 namespace avss::model {
@@ -32,7 +34,7 @@ void writeFolder(const io::HfCheckpoint& src, const ModelInfo& info, const HfFol
     const int layers = info.hparams.layers;
     const auto& kept = edit.kept;
     auto config = src.config();
-    config["num_hidden_layers"] = kept.size();
+    config[hfLayerCountKey(archTraits(info.arch, info.path.string()))] = kept.size();
     trimPerLayerLists(config, layers, kept);
     if (const auto& sliding = info.hparams.slidingLayers; !sliding.empty() && !config.contains("layer_types")) {
         auto kinds = nlohmann::json::array();  // a config that derives the kinds from the block index gets them listed
@@ -45,7 +47,7 @@ void writeFolder(const io::HfCheckpoint& src, const ModelInfo& info, const HfFol
 
     std::vector<int> newIndex(static_cast<std::size_t>(layers), -1);
     for (std::size_t i = 0; i < kept.size(); ++i) newIndex[static_cast<std::size_t>(kept[i])] = static_cast<int>(i);
-    static const std::regex layerName(R"(^model\.layers\.(\d+)\.(.+)$)");
+    static const std::regex layerName(R"(^(model\.layers\.|(?:transformer\.)?h\.)(\d+)\.(.+)$)");  // GPT-2: [transformer.]h.N
     std::vector<io::SafetensorsEntry> entries;
     std::size_t replaced = 0;
     for (const auto& shard : src.shards()) {
@@ -53,11 +55,11 @@ void writeFolder(const io::HfCheckpoint& src, const ModelInfo& info, const HfFol
             std::string name = t.name;
             std::smatch m;
             if (std::regex_match(t.name, m, layerName)) {
-                const auto n = m[1].length() > 6 ? std::int64_t{layers} : std::stoll(m[1].str());  // no overflow on hostile names
-                if (n >= layers) throw FormatError(shard.path(), "tensor '" + t.name + "' names layer " + m[1].str() + " but the model has " + std::to_string(layers));
+                const auto n = m[2].length() > 6 ? std::int64_t{layers} : std::stoll(m[2].str());  // no overflow on hostile names
+                if (n >= layers) throw FormatError(shard.path(), "tensor '" + t.name + "' names layer " + m[2].str() + " but the model has " + std::to_string(layers));
                 const int to = newIndex[static_cast<std::size_t>(n)];
                 if (to < 0) continue;  // a removed layer
-                name = "model.layers." + std::to_string(to) + "." + m[2].str();
+                name = m[1].str() + std::to_string(to) + "." + m[3].str();
             }
             if (const auto it = edit.replaced.find(t.name); it != edit.replaced.end()) {
                 if (it->second.shape != t.shape) throw FormatError(shard.path(), "tensor '" + t.name + "' has another shape than its replacement");

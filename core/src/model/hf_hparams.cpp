@@ -207,12 +207,42 @@ void refuseUnimplemented(const ConfigReader& c, const HfModelConfig& out) {
     }
 }
 
+// GPT-2's config keeps its own key names; n_inner null means 4 × n_embd. Its attention variants that
+// change the arithmetic are refused.
+void readGpt2(const ConfigReader& c, HfModelConfig& out) {
+    auto& hp = out.hp;
+    hp.layers = c.integer("n_layer", 1, kMaxLayers);
+    hp.hidden = c.integer("n_embd", 1, kMaxWidth);
+    hp.ffn = c.has("n_inner") ? c.integer("n_inner", 1, kMaxWidth * 8) : 4 * hp.hidden;
+    hp.heads = c.integer("n_head", 1, 4096);
+    hp.kvHeads = hp.heads;
+    if (hp.hidden % hp.heads != 0) c.fail("n_head", "does not divide n_embd");
+    hp.headDim = hp.hidden / hp.heads;
+    hp.vocab = c.integer("vocab_size", 1, kMaxVocab);
+    hp.contextLength = c.integer("n_positions", 1, 1 << 20);
+    hp.normEps = c.numberOr("layer_norm_epsilon", 1e-5);
+    if (!(hp.normEps > 0.0 && hp.normEps < 1.0)) c.fail("layer_norm_epsilon", "is out of range (0, 1)");
+    hp.learnedPositions = true;
+    out.activationName = c.has("activation_function") ? c.text("activation_function") : "gelu_new";
+    if (out.activationName != "gelu_new" && out.activationName != "gelu_pytorch_tanh" && out.activationName != "gelu_fast") {
+        c.refuse("activation '" + out.activationName + "' (activation_function) for model_type 'gpt2'");
+    }
+    if (c.present("scale_attn_weights") && !c.flag("scale_attn_weights")) c.refuse("scale_attn_weights false (unscaled attention scores)");
+    if (c.flag("scale_attn_by_inverse_layer_idx")) c.refuse("scale_attn_by_inverse_layer_idx (scores scaled per layer)");
+    if (c.flag("add_cross_attention")) c.refuse("add_cross_attention (an encoder-decoder GPT-2)");
+    if (c.has("tie_word_embeddings")) out.tiedEmbeddings = c.flag("tie_word_embeddings");
+}
+
 HfModelConfig readConfig(const json& config, const std::filesystem::path& file) {
     const ConfigReader c(config, file);
     HfModelConfig out;
     out.modelType = c.text("model_type");
     if (out.modelType.empty()) c.fail("model_type", "is missing");
     out.arch = &archTraitsForModelType(out.modelType, file.string());
+    if (out.arch->learnedPositions) {
+        readGpt2(c, out);
+        return out;
+    }
     auto& hp = out.hp;
     hp.layers = c.integer("num_hidden_layers", 1, kMaxLayers);
     hp.hidden = c.integer("hidden_size", 1, kMaxWidth);
@@ -239,6 +269,8 @@ HfModelConfig readConfig(const json& config, const std::filesystem::path& file) 
 }
 
 }  // namespace
+
+const char* hfLayerCountKey(const ArchTraits& arch) { return arch.learnedPositions ? "n_layer" : "num_hidden_layers"; }
 
 HfModelConfig readHfConfig(const json& config, const std::filesystem::path& file) {
     try {

@@ -26,6 +26,9 @@ struct HfModelConfig {
     std::string activationName;     // as the config names it
 };
 
+// The config.json key holding the block count ("num_hidden_layers"; GPT-2: "n_layer").
+const char* hfLayerCountKey(const ArchTraits& arch);
+
 // `config` is config.json's content; `file` names it in errors.
 HfModelConfig readHfConfig(const nlohmann::json& config, const std::filesystem::path& file);
 

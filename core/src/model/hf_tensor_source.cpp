@@ -21,13 +21,59 @@ constexpr NameRow kBlockNames[] = {
     {"attn_qkv.weight", "self_attn.qkv_proj.weight"}, {"attn_output.weight", "self_attn.o_proj.weight"},
     {"ffn_gate.weight", "mlp.gate_proj.weight"},      {"ffn_down.weight", "mlp.down_proj.weight"},
 };
+// GPT-2 (after "transformer.h.N."; Conv1D weights are stored [in, out], see isConv1D).
+constexpr NameRow kGpt2BlockNames[] = {
+    {"attn_norm.weight", "ln_1.weight"},           {"attn_norm.bias", "ln_1.bias"},
+    {"attn_qkv.weight", "attn.c_attn.weight"},     {"attn_qkv.bias", "attn.c_attn.bias"},
+    {"attn_output.weight", "attn.c_proj.weight"},  {"attn_output.bias", "attn.c_proj.bias"},
+    {"ffn_norm.weight", "ln_2.weight"},            {"ffn_norm.bias", "ln_2.bias"},
+    {"ffn_up.weight", "mlp.c_fc.weight"},          {"ffn_up.bias", "mlp.c_fc.bias"},
+    {"ffn_down.weight", "mlp.c_proj.weight"},      {"ffn_down.bias", "mlp.c_proj.bias"},
+};
+constexpr NameRow kGpt2GlobalNames[] = {
+    {"token_embd.weight", "transformer.wte.weight"},  {"position_embd.weight", "transformer.wpe.weight"},
+    {"output_norm.weight", "transformer.ln_f.weight"}, {"output_norm.bias", "transformer.ln_f.bias"},
+    {"output.weight", "lm_head.weight"},
+};
 constexpr const char* kRopeFreqs = "rope_freqs.weight";
+constexpr const char* kGpt2Prefix = "transformer.";  // save_pretrained writes it; the original OpenAI checkpoints lack it
+
+std::string gpt2Name(const std::string& g) {
+    for (const auto& row : kGpt2GlobalNames) {
+        if (g == row.gguf) return row.hf;
+    }
+    if (g.rfind("blk.", 0) != 0) return {};
+    const auto dot = g.find('.', 4);
+    if (dot == std::string::npos) return {};
+    const auto role = g.substr(dot + 1);
+    for (const auto& row : kGpt2BlockNames) {
+        if (role == row.gguf) return std::string(kGpt2Prefix) + "h." + g.substr(4, dot - 4) + "." + row.hf;
+    }
+    return {};
+}
 
 bool isNorm(const std::string& ggufName) { return ggufName.size() > 11 && ggufName.compare(ggufName.size() - 11, 11, "norm.weight") == 0; }
 
 }  // namespace
 
+bool HfTensorSource::isConv1D(const std::string& g, const ArchTraits& arch) {
+    if (!arch.learnedPositions || g.rfind("blk.", 0) != 0) return false;
+    for (const char* role : {".attn_qkv.weight", ".attn_output.weight", ".ffn_up.weight", ".ffn_down.weight"}) {
+        const std::string r = role;
+        if (g.size() > r.size() && g.compare(g.size() - r.size(), r.size(), r) == 0) return true;
+    }
+    return false;
+}
+
+std::string HfTensorSource::checkpointNameIn(const io::HfCheckpoint& c, const std::string& g, const ArchTraits& arch) {
+    auto own = checkpointName(g, arch);
+    const std::string prefix = kGpt2Prefix;
+    if (arch.learnedPositions && c.find(own).tensor == nullptr && own.rfind(prefix, 0) == 0) own = own.substr(prefix.size());
+    return own;
+}
+
 std::string HfTensorSource::checkpointName(const std::string& g, const ArchTraits& arch) {
+    if (arch.learnedPositions) return gpt2Name(g);
     if (g == "token_embd.weight") return "model.embed_tokens.weight";
     if (g == "output_norm.weight") return "model.norm.weight";
     if (g == "output.weight") return "lm_head.weight";
@@ -60,7 +106,7 @@ HfTensorSource::HfTensorSource(const io::HfCheckpoint& c, const HfModelConfig& c
 bool HfTensorSource::has(const std::string& name) const {
     if (name == kRopeFreqs) return !m_config.ropeFreqFactors.empty();
     if (name == "output.weight" && m_tied) return false;  // tied: the embedding serves, a stored copy is ignored
-    const auto own = checkpointName(name, *m_config.arch);
+    const auto own = checkpointNameIn(m_c, name, *m_config.arch);
     return !own.empty() && m_c.find(own).tensor != nullptr;
 }
 
@@ -72,18 +118,21 @@ std::optional<TensorSource::Stored> HfTensorSource::lookup(const std::string& na
                       reinterpret_cast<const std::uint8_t*>(m_config.ropeFreqFactors.data()), n, n * sizeof(float), n};
     }
     if (!has(name)) return std::nullopt;
-    const auto own = checkpointName(name, *m_config.arch);
+    const auto own = checkpointNameIn(m_c, name, *m_config.arch);
     const auto at = m_c.find(own);
     const auto& t = *at.tensor;
     const std::uint64_t rowLength = t.shape.empty() ? 1 : static_cast<std::uint64_t>(t.shape.back());
     const std::uint64_t elementBytes = t.elements ? (t.end - t.begin) / t.elements : 0;
-    return Stored{own, at.file->path(), t.shape, t.ggmlType(), t.dtype, at.file->data(t), rowLength, rowLength * elementBytes, t.elements};
+    auto shape = t.shape;  // a Conv1D weight is announced as [out, in]; finished() transposes the values
+    if (isConv1D(name, *m_config.arch) && shape.size() == 2) std::swap(shape[0], shape[1]);
+    return Stored{own, at.file->path(), shape, t.ggmlType(), t.dtype, at.file->data(t), rowLength, rowLength * elementBytes, t.elements};
 }
 
 void HfTensorSource::finished(const std::string& name, at::Tensor& value) const {
     if (m_config.arch->hfNormPlusOne && isNorm(name)) value.add_(1.0);  // llama.cpp's converter stores 1 + w
+    if (isConv1D(name, *m_config.arch)) value = value.view({value.size(1), value.size(0)}).t().contiguous();  // [in, out] → [out, in]
     if (name == kRopeFreqs) return;
-    const auto at = m_c.find(checkpointName(name, *m_config.arch));
+    const auto at = m_c.find(checkpointNameIn(m_c, name, *m_config.arch));
     if (at.tensor) at.file->releasePages(*at.tensor);
 }
 

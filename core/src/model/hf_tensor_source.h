@@ -22,13 +22,17 @@ public:
 
     // The checkpoint name behind a llama.cpp name ("" when there is none) for this architecture.
     static std::string checkpointName(const std::string& ggufName, const ArchTraits& arch);
+    // The same, as `c` spells it (GPT-2 checkpoints with or without the "transformer." prefix).
+    static std::string checkpointNameIn(const io::HfCheckpoint& c, const std::string& ggufName, const ArchTraits& arch);
+    // GPT-2's Conv1D weights, stored [in, out]: transposed when read and when written back.
+    static bool isConv1D(const std::string& ggufName, const ArchTraits& arch);
 
 private:
     std::optional<Stored> lookup(const std::string& name) const override;
     void finished(const std::string& name, at::Tensor& value) const override;
     std::vector<std::string> ownNames() const override { return m_c.tensorNames(); }
     std::size_t ownCount() const override { return m_c.tensorCount(); }
-    std::string ownNameOf(const std::string& name) const override { return checkpointName(name, *m_config.arch); }
+    std::string ownNameOf(const std::string& name) const override { return checkpointNameIn(m_c, name, *m_config.arch); }
 
     const io::HfCheckpoint& m_c;
     const HfModelConfig& m_config;

@@ -131,7 +131,8 @@ HyperParams readHParams(const io::GgufFile& f, const ArchTraits& arch) {
     hp.contextLength = optionalInt(f, a + ".context_length", 2048, 1, 1 << 24);
     hp.ropeBase = f.getFloat(a + ".rope.freq_base").value_or(arch.defaultRopeBase);
     readRopeScaling(f, a, hp);
-    hp.normEps = f.getFloat(a + ".attention.layer_norm_rms_epsilon").value_or(1e-5);
+    hp.normEps = f.getFloat(a + (arch.norm == NormKind::Layer ? ".attention.layer_norm_epsilon" : ".attention.layer_norm_rms_epsilon")).value_or(1e-5);
+    hp.learnedPositions = arch.learnedPositions;
     readSlidingLayers(f, a, arch, hp);
     readGemmaAttention(f, a, arch, hp);
     if (!(hp.ropeBase > 1.0) || !(hp.normEps > 0.0 && hp.normEps < 1.0)) {
@@ -185,6 +186,14 @@ std::string HyperParams::attentionSummary() const {
                (t.ropeScaled ? "" : ", unscaled") + ")";
     }
     return out;
+}
+
+std::string HyperParams::positionName(int index) const {
+    if (learnedPositions) return "learned absolute positions (" + std::to_string(contextLength) + ")";
+    const auto t = layer(index);
+    std::ostringstream out;
+    out << "RoPE base " << t.ropeBase << ", scaling " << (t.ropeScaled ? ropeScalingName() : std::string("none (this block's own RoPE)"));
+    return out.str();
 }
 
 std::string HyperParams::scoringName() const {

@@ -27,12 +27,16 @@ struct LayerWeights {
     at::Tensor qkNorm;        // [heads + kvHeads, D]: q_norm rows (times the attention scale), then k_norm rows; or undefined
     at::Tensor attnPostNorm;  // [H] or undefined: RMSNorm weight on the attention output (Gemma 2/3)
     at::Tensor ffnPostNorm;   // [H] or undefined: RMSNorm weight on the MLP output
+    // GPT-2: biases of the other products; bGateUp also holds W·b of the folded LayerNorm bias.
+    at::Tensor bo, bGateUp, bDown;  // [H], [F], [H] or undefined
 };
 
 struct Weights {
     Projection tokenEmbd;   // [V, H]
     std::vector<LayerWeights> layers;
     at::Tensor outputNorm;  // [H]
+    at::Tensor outputNormBias;  // [H] or undefined (LayerNorm)
+    at::Tensor positionEmbd;    // [contextLength, H] learned absolute positions (GPT-2), or undefined
     Projection lmHead;      // [V, H]; the same storage as tokenEmbd when embeddings are tied
     at::Tensor invFreq;     // [D/2] rotary inverse frequencies (fp32)
     at::Tensor invFreqSliding;  // [D/2] the sliding blocks' own (Gemma 3), or undefined

@@ -24,6 +24,13 @@ at::Tensor rmsNormalize(const at::Tensor& x, double eps) {
     return x * sumSq.div_(static_cast<double>(x.size(-1))).add_(eps).rsqrt_();
 }
 
+// x normalised over the last dimension without weights: RMSNorm's x/rms(x), or LayerNorm's
+// (x − mean)/std (GPT-2; its weight and bias are folded like RMSNorm's weight, or applied by the caller).
+at::Tensor normalize(const ArchTraits& arch, const at::Tensor& x, double eps) {
+    if (arch.norm == NormKind::Layer) return torch::layer_norm(x, {x.size(-1)}, {}, {}, eps);
+    return rmsNormalize(x, eps);
+}
+
 // Position ids per row: each real token gets its index among the row's real tokens (plus what the
 // cache has already seen), so left padding does not shift positions. Pads get 0.
 at::Tensor positionIds(const at::Tensor& mask, const KvCache* cache) {
@@ -89,8 +96,9 @@ at::Tensor applyRope(const at::Tensor& x, const Rope& rope) {
     return out;
 }
 
-// act(gate) · up from the fused [.., 2F] gate/up product.
+// act(gate) · up from the fused [.., 2F] gate/up product; act(up) for a plain MLP (GPT-2).
 at::Tensor gatedActivation(const ArchTraits& arch, const at::Tensor& gateUp, std::int64_t ffn) {
+    if (!arch.gatedMlp) return torch::gelu(gateUp, "tanh");  // gelu_new
     const auto gate = gateUp.narrow(-1, 0, ffn), up = gateUp.narrow(-1, ffn, ffn);
     return (arch.activation == Activation::GeluTanh ? torch::gelu(gate, "tanh") : torch::silu(gate)).mul_(up);
 }
@@ -118,7 +126,7 @@ at::Tensor attention(const Model::Impl& m, const LayerWeights& lw, int layer, co
     const auto qkv = lw.wqkv.apply(h, lw.bqkv);  // [B, T, (Hq + 2Hk) D]
     auto qkIn = qkv.narrow(-1, 0, (Hq + Hk) * D).view({B, T, Hq + Hk, D});
     if (lw.qkNorm.defined()) qkIn = rmsNormalize(qkIn, hp.normEps).mul_(lw.qkNorm);  // per-head q/k norms (Gemma 3)
-    const auto qk = applyRope(qkIn, rope);  // q and k in one pass
+    const auto qk = rope.cos.defined() ? applyRope(qkIn, rope) : qkIn;  // q and k in one pass; learned positions: no RoPE
     auto k = qk.narrow(2, Hq, Hk).permute({0, 2, 1, 3}).contiguous();                              // [B, Hk, T, D]
     auto v = qkv.narrow(-1, (Hq + Hk) * D, Hk * D).view({B, T, Hk, D}).permute({0, 2, 1, 3}).contiguous();
     if (cache != nullptr) {
@@ -159,7 +167,7 @@ at::Tensor attention(const Model::Impl& m, const LayerWeights& lw, int layer, co
         auto ob = torch::bmm(half(scores), v3.narrow(1, 0, visible));  // [B Hk, tb G, D]
         out.narrow(1, t0, tb).copy_(ob.view({B, Hk, tb, G * D}).permute({0, 2, 1, 3}));
     }
-    return lw.wo.apply(out.view({B, T, Hq * D}));  // [B, T, H]
+    return lw.wo.apply(out.view({B, T, Hq * D}), lw.bo);  // [B, T, H]
 }
 
 // The RoPE tables and masks each block uses: one kind for most models, a sliding and a global kind
@@ -170,7 +178,7 @@ public:
         for (int l = 0; l < m.hp.layers; ++l) {
             const auto t = m.hp.layer(l);
             const int rope = t.ropeScaled ? 0 : 1, mask = t.slidingWindow > 0 ? 1 : 0;
-            if (!m_rope[rope].cos.defined()) m_rope[rope] = ropeTables(positions, rope == 0 ? m.weights.invFreq : m.weights.invFreqSliding);
+            if (!m_rope[rope].cos.defined() && !m.hp.learnedPositions) m_rope[rope] = ropeTables(positions, rope == 0 ? m.weights.invFreq : m.weights.invFreqSliding);
             if (!m_built[mask]) m_mask[mask] = attentionMask(keyMask, T, t.slidingWindow);
             m_built[mask] = true;
             m_layer.emplace_back(rope, mask);
@@ -205,7 +213,25 @@ at::Tensor lmHead(const Model::Impl& m, const at::Tensor& normed) {
     return logits.div_(cap).tanh_().mul_(cap);
 }
 
-at::Tensor finalNorm(const Model::Impl& m, const at::Tensor& x) { return rmsNormalize(x, m.hp.normEps).mul_(m.weights.outputNorm); }
+at::Tensor finalNorm(const Model::Impl& m, const at::Tensor& x) {
+    auto out = normalize(*m.arch, x, m.hp.normEps).mul_(m.weights.outputNorm);
+    return m.weights.outputNormBias.defined() ? out.add_(m.weights.outputNormBias) : out;
+}
+
+namespace {
+
+// GPT-2's learned positions added to the token embeddings; a position past the table is an error,
+// not a wrap-around.
+void addPositions(const Model::Impl& m, at::Tensor& x, const at::Tensor& positions) {
+    const auto last = positions.max().item<std::int64_t>();
+    if (last >= m.hp.contextLength) {
+        throw UsageError({}, "position " + std::to_string(last) + " is past the model's " + std::to_string(m.hp.contextLength) +
+                                 " learned positions", "Use windows, prompts and generations of at most " + std::to_string(m.hp.contextLength) + " tokens.");
+    }
+    x = x + m.weights.positionEmbd.index_select(0, positions.reshape({-1})).view(x.sizes());
+}
+
+}  // namespace
 
 at::Tensor forward(const Model::Impl& m, const at::Tensor& tokens, const at::Tensor& mask, const ForwardOptions& options) {
     const auto& hp = m.hp;
@@ -233,8 +259,9 @@ at::Tensor forward(const Model::Impl& m, const at::Tensor& tokens, const at::Ten
     const ProductThreads threads(bf16OnCpu(m));
     auto x = m.weights.tokenEmbd.rows(tokens);  // [B, T, H]
     if (m.arch->scaleEmbeddings) x.mul_(std::sqrt(static_cast<double>(hp.hidden)));
+    if (hp.learnedPositions) addPositions(m, x, positions);
     const bool fused = decode::applies(m, x, cache, keyMask.size(1), options.attention != nullptr);  // a decoding step on the CPU
-    const auto norm = [&](const at::Tensor& t) { return fused ? decode::rmsNormalize(t, hp.normEps) : rmsNormalize(t, hp.normEps); };
+    const auto norm = [&](const at::Tensor& t) { return fused ? decode::rmsNormalize(t, hp.normEps) : normalize(*m.arch, t, hp.normEps); };
     for (int l = 0; l < hp.layers; ++l) {
         if (options.skip != nullptr && (*options.skip)[static_cast<std::size_t>(l)]) continue;
         const auto& lw = m.weights.layers[static_cast<std::size_t>(l)];
@@ -245,10 +272,10 @@ at::Tensor forward(const Model::Impl& m, const at::Tensor& tokens, const at::Ten
         if (lw.attnPostNorm.defined()) a = norm(a).mul_(lw.attnPostNorm);
         notify(l, StatPoint::AttnOut, a);  // what the block adds to the stream (after a post norm)
         x = a.add_(x);  // new storage: the BlockIn tensor an observer may hold stays intact
-        const auto gateUp = lw.wGateUp.apply(norm(x));  // [B, T, 2F]
+        const auto gateUp = lw.wGateUp.apply(norm(x), lw.bGateUp);  // [B, T, 2F] ([B, T, F] for a plain MLP)
         const auto act = fused ? decode::siluGate(gateUp, hp.ffn) : gatedActivation(*m.arch, gateUp, hp.ffn);  // [B, T, F]
         notify(l, StatPoint::MlpAct, act);
-        auto mlp = lw.wDown.apply(act);
+        auto mlp = lw.wDown.apply(act, lw.bDown);
         if (lw.ffnPostNorm.defined()) mlp = norm(mlp).mul_(lw.ffnPostNorm);
         x = mlp.add_(x);
         notify(l, StatPoint::BlockOut, x);

@@ -40,6 +40,26 @@ at::Tensor ropeInverseFrequencies(const HyperParams& hp, TensorSource& src) {
 
 std::string blk(int layer, const char* role) { return "blk." + std::to_string(layer) + "." + role; }
 
+struct Norm {
+    at::Tensor weight, bias;  // bias only for LayerNorm
+};
+
+Norm takeNorm(TensorSource& src, const ArchTraits& arch, const std::string& prefix, std::int64_t H) {
+    Norm n{src.take(prefix + ".weight", {H}), {}};
+    if (arch.norm == NormKind::Layer) n.bias = src.take(prefix + ".bias", {H});
+    return n;
+}
+
+// P applied to n·w + b equals (P·diag(w))·n + P·b: the weight goes into P's columns and P·b (in
+// fp64) into P's bias.
+void foldNorm(at::Tensor& P, at::Tensor& bias, const Norm& norm) {
+    if (norm.bias.defined()) {
+        const auto shift = torch::mv(P.to(torch::kFloat64), norm.bias.to(torch::kFloat64)).to(torch::kFloat32);
+        bias = bias.defined() ? bias + shift : shift;
+    }
+    P = P * norm.weight.unsqueeze(0);
+}
+
 }  // namespace
 
 StorageRefusal storageRefusal(WeightStorage storage, c10::Device device, const blas::CpuFeatures& cpu) {
@@ -76,7 +96,7 @@ LoadedWeights loadWeights(TensorSource& src, const ArchTraits& arch, const Hyper
     const double qRowScale = w.qRowScale;
     for (int l = 0; l < hp.layers; ++l) {
         LayerWeights lw;
-        const auto attnNorm = src.take(blk(l, "attn_norm.weight"), {H});
+        const auto attnNorm = takeNorm(src, arch, blk(l, "attn_norm"), H);
         at::Tensor q, k, v;
         if (arch.fusedQkv) {
             const auto qkv = src.take(blk(l, "attn_qkv.weight"), {hp.qRows() + 2 * hp.kvRows(), H});
@@ -92,11 +112,16 @@ LoadedWeights loadWeights(TensorSource& src, const ArchTraits& arch, const Hyper
             q = unpermuteRows(q, hp.heads, hp.headDim);
             k = unpermuteRows(k, hp.kvHeads, hp.headDim);
         }
-        lw.wqkv = keep(torch::cat({q * qRowScale, k, v}, 0) * attnNorm.unsqueeze(0), blk(l, "attn_q/k/v.weight"));
-        if (arch.qkvBias) {
+        if (arch.qkvBias && arch.fusedQkv) {
+            const auto b = src.take(blk(l, "attn_qkv.bias"), {hp.qRows() + 2 * hp.kvRows()});
+            lw.bqkv = torch::cat({b.narrow(0, 0, hp.qRows()) * qRowScale, b.narrow(0, hp.qRows(), 2 * hp.kvRows())});
+        } else if (arch.qkvBias) {
             lw.bqkv = torch::cat({src.take(blk(l, "attn_q.bias"), {hp.qRows()}) * qRowScale, src.take(blk(l, "attn_k.bias"), {hp.kvRows()}),
                                   src.take(blk(l, "attn_v.bias"), {hp.kvRows()})});
         }
+        auto qkv = torch::cat({q * qRowScale, k, v}, 0);
+        foldNorm(qkv, lw.bqkv, attnNorm);
+        lw.wqkv = keep(qkv, blk(l, "attn_q/k/v.weight"));
         if (arch.qkNorm) {
             const auto qNorm = src.take(blk(l, "attn_q_norm.weight"), {hp.headDim}) * qScale;
             const auto kNorm = src.take(blk(l, "attn_k_norm.weight"), {hp.headDim});
@@ -104,23 +129,32 @@ LoadedWeights loadWeights(TensorSource& src, const ArchTraits& arch, const Hyper
                             .to(torch::kFloat32).contiguous();
         }
         lw.wo = keep(src.take(blk(l, "attn_output.weight"), {H, hp.qRows()}), blk(l, "attn_output.weight"));
+        if (arch.projectionBiases) lw.bo = src.take(blk(l, "attn_output.bias"), {H});
         if (arch.postNorms) {
             lw.attnPostNorm = src.take(blk(l, "attn_post_norm.weight"), {H}).to(torch::kFloat32).contiguous();
             lw.ffnPostNorm = src.take(blk(l, "ffn_post_norm.weight"), {H}).to(torch::kFloat32).contiguous();
         }
-        const auto ffnNorm = src.take(blk(l, "ffn_norm.weight"), {H});
+        const auto ffnNorm = takeNorm(src, arch, blk(l, "ffn_norm"), H);
         // if/else, not ?: — GCC's ASan flags the braced list's temporaries inside a conditional (stack-use-after-scope).
         at::Tensor gateUp;
-        if (arch.fusedGateUp) {
+        if (!arch.gatedMlp) {
+            gateUp = src.take(blk(l, "ffn_up.weight"), {F, H});
+        } else if (arch.fusedGateUp) {
             gateUp = src.take(blk(l, "ffn_up.weight"), {2 * F, H});
         } else {
             gateUp = torch::cat({src.take(blk(l, "ffn_gate.weight"), {F, H}), src.take(blk(l, "ffn_up.weight"), {F, H})}, 0);
         }
-        lw.wGateUp = keep(gateUp * ffnNorm.unsqueeze(0), blk(l, "ffn_gate/up.weight"));
+        if (arch.projectionBiases) lw.bGateUp = src.take(blk(l, "ffn_up.bias"), {gateUp.size(0)});
+        foldNorm(gateUp, lw.bGateUp, ffnNorm);
+        lw.wGateUp = keep(gateUp, blk(l, "ffn_gate/up.weight"));
         lw.wDown = keep(src.take(blk(l, "ffn_down.weight"), {H, F}), blk(l, "ffn_down.weight"));
+        if (arch.projectionBiases) lw.bDown = src.take(blk(l, "ffn_down.bias"), {H});
         w.layers.push_back(std::move(lw));
     }
-    w.outputNorm = src.take("output_norm.weight", {H});
+    const auto outputNorm = takeNorm(src, arch, "output_norm", H);
+    w.outputNorm = outputNorm.weight;
+    w.outputNormBias = outputNorm.bias;
+    if (arch.learnedPositions) w.positionEmbd = src.take("position_embd.weight", {hp.contextLength, H});
     out.tiedEmbeddings = !src.has("output.weight");
     w.lmHead = out.tiedEmbeddings ? w.tokenEmbd : keep(src.take("output.weight", {V, H}), "output.weight");
     w.invFreq = ropeInverseFrequencies(hp, src).to(torch::kFloat32);
@@ -129,9 +163,10 @@ LoadedWeights loadWeights(TensorSource& src, const ArchTraits& arch, const Hyper
 
     out.parameterCount = src.consumedElements();  // as stored: a tied LM head is counted once
     out.weightBytes = w.tokenEmbd.bytes() + (out.tiedEmbeddings ? 0 : w.lmHead.bytes());
+    if (w.positionEmbd.defined()) out.weightBytes += static_cast<std::uint64_t>(w.positionEmbd.numel()) * sizeof(float);
     for (const auto& lw : w.layers) {
         for (const auto* p : {&lw.wqkv, &lw.wo, &lw.wGateUp, &lw.wDown}) out.weightBytes += p->bytes();
-        for (const auto* t : {&lw.qkNorm, &lw.attnPostNorm, &lw.ffnPostNorm}) {
+        for (const auto* t : {&lw.qkNorm, &lw.attnPostNorm, &lw.ffnPostNorm, &lw.bo, &lw.bGateUp, &lw.bDown}) {
             if (t->defined()) out.weightBytes += static_cast<std::uint64_t>(t->numel()) * sizeof(float);
         }
     }
@@ -141,8 +176,10 @@ LoadedWeights loadWeights(TensorSource& src, const ArchTraits& arch, const Hyper
         move(w.outputNorm);
         move(w.invFreq);
         move(w.invFreqSliding);
+        move(w.outputNormBias);
+        move(w.positionEmbd);
         for (auto& lw : w.layers) {
-            for (auto* t : {&lw.bqkv, &lw.qkNorm, &lw.attnPostNorm, &lw.ffnPostNorm}) move(*t);
+            for (auto* t : {&lw.bqkv, &lw.qkNorm, &lw.attnPostNorm, &lw.ffnPostNorm, &lw.bo, &lw.bGateUp, &lw.bDown}) move(*t);
             for (auto* p : {&lw.wqkv, &lw.wo, &lw.wGateUp, &lw.wDown}) *p = p->to(device);
         }
         w.lmHead = out.tiedEmbeddings ? w.tokenEmbd : w.lmHead.to(device);
