@@ -165,6 +165,10 @@ expect 0 "scores x 1/sqrt\(32\), softcapped at 2; logits softcapped at 3" -- "$a
 expect 0 "positions +learned absolute positions \(256\)" -- "$avss" --quiet info "$data/tiny_gpt2_hf"
 expect 2 "window 512 exceeds the model's context length 256" -- "$avss" --quiet perplexity "$data/tiny_gpt2.gguf" --window 512
 expect 0 "self-check +passed" -- "$avss" --quiet prune "$data/tiny_qwen2_hf" --remove 1 --out "$tmp/hf_pruned"
+expect 0 "self-check +passed" -- "$avss" --quiet prune "$data/tiny_qwen2.gguf" --remove 1 --format hf --out "$tmp/from_gguf"
+expect 0 "safetensors" -- "$avss" --quiet info "$tmp/from_gguf"
+expect 2 "--format expects 'same' or 'hf'" -- "$avss" --quiet prune "$data/tiny_qwen2.gguf" --remove 1 --format onnx --out "$tmp/x"
+expect 3 "rope_freqs.weight" -- "$avss" --quiet prune "$data/tiny_llama_rope_llama3.gguf" --remove 1 --format hf --out "$tmp/x"
 expect 0 "layers +1" -- "$avss" --quiet info "$tmp/hf_pruned"
 expect 2 "hf_pruned: already exists" -- "$avss" --quiet prune "$data/tiny_qwen2_hf" --remove 0 --out "$tmp/hf_pruned"
 mkdir -p "$tmp/hf_broken" && cp "$data/tiny_qwen2_hf"/* "$tmp/hf_broken/" && sed -i '/"num_hidden_layers"/d' "$tmp/hf_broken/config.json"

@@ -553,10 +553,20 @@ TEST_CASE("explorer: Export pruned model writes a self-checked GGUF without the 
     const auto pruned = avss::Model::load(toPath(out), avss::LoadOptions{avss::Device::Cpu});
     CHECK(pruned->info().hparams.layers == 4);
 
+    // The same plan as a Hugging Face folder (the dialog's second file type), written from the GGUF.
+    const QString folder = toQString(f.dir.path() / "pruned-hf");
+    w.jobs().exportModel(folder, /*hfFolder=*/true);
+    REQUIRE(waitUntil([&] { return !w.jobs().isBusy(JobKind::Export); }));
+    REQUIRE(exported.count() == 2);
+    CHECK(exported.back().at(0).value<avss::ExportResult>().selfChecked);
+    const auto asFolder = avss::Model::load(toPath(folder), avss::LoadOptions{avss::Device::Cpu});
+    CHECK(asFolder->info().format == "safetensors");
+    CHECK(asFolder->info().hparams.layers == 4);
+
     // The source itself as the output is refused by the core, and the refusal reaches the user.
     w.jobs().exportModel(f.modelPath);
     REQUIRE(waitUntil([&] { return !w.jobs().isBusy(JobKind::Export); }));
-    CHECK(exported.count() == 1);
+    CHECK(exported.count() == 2);
     CHECK(errors.count() == 1);
 }
 

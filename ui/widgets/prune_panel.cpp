@@ -182,9 +182,18 @@ void PrunePanel::chooseExportFile() {
                                                         .arg(folder ? source.fileName() : source.completeBaseName())
                                                         .arg(m_workspace.plan()->removed.size())
                                                         .arg(folder ? QString() : QStringLiteral(".gguf")));
-    const QString file = folder ? QFileDialog::getSaveFileName(this, tr("Export pruned model as a new Hugging Face folder"), suggested)
-                                : QFileDialog::getSaveFileName(this, tr("Export pruned model"), suggested, tr("GGUF models (*.gguf)"));
-    if (!file.isEmpty()) m_jobs.exportModel(file);
+    if (folder) {
+        const QString file = QFileDialog::getSaveFileName(this, tr("Export pruned model as a new Hugging Face folder"), suggested);
+        if (!file.isEmpty()) m_jobs.exportModel(file);
+        return;
+    }
+    // A GGUF can also go out as a Hugging Face folder (F32 weights, config.json and tokenizer.json written by the core).
+    const QString gguf = tr("GGUF models (*.gguf)"), hf = tr("Hugging Face folder, F32 (new folder name)");
+    QString chosen = gguf;
+    const QString file = QFileDialog::getSaveFileName(this, tr("Export pruned model"), suggested, gguf + QStringLiteral(";;") + hf, &chosen);
+    if (file.isEmpty()) return;
+    const bool asFolder = chosen == hf;
+    m_jobs.exportModel(asFolder && file.endsWith(QStringLiteral(".gguf")) ? file.chopped(5) : file, asFolder);
 }
 
 QString PrunePanel::describeExport(const avss::ExportResult& r) {

@@ -10,8 +10,9 @@ void ExportWorker::run(const ExportRequest& request) {
     runJob(request.jobId, [&](const avss::CancelToken& cancel, const avss::ProgressFn& progress) {
         ExportDone done;
         done.jobId = request.jobId;
-        done.result = avss::exportPrunedModel(*request.model, request.removed, toPath(request.outPath), avss::ExportOptions{},
-                                              progress, &cancel);
+        avss::ExportOptions options;
+        if (request.hfFolder) options.format = avss::ExportFormat::HfFolder;
+        done.result = avss::exportPrunedModel(*request.model, request.removed, toPath(request.outPath), options, progress, &cancel);
         Q_EMIT finished(done);
     });
 }

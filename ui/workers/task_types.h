@@ -146,6 +146,7 @@ struct ExportRequest {
     std::shared_ptr<const avss::Model> model;
     std::vector<int> removed;  // original 0-based block numbers
     QString outPath;
+    bool hfFolder = false;     // a Hugging Face folder, also from a GGUF (avss::ExportFormat::HfFolder)
 };
 struct ExportDone {
     JobId jobId = 0;

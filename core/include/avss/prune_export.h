@@ -13,7 +13,11 @@
 
 namespace avss {
 
+// What a pruned export writes: the source's own format, or a Hugging Face folder (also from a GGUF).
+enum class ExportFormat { SameAsSource, HfFolder };
+
 struct ExportOptions {
+    ExportFormat format = ExportFormat::SameAsSource;
     bool selfCheck = true;
     int checkTokens = 64;  // tokens of the built-in sample text used by the self-check
 };
@@ -31,12 +35,14 @@ struct ExportResult {
 };
 
 // The source is model.info().path. A model read from a Hugging Face folder is written as a Hugging
-// Face folder at `out` (see model/hf_folder_export.h), a GGUF as a GGUF. Throws UsageError (no block left, bad layer number, output equal
-// to the source), IoError, FormatError (self-check failed: the output is deleted), Cancelled (no file
-// left behind). Metadata added: avss.pruned.removed_layers, avss.pruned.original_block_count,
-// avss.pruned.source_fingerprint.
-// Whether exportPrunedModel writes a folder (a model read from a Hugging Face folder) or one GGUF file.
-bool prunedExportIsFolder(const ModelInfo& info);
+// Face folder at `out` (see model/hf_folder_export.h), a GGUF as a GGUF, or, with
+// ExportFormat::HfFolder, as a Hugging Face folder too (model/hf_gguf_export.h: F32 weights, config.json
+// and tokenizer.json written from the model). Throws UsageError (no block left, bad layer number, output equal
+// to the source), UnsupportedError (what a folder cannot hold), IoError, FormatError (self-check failed:
+// the output is deleted), Cancelled (no file left behind). Metadata added: avss.pruned.removed_layers,
+// avss.pruned.original_block_count, avss.pruned.source_fingerprint (a folder: an avss_pruned entry and file).
+// Whether exportPrunedModel writes a folder (a model read from a Hugging Face folder, or HfFolder asked) or one GGUF file.
+bool prunedExportIsFolder(const ModelInfo& info, ExportFormat format = ExportFormat::SameAsSource);
 
 ExportResult exportPrunedModel(const Model& model, const std::vector<int>& removedLayers, const std::filesystem::path& out,
                                const ExportOptions& options = {}, const ProgressFn& progress = {},

@@ -81,16 +81,15 @@ void writeFolder(const io::HfCheckpoint& src, const ModelInfo& info, const HfFol
 
 }  // namespace
 
-std::uint64_t writeHfFolder(const ModelInfo& info, const HfFolderEdit& edit, const std::filesystem::path& out, const CancelToken* cancel) {
+std::uint64_t writeNewFolder(const std::filesystem::path& out, const std::function<void()>& fill) {
     std::error_code ec;
     if (std::filesystem::exists(out, ec) && !(std::filesystem::is_directory(out, ec) && std::filesystem::is_empty(out, ec))) {
         throw UsageError(out, "already exists", "A Hugging Face model is written as a new folder; choose a name that does not exist.");
     }
-    const auto src = io::HfCheckpoint::open(info.path);
     std::filesystem::create_directories(out, ec);
     if (ec) throw IoError(out, "cannot create the folder (" + ec.message() + ")");
     try {
-        writeFolder(src, info, edit, out, cancel);
+        fill();
     } catch (...) {
         std::filesystem::remove_all(out, ec);
         throw;
@@ -98,6 +97,11 @@ std::uint64_t writeHfFolder(const ModelInfo& info, const HfFolderEdit& edit, con
     std::uint64_t bytes = 0;
     for (const auto& e : std::filesystem::directory_iterator(out)) bytes += e.is_regular_file() ? e.file_size() : 0;
     return bytes;
+}
+
+std::uint64_t writeHfFolder(const ModelInfo& info, const HfFolderEdit& edit, const std::filesystem::path& out, const CancelToken* cancel) {
+    const auto src = io::HfCheckpoint::open(info.path);
+    return writeNewFolder(out, [&] { writeFolder(src, info, edit, out, cancel); });
 }
 
 }  // namespace avss::model

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -30,6 +31,10 @@ struct HfFolderEdit {
     std::string manifestKey;                         // "avss_pruned" / "avss_tuned": config.json key and <key>.json
     nlohmann::json manifest;
 };
+
+// Creates `out` (UsageError when it exists and is not an empty folder), runs `fill`, and removes the
+// folder again if `fill` throws. Returns the bytes of the files written into it.
+std::uint64_t writeNewFolder(const std::filesystem::path& out, const std::function<void()>& fill);
 
 // `out` must not exist or be an empty folder (UsageError otherwise); on any error or a cancel the
 // folder is removed again. FormatError when a replaced tensor is missing or of another shape.

@@ -15,6 +15,7 @@
 #include "io/gguf_writer.h"
 #include "model/export_check.h"
 #include "model/hf_folder_export.h"
+#include "model/hf_gguf_export.h"
 #include "model/model_impl.h"
 #include "model/transformer.h"
 
@@ -78,7 +79,9 @@ void writePruned(const io::GgufFile& src, const Model& model, const std::vector<
 
 }  // namespace
 
-bool prunedExportIsFolder(const ModelInfo& info) { return info.format == "safetensors"; }  // folder in, folder out
+bool prunedExportIsFolder(const ModelInfo& info, ExportFormat format) {
+    return info.format == "safetensors" || format == ExportFormat::HfFolder;  // folder in, folder out
+}
 
 ExportResult exportPrunedModel(const Model& model, const std::vector<int>& removedLayers, const std::filesystem::path& out,
                                const ExportOptions& options, const ProgressFn& progress, const CancelToken* cancel) {
@@ -94,10 +97,11 @@ ExportResult exportPrunedModel(const Model& model, const std::vector<int>& remov
     if (std::filesystem::equivalent(out, info.path, ec)) throw UsageError(out, "is the model being pruned", "Choose another output file.");
 
     report(progress, Progress{"exporting", 0, 2, "steps"});
-    if (prunedExportIsFolder(info)) {
+    if (prunedExportIsFolder(info, options.format)) {
         const nlohmann::json manifest = {{"removed_layers", r.removed}, {"kept_layers", r.kept}, {"original_num_hidden_layers", r.layersBefore},
                                          {"source", info.path.string()}, {"source_fingerprint", info.fingerprint}};
-        r.bytes = model::writeHfFolder(info, {r.kept, {}, "avss_pruned", manifest}, out, cancel);
+        r.bytes = info.format == "safetensors" ? model::writeHfFolder(info, {r.kept, {}, "avss_pruned", manifest}, out, cancel)
+                                                : model::writeHfFolderFromGguf(model, r.kept, "avss_pruned", manifest, out, cancel);
     } else {
         const auto src = io::GgufFile::open(info.path);
         writePruned(src, model, r.removed, r.kept, out, cancel);

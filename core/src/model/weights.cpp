@@ -12,12 +12,6 @@
 namespace avss::model {
 namespace {
 
-// llama.cpp stores each head's rows as interleaved pairs (2i, 2i+1 ↔ i, i+d/2); restore HF order so
-// the forward can use rotate_half RoPE. [heads*d, in] → [heads*d, in].
-at::Tensor unpermuteRows(const at::Tensor& w, int heads, int headDim) {
-    const auto in = w.size(1);
-    return w.view({heads, headDim / 2, 2, in}).transpose(1, 2).reshape({heads * headDim, in}).contiguous();
-}
 
 // base^(−2i/d) in fp64, divided by the file's RoPE scaling (see HyperParams); fp64 so the fp32 result is
 // the correctly rounded value transformers computes.
@@ -61,6 +55,11 @@ void foldNorm(at::Tensor& P, at::Tensor& bias, const Norm& norm) {
 }
 
 }  // namespace
+
+at::Tensor unpermuteRows(const at::Tensor& w, int heads, int headDim) {
+    const auto in = w.size(1);
+    return w.view({heads, headDim / 2, 2, in}).transpose(1, 2).reshape({heads * headDim, in}).contiguous();
+}
 
 StorageRefusal storageRefusal(WeightStorage storage, c10::Device device, const blas::CpuFeatures& cpu) {
     if (storage == WeightStorage::Q8 && !device.is_cpu()) {

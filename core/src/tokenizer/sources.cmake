@@ -12,4 +12,5 @@ list(APPEND AVSS_BASE_SOURCES
   src/tokenizer/tokenizer.cpp
   src/tokenizer/gguf_tokenizer.cpp
   src/tokenizer/hf_tokenizer.cpp
+  src/tokenizer/hf_tokenizer_writer.cpp
 )
