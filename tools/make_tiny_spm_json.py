@@ -5,7 +5,9 @@ converts a Llama tokenizer.model into a tokenizer.json (byte-fallback BPE with m
 
 transformers 5 converts it (AutoTokenizer on a folder holding the tokenizer.model) into a Metaspace
 pre-tokenizer: tokenizer.json with prepend_scheme "always" (legacy=True, Llama 2's behaviour) and
-tokenizer-first.json with prepend_scheme "first" (legacy=False: no "▁" after a special token).
+tokenizer-first.json with prepend_scheme "first" (legacy=False: no "▁" after a special token), and as
+its Gemma converter writes it into tokenizer-gemma.json: a Replace(" ", "▁") normalizer without a
+dummy prefix and a Split(" ") pre-tokenizer that never fires (the spaces are gone by then).
 The ids of both and of SentencePiece itself are recorded. Never run by ctest.
 
     /tmp/refenv/bin/pip install sentencepiece protobuf transformers tokenizers
@@ -33,18 +35,19 @@ def main():
     out = os.path.join(a.out_dir, "tiny_spm_hf")
     os.makedirs(out, exist_ok=True)
 
-    def convert(legacy: bool):
+    def convert(legacy: bool, cls: str = "LlamaTokenizer"):
         with tempfile.TemporaryDirectory() as tmp:
             with open(os.path.join(tmp, "tokenizer.model"), "wb") as f:
                 f.write(sp.serialized_model_proto())
             with open(os.path.join(tmp, "tokenizer_config.json"), "w", encoding="utf-8") as f:
-                json.dump({"tokenizer_class": "LlamaTokenizer", "legacy": legacy, "add_bos_token": True,
+                json.dump({"tokenizer_class": cls, "legacy": legacy, "add_bos_token": True,
                            "bos_token": "<s>", "eos_token": "</s>", "unk_token": "<unk>"}, f)
             return AutoTokenizer.from_pretrained(tmp)
 
-    legacy, modern = convert(True), convert(False)
+    legacy, modern, gemma = convert(True), convert(False), convert(False, "GemmaTokenizer")
     legacy.backend_tokenizer.save(os.path.join(out, "tokenizer.json"))
     modern.backend_tokenizer.save(os.path.join(out, "tokenizer-first.json"))
+    gemma.backend_tokenizer.save(os.path.join(out, "tokenizer-gemma.json"))
     with open(os.path.join(out, "tokenizer_config.json"), "w", encoding="utf-8") as f:
         json.dump({"tokenizer_class": "LlamaTokenizer", "bos_token": "<s>", "eos_token": "</s>", "unk_token": "<unk>"}, f, indent=1)
         f.write("\n")
@@ -53,6 +56,7 @@ def main():
     for text in test_strings() + ["Hello</s>world", "<s>Hello there", "a</s> b</s>c"]:
         ids = legacy.encode(text)
         cases.append({"text": text, "ids": ids, "decoded": legacy.decode(ids, skip_special_tokens=True), "ids_first": modern.encode(text),
+                      "ids_gemma": gemma.encode(text), "decoded_gemma": gemma.decode(gemma.encode(text), skip_special_tokens=True),
                       "ids_sentencepiece": [sp.bos_id()] + sp.encode(text)})
     agree = sum(c["ids"] == c["ids_sentencepiece"] for c in cases)
     doc = {"provenance": provenance("tools/make_tiny_spm_json.py"), "strings": len(cases),

@@ -320,22 +320,28 @@ TEST_CASE("tokenizer.json, SentencePiece style (byte fallback): the Hugging Face
     const auto expected = test::loadReference("tiny_spm_hf_expected.json");
     const auto dir = data("tiny_spm_hf");
     const auto gguf = loadTokenizer(data("tiny_spm.gguf"));
-    for (const char* file : {"tokenizer.json", "tokenizer-first.json"}) {
+    for (const char* file : {"tokenizer.json", "tokenizer-first.json", "tokenizer-gemma.json"}) {
         SECTION(file) {
             const bool first = std::string(file) == "tokenizer-first.json";
+            const bool gemma = std::string(file) == "tokenizer-gemma.json";  // Replace only (no dummy prefix), a Split that never fires
             const Tokenizer tok(tokenizerSpecFromHf(test::readJson(dir / file), test::readJson(dir / "tokenizer_config.json"), json::object(), dir / file));
             CHECK(tok.spec().model == "llama");
             CHECK(tok.spec().prefixFirstOnly == first);
-            CHECK(tok.spec().tokens == gguf.spec().tokens);
-            CHECK(tok.spec().tokenTypes == gguf.spec().tokenTypes);  // byte pieces, unknown, control as the GGUF has them
+            CHECK(tok.spec().addSpacePrefix == !gemma);
+            // The Gemma converter appends <pad> and <mask>; the other ids are the GGUF's.
+            const auto n = gguf.spec().tokens.size();
+            REQUIRE(tok.spec().tokens.size() == n + (gemma ? 2 : 0));
+            CHECK(std::vector<std::string>(tok.spec().tokens.begin(), tok.spec().tokens.begin() + static_cast<std::ptrdiff_t>(n)) == gguf.spec().tokens);
+            CHECK(std::vector<std::int32_t>(tok.spec().tokenTypes.begin(), tok.spec().tokenTypes.begin() + static_cast<std::ptrdiff_t>(n)) ==
+                  gguf.spec().tokenTypes);  // byte pieces, unknown, control as the GGUF has them
             CHECK(tok.bosId() == 1);
             int cases = 0;
             for (const auto& k : expected.at("cases")) {
                 const auto text = k.at("text").get<std::string>();
                 INFO(file << ": '" << text << "'");
-                const auto ids = k.at(first ? "ids_first" : "ids").get<std::vector<TokenId>>();
+                const auto ids = k.at(first ? "ids_first" : gemma ? "ids_gemma" : "ids").get<std::vector<TokenId>>();
                 CHECK(tok.encode(text) == ids);
-                if (!first) CHECK(tok.decode(ids, /*skipSpecial=*/true) == k.at("decoded").get<std::string>());
+                if (!first) CHECK(tok.decode(ids, /*skipSpecial=*/true) == k.at(gemma ? "decoded_gemma" : "decoded").get<std::string>());
                 ++cases;
             }
             CHECK(cases == 349);

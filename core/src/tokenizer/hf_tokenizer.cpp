@@ -114,8 +114,11 @@ void readSpaceRule(const json& tj, TokenizerSpec& spec, const Reader& r) {
         spec.prefixUnlessSpace = true;  // Metaspace adds no "▁" where the text already starts with one
         return;
     }
-    if (!pre.is_null()) r.refuse("pre-tokenizer '" + typeOf(pre) + "' with byte_fallback");
-    // Sequence[Prepend("▁")?, Replace(" ", "▁")]
+    // Gemma's Split on " " runs after the normalizer has replaced every space: it never splits.
+    const bool spaceSplit = typeOf(pre) == "Split" && pre.contains("pattern") && pre["pattern"].is_object() &&
+                            pre["pattern"].value("String", "") == " " && !pre.value("invert", false);
+    if (!pre.is_null() && !spaceSplit) r.refuse("pre-tokenizer '" + typeOf(pre) + "' with byte_fallback");
+    // Sequence[Prepend("▁")?, Replace(" ", "▁")], or Replace alone (Gemma: no dummy prefix)
     std::vector<json> steps;
     if (typeOf(norm) == "Sequence" && norm.contains("normalizers") && norm["normalizers"].is_array()) {
         for (const auto& n : norm["normalizers"]) steps.push_back(n);
