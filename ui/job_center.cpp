@@ -294,7 +294,7 @@ void JobCenter::onMeasured(const MeasureResult& result) {
     if (!result.note.isEmpty()) Q_EMIT statusMessage(result.note);
 }
 
-void JobCenter::exportModel(const QString& outPath, bool hfFolder) {
+void JobCenter::exportModel(const QString& outPath, avss::ExportFormat format) {
     const auto& plan = m_workspace.plan();
     if (!m_workspace.model() || !plan || plan->removed.empty()) {
         Q_EMIT statusMessage(tr("Export needs a plan that removes at least one layer"));
@@ -306,7 +306,7 @@ void JobCenter::exportModel(const QString& outPath, bool hfFolder) {
     request.removed = plan->removed;
     std::sort(request.removed.begin(), request.removed.end());
     request.outPath = outPath;
-    request.hfFolder = hfFolder;
+    request.format = format;
     Q_EMIT statusMessage(tr("Exporting %1 …").arg(outPath));
     auto* worker = m_export.worker();
     QMetaObject::invokeMethod(worker, [worker, request] { worker->run(request); }, Qt::QueuedConnection);

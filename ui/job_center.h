@@ -33,8 +33,8 @@ public:
     void openModel(const QString& path);
     void analyse(AnalysisMode mode);
     void measure();
-    // The current plan's blocks removed, self-checked; hfFolder: a Hugging Face folder even from a GGUF.
-    void exportModel(const QString& outPath, bool hfFolder = false);
+    // The current plan's blocks removed, self-checked; `format` may ask for the other format than the source's.
+    void exportModel(const QString& outPath, avss::ExportFormat format = avss::ExportFormat::SameAsSource);
     void openTask(const TaskChoice& choice);   // held-out perplexity at once; a task file loads on a worker
     // Retention curves of these metrics on the loaded task, cache-first through the analysis's cell
     // store; the Workspace's sweep grows cell by cell.

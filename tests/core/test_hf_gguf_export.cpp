@@ -1,11 +1,16 @@
-// GGUF → Hugging Face folder (avss prune --format hf): every tiny family's folder reloads to the
-// GGUF's logits, hyper-parameters and tokenizer; what a folder cannot hold is refused before anything
-// is written. transformers' side of the check is tools/check_hf_gguf_export.py (docs/engine.md).
+// GGUF → Hugging Face folder (avss prune --format hf) and back (--format gguf): every tiny family's
+// folder reloads to the GGUF's logits, hyper-parameters and tokenizer, and a GGUF written from a folder
+// holds the same tensors, bit for bit, as the converter-style fixture GGUF; what a format cannot hold
+// is refused before anything is written. transformers' side of the check is
+// tools/check_hf_gguf_export.py (docs/engine.md).
 #include "support/torch_catch.h"
+
+#include <cstring>
 
 #include "avss/error.h"
 #include "avss/model.h"
 #include "avss/prune_export.h"
+#include "io/gguf_file.h"
 #include "support/family_logits.h"
 #include "support/reference_json.h"
 #include "support/safetensors_writer.h"
@@ -18,11 +23,12 @@ using test::dataFile;
 
 namespace {
 
-ExportOptions asFolder() {
+ExportOptions as(ExportFormat format) {
     ExportOptions o;
-    o.format = ExportFormat::HfFolder;
+    o.format = format;
     return o;
 }
+ExportOptions asFolder() { return as(ExportFormat::HfFolder); }
 
 void checkSameTokenizer(const Tokenizer& a, const Tokenizer& b) {
     CHECK(a.spec().tokens == b.spec().tokens);
@@ -72,6 +78,51 @@ TEST_CASE("GGUF → Hugging Face folder: every family reloads to the GGUF's logi
             CHECK(test::readJson(dir / "pruned" / "avss_pruned.json").at("removed_layers") == nlohmann::json::array({0}));
             CHECK(Model::load(dir / "pruned")->info().hparams.layers == a.layers - 1);
         }
+    }
+}
+
+TEST_CASE("Hugging Face folder → GGUF: every family's tensors as llama.cpp's converter writes them, the folder's logits",
+          "[export][hf][hf-to-gguf]") {
+    for (const char* arch : {"qwen2", "gemma", "mistral", "phi3", "gemma2", "gemma3", "gpt2"}) {
+        SECTION(arch) {
+            test::TempDir dir;
+            const auto folder = Model::load(dataFile(std::string("tiny_") + arch + "_hf"), LoadOptions{Device::Cpu});
+            const auto out = dir / "m.gguf";
+            const auto r = exportPrunedModel(*folder, {}, out, as(ExportFormat::Gguf));
+            CHECK(r.selfChecked);
+            CHECK(r.maxLogitDiff == 0.0);
+            CHECK_FALSE(prunedExportIsFolder(folder->info(), ExportFormat::Gguf));
+            // Q/K rows permuted for mistral (a llama row), Gemma norms as 1 + w, GPT-2 weights transposed:
+            // the same bytes as tools/make_tiny_family.py's converter-style GGUF.
+            const auto written = io::GgufFile::open(out);
+            const auto fixture = io::GgufFile::open(dataFile(std::string("tiny_") + arch + ".gguf"));
+            for (const auto& t : fixture.tensors()) {
+                if (t.name == "output.weight") continue;  // GPT-2's converter stores the tied embedding twice
+                INFO(t.name);
+                const auto* w = written.findTensor(t.name);
+                REQUIRE(w != nullptr);
+                CHECK(w->ne == t.ne);
+                CHECK(std::memcmp(written.tensorData(*w), fixture.tensorData(t), t.bytes) == 0);
+            }
+            const auto reloaded = Model::load(out, LoadOptions{Device::Cpu});
+            CHECK(reloaded->info().hparams.slidingLayers == folder->info().hparams.slidingLayers);
+            CHECK(reloaded->info().hparams.queryScale() == folder->info().hparams.queryScale());
+            checkSameTokenizer(folder->tokenizer(), reloaded->tokenizer());
+            const auto pruned = exportPrunedModel(*folder, {0}, dir / "p.gguf", as(ExportFormat::Gguf));
+            CHECK(pruned.selfChecked);
+            CHECK(io::GgufFile::open(dir / "p.gguf").getIntArray("avss.pruned.removed_layers") == std::vector<std::int64_t>{0});
+        }
+    }
+    SECTION("a query scale a GGUF of that shape cannot say is refused") {
+        test::TempDir dir;
+        test::copyFolder(dataFile("tiny_gemma3_hf"), dir / "m");
+        auto config = test::readJson(dir / "m" / "config.json");
+        config["query_pre_attn_scalar"] = 24;
+        test::writeJson(dir / "m" / "config.json", config);
+        const auto m = Model::load(dir / "m", LoadOptions{Device::Cpu});
+        CHECK_THROWS_AS(exportPrunedModel(*m, {0}, dir / "q.gguf", as(ExportFormat::Gguf)), UnsupportedError);
+        CHECK_THROWS_WITH(exportPrunedModel(*m, {0}, dir / "q.gguf", as(ExportFormat::Gguf)), Contains("query scale"));
+        CHECK_FALSE(std::filesystem::exists(dir / "q.gguf"));
     }
 }
 

@@ -530,6 +530,13 @@ TEST_CASE("explorer: a Hugging Face folder opens from the File menu's entry and 
     REQUIRE(exported.count() == 1);
     CHECK(exported.front().at(0).value<avss::ExportResult>().selfChecked);
     CHECK(avss::Model::load(toPath(out), avss::LoadOptions{avss::Device::Cpu})->info().hparams.layers == 1);
+    // The same plan as a GGUF (the dialog's other file type), converted by the core.
+    const QString gguf = toQString(f.dir.path() / "pruned-from-folder.gguf");
+    w.jobs().exportModel(gguf, avss::ExportFormat::Gguf);
+    REQUIRE(waitUntil([&] { return !w.jobs().isBusy(JobKind::Export); }));
+    REQUIRE(errors.isEmpty());
+    REQUIRE(exported.count() == 2);
+    CHECK(avss::Model::load(toPath(gguf), avss::LoadOptions{avss::Device::Cpu})->info().format == "gguf");
 }
 
 TEST_CASE("explorer: Export pruned model writes a self-checked GGUF without the plan's blocks", "[ui][explorer]") {
@@ -555,7 +562,7 @@ TEST_CASE("explorer: Export pruned model writes a self-checked GGUF without the 
 
     // The same plan as a Hugging Face folder (the dialog's second file type), written from the GGUF.
     const QString folder = toQString(f.dir.path() / "pruned-hf");
-    w.jobs().exportModel(folder, /*hfFolder=*/true);
+    w.jobs().exportModel(folder, avss::ExportFormat::HfFolder);
     REQUIRE(waitUntil([&] { return !w.jobs().isBusy(JobKind::Export); }));
     REQUIRE(exported.count() == 2);
     CHECK(exported.back().at(0).value<avss::ExportResult>().selfChecked);

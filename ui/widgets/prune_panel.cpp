@@ -182,18 +182,19 @@ void PrunePanel::chooseExportFile() {
                                                         .arg(folder ? source.fileName() : source.completeBaseName())
                                                         .arg(m_workspace.plan()->removed.size())
                                                         .arg(folder ? QString() : QStringLiteral(".gguf")));
-    if (folder) {
-        const QString file = QFileDialog::getSaveFileName(this, tr("Export pruned model as a new Hugging Face folder"), suggested);
-        if (!file.isEmpty()) m_jobs.exportModel(file);
-        return;
-    }
-    // A GGUF can also go out as a Hugging Face folder (F32 weights, config.json and tokenizer.json written by the core).
-    const QString gguf = tr("GGUF models (*.gguf)"), hf = tr("Hugging Face folder, F32 (new folder name)");
-    QString chosen = gguf;
-    const QString file = QFileDialog::getSaveFileName(this, tr("Export pruned model"), suggested, gguf + QStringLiteral(";;") + hf, &chosen);
+    // Either format from either source: the source's own first (bytes copied), the other one converted
+    // to F32 by the core (config.json and tokenizer.json, or GGUF metadata, written from the model).
+    const QString gguf = tr("GGUF model (*.gguf)"), hf = tr("Hugging Face folder (new folder name)");
+    QString chosen = folder ? hf : gguf;
+    const QString filters = folder ? hf + QStringLiteral(";;") + gguf : gguf + QStringLiteral(";;") + hf;
+    const QString file = QFileDialog::getSaveFileName(this, tr("Export pruned model"), suggested, filters, &chosen);
     if (file.isEmpty()) return;
     const bool asFolder = chosen == hf;
-    m_jobs.exportModel(asFolder && file.endsWith(QStringLiteral(".gguf")) ? file.chopped(5) : file, asFolder);
+    const auto format = asFolder == folder ? avss::ExportFormat::SameAsSource : asFolder ? avss::ExportFormat::HfFolder : avss::ExportFormat::Gguf;
+    QString out = file;
+    if (asFolder && out.endsWith(QStringLiteral(".gguf"))) out.chop(5);
+    if (!asFolder && !out.endsWith(QStringLiteral(".gguf"))) out += QStringLiteral(".gguf");
+    m_jobs.exportModel(out, format);
 }
 
 QString PrunePanel::describeExport(const avss::ExportResult& r) {

@@ -11,7 +11,7 @@ void ExportWorker::run(const ExportRequest& request) {
         ExportDone done;
         done.jobId = request.jobId;
         avss::ExportOptions options;
-        if (request.hfFolder) options.format = avss::ExportFormat::HfFolder;
+        options.format = request.format;
         done.result = avss::exportPrunedModel(*request.model, request.removed, toPath(request.outPath), options, progress, &cancel);
         Q_EMIT finished(done);
     });

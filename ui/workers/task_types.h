@@ -146,7 +146,7 @@ struct ExportRequest {
     std::shared_ptr<const avss::Model> model;
     std::vector<int> removed;  // original 0-based block numbers
     QString outPath;
-    bool hfFolder = false;     // a Hugging Face folder, also from a GGUF (avss::ExportFormat::HfFolder)
+    avss::ExportFormat format = avss::ExportFormat::SameAsSource;  // or a folder from a GGUF, a GGUF from a folder
 };
 struct ExportDone {
     JobId jobId = 0;

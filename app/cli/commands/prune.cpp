@@ -62,8 +62,8 @@ int runPrune(const ParsedArgs& args, Context& ctx) {
     ExportOptions o;
     o.selfCheck = !args.has("no-check");
     const auto format = args.has("format") ? args.get("format") : std::string("same");
-    if (format != "same" && format != "hf") throw UsageError({}, "--format expects 'same' or 'hf', not '" + format + "'");
-    o.format = format == "hf" ? ExportFormat::HfFolder : ExportFormat::SameAsSource;
+    if (format != "same" && format != "hf" && format != "gguf") throw UsageError({}, "--format expects 'same', 'hf' or 'gguf', not '" + format + "'");
+    o.format = format == "hf" ? ExportFormat::HfFolder : format == "gguf" ? ExportFormat::Gguf : ExportFormat::SameAsSource;
     const auto r = exportPrunedModel(*model, removed, args.get("out"), o, ctx.progress(), ctx.cancel);
     ctx.progressBar.finish();
     std::cout << "wrote        " << r.path.string() << " (" << r.bytes << " bytes)\n"
@@ -93,7 +93,7 @@ CommandSpec pruneCommand() {
     c.positionals = {"MODEL"};
     c.requiredPositionals = 1;
     c.options = {{"out", "FILE", "output .gguf (a new folder for a Hugging Face model or with --format hf)", ""},
-                 {"format", "KIND", "same (the source's format) or hf (a Hugging Face folder, also from a GGUF: F32 weights)", "same"},
+                 {"format", "KIND", "same (the source's format), hf (a Hugging Face folder, also from a GGUF) or gguf (also from a folder); converted weights are F32", "same"},
                  {"remove", "LIST", "original block numbers to remove, e.g. 3,5,10-12", ""},
                  {"from-cache", "FILE", "HDF5 analysis of this model (avss score --cache)", ""},
                  {"metric", "ID", "metric whose plan to apply (see avss score; the default is the best measured, docs/results/pruning.md)",

@@ -14,7 +14,7 @@
 namespace avss {
 
 // What a pruned export writes: the source's own format, or a Hugging Face folder (also from a GGUF).
-enum class ExportFormat { SameAsSource, HfFolder };
+enum class ExportFormat { SameAsSource, HfFolder, Gguf };
 
 struct ExportOptions {
     ExportFormat format = ExportFormat::SameAsSource;
@@ -41,7 +41,9 @@ struct ExportResult {
 // to the source), UnsupportedError (what a folder cannot hold), IoError, FormatError (self-check failed:
 // the output is deleted), Cancelled (no file left behind). Metadata added: avss.pruned.removed_layers,
 // avss.pruned.original_block_count, avss.pruned.source_fingerprint (a folder: an avss_pruned entry and file).
-// Whether exportPrunedModel writes a folder (a model read from a Hugging Face folder, or HfFolder asked) or one GGUF file.
+// ExportFormat::Gguf writes one F32 GGUF from a folder (model/gguf_from_hf.h).
+// Whether exportPrunedModel writes a folder (a model read from a Hugging Face folder unless Gguf is
+// asked, or HfFolder asked) or one GGUF file.
 bool prunedExportIsFolder(const ModelInfo& info, ExportFormat format = ExportFormat::SameAsSource);
 
 ExportResult exportPrunedModel(const Model& model, const std::vector<int>& removedLayers, const std::filesystem::path& out,

@@ -21,15 +21,11 @@
 #include "model/hf_tensor_source.h"
 #include "model/hparams.h"
 #include "model/model_impl.h"
+#include "model/weights.h"
 
 namespace avss {
 namespace {
 
-// The inverse of weights.cpp's unpermuteRows: HF row order back to llama.cpp's interleaved pairs.
-at::Tensor permuteRows(const at::Tensor& w, int heads, int headDim) {
-    const auto in = w.size(1);
-    return w.view({heads, 2, headDim / 2, in}).transpose(1, 2).reshape({heads * headDim, in}).contiguous();
-}
 
 std::vector<float> values(const at::Tensor& t) {
     const auto c = t.detach().to(torch::kCPU, torch::kFloat32).contiguous();
@@ -57,8 +53,8 @@ std::map<std::string, at::Tensor> layerTensors(const Model::Impl& m, int l, bool
     auto k = w.narrow(0, hp.qRows(), hp.kvRows());
     const auto v = w.narrow(0, hp.qRows() + hp.kvRows(), hp.kvRows());
     if (gguf && m.arch->ggufPermutedQK) {
-        q = permuteRows(q, hp.heads, hp.headDim);
-        k = permuteRows(k, hp.kvHeads, hp.headDim);
+        q = model::permuteRows(q, hp.heads, hp.headDim);
+        k = model::permuteRows(k, hp.kvHeads, hp.headDim);
     }
     const std::string p = "blk." + std::to_string(l) + ".";
     const auto unitNorm = (!gguf && m.arch->hfNormPlusOne) ? torch::zeros({hp.hidden}) : torch::ones({hp.hidden});  // Gemma folders: 1 + w

@@ -3,6 +3,8 @@
 
 #include <torch/torch.h>
 
+#include <set>
+
 #include "avss/error.h"
 
 namespace avss::model {
@@ -55,6 +57,25 @@ std::string gpt2Name(const std::string& g) {
 bool isNorm(const std::string& ggufName) { return ggufName.size() > 11 && ggufName.compare(ggufName.size() - 11, 11, "norm.weight") == 0; }
 
 }  // namespace
+
+std::vector<std::string> HfTensorSource::knownNames(const ArchTraits& arch, int layers) {
+    std::vector<std::string> out{"token_embd.weight", "position_embd.weight", "output_norm.weight", "output_norm.bias", "output.weight"};
+    std::vector<std::string> roles{"ffn_up.weight", "ffn_norm.weight", "attn_post_norm.weight"};
+    for (const auto& row : kBlockNames) roles.emplace_back(row.gguf);
+    for (const auto& row : kGpt2BlockNames) roles.emplace_back(row.gguf);
+    std::vector<std::string> names;
+    for (const auto& g : out) {
+        if (!checkpointName(g, arch).empty()) names.push_back(g);
+    }
+    for (int l = 0; l < layers; ++l) {
+        std::set<std::string> seen;
+        for (const auto& role : roles) {
+            const auto g = "blk." + std::to_string(l) + "." + role;
+            if (!checkpointName(g, arch).empty() && seen.insert(g).second) names.push_back(g);
+        }
+    }
+    return names;
+}
 
 bool HfTensorSource::isConv1D(const std::string& g, const ArchTraits& arch) {
     if (!arch.learnedPositions || g.rfind("blk.", 0) != 0) return false;

@@ -24,6 +24,8 @@ public:
     static std::string checkpointName(const std::string& ggufName, const ArchTraits& arch);
     // The same, as `c` spells it (GPT-2 checkpoints with or without the "transformer." prefix).
     static std::string checkpointNameIn(const io::HfCheckpoint& c, const std::string& ggufName, const ArchTraits& arch);
+    // Every llama.cpp tensor name this architecture's checkpoints can hold (globals, then blocks 0..layers-1).
+    static std::vector<std::string> knownNames(const ArchTraits& arch, int layers);
     // GPT-2's Conv1D weights, stored [in, out]: transposed when read and when written back.
     static bool isConv1D(const std::string& ggufName, const ArchTraits& arch);
 

@@ -15,6 +15,7 @@
 #include "io/gguf_writer.h"
 #include "model/export_check.h"
 #include "model/hf_folder_export.h"
+#include "model/gguf_from_hf.h"
 #include "model/hf_gguf_export.h"
 #include "model/model_impl.h"
 #include "model/transformer.h"
@@ -41,6 +42,12 @@ io::GgufValue trimmedIfPerLayer(const io::GgufValue& v, int layers, const std::v
     return io::GgufValue{io::GgufType::Array, std::move(out)};
 }
 
+void addPrunedKeys(io::GgufWriter& w, const ModelInfo& info, const std::vector<int>& removed) {
+    w.setI32Array("avss.pruned.removed_layers", std::vector<std::int32_t>(removed.begin(), removed.end()));
+    w.setU32("avss.pruned.original_block_count", static_cast<std::uint32_t>(info.hparams.layers));
+    w.setString("avss.pruned.source_fingerprint", info.fingerprint);
+}
+
 void writePruned(const io::GgufFile& src, const Model& model, const std::vector<int>& removed, const std::vector<int>& kept,
                  const std::filesystem::path& out, const CancelToken* cancel) {
     const auto& info = model.info();
@@ -56,9 +63,7 @@ void writePruned(const io::GgufFile& src, const Model& model, const std::vector<
         for (int l : kept) flags.items.push_back(io::GgufValue{io::GgufType::Bool, sliding[static_cast<std::size_t>(l)]});
         w.set(prefix + "attention.sliding_window_pattern", io::GgufValue{io::GgufType::Array, std::move(flags)});
     }
-    w.setI32Array("avss.pruned.removed_layers", std::vector<std::int32_t>(removed.begin(), removed.end()));
-    w.setU32("avss.pruned.original_block_count", static_cast<std::uint32_t>(info.hparams.layers));
-    w.setString("avss.pruned.source_fingerprint", info.fingerprint);
+    addPrunedKeys(w, info, removed);
     std::vector<int> newIndex(static_cast<std::size_t>(info.hparams.layers), -1);
     for (std::size_t i = 0; i < kept.size(); ++i) newIndex[static_cast<std::size_t>(kept[i])] = static_cast<int>(i);
     for (const auto& t : src.tensors()) {
@@ -80,7 +85,8 @@ void writePruned(const io::GgufFile& src, const Model& model, const std::vector<
 }  // namespace
 
 bool prunedExportIsFolder(const ModelInfo& info, ExportFormat format) {
-    return info.format == "safetensors" || format == ExportFormat::HfFolder;  // folder in, folder out
+    if (format == ExportFormat::SameAsSource) return info.format == "safetensors";  // folder in, folder out
+    return format == ExportFormat::HfFolder;
 }
 
 ExportResult exportPrunedModel(const Model& model, const std::vector<int>& removedLayers, const std::filesystem::path& out,
@@ -102,6 +108,9 @@ ExportResult exportPrunedModel(const Model& model, const std::vector<int>& remov
                                          {"source", info.path.string()}, {"source_fingerprint", info.fingerprint}};
         r.bytes = info.format == "safetensors" ? model::writeHfFolder(info, {r.kept, {}, "avss_pruned", manifest}, out, cancel)
                                                 : model::writeHfFolderFromGguf(model, r.kept, "avss_pruned", manifest, out, cancel);
+    } else if (info.format == "safetensors") {
+        model::writeGgufFromHf(model, r.kept, [&](io::GgufWriter& w) { addPrunedKeys(w, info, r.removed); }, out, cancel);
+        r.bytes = std::filesystem::file_size(out);
     } else {
         const auto src = io::GgufFile::open(info.path);
         writePruned(src, model, r.removed, r.kept, out, cancel);

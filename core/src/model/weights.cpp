@@ -61,6 +61,11 @@ at::Tensor unpermuteRows(const at::Tensor& w, int heads, int headDim) {
     return w.view({heads, headDim / 2, 2, in}).transpose(1, 2).reshape({heads * headDim, in}).contiguous();
 }
 
+at::Tensor permuteRows(const at::Tensor& w, int heads, int headDim) {
+    const auto in = w.size(1);
+    return w.view({heads, 2, headDim / 2, in}).transpose(1, 2).reshape({heads * headDim, in}).contiguous();
+}
+
 StorageRefusal storageRefusal(WeightStorage storage, c10::Device device, const blas::CpuFeatures& cpu) {
     if (storage == WeightStorage::Q8 && !device.is_cpu()) {
         return {"q8 weights run on the CPU only, and the device is " + device.str(), "Use fp32 or bf16 weights on the GPU, or the CPU device."};

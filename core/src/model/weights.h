@@ -34,6 +34,8 @@ StorageRefusal storageRefusal(WeightStorage storage, c10::Device device, const b
 // llama.cpp stores each head's rows as interleaved pairs (2i, 2i+1 ↔ i, i+d/2); this restores HF
 // order so the forward can use rotate_half RoPE. [heads*d, in] → [heads*d, in].
 at::Tensor unpermuteRows(const at::Tensor& w, int heads, int headDim);
+// The inverse: HF row order back to llama.cpp's interleaved pairs (GGUF writers of `llama` rows).
+at::Tensor permuteRows(const at::Tensor& w, int heads, int headDim);
 
 // Every expected tensor must exist with the expected shape (FormatError naming the tensor, expected
 // vs found); each is converted exactly once. Q/K rows are un-permuted when the source says so.
