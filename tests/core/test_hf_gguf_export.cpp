@@ -15,6 +15,7 @@
 #include "support/reference_json.h"
 #include "support/safetensors_writer.h"
 #include "support/temp_dir.h"
+#include "tokenizer/hf_tokenizer.h"
 #include "tokenizer/hf_tokenizer_writer.h"
 
 using namespace avss;
@@ -126,6 +127,30 @@ TEST_CASE("Hugging Face folder → GGUF: every family's tensors as llama.cpp's c
     }
 }
 
+TEST_CASE("A GGUF's SentencePiece tokenizer as tokenizer.json: the same ids on every test string", "[export][hf][gguf-to-hf][spm]") {
+    // Merges from the scores (transformers' converter's order), Prepend + Replace for SentencePiece's
+    // own space rule; tools/check_hf_gguf_export.py runs the tokenizers library on such a file.
+    const auto gguf = loadTokenizer(dataFile("tiny_spm.gguf"));
+    const auto j = tok::hfTokenizerJson(gguf.spec());
+    CHECK(j.at("model").at("byte_fallback") == true);
+    CHECK(j.at("normalizer").at("type") == "Sequence");
+    const Tokenizer back(tokenizerSpecFromHf(j, tok::hfTokenizerConfig(gguf.spec(), 256), nlohmann::json::object(), "tokenizer.json"));
+    CHECK(back.spec().tokens == gguf.spec().tokens);
+    CHECK(back.spec().tokenTypes == gguf.spec().tokenTypes);
+    CHECK(back.bosId() == gguf.bosId());
+    int cases = 0;
+    const auto expected = test::loadReference("tiny_spm_hf_expected.json");  // held: a range over a temporary's member would dangle
+    for (const auto& k : expected.at("cases")) {
+        const auto text = k.at("text").get<std::string>();
+        INFO("'" << text << "'");
+        const auto ids = gguf.encode(text);
+        CHECK(back.encode(text) == ids);
+        CHECK(back.decode(ids, true) == gguf.decode(ids, true));
+        ++cases;
+    }
+    CHECK(cases == 349);
+}
+
 TEST_CASE("GGUF → Hugging Face folder: what a folder cannot hold is refused and nothing is left", "[export][hf][gguf-to-hf][corrupt]") {
     test::TempDir dir;
     SECTION("Llama 3.1's per-frequency RoPE factors") {
@@ -134,10 +159,12 @@ TEST_CASE("GGUF → Hugging Face folder: what a folder cannot hold is refused an
         CHECK_THROWS_WITH(exportPrunedModel(*m, {0}, dir / "out", asFolder()), Contains("rope_freqs.weight"));
         CHECK_FALSE(std::filesystem::exists(dir / "out"));
     }
-    SECTION("a SentencePiece tokenizer") {
-        const auto spm = loadTokenizer(dataFile("tiny_spm.gguf"));
-        CHECK_THROWS_AS(tok::hfTokenizerJson(spm.spec()), UnsupportedError);
-        CHECK_THROWS_WITH(tok::hfTokenizerJson(spm.spec()), Contains("SentencePiece") && Contains("cannot be written as tokenizer.json"));
+    SECTION("a SentencePiece tokenizer read with Metaspace's space rule (GGUF has no word for it either)") {
+        const auto dir = std::filesystem::path(dataFile("tiny_spm_hf"));
+        const auto spec = tokenizerSpecFromHf(test::readJson(dir / "tokenizer.json"), test::readJson(dir / "tokenizer_config.json"),
+                                              nlohmann::json::object(), dir / "tokenizer.json");
+        CHECK_THROWS_AS(tok::hfTokenizerJson(spec), UnsupportedError);
+        CHECK_THROWS_WITH(tok::hfTokenizerJson(spec), Contains("Metaspace"));
     }
     SECTION("an existing folder") {
         const auto m = Model::load(dataFile("tiny_qwen2.gguf"), LoadOptions{Device::Cpu});
