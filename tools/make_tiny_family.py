@@ -220,16 +220,7 @@ def write_gguf(path: str, arch: str, gguf_arch: str, cfg, sd: dict) -> None:
     if arch == "gemma3":
         wr.add_rope_scaling_type(gguf.RopeScalingType.LINEAR)
         wr.add_rope_scaling_factor(GEMMA3_ROPE[2])
-    wr.add_file_type(gguf.LlamaFileType.ALL_F32)
-    wr.add_tokenizer_model("gpt2")
-    wr.add_tokenizer_pre("qwen2" if arch == "qwen2" else "default")
-    wr.add_token_list(tokens)
-    wr.add_token_types(types)
-    wr.add_token_merges(merges)
-    wr.add_bos_token_id(tiny.BOS_ID)
-    wr.add_eos_token_id(tiny.EOS_ID)
-    wr.add_pad_token_id(tiny.PAD_ID)
-    wr.add_add_bos_token(False)
+    add_tokenizer(wr, "qwen2" if arch == "qwen2" else "default", tokens, types, merges)
     wr.add_tensor("token_embd.weight", sd["model.embed_tokens.weight"])
     names = {**HF_TO_GGUF, **GEMMA_POST_NORMS} if arch in ("gemma2", "gemma3") else HF_TO_GGUF
     for i in range(layer_count(arch)):
@@ -238,6 +229,26 @@ def write_gguf(path: str, arch: str, gguf_arch: str, cfg, sd: dict) -> None:
             if key in sd:
                 wr.add_tensor(f"blk.{i}.{gg}", gguf_tensor(arch, hf, sd[key], cfg))
     wr.add_tensor("output_norm.weight", gguf_tensor(arch, "model.norm.weight", sd["model.norm.weight"], cfg))
+    finish(wr)
+
+
+def add_tokenizer(wr, pre: str, tokens, types, merges) -> None:
+    """F32 file type and the tiny byte-level vocabulary, as every family's GGUF carries them."""
+    import gguf
+
+    wr.add_file_type(gguf.LlamaFileType.ALL_F32)
+    wr.add_tokenizer_model("gpt2")
+    wr.add_tokenizer_pre(pre)
+    wr.add_token_list(tokens)
+    wr.add_token_types(types)
+    wr.add_token_merges(merges)
+    wr.add_bos_token_id(tiny.BOS_ID)
+    wr.add_eos_token_id(tiny.EOS_ID)
+    wr.add_pad_token_id(tiny.PAD_ID)
+    wr.add_add_bos_token(False)
+
+
+def finish(wr) -> None:
     wr.write_header_to_file()
     wr.write_kv_data_to_file()
     wr.write_tensors_to_file()
@@ -245,8 +256,6 @@ def write_gguf(path: str, arch: str, gguf_arch: str, cfg, sd: dict) -> None:
 
 
 def write_gpt2_gguf(wr, cfg, sd: dict, tokens, types, merges) -> None:
-    import gguf
-
     wr.add_type("model")
     wr.add_name("tiny-random-gpt2")
     wr.add_block_count(LAYERS)
@@ -255,22 +264,10 @@ def write_gpt2_gguf(wr, cfg, sd: dict, tokens, types, merges) -> None:
     wr.add_feed_forward_length(cfg.n_inner)
     wr.add_head_count(cfg.n_head)
     wr.add_layer_norm_eps(cfg.layer_norm_epsilon)
-    wr.add_file_type(gguf.LlamaFileType.ALL_F32)
-    wr.add_tokenizer_model("gpt2")
-    wr.add_tokenizer_pre("gpt-2")
-    wr.add_token_list(tokens)
-    wr.add_token_types(types)
-    wr.add_token_merges(merges)
-    wr.add_bos_token_id(tiny.BOS_ID)
-    wr.add_eos_token_id(tiny.EOS_ID)
-    wr.add_pad_token_id(tiny.PAD_ID)
-    wr.add_add_bos_token(False)
+    add_tokenizer(wr, "gpt-2", tokens, types, merges)
     for name, w in gpt2_tensors(sd):
         wr.add_tensor(name, w)
-    wr.write_header_to_file()
-    wr.write_kv_data_to_file()
-    wr.write_tensors_to_file()
-    wr.close()
+    finish(wr)
 
 
 # Hugging Face's own spelling of Qwen2's pre-tokenizer regex (its tokenizer.json).
