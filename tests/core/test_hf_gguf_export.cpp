@@ -15,6 +15,10 @@
 #include "support/reference_json.h"
 #include "support/safetensors_writer.h"
 #include "support/temp_dir.h"
+#include "io/gguf_writer.h"
+#include "model/hf_config_writer.h"
+#include "model/hf_hparams.h"
+#include "support/tiny_model.h"
 #include "tokenizer/hf_tokenizer.h"
 #include "tokenizer/hf_tokenizer_writer.h"
 
@@ -151,12 +155,43 @@ TEST_CASE("A GGUF's SentencePiece tokenizer as tokenizer.json: the same ids on e
     CHECK(cases == 349);
 }
 
+TEST_CASE("GGUF → Hugging Face folder: Llama 3.1's rope_freqs.weight becomes the llama3 parameters that give it", "[export][hf][gguf-to-hf][rope]") {
+    test::TempDir dir;
+    // The tiny fixture (head size 16) has one frequency between the thresholds: Llama 3's low 1 and high 4 are assumed.
+    const auto m = Model::load(dataFile("tiny_llama_rope_llama3.gguf"), LoadOptions{Device::Cpu});
+    CHECK(exportPrunedModel(*m, {}, dir / "f", asFolder()).selfChecked);  // reloads to the GGUF's logits
+    const auto scaling = test::readJson(dir / "f" / "config.json").at("rope_scaling");
+    CHECK(scaling.at("rope_type") == "llama3");
+    CHECK(scaling.at("factor").get<double>() == Approx(8.0));
+    CHECK(scaling.at("original_max_position_embeddings") == 32);
+    CHECK(scaling.at("low_freq_factor").get<double>() == 1.0);
+    CHECK(scaling.at("high_freq_factor").get<double>() == 4.0);
+    // A real Llama 3.2 shape (head size 128, base 5e5, factor 32) has six frequencies between the
+    // thresholds: the line through them gives the parameters back.
+    ModelInfo info;
+    info.arch = "llama";
+    info.path = "llama32.gguf";
+    info.hparams.layers = 2;
+    info.hparams.headDim = 128;
+    info.hparams.ropeBase = 500000.0;
+    info.hparams.ropeFreqFactors = true;
+    const auto divisors = model::llama3RopeDivisors({32.0, 1.0, 4.0, 8192.0}, 500000.0, 128);
+    const auto c = model::hfConfigFor(info, TokenizerSpec{}, {0, 1}, divisors).at("rope_scaling");
+    CHECK(c.at("factor").get<double>() == Approx(32.0));
+    CHECK(c.at("low_freq_factor").get<double>() == Approx(1.0).epsilon(1e-9));
+    CHECK(c.at("high_freq_factor").get<double>() == Approx(4.0).epsilon(1e-9));
+    CHECK(c.at("original_max_position_embeddings") == 8192);
+}
+
 TEST_CASE("GGUF → Hugging Face folder: what a folder cannot hold is refused and nothing is left", "[export][hf][gguf-to-hf][corrupt]") {
     test::TempDir dir;
-    SECTION("Llama 3.1's per-frequency RoPE factors") {
-        const auto m = Model::load(dataFile("tiny_llama_rope_llama3.gguf"), LoadOptions{Device::Cpu});
+    SECTION("per-frequency RoPE factors that no Llama 3 scaling gives") {
+        const auto p = test::rewriteGguf(dataFile("tiny_llama_rope_llama3.gguf"), dir / "odd.gguf", [](io::GgufWriter& w, const io::GgufFile&) {
+            w.addF32Tensor("rope_freqs.weight", {8}, {1, 3, 2, 8, 8, 8, 8, 8});  // not monotone
+        }, "rope_freqs.weight");
+        const auto m = Model::load(p, LoadOptions{Device::Cpu});
         CHECK_THROWS_AS(exportPrunedModel(*m, {0}, dir / "out", asFolder()), UnsupportedError);
-        CHECK_THROWS_WITH(exportPrunedModel(*m, {0}, dir / "out", asFolder()), Contains("rope_freqs.weight"));
+        CHECK_THROWS_WITH(exportPrunedModel(*m, {0}, dir / "out", asFolder()), Contains("odd.gguf") && Contains("not those of any Llama 3 scaling"));
         CHECK_FALSE(std::filesystem::exists(dir / "out"));
     }
     SECTION("a SentencePiece tokenizer read with Metaspace's space rule (GGUF has no word for it either)") {

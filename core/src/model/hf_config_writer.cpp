@@ -5,8 +5,13 @@
 #include <cstdint>
 #include <string>
 
+#include <algorithm>
+#include <cmath>
+#include <optional>
+
 #include "avss/error.h"
 #include "model/arch_traits.h"
+#include "model/hf_hparams.h"
 
 namespace avss::model {
 namespace {
@@ -26,6 +31,62 @@ constexpr HfClass kClasses[] = {
 
 json orNull(double v) { return v > 0.0 ? json(v) : json(); }
 
+// Llama 3 parameters that give `divisors`. Between the two wavelength thresholds a divisor d is
+// 1 / ((1 − s)/f + s) with s = original/(wavelength·(high − low)) − low/(high − low), a line in
+// 1/wavelength. Two or more such points fix it (original is then set to 8192: only the ratios
+// matter); with fewer, Llama 3's own low 1 and high 4 are assumed and original solved for. The
+// caller checks that the result reproduces every divisor.
+std::optional<Llama3Rope> fitLlama3(const std::vector<float>& divisors, double base, int headDim) {
+    const double f = *std::max_element(divisors.begin(), divisors.end());
+    if (!(f > 1.0) || std::abs(divisors.front() - 1.0f) > 1e-6f) return std::nullopt;
+    std::vector<std::pair<double, double>> points;  // (1/wavelength, s)
+    double longestUnscaled = 0.0, shortestScaled = 1e300;
+    for (std::size_t i = 0; i < divisors.size(); ++i) {
+        const double d = divisors[i];
+        const double wavelen = 2.0 * 3.14159265358979323846 * std::pow(base, 2.0 * static_cast<double>(i) / headDim);
+        if (d <= 1.0 + 1e-5) longestUnscaled = std::max(longestUnscaled, wavelen);
+        else if (d >= f * (1.0 - 1e-5)) shortestScaled = std::min(shortestScaled, wavelen);
+        else points.emplace_back(1.0 / wavelen, (1.0 / d - 1.0 / f) / (1.0 - 1.0 / f));
+    }
+    Llama3Rope p;
+    p.factor = f;
+    if (points.size() >= 2) {
+        double sx = 0, sy = 0, sxx = 0, sxy = 0;
+        for (const auto& [x, y] : points) sx += x, sy += y, sxx += x * x, sxy += x * y;
+        const double n = static_cast<double>(points.size());
+        const double a = (n * sxy - sx * sy) / (n * sxx - sx * sx), b = (a * sx - sy) / n;  // s = a/wavelength − b
+        if (!(a > 0.0) || !(b > 0.0)) return std::nullopt;
+        p.original = 8192.0;
+        const double span = p.original / a;  // high − low
+        const auto tidy = [](double v) { return std::round(v * 1e6) / 1e6; };  // fp32 divisors: 1 and 4 come back as 0.99999997, 4.00000008
+        p.low = tidy(b * span);
+        p.high = tidy(b * span + span);
+        return p;
+    }
+    p.low = 1.0;
+    p.high = 4.0;
+    if (points.size() == 1) p.original = std::round((3.0 * points[0].second + 1.0) / points[0].first);  // s = original/(3·wavelength) − 1/3
+    else if (4.0 * longestUnscaled < shortestScaled) p.original = std::round(std::sqrt(4.0 * longestUnscaled * shortestScaled));
+    else return std::nullopt;
+    return p;
+}
+
+json llama3ScalingFor(const ModelInfo& info, const std::vector<float>& divisors) {
+    const auto& hp = info.hparams;
+    const auto fitted = fitLlama3(divisors, hp.ropeBase, hp.headDim);
+    bool same = fitted.has_value();
+    if (fitted) {
+        const auto again = llama3RopeDivisors(*fitted, hp.ropeBase, hp.headDim);
+        for (std::size_t i = 0; i < again.size() && same; ++i) same = std::abs(again[i] - divisors[i]) <= 1e-5f * divisors[i];
+    }
+    if (!same) {
+        throw UnsupportedError(info.path, "its per-frequency RoPE factors (rope_freqs.weight) are not those of any Llama 3 scaling, so config.json cannot express them",
+                               "Export this model as GGUF.");
+    }
+    return {{"rope_type", "llama3"}, {"factor", fitted->factor}, {"low_freq_factor", fitted->low}, {"high_freq_factor", fitted->high},
+            {"original_max_position_embeddings", static_cast<int>(fitted->original)}};
+}
+
 json gpt2Config(const HyperParams& hp, int layers) {
     return {{"n_layer", layers}, {"n_embd", hp.hidden}, {"n_head", hp.heads}, {"n_inner", hp.ffn}, {"n_positions", hp.contextLength},
             {"n_ctx", hp.contextLength}, {"layer_norm_epsilon", hp.normEps}, {"activation_function", "gelu_new"}};
@@ -33,12 +94,12 @@ json gpt2Config(const HyperParams& hp, int layers) {
 
 }  // namespace
 
-json hfConfigFor(const ModelInfo& info, const TokenizerSpec& tok, const std::vector<int>& kept) {
+json hfConfigFor(const ModelInfo& info, const TokenizerSpec& tok, const std::vector<int>& kept, const std::vector<float>& ropeFreqs) {
     const auto& hp = info.hparams;
     const auto& arch = archTraits(info.arch, info.path.string());
-    if (hp.ropeFreqFactors) {
-        throw UnsupportedError(info.path, "its per-frequency RoPE factors (rope_freqs.weight, Llama 3.1-style scaling) cannot be written as config.json",
-                               "The scaling parameters that made them are not in the GGUF; export this model as GGUF.");
+    if (hp.ropeFreqFactors && (hp.ropeLinearFactor != 1.0 || ropeFreqs.size() != static_cast<std::size_t>(hp.headDim / 2))) {
+        throw UnsupportedError(info.path, "its RoPE scaling (rope_freqs.weight with linear scaling, or of another length) cannot be written as config.json",
+                               "Export this model as GGUF.");
     }
     const HfClass* cls = nullptr;
     for (const auto& c : kClasses) {
@@ -66,6 +127,7 @@ json hfConfigFor(const ModelInfo& info, const TokenizerSpec& tok, const std::vec
     c["hidden_act"] = gemma ? "gelu_pytorch_tanh" : "silu";
     if (gemma) c["hidden_activation"] = "gelu_pytorch_tanh";
     if (hp.ropeLinearFactor != 1.0) c["rope_scaling"] = {{"rope_type", "linear"}, {"factor", hp.ropeLinearFactor}};
+    if (hp.ropeFreqFactors) c["rope_scaling"] = llama3ScalingFor(info, ropeFreqs);
     if (modelType == "qwen2") c["use_sliding_window"] = false;
     if (hp.slidingWindow > 0) c["sliding_window"] = hp.slidingWindow;
     else if (modelType == "phi3" || modelType == "mistral") c["sliding_window"] = nullptr;

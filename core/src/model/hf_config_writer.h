@@ -13,8 +13,9 @@
 namespace avss::model {
 
 // config.json for the kept blocks (original numbers, ascending) of the model `info` describes.
-// UnsupportedError for what config.json cannot express: Llama 3.1's per-frequency RoPE factors
-// (rope_freqs.weight; the scaling parameters that made them are not in the GGUF).
-nlohmann::json hfConfigFor(const ModelInfo& info, const TokenizerSpec& tokenizer, const std::vector<int>& kept);
+// `ropeFreqs` holds the GGUF's rope_freqs.weight (Llama 3.1+; empty when absent): it becomes
+// rope_scaling "llama3" with parameters fitted to reproduce it (llama3ScalingFor), or an
+// UnsupportedError when no such parameters exist.
+nlohmann::json hfConfigFor(const ModelInfo& info, const TokenizerSpec& tokenizer, const std::vector<int>& kept, const std::vector<float>& ropeFreqs);
 
 }  // namespace avss::model

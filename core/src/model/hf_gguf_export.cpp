@@ -44,6 +44,7 @@ void writeTensors(const Model::Impl& m, const io::GgufFile& f, const std::vector
     std::vector<at::Tensor> keep;  // the values stay alive until the file is written
     std::vector<io::SafetensorsEntry> entries;
     for (const auto& t : f.tensors()) {
+        if (t.name == "rope_freqs.weight") continue;  // config.json's rope_scaling (hfConfigFor)
         std::string name = t.name;
         std::smatch match;
         if (std::regex_match(t.name, match, block)) {
@@ -68,10 +69,17 @@ std::uint64_t writeHfFolderFromGguf(const Model& model, const std::vector<int>& 
                                     const nlohmann::json& manifest, const std::filesystem::path& out, const CancelToken* cancel) {
     const auto& m = modelImpl(model);
     const auto& spec = model.tokenizer().spec();
-    auto config = hfConfigFor(model.info(), spec, kept);  // refusals before anything is written
+    const auto f = io::GgufFile::open(model.info().path);
+    std::vector<float> ropeFreqs;  // Llama 3.1+: written as config.json parameters, not as a tensor
+    if (const auto* t = f.findTensor("rope_freqs.weight")) {
+        const ProgressFn none;
+        GgufTensorSource src(f, false, none, cancel);
+        const auto v = src.take(t->name, t->torchShape()).contiguous();
+        ropeFreqs.assign(v.data_ptr<float>(), v.data_ptr<float>() + v.numel());
+    }
+    auto config = hfConfigFor(model.info(), spec, kept, ropeFreqs);  // refusals before anything is written
     config[manifestKey] = manifest;
     const auto tokenizer = tok::hfTokenizerJson(spec);
-    const auto f = io::GgufFile::open(model.info().path);
     return writeNewFolder(out, [&] {
         torch::NoGradGuard noGrad;
         util::writeFileAtomically(out / "config.json", config.dump(2) + "\n");

@@ -98,20 +98,7 @@ void readRopeObject(const ConfigReader& c, const json& s, const std::string& key
     if (!(factor > 0.0 && low > 0.0 && high > low && original >= 1.0)) {
         c.fail(key, "holds llama3 parameters that are not positive with high_freq_factor > low_freq_factor");
     }
-    // The per-frequency divisors llama.cpp's converter writes as rope_freqs.weight.
-    const double lowWavelen = original / low, highWavelen = original / high;
-    for (int i = 0; i < hp.headDim; i += 2) {
-        const double freq = 1.0 / std::pow(hp.ropeBase, static_cast<double>(i) / hp.headDim);
-        const double wavelen = 2.0 * kPi / freq;
-        double divisor = 1.0;
-        if (wavelen > lowWavelen) {
-            divisor = factor;
-        } else if (wavelen >= highWavelen) {
-            const double smooth = (original / wavelen - low) / (high - low);
-            divisor = 1.0 / ((1.0 - smooth) / factor + smooth);
-        }
-        out.ropeFreqFactors.push_back(static_cast<float>(divisor));
-    }
+    out.ropeFreqFactors = llama3RopeDivisors(Llama3Rope{factor, low, high, original}, hp.ropeBase, hp.headDim);
     hp.ropeFreqFactors = true;
 }
 
@@ -269,6 +256,24 @@ HfModelConfig readConfig(const json& config, const std::filesystem::path& file) 
 }
 
 }  // namespace
+
+std::vector<float> llama3RopeDivisors(const Llama3Rope& p, double base, int headDim) {
+    std::vector<float> out;
+    const double lowWavelen = p.original / p.low, highWavelen = p.original / p.high;
+    for (int i = 0; i < headDim; i += 2) {
+        const double freq = 1.0 / std::pow(base, static_cast<double>(i) / headDim);
+        const double wavelen = 2.0 * kPi / freq;
+        double divisor = 1.0;
+        if (wavelen > lowWavelen) {
+            divisor = p.factor;
+        } else if (wavelen >= highWavelen) {
+            const double smooth = (p.original / wavelen - p.low) / (p.high - p.low);
+            divisor = 1.0 / ((1.0 - smooth) / p.factor + smooth);
+        }
+        out.push_back(static_cast<float>(divisor));
+    }
+    return out;
+}
 
 const char* hfLayerCountKey(const ArchTraits& arch) { return arch.learnedPositions ? "n_layer" : "num_hidden_layers"; }
 

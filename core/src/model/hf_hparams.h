@@ -26,6 +26,13 @@ struct HfModelConfig {
     std::string activationName;     // as the config names it
 };
 
+// Llama 3's RoPE scaling parameters (rope_type "llama3") and the per-frequency divisors they give,
+// as llama.cpp's converter writes them into rope_freqs.weight.
+struct Llama3Rope {
+    double factor = 8.0, low = 1.0, high = 4.0, original = 8192.0;  // factor, low/high_freq_factor, original_max_position_embeddings
+};
+std::vector<float> llama3RopeDivisors(const Llama3Rope& params, double base, int headDim);
+
 // The config.json key holding the block count ("num_hidden_layers"; GPT-2: "n_layer").
 const char* hfLayerCountKey(const ArchTraits& arch);
 
