@@ -169,3 +169,24 @@ TEST_CASE("gemma2/3: bad per-block metadata and unsupported variants are named",
         CHECK_THROWS_WITH(Model::load(f), Contains("final_logit_softcapping") && Contains("outside (0, 1e6)"));
     }
 }
+
+TEST_CASE("gemma3 vision-language folder: its text stack matches transformers; exports refused or converted", "[parity][gemma3][hf]") {
+    // tools/make_tiny_gemma3_vl.py: a Gemma3ForConditionalGeneration (model_type gemma3, text_config,
+    // tensors under language_model.model.) with a tiny SigLIP tower.
+    const auto m = Model::load(dataFile("tiny_gemma3_vl_hf"), LoadOptions{Device::Cpu});
+    CHECK(m->info().arch == "gemma3");
+    CHECK(m->info().hparams.slidingLayers == std::vector<bool>{true, false});
+    const auto& unused = m->info().unusedTensors;
+    REQUIRE_FALSE(unused.empty());
+    for (const auto& t : unused) CHECK(t.rfind("language_model.", 0) != 0);  // only the vision tower and projector are left
+    const auto ref = test::loadReference("tiny_gemma3_vl_reference.json");
+    const double worst = test::checkLogits(*m, ref.at("sequences"));
+    std::cout << "tiny_gemma3_vl_hf: max |Δlogit| / max |logit| " << worst << "\n";
+    test::TempDir dir;
+    CHECK_THROWS_AS(exportPrunedModel(*m, {0}, dir / "p"), UnsupportedError);
+    CHECK_THROWS_WITH(exportPrunedModel(*m, {0}, dir / "p"), Contains("vision-language folder"));
+    CHECK_FALSE(std::filesystem::exists(dir / "p"));
+    ExportOptions asGguf;
+    asGguf.format = ExportFormat::Gguf;
+    CHECK(exportPrunedModel(*m, {}, dir / "text.gguf", asGguf).selfChecked);  // the text stack as a GGUF
+}

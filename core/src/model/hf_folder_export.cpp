@@ -101,6 +101,10 @@ std::uint64_t writeNewFolder(const std::filesystem::path& out, const std::functi
 
 std::uint64_t writeHfFolder(const ModelInfo& info, const HfFolderEdit& edit, const std::filesystem::path& out, const CancelToken* cancel) {
     const auto src = io::HfCheckpoint::open(info.path);
+    if (src.config().contains("text_config")) {
+        throw UnsupportedError(info.path, "a vision-language folder (text_config) is not written as a changed folder yet",
+                               "Export it as a GGUF of its text stack (avss prune --format gguf).");
+    }
     return writeNewFolder(out, [&] { writeFolder(src, info, edit, out, cancel); });
 }
 

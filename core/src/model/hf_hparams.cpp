@@ -225,6 +225,16 @@ HfModelConfig readConfig(const json& config, const std::filesystem::path& file) 
     HfModelConfig out;
     out.modelType = c.text("model_type");
     if (out.modelType.empty()) c.fail("model_type", "is missing");
+    // Gemma 3 with vision (4B-27B): the text stack is a gemma3_text model under text_config; the
+    // vision tower's tensors stay unused.
+    if (out.modelType == "gemma3" && c.has("text_config") && c.at("text_config").is_object()) {
+        auto text = c.at("text_config");
+        text["model_type"] = "gemma3_text";
+        if (!text.contains("tie_word_embeddings") && c.has("tie_word_embeddings")) text["tie_word_embeddings"] = c.at("tie_word_embeddings");
+        auto inner = readConfig(text, file);
+        inner.textOfMultimodal = true;
+        return inner;
+    }
     out.arch = &archTraitsForModelType(out.modelType, file.string());
     if (out.arch->learnedPositions) {
         readGpt2(c, out);

@@ -24,6 +24,7 @@ struct HfModelConfig {
     // rope_freqs.weight (hp.ropeFreqFactors is set when non-empty).
     std::vector<float> ropeFreqFactors;
     std::string activationName;     // as the config names it
+    bool textOfMultimodal = false;  // the text stack of a vision-language folder (Gemma 3 4B-27B: text_config)
 };
 
 // Llama 3's RoPE scaling parameters (rope_type "llama3") and the per-frequency divisors they give,

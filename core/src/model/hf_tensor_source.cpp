@@ -88,8 +88,16 @@ bool HfTensorSource::isConv1D(const std::string& g, const ArchTraits& arch) {
 
 std::string HfTensorSource::checkpointNameIn(const io::HfCheckpoint& c, const std::string& g, const ArchTraits& arch) {
     auto own = checkpointName(g, arch);
+    if (own.empty() || c.find(own).tensor != nullptr) return own;
     const std::string prefix = kGpt2Prefix;
-    if (arch.learnedPositions && c.find(own).tensor == nullptr && own.rfind(prefix, 0) == 0) own = own.substr(prefix.size());
+    if (arch.learnedPositions && own.rfind(prefix, 0) == 0) return own.substr(prefix.size());
+    // A vision-language folder keeps the text stack under language_model (transformers 4 and 5 spellings).
+    if (own.rfind("model.", 0) == 0) {
+        for (const char* stack : {"language_model.model.", "model.language_model."}) {
+            const auto nested = stack + own.substr(6);
+            if (c.find(nested).tensor != nullptr) return nested;
+        }
+    }
     return own;
 }
 
