@@ -2,12 +2,11 @@
 // hf_hparams.cpp reads every one of them back to the same HyperParams (tests/core/test_hf_gguf_export.cpp).
 #include "model/hf_config_writer.h"
 
-#include <cstdint>
-#include <string>
-
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <optional>
+#include <string>
 
 #include "avss/error.h"
 #include "model/arch_traits.h"

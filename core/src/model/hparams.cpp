@@ -3,8 +3,8 @@
 
 #include <cmath>
 #include <sstream>
-#include <variant>
 #include <string>
+#include <variant>
 
 #include "avss/error.h"
 
