@@ -25,7 +25,8 @@ def main() -> None:
     pruned = AutoModelForCausalLM.from_pretrained(pruned_dir, dtype=torch.float32, attn_implementation="eager").eval()
     original = AutoModelForCausalLM.from_pretrained(original_dir, dtype=torch.float32, attn_implementation="eager").eval()
     gpt2 = hasattr(original, "transformer")  # GPT-2: transformer.h, attn, n_layer
-    stack = original.transformer if gpt2 else original.model
+    # The decoder stack: model.layers, or a vision-language model's model.language_model.layers.
+    stack = original.transformer if gpt2 else getattr(original.model, "language_model", original.model)
     kept = [layer for i, layer in enumerate(stack.h if gpt2 else stack.layers) if i not in removed]
     for i, layer in enumerate(kept):
         (layer.attn if gpt2 else layer.self_attn).layer_idx = i
@@ -33,10 +34,11 @@ def main() -> None:
         stack.h = torch.nn.ModuleList(kept)
     else:
         stack.layers = torch.nn.ModuleList(kept)
-    original.config.num_hidden_layers = len(kept)
-    if getattr(original.config, "layer_types", None):
-        original.config.layer_types = [t for i, t in enumerate(original.config.layer_types) if i not in removed]
-    vocab = original.config.vocab_size
+    config = getattr(original.config, "text_config", original.config)
+    config.num_hidden_layers = len(kept)
+    if getattr(config, "layer_types", None):
+        config.layer_types = [t for i, t in enumerate(config.layer_types) if i not in removed]
+    vocab = config.vocab_size
     gen = torch.Generator().manual_seed(0)
     worst = 0.0
     with torch.no_grad():
@@ -45,7 +47,7 @@ def main() -> None:
             a = pruned(input_ids=ids, use_cache=False).logits
             b = original(input_ids=ids, use_cache=False).logits
             worst = max(worst, float((a - b).abs().max()))
-    print(f"{pruned_dir}: {pruned.config.num_hidden_layers} layers (removed {sorted(removed)}); "
+    print(f"{pruned_dir}: {len(kept)} layers (removed {sorted(removed)}); "
           f"max |logit(pruned folder) - logit(original with the layers deleted)| = {worst}")
     assert worst < 1e-4, "the pruned folder does not hold the original's kept layers"
 

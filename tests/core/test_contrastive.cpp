@@ -184,7 +184,7 @@ TEST_CASE("Tuned exports keep each architecture's own tensor layout (fused phi3 
     // gpt2: LayerNorm biases exported as zero with their shift in the folded biases; Conv1D weights [in, out] in folders.
     for (const char* file : {"tiny_phi3.gguf", "tiny_gemma.gguf", "tiny_qwen2.gguf", "tiny_gemma2.gguf", "tiny_gemma3.gguf", "tiny_gpt2.gguf",
                              "tiny_phi3_hf", "tiny_gemma_hf", "tiny_qwen2_hf", "tiny_mistral_hf", "tiny_gemma2_hf", "tiny_gemma3_hf",
-                             "tiny_gpt2_hf"}) {
+                             "tiny_gpt2_hf", "tiny_gemma3_vl_hf"}) {
         SECTION(file) {
             test::TempDir dir;
             const std::shared_ptr<const Model> model = Model::load(std::string(AVSS_TEST_DATA_DIR) + "/" + file, LoadOptions{Device::Cpu});

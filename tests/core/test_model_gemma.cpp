@@ -170,7 +170,7 @@ TEST_CASE("gemma2/3: bad per-block metadata and unsupported variants are named",
     }
 }
 
-TEST_CASE("gemma3 vision-language folder: its text stack matches transformers; exports refused or converted", "[parity][gemma3][hf]") {
+TEST_CASE("gemma3 vision-language folder: its text stack matches transformers; pruned as a folder or as a GGUF", "[parity][gemma3][hf]") {
     // tools/make_tiny_gemma3_vl.py: a Gemma3ForConditionalGeneration (model_type gemma3, text_config,
     // tensors under language_model.model.) with a tiny SigLIP tower.
     const auto m = Model::load(dataFile("tiny_gemma3_vl_hf"), LoadOptions{Device::Cpu});
@@ -183,9 +183,13 @@ TEST_CASE("gemma3 vision-language folder: its text stack matches transformers; e
     const double worst = test::checkLogits(*m, ref.at("sequences"));
     std::cout << "tiny_gemma3_vl_hf: max |Δlogit| / max |logit| " << worst << "\n";
     test::TempDir dir;
-    CHECK_THROWS_AS(exportPrunedModel(*m, {0}, dir / "p"), UnsupportedError);
-    CHECK_THROWS_WITH(exportPrunedModel(*m, {0}, dir / "p"), Contains("vision-language folder"));
-    CHECK_FALSE(std::filesystem::exists(dir / "p"));
+    // Pruned as a folder: the text stack's layers renumbered under language_model.model., text_config trimmed.
+    CHECK(exportPrunedModel(*m, {0}, dir / "p").selfChecked);
+    const auto config = test::readJson(dir / "p" / "config.json");
+    CHECK(config.at("text_config").at("num_hidden_layers") == 1);
+    CHECK(config.at("text_config").at("layer_types") == nlohmann::json::array({"full_attention"}));
+    CHECK_FALSE(config.contains("num_hidden_layers"));
+    CHECK(Model::load(dir / "p", LoadOptions{Device::Cpu})->info().hparams.slidingLayers == std::vector<bool>{false});
     ExportOptions asGguf;
     asGguf.format = ExportFormat::Gguf;
     CHECK(exportPrunedModel(*m, {}, dir / "text.gguf", asGguf).selfChecked);  // the text stack as a GGUF

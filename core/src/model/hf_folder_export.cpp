@@ -34,12 +34,14 @@ void writeFolder(const io::HfCheckpoint& src, const ModelInfo& info, const HfFol
     const int layers = info.hparams.layers;
     const auto& kept = edit.kept;
     auto config = src.config();
-    config[hfLayerCountKey(archTraits(info.arch, info.path.string()))] = kept.size();
-    trimPerLayerLists(config, layers, kept);
-    if (const auto& sliding = info.hparams.slidingLayers; !sliding.empty() && !config.contains("layer_types")) {
+    // A vision-language folder keeps its text stack's settings under text_config.
+    auto& text = config.contains("text_config") && config["text_config"].is_object() ? config["text_config"] : config;
+    text[hfLayerCountKey(archTraits(info.arch, info.path.string()))] = kept.size();
+    trimPerLayerLists(text, layers, kept);
+    if (const auto& sliding = info.hparams.slidingLayers; !sliding.empty() && !text.contains("layer_types")) {
         auto kinds = nlohmann::json::array();  // a config that derives the kinds from the block index gets them listed
         for (int l : kept) kinds.push_back(sliding[static_cast<std::size_t>(l)] ? "sliding_attention" : "full_attention");
-        config["layer_types"] = kinds;
+        text["layer_types"] = kinds;
     }
     config[edit.manifestKey] = edit.manifest;
     util::writeFileAtomically(out / "config.json", config.dump(2) + "\n");
@@ -47,7 +49,9 @@ void writeFolder(const io::HfCheckpoint& src, const ModelInfo& info, const HfFol
 
     std::vector<int> newIndex(static_cast<std::size_t>(layers), -1);
     for (std::size_t i = 0; i < kept.size(); ++i) newIndex[static_cast<std::size_t>(kept[i])] = static_cast<int>(i);
-    static const std::regex layerName(R"(^(model\.layers\.|(?:transformer\.)?h\.)(\d+)\.(.+)$)");  // GPT-2: [transformer.]h.N
+    // model.layers.N; a vision-language text stack's language_model.model.layers.N (transformers 4) or
+    // model.language_model.layers.N (5); GPT-2's [transformer.]h.N.
+    static const std::regex layerName(R"(^((?:language_model\.model\.|model\.language_model\.|model\.)layers\.|(?:transformer\.)?h\.)(\d+)\.(.+)$)");
     std::vector<io::SafetensorsEntry> entries;
     std::size_t replaced = 0;
     for (const auto& shard : src.shards()) {
@@ -101,10 +105,6 @@ std::uint64_t writeNewFolder(const std::filesystem::path& out, const std::functi
 
 std::uint64_t writeHfFolder(const ModelInfo& info, const HfFolderEdit& edit, const std::filesystem::path& out, const CancelToken* cancel) {
     const auto src = io::HfCheckpoint::open(info.path);
-    if (src.config().contains("text_config")) {
-        throw UnsupportedError(info.path, "a vision-language folder (text_config) is not written as a changed folder yet",
-                               "Export it as a GGUF of its text stack (avss prune --format gguf).");
-    }
     return writeNewFolder(out, [&] { writeFolder(src, info, edit, out, cancel); });
 }
 
