@@ -486,6 +486,24 @@ TEST_CASE("explorer: a folder opened as a model is reported with the core's mess
     CHECK(RecentFiles().list().value(0) == f.modelPath);
 }
 
+TEST_CASE("explorer: the heatmap's tool tips name each Gemma 3 block's attention", "[ui][explorer][hf][gemma3]") {
+    TinyFixture f;
+    MainWindow w(f.cacheDir);
+    w.workspace().setSettings(test::tinySettings());
+    w.openModelFile(QStringLiteral(AVSS_TEST_DATA_DIR "/tiny_gemma3_hf"));
+    REQUIRE(waitUntil([&] { return w.workspace().model() && !w.jobs().isBusy(JobKind::Load); }));
+    analyse(w, AnalysisMode::CacheFirst);
+    auto* heatmap = w.views().heatmap();
+    REQUIRE(heatmap->grid().layers == 6);
+    REQUIRE_FALSE(heatmap->grid().rows.empty());
+    CHECK(heatmap->toolTipFor(0, 0).contains(QStringLiteral("attention: sliding window of 8 tokens · RoPE base 10000, scaling none")));
+    CHECK(heatmap->toolTipFor(0, 5).contains(QStringLiteral("attention: full causal · RoPE base 1e+06, scaling linear x8")));
+    w.openModelFile(QStringLiteral(AVSS_TEST_DATA_DIR "/tiny_qwen2_hf"));  // every block alike: no such line
+    REQUIRE(waitUntil([&] { return w.workspace().model() && w.workspace().model()->info().arch == "qwen2" && !w.jobs().isBusy(JobKind::Load); }));
+    analyse(w, AnalysisMode::CacheFirst);
+    CHECK_FALSE(heatmap->toolTipFor(0, 0).contains(QStringLiteral("attention:")));
+}
+
 TEST_CASE("explorer: a Hugging Face folder opens from the File menu's entry and analyses", "[ui][explorer][hf]") {
     TinyFixture f;
     MainWindow w(f.cacheDir);

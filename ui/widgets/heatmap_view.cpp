@@ -82,6 +82,8 @@ void HeatmapView::rebuild() {
     update();
 }
 
+void HeatmapView::setLayerKinds(const QStringList& kinds) { m_layerKinds = kinds; }
+
 void HeatmapView::setRemovedLayers(const std::vector<int>& removed) {
     m_removed = removed;
     update();
@@ -296,6 +298,7 @@ QString HeatmapView::toolTipFor(int row, int layer) const {
         if (std::find(sel.begin(), sel.end(), layer) != sel.end()) text += tr("<br><i>among the top %1 (selected for mitigation)</i>").arg(sel.size());
     }
     if (std::find(m_removed.begin(), m_removed.end(), layer) != m_removed.end()) text += tr("<br><i>removed by the current plan</i>");
+    if (layer < m_layerKinds.size()) text += tr("<br>attention: %1").arg(m_layerKinds[layer].toHtmlEscaped());
     return text;
 }
 

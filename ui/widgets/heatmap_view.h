@@ -7,6 +7,7 @@
 #pragma once
 
 #include <QImage>
+#include <QStringList>
 #include <QWidget>
 #include <memory>
 #include <vector>
@@ -35,6 +36,10 @@ public:
     void setPlaceholder(const QString& text);  // shown while there is nothing to draw; empty: the default hint
     const QString& placeholder() const { return m_placeholder; }
     void setCurrentRowId(const QString& id);  // follows the chosen metric
+    // Each block's attention when blocks differ (Gemma 2/3: sliding or global), shown in the cells'
+    // tool tips; empty when every block is alike.
+    void setLayerKinds(const QStringList& kinds);
+    QString toolTipFor(int row, int layer) const;  // a cell's tool tip (rich text)
 
     const HeatmapGrid& grid() const { return m_grid; }
     const std::vector<int>& removedLayers() const { return m_removed; }
@@ -72,7 +77,6 @@ private:
     void rebuild();
     HeatmapGrid gridOf(const std::shared_ptr<const std::vector<avss::LayerScores>>& scores,
                        const std::shared_ptr<const avss::HalluScores>& hallu) const;
-    QString toolTipFor(int row, int layer) const;
     void paintLabels(QPainter& p, const Geometry& g) const;
     void paintMarks(QPainter& p, const Geometry& g) const;
     void paintLegend(QPainter& p, const Geometry& g) const;
@@ -85,6 +89,7 @@ private:
     HeatmapSide m_side = HeatmapSide::Original;
     HeatmapScale m_scale = HeatmapScale::Value;
     HeatmapGrid m_grid;
+    QStringList m_layerKinds;
     QImage m_cells;
     QString m_placeholder;
     std::vector<int> m_removed;

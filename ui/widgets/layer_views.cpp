@@ -11,6 +11,7 @@
 #include <QVBoxLayout>
 
 #include "models/layer_table_model.h"
+#include "util/qt_convert.h"
 #include "widgets/heatmap_view.h"
 #include "widgets/score_chart.h"
 #include "workspace.h"
@@ -127,6 +128,12 @@ QTableView* LayerViews::createTable(QWidget* parent) {
 
 void LayerViews::showAnalysis() {
     m_heatmap->setScores(m_workspace.analysis().scores);
+    QStringList kinds;  // the core's per-block traits, when blocks differ
+    if (const auto& model = m_workspace.model(); model && model->info().hparams.mixedAttention()) {
+        const auto& hp = model->info().hparams;
+        for (int l = 0; l < hp.layers; ++l) kinds << toQString(hp.layer(l).attentionName() + " · " + hp.positionName(l));
+    }
+    m_heatmap->setLayerKinds(kinds);
     showOverlays();  // a comparison belongs to one analysis
     m_heatmap->setCurrentRowId(m_workspace.metric());
     showPlan();
