@@ -207,7 +207,7 @@ TEST_CASE("config.json: each family's fields, and what the engine does not imple
             CHECK_THROWS_WITH(configWith(edit, base), Contains(what));
         };
         refused([](json& j) { j["model_type"] = "falcon"; }, "model_type 'falcon' is not supported");
-        refused([](json& j) { j["rope_parameters"] = {{"rope_type", "yarn"}, {"factor", 4.0}, {"rope_theta", 1e6}}; }, "RoPE scaling type 'yarn'");
+        refused([](json& j) { j["rope_parameters"] = {{"rope_type", "longrope"}, {"factor", 4.0}, {"rope_theta", 1e6}}; }, "RoPE scaling type 'longrope'");
         refused([](json& j) { j.erase("rope_parameters"); j["rope_scaling"] = {{"type", "dynamic"}, {"factor", 2.0}}; }, "'dynamic'");
         refused([](json& j) { j["use_sliding_window"] = true; }, "use_sliding_window");
         refused([](json& j) { j["hidden_act"] = "gelu"; }, "activation 'gelu'");

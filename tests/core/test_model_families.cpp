@@ -155,6 +155,26 @@ TEST_CASE("RoPE scaling: logits match transformers, and ignoring the scaling wou
     }
 }
 
+TEST_CASE("YaRN RoPE scaling from config.json: logits match transformers", "[parity][rope][hf]") {
+    // tools/make_tiny_yarn_reference.py: tiny_qwen2_hf with rope_parameters yarn (factor 4, original 16, beta_fast 8).
+    const auto ref = test::loadReference("tiny_qwen2_yarn_reference.json");
+    test::TempDir dir;
+    test::copyFolder(dataFile("tiny_qwen2_hf"), dir / "m");
+    auto config = test::readJson(dir / "m" / "config.json");
+    config["rope_parameters"] = ref.at("rope_parameters");
+    test::writeJson(dir / "m" / "config.json", config);
+    const auto m = Model::load(dir / "m", LoadOptions{Device::Cpu});
+    const auto& hp = m->info().hparams;
+    CHECK(hp.ropeAttentionFactor == Approx(ref.at("attention_factor").get<double>()));
+    CHECK(hp.ropeScalingName() == "YaRN per-frequency factors, attention x1.13863");
+    for (const auto& s : ref.at("sequences")) CHECK(s.at("max_abs_logit_change_from_plain_rope").get<double>() > 0.05);
+    const double worst = checkLogits(*m, ref.at("sequences"));
+    std::cout << "tiny_qwen2_hf with YaRN: max |Δlogit| / max |logit| " << worst << "\n";
+    ExportOptions asGguf;
+    asGguf.format = ExportFormat::Gguf;
+    CHECK_THROWS_WITH(exportPrunedModel(*m, {0}, dir / "y.gguf", asGguf), Contains("YaRN"));
+}
+
 TEST_CASE("RoPE scaling the engine does not implement is refused, bad factors named", "[model][corrupt][rope]") {
     test::TempDir dir;
     const auto good = test::writeTinyModel(dir.path());

@@ -31,6 +31,7 @@ struct HyperParams {
     // has that tensor (how converters store Llama 3.1+'s "llama3" scaling).
     double ropeLinearFactor = 1.0;
     bool ropeFreqFactors = false;
+    double ropeAttentionFactor = 1.0;  // YaRN: cos and sin scaled by this (every score by its square; folded into the query scale)
     double normEps = 1e-5;
     // Sliding-window attention ({arch}.attention.sliding_window, Mistral-style): query t sees keys
     // t-W+1..t. 0 = full causal attention.
@@ -43,7 +44,7 @@ struct HyperParams {
     double finalSoftcap = 0.0;     // > 0: logits become cap·tanh(logits/cap) (Gemma 2)
     bool learnedPositions = false; // absolute position embeddings (GPT-2): no RoPE; positions < contextLength
     int qRows() const { return heads * headDim; }
-    double queryScale() const;  // 1/sqrt(queryScalar or headDim): the factor on every attention score
+    double queryScale() const;  // 1/sqrt(queryScalar or headDim), times YaRN's attention factor squared: the factor on every score
     bool mixedAttention() const;  // blocks differ in window, or some use the sliding blocks' own RoPE
     int kvRows() const { return kvHeads * headDim; }
     std::string ropeScalingName() const;  // "none", "linear x4", "per-frequency factors (rope_freqs.weight)", or both

@@ -51,6 +51,9 @@ void writeHyperParams(io::GgufWriter& w, const ArchTraits& arch, const HyperPara
     if (hp.slidingWindow > 0 && hp.slidingRopeBase > 0.0) w.setF32(a + "rope.freq_base_swa", static_cast<float>(hp.slidingRopeBase));
     if (hp.attnSoftcap > 0.0) w.setF32(a + "attn_logit_softcapping", static_cast<float>(hp.attnSoftcap));
     if (hp.finalSoftcap > 0.0) w.setF32(a + "final_logit_softcapping", static_cast<float>(hp.finalSoftcap));
+    if (hp.ropeAttentionFactor != 1.0) {
+        throw UnsupportedError(src, "its YaRN RoPE scaling is not written as GGUF here", "Export it as a Hugging Face folder.");
+    }
     // GGUF has no query-scale key for these rows: llama.cpp (and hparams.cpp) derive it from the shape.
     const int layers = static_cast<int>(kept.size());
     const double derived = arch.wideQueryScaleLayers > 0 && layers == arch.wideQueryScaleLayers ? static_cast<double>(hp.hidden / hp.heads)

@@ -2,6 +2,7 @@
 // the families in the architecture table; ranges are the GGUF reader's.
 #include "model/hf_hparams.h"
 
+#include <algorithm>
 #include <cmath>
 #include <set>
 
@@ -76,8 +77,43 @@ void checkActivation(const ConfigReader& c, const ArchTraits& arch, HfModelConfi
     if (!ok.count(out.activationName)) c.refuse("activation '" + out.activationName + "' (" + key + ") for model_type '" + out.modelType + "'");
 }
 
+// YaRN as transformers computes it: each frequency interpolated (divided by factor) or extrapolated
+// (kept) along a ramp between the correction dimensions of beta_fast and beta_slow rotations, which
+// makes per-frequency divisors; cos and sin are scaled by the attention factor, which multiplies
+// every score by its square (folded into the query scale).
+template <typename Param>
+void readYarn(const ConfigReader& c, const json& s, const std::string& key, const Param& param, HfModelConfig& out) {
+    auto& hp = out.hp;
+    const double factor = param("factor", 0.0);
+    if (!(factor >= 1.0 && factor <= 1e6)) c.fail(key + ".factor", "is missing or out of range [1, 1e6]");
+    const double original = param("original_max_position_embeddings", static_cast<double>(hp.contextLength));
+    const auto mscale = [](double scale, double m) { return scale <= 1.0 ? 1.0 : 0.1 * m * std::log(scale) + 1.0; };
+    double attention = param("attention_factor", 0.0);
+    if (attention == 0.0) {
+        const double m = param("mscale", 0.0), mAll = param("mscale_all_dim", 0.0);
+        attention = m != 0.0 && mAll != 0.0 ? mscale(factor, m) / mscale(factor, mAll) : mscale(factor, 1.0);
+    }
+    const double betaFast = param("beta_fast", 0.0) != 0.0 ? param("beta_fast", 0.0) : 32.0;  // transformers: `or 32`
+    const double betaSlow = param("beta_slow", 0.0) != 0.0 ? param("beta_slow", 0.0) : 1.0;
+    if (!(original >= 1.0 && attention > 0.0 && betaFast > 0.0 && betaSlow > 0.0)) c.fail(key, "holds yarn parameters that are not positive");
+    const double dim = hp.headDim, base = hp.ropeBase;
+    const auto correction = [&](double rotations) { return dim * std::log(original / (rotations * 2.0 * kPi)) / (2.0 * std::log(base)); };
+    double low = correction(betaFast), high = correction(betaSlow);
+    if (!s.contains("truncate") || !s["truncate"].is_boolean() || s["truncate"].get<bool>()) low = std::floor(low), high = std::ceil(high);
+    low = std::max(low, 0.0);
+    high = std::min(high, dim - 1.0);
+    if (low == high) high += 0.001;  // transformers' guard against a zero-width ramp
+    for (int i = 0; i < hp.headDim / 2; ++i) {
+        const double ramp = std::clamp((static_cast<double>(i) - low) / (high - low), 0.0, 1.0);
+        const double keep = 1.0 - ramp;  // extrapolation share
+        out.ropeFreqFactors.push_back(static_cast<float>(1.0 / ((1.0 - keep) / factor + keep)));
+    }
+    hp.ropeFreqFactors = true;
+    hp.ropeAttentionFactor = attention;
+}
+
 // One RoPE parameter object (rope_scaling or rope_parameters): its rope_theta wins; type default,
-// linear or llama3.
+// linear, llama3 or yarn.
 void readRopeObject(const ConfigReader& c, const json& s, const std::string& key, HfModelConfig& out) {
     auto& hp = out.hp;
     if (!s.is_object()) c.fail(key, "is " + s.dump() + ", not an object");
@@ -92,7 +128,8 @@ void readRopeObject(const ConfigReader& c, const json& s, const std::string& key
         if (!(hp.ropeLinearFactor >= 1e-3 && hp.ropeLinearFactor <= 1e6)) c.fail(key + ".factor", "is missing or out of range [0.001, 1e6]");
         return;
     }
-    if (type != "llama3") c.refuse("RoPE scaling type '" + type + "' (" + key + "); supported: default, linear, llama3");
+    if (type == "yarn") return readYarn(c, s, key, param, out);
+    if (type != "llama3") c.refuse("RoPE scaling type '" + type + "' (" + key + "); supported: default, linear, llama3, yarn");
     const double factor = param("factor", 8.0), low = param("low_freq_factor", 1.0), high = param("high_freq_factor", 4.0);
     const double original = param("original_max_position_embeddings", 8192.0);
     if (!(factor > 0.0 && low > 0.0 && high > low && original >= 1.0)) {

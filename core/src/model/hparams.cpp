@@ -204,7 +204,9 @@ std::string HyperParams::scoringName() const {
     return out.str();
 }
 
-double HyperParams::queryScale() const { return 1.0 / std::sqrt(queryScalar > 0.0 ? queryScalar : static_cast<double>(headDim)); }
+double HyperParams::queryScale() const {
+    return ropeAttentionFactor * ropeAttentionFactor / std::sqrt(queryScalar > 0.0 ? queryScalar : static_cast<double>(headDim));
+}
 
 bool HyperParams::mixedAttention() const {
     for (int l = 0; l < layers; ++l) {
@@ -217,7 +219,8 @@ bool HyperParams::mixedAttention() const {
 std::string HyperParams::ropeScalingName() const {
     std::ostringstream out;
     if (ropeLinearFactor != 1.0) out << "linear x" << ropeLinearFactor;
-    if (ropeFreqFactors) out << (ropeLinearFactor != 1.0 ? " and " : "") << "per-frequency factors (rope_freqs.weight)";
+    if (ropeFreqFactors) out << (ropeLinearFactor != 1.0 ? " and " : "") << (ropeAttentionFactor != 1.0 ? "YaRN per-frequency factors" : "per-frequency factors (rope_freqs.weight)");
+    if (ropeAttentionFactor != 1.0) out << ", attention x" << ropeAttentionFactor;
     return out.str().empty() ? "none" : out.str();
 }
 
