@@ -120,10 +120,7 @@ TEST_CASE("Hugging Face folder → GGUF: every family's tensors as llama.cpp's c
     }
     SECTION("a query scale a GGUF of that shape cannot say is refused") {
         test::TempDir dir;
-        test::copyFolder(dataFile("tiny_gemma3_hf"), dir / "m");
-        auto config = test::readJson(dir / "m" / "config.json");
-        config["query_pre_attn_scalar"] = 24;
-        test::writeJson(dir / "m" / "config.json", config);
+        test::copyFolderWithConfig(dataFile("tiny_gemma3_hf"), dir / "m", [](nlohmann::json& c) { c["query_pre_attn_scalar"] = 24; });
         const auto m = Model::load(dir / "m", LoadOptions{Device::Cpu});
         CHECK_THROWS_AS(exportPrunedModel(*m, {0}, dir / "q.gguf", as(ExportFormat::Gguf)), UnsupportedError);
         CHECK_THROWS_WITH(exportPrunedModel(*m, {0}, dir / "q.gguf", as(ExportFormat::Gguf)), Contains("query scale"));

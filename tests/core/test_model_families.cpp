@@ -159,11 +159,8 @@ TEST_CASE("YaRN RoPE scaling from config.json: logits match transformers", "[par
     // tools/make_tiny_yarn_reference.py: tiny_qwen2_hf with rope_parameters yarn (factor 4, original 16, beta_fast 8).
     const auto ref = test::loadReference("tiny_qwen2_yarn_reference.json");
     test::TempDir dir;
-    test::copyFolder(dataFile("tiny_qwen2_hf"), dir / "m");
-    auto config = test::readJson(dir / "m" / "config.json");
-    config["rope_parameters"] = ref.at("rope_parameters");
-    test::writeJson(dir / "m" / "config.json", config);
-    const auto m = Model::load(dir / "m", LoadOptions{Device::Cpu});
+    const auto folder = test::copyFolderWithConfig(dataFile("tiny_qwen2_hf"), dir / "m", [&](nlohmann::json& c) { c["rope_parameters"] = ref.at("rope_parameters"); });
+    const auto m = Model::load(folder, LoadOptions{Device::Cpu});
     const auto& hp = m->info().hparams;
     CHECK(hp.ropeAttentionFactor == Approx(ref.at("attention_factor").get<double>()));
     CHECK(hp.ropeScalingName() == "YaRN per-frequency factors, attention x1.13863");

@@ -81,11 +81,9 @@ TEST_CASE("gemma3 folder: query_pre_attn_scalar sets the score scale", "[parity]
     const auto& variant = ref.at("query_scalar_variant");
     CHECK(variant.at("max_abs_logit_change").get<double>() > 0.05);  // the default scale would fail
     test::TempDir dir;
-    test::copyFolder(dataFile("tiny_gemma3_hf"), dir / "m");
-    auto config = test::readJson(dir / "m" / "config.json");
-    config["query_pre_attn_scalar"] = variant.at("query_pre_attn_scalar");
-    test::writeJson(dir / "m" / "config.json", config);
-    const auto m = Model::load(dir / "m", LoadOptions{Device::Cpu});
+    const auto folder = test::copyFolderWithConfig(dataFile("tiny_gemma3_hf"), dir / "m",
+                                                   [&](nlohmann::json& c) { c["query_pre_attn_scalar"] = variant.at("query_pre_attn_scalar"); });
+    const auto m = Model::load(folder, LoadOptions{Device::Cpu});
     CHECK(m->info().hparams.scoringName() == "scores x 1/sqrt(24)");
     const auto& seq = ref.at("sequences")[variant.at("sequence").get<std::size_t>()];
     CHECK(test::relErr(test::logitsOf(*m, seq.at("ids")), test::tensorOf(variant.at("logits"))) < 1e-5);
@@ -110,10 +108,8 @@ TEST_CASE("gemma2/3: pruned exports keep each kept block's kind, in GGUFs and in
         const auto g3 = Model::load(dataFile("tiny_gemma3_hf"), LoadOptions{Device::Cpu});
         CHECK(exportPrunedModel(*g3, {4}, dir / "g3").selfChecked);
         CHECK(test::readJson(dir / "g3" / "config.json").at("layer_types").size() == 5);
-        test::copyFolder(dataFile("tiny_gemma2_hf"), dir / "m");
-        auto config = test::readJson(dir / "m" / "config.json");
-        config.erase("layer_types");  // as older Gemma 2 configs: even blocks slide
-        test::writeJson(dir / "m" / "config.json", config);
+        // As older Gemma 2 configs: no layer_types, even blocks slide.
+        test::copyFolderWithConfig(dataFile("tiny_gemma2_hf"), dir / "m", [](nlohmann::json& c) { c.erase("layer_types"); });
         const auto g2 = Model::load(dir / "m", LoadOptions{Device::Cpu});
         CHECK(g2->info().hparams.slidingLayers == std::vector<bool>{true, false});
         CHECK(exportPrunedModel(*g2, {0}, dir / "g2").selfChecked);
@@ -148,13 +144,7 @@ TEST_CASE("gemma2/3: bad per-block metadata and unsupported variants are named",
         const auto p = test::rewriteGguf(dataFile("tiny_gemma3.gguf"), dir / "nonorm.gguf", [](W&, const F&) {}, "blk.5.attn_k_norm.weight");
         CHECK_THROWS_WITH(Model::load(p), Contains("nonorm.gguf") && Contains("blk.5.attn_k_norm.weight") && Contains("missing"));
     }
-    auto folderWith = [&](const std::function<void(nlohmann::json&)>& edit) {
-        test::copyFolder(dataFile("tiny_gemma3_hf"), dir / "f");
-        auto config = test::readJson(dir / "f" / "config.json");
-        edit(config);
-        test::writeJson(dir / "f" / "config.json", config);
-        return dir / "f";
-    };
+    auto folderWith = [&](const std::function<void(nlohmann::json&)>& edit) { return test::copyFolderWithConfig(dataFile("tiny_gemma3_hf"), dir / "f", edit); };
     SECTION("an unknown layer kind") {
         const auto f = folderWith([](nlohmann::json& j) { j["layer_types"][2] = "chunked_attention"; });
         CHECK_THROWS_AS(Model::load(f), UnsupportedError);

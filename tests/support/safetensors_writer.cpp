@@ -61,4 +61,13 @@ nlohmann::json readJson(const std::filesystem::path& path) {
 
 void writeJson(const std::filesystem::path& path, const nlohmann::json& j) { writeText(path, j.dump(1)); }
 
+std::filesystem::path copyFolderWithConfig(const std::filesystem::path& from, const std::filesystem::path& to,
+                                           const std::function<void(nlohmann::json&)>& edit) {
+    copyFolder(from, to);
+    auto config = readJson(to / "config.json");
+    edit(config);
+    writeJson(to / "config.json", config);
+    return to;
+}
+
 }  // namespace avss::test

@@ -5,8 +5,8 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
-#include <functional>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -28,6 +28,9 @@ std::vector<unsigned char> f32Bytes(const std::vector<float>& values);
 
 // Copies the folder `from` to `to` (both plain folders of files).
 void copyFolder(const std::filesystem::path& from, const std::filesystem::path& to);
+// copyFolder, then `edit` changes the copy's config.json. Returns `to`.
+std::filesystem::path copyFolderWithConfig(const std::filesystem::path& from, const std::filesystem::path& to,
+                                           const std::function<void(nlohmann::json&)>& edit);
 nlohmann::json readJson(const std::filesystem::path& path);
 void writeJson(const std::filesystem::path& path, const nlohmann::json& j);
 
