@@ -192,9 +192,9 @@ TEST_CASE("GGUF → Hugging Face folder: what a folder cannot hold is refused an
         CHECK_FALSE(std::filesystem::exists(dir / "out"));
     }
     SECTION("a SentencePiece tokenizer read with Metaspace's space rule (GGUF has no word for it either)") {
-        const auto dir = std::filesystem::path(dataFile("tiny_spm_hf"));
-        const auto spec = tokenizerSpecFromHf(test::readJson(dir / "tokenizer.json"), test::readJson(dir / "tokenizer_config.json"),
-                                              nlohmann::json::object(), dir / "tokenizer.json");
+        const auto folder = std::filesystem::path(dataFile("tiny_spm_hf"));
+        const auto spec = tokenizerSpecFromHf(test::readJson(folder / "tokenizer.json"), test::readJson(folder / "tokenizer_config.json"),
+                                              nlohmann::json::object(), folder / "tokenizer.json");
         CHECK_THROWS_AS(tok::hfTokenizerJson(spec), UnsupportedError);
         CHECK_THROWS_WITH(tok::hfTokenizerJson(spec), Contains("Metaspace"));
     }

@@ -32,12 +32,6 @@ std::vector<float> values(const at::Tensor& t) {
     return {c.data_ptr<float>(), c.data_ptr<float>() + c.numel()};
 }
 
-std::vector<std::uint64_t> ggmlShape(const at::Tensor& t) {  // ggml order: ne[0] is the contiguous (last torch) dimension
-    std::vector<std::uint64_t> ne;
-    for (auto d = t.dim() - 1; d >= 0; --d) ne.push_back(static_cast<std::uint64_t>(t.size(d)));
-    return ne;
-}
-
 // The tensors of one trained layer under llama.cpp's names, in the source file's own layout: Q/K
 // rows re-permuted for a GGUF whose converter permuted them, norm weights as the file stores a norm
 // of one (the norms are folded into the projections; a LayerNorm's bias of zero, its shift being in
@@ -106,7 +100,7 @@ void writeTunedGguf(const ModelInfo& info, const std::map<std::string, at::Tenso
             w.addTensorView(t.name, t.ne, t.type, src.tensorData(t), t.bytes);
             continue;
         }
-        const auto ne = ggmlShape(it->second);
+        const auto ne = io::ggmlShape(it->second.sizes().vec());
         if (t.ne != ne) {
             throw UsageError(out, "tensor '" + t.name + "' of the tuned model does not match the source's shape");
         }

@@ -8,6 +8,11 @@
 #include "util/atomic_file.h"
 
 namespace avss::io {
+
+std::vector<std::uint64_t> ggmlShape(const std::vector<std::int64_t>& torchShape) {
+    return {torchShape.rbegin(), torchShape.rend()};
+}
+
 namespace {
 
 class Out {

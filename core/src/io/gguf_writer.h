@@ -11,6 +11,10 @@
 
 namespace avss::io {
 
+// A torch shape in ggml order (ne[0] is the contiguous, last torch dimension): the inverse of
+// GgufTensorInfo::torchShape.
+std::vector<std::uint64_t> ggmlShape(const std::vector<std::int64_t>& torchShape);
+
 class GgufWriter {
 public:
     explicit GgufWriter(std::uint32_t alignment = 32) : m_alignment(alignment) {}

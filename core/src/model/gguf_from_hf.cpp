@@ -5,20 +5,20 @@
 #include <torch/torch.h>
 
 #include <cmath>
-#include <regex>
 
 #include "avss/error.h"
 #include "io/gguf_writer.h"
 #include "io/hf_checkpoint.h"
 #include "model/arch_traits.h"
+#include "model/block_renumbering.h"
 #include "model/hf_hparams.h"
 #include "model/hf_tensor_source.h"
 #include "model/weights.h"
+#include "util/text.h"
 
 namespace avss::model {
 namespace {
 
-bool endsWith(const std::string& s, const std::string& tail) { return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0; }
 
 void writeHyperParams(io::GgufWriter& w, const ArchTraits& arch, const HyperParams& hp, const std::vector<int>& kept, const std::filesystem::path& src) {
     const std::string a = std::string(arch.name) + ".";
@@ -85,12 +85,6 @@ void writeTokenizer(io::GgufWriter& w, const TokenizerSpec& t) {
     if (!t.chatTemplate.empty()) w.setString("tokenizer.chat_template", t.chatTemplate);
 }
 
-std::vector<std::uint64_t> ggmlShape(const at::Tensor& t) {
-    std::vector<std::uint64_t> ne;
-    for (auto d = t.dim() - 1; d >= 0; --d) ne.push_back(static_cast<std::uint64_t>(t.size(d)));
-    return ne;
-}
-
 }  // namespace
 
 void writeGgufFromHf(const Model& model, const std::vector<int>& kept, const std::function<void(io::GgufWriter&)>& addMetadata,
@@ -110,21 +104,15 @@ void writeGgufFromHf(const Model& model, const std::vector<int>& kept, const std
     const auto config = readHfConfig(checkpoint.config(), checkpoint.configPath());
     const ProgressFn none;
     HfTensorSource src(checkpoint, config, none, cancel);
-    std::vector<int> newIndex(static_cast<std::size_t>(hp.layers), -1);
-    for (std::size_t i = 0; i < kept.size(); ++i) newIndex[static_cast<std::size_t>(kept[i])] = static_cast<int>(i);
-    static const std::regex block(R"(^blk\.(\d+)\.(.+)$)");
+    const BlockRenumbering renumber(hp.layers, kept);
     torch::NoGradGuard noGrad;
     auto names = HfTensorSource::knownNames(arch, hp.layers);
     names.emplace_back("rope_freqs.weight");  // computed from config.json's llama3 scaling
     for (const auto& g : names) {
         if (!src.has(g)) continue;
-        std::string name = g;
-        std::smatch m;
-        if (std::regex_match(g, m, block)) {
-            const int to = newIndex[static_cast<std::size_t>(std::stoi(m[1].str()))];
-            if (to < 0) continue;  // a removed block
-            name = "blk." + std::to_string(to) + "." + m[2].str();
-        }
+        const auto renamed = renumber.rename(g, info.path);
+        if (!renamed) continue;  // a removed block
+        const auto& name = *renamed;
         std::vector<std::int64_t> shape;
         if (g == "rope_freqs.weight") {
             shape = {hp.headDim / 2};
@@ -133,10 +121,10 @@ void writeGgufFromHf(const Model& model, const std::vector<int>& kept, const std
             if (HfTensorSource::isConv1D(g, arch)) std::swap(shape[0], shape[1]);
         }
         auto v = src.take(g, shape);  // llama.cpp's conventions applied (Gemma's 1 + w, GPT-2's transposes)
-        if (arch.ggufPermutedQK && endsWith(g, ".attn_q.weight")) v = permuteRows(v, hp.heads, hp.headDim);
-        if (arch.ggufPermutedQK && endsWith(g, ".attn_k.weight")) v = permuteRows(v, hp.kvHeads, hp.headDim);
+        if (arch.ggufPermutedQK && util::endsWith(g, ".attn_q.weight")) v = permuteRows(v, hp.heads, hp.headDim);
+        if (arch.ggufPermutedQK && util::endsWith(g, ".attn_k.weight")) v = permuteRows(v, hp.kvHeads, hp.headDim);
         v = v.contiguous();
-        w.addF32Tensor(name, ggmlShape(v), std::vector<float>(v.data_ptr<float>(), v.data_ptr<float>() + v.numel()));
+        w.addF32Tensor(name, io::ggmlShape(v.sizes().vec()), std::vector<float>(v.data_ptr<float>(), v.data_ptr<float>() + v.numel()));
     }
     w.write(out, cancel);
 }

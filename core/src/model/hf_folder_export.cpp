@@ -1,14 +1,15 @@
 // Hugging Face folder → changed Hugging Face folder (the GGUF exports' rules, in transformers' names).
 #include "model/hf_folder_export.h"
 
-#include <regex>
 
 #include "avss/error.h"
 #include "io/hf_checkpoint.h"
 #include "io/safetensors_writer.h"
 #include "model/arch_traits.h"
+#include "model/block_renumbering.h"
 #include "model/hf_hparams.h"
 #include "util/atomic_file.h"
+#include "util/text.h"
 
 namespace avss::model {
 namespace {
@@ -16,7 +17,7 @@ namespace {
 // Files of the source folder the pruned folder gets its own version of.
 bool rewritten(const std::string& name) {
     return name == "config.json" || name == "model.safetensors.index.json" ||
-           (name.size() > 12 && name.compare(name.size() - 12, 12, ".safetensors") == 0);
+           (name.size() > 12 && util::endsWith(name, ".safetensors"));
 }
 
 // Lists with one entry per layer (e.g. layer_types) keep the kept layers' entries.
@@ -47,24 +48,16 @@ void writeFolder(const io::HfCheckpoint& src, const ModelInfo& info, const HfFol
     util::writeFileAtomically(out / "config.json", config.dump(2) + "\n");
     util::writeFileAtomically(out / (edit.manifestKey + ".json"), edit.manifest.dump(2) + "\n");
 
-    std::vector<int> newIndex(static_cast<std::size_t>(layers), -1);
-    for (std::size_t i = 0; i < kept.size(); ++i) newIndex[static_cast<std::size_t>(kept[i])] = static_cast<int>(i);
     // model.layers.N; a vision-language text stack's language_model.model.layers.N (transformers 4) or
     // model.language_model.layers.N (5); GPT-2's [transformer.]h.N.
-    static const std::regex layerName(R"(^((?:language_model\.model\.|model\.language_model\.|model\.)layers\.|(?:transformer\.)?h\.)(\d+)\.(.+)$)");
+    const BlockRenumbering renumber(layers, kept, R"(^((?:language_model\.model\.|model\.language_model\.|model\.)layers\.|(?:transformer\.)?h\.)(\d+)\.(.+)$)");
     std::vector<io::SafetensorsEntry> entries;
     std::size_t replaced = 0;
     for (const auto& shard : src.shards()) {
         for (const auto& t : shard.tensors()) {
-            std::string name = t.name;
-            std::smatch m;
-            if (std::regex_match(t.name, m, layerName)) {
-                const auto n = m[2].length() > 6 ? std::int64_t{layers} : std::stoll(m[2].str());  // no overflow on hostile names
-                if (n >= layers) throw FormatError(shard.path(), "tensor '" + t.name + "' names layer " + m[2].str() + " but the model has " + std::to_string(layers));
-                const int to = newIndex[static_cast<std::size_t>(n)];
-                if (to < 0) continue;  // a removed layer
-                name = m[1].str() + std::to_string(to) + "." + m[3].str();
-            }
+            const auto renamed = renumber.rename(t.name, shard.path());
+            if (!renamed) continue;  // a removed layer
+            const auto& name = *renamed;
             if (const auto it = edit.replaced.find(t.name); it != edit.replaced.end()) {
                 if (it->second.shape != t.shape) throw FormatError(shard.path(), "tensor '" + t.name + "' has another shape than its replacement");
                 const auto* values = reinterpret_cast<const std::uint8_t*>(it->second.values.data());

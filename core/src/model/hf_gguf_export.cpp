@@ -4,30 +4,30 @@
 
 #include <torch/torch.h>
 
-#include <regex>
 
 #include "avss/error.h"
 #include "io/gguf_file.h"
 #include "io/safetensors_writer.h"
 #include "model/arch_traits.h"
+#include "model/block_renumbering.h"
 #include "model/hf_config_writer.h"
 #include "model/hf_folder_export.h"
 #include "model/hf_tensor_source.h"
 #include "model/weights.h"
 #include "tokenizer/hf_tokenizer_writer.h"
+#include "util/text.h"
 #include "util/atomic_file.h"
 
 namespace avss::model {
 namespace {
 
-bool endsWith(const std::string& s, const std::string& tail) { return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0; }
 
 // One GGUF tensor, dequantised, in transformers' layout.
 at::Tensor hfLayout(GgufTensorSource& src, const io::GgufTensorInfo& t, const std::string& name, const ArchTraits& arch, const HyperParams& hp) {
     auto v = src.take(t.name, t.torchShape());
-    if (arch.ggufPermutedQK && endsWith(name, ".attn_q.weight")) v = unpermuteRows(v, hp.heads, hp.headDim);
-    if (arch.ggufPermutedQK && endsWith(name, ".attn_k.weight")) v = unpermuteRows(v, hp.kvHeads, hp.headDim);
-    if (arch.hfNormPlusOne && endsWith(name, "norm.weight")) v = v - 1.0;  // the converter stored 1 + w
+    if (arch.ggufPermutedQK && util::endsWith(name, ".attn_q.weight")) v = unpermuteRows(v, hp.heads, hp.headDim);
+    if (arch.ggufPermutedQK && util::endsWith(name, ".attn_k.weight")) v = unpermuteRows(v, hp.kvHeads, hp.headDim);
+    if (arch.hfNormPlusOne && util::endsWith(name, "norm.weight")) v = v - 1.0;  // the converter stored 1 + w
     if (HfTensorSource::isConv1D(name, arch)) v = v.t().contiguous();
     return v.contiguous();
 }
@@ -35,25 +35,16 @@ at::Tensor hfLayout(GgufTensorSource& src, const io::GgufTensorInfo& t, const st
 void writeTensors(const Model::Impl& m, const io::GgufFile& f, const std::vector<int>& kept, const std::filesystem::path& out,
                   const CancelToken* cancel) {
     const auto& arch = *m.arch;
-    const int layers = m.hp.layers;
-    std::vector<int> newIndex(static_cast<std::size_t>(layers), -1);
-    for (std::size_t i = 0; i < kept.size(); ++i) newIndex[static_cast<std::size_t>(kept[i])] = static_cast<int>(i);
-    static const std::regex block(R"(^blk\.(\d+)\.(.+)$)");
+    const BlockRenumbering renumber(m.hp.layers, kept);
     const ProgressFn none;
     GgufTensorSource src(f, false, none, cancel);
     std::vector<at::Tensor> keep;  // the values stay alive until the file is written
     std::vector<io::SafetensorsEntry> entries;
     for (const auto& t : f.tensors()) {
         if (t.name == "rope_freqs.weight") continue;  // config.json's rope_scaling (hfConfigFor)
-        std::string name = t.name;
-        std::smatch match;
-        if (std::regex_match(t.name, match, block)) {
-            const auto n = match[1].length() > 6 ? std::int64_t{layers} : std::stoll(match[1].str());
-            if (n >= layers) throw FormatError(f.path(), "tensor '" + t.name + "' names block " + match[1].str() + " but the model has " + std::to_string(layers));
-            const int to = newIndex[static_cast<std::size_t>(n)];
-            if (to < 0) continue;  // a removed block
-            name = "blk." + std::to_string(to) + "." + match[2].str();
-        }
+        const auto renamed = renumber.rename(t.name, f.path());
+        if (!renamed) continue;  // a removed block
+        const auto& name = *renamed;
         const auto hfName = HfTensorSource::checkpointName(name, arch);
         if (hfName.empty()) throw UnsupportedError(f.path(), "tensor '" + t.name + "' has no Hugging Face name for architecture '" + arch.name + "'");
         keep.push_back(hfLayout(src, t, name, arch, m.hp));

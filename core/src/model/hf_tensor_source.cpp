@@ -6,6 +6,7 @@
 #include <set>
 
 #include "avss/error.h"
+#include "util/text.h"
 
 namespace avss::model {
 namespace {
@@ -54,7 +55,7 @@ std::string gpt2Name(const std::string& g) {
     return {};
 }
 
-bool isNorm(const std::string& ggufName) { return ggufName.size() > 11 && ggufName.compare(ggufName.size() - 11, 11, "norm.weight") == 0; }
+bool isNorm(const std::string& ggufName) { return ggufName.size() > 11 && util::endsWith(ggufName, "norm.weight"); }
 
 }  // namespace
 
@@ -80,8 +81,7 @@ std::vector<std::string> HfTensorSource::knownNames(const ArchTraits& arch, int 
 bool HfTensorSource::isConv1D(const std::string& g, const ArchTraits& arch) {
     if (!arch.learnedPositions || g.rfind("blk.", 0) != 0) return false;
     for (const char* role : {".attn_qkv.weight", ".attn_output.weight", ".ffn_up.weight", ".ffn_down.weight"}) {
-        const std::string r = role;
-        if (g.size() > r.size() && g.compare(g.size() - r.size(), r.size(), r) == 0) return true;
+        if (util::endsWith(g, role)) return true;  // names start with "blk.", so never just the role
     }
     return false;
 }

@@ -5,14 +5,13 @@
 
 #include <algorithm>
 #include <chrono>
-#include <limits>
-#include <regex>
 #include <set>
 
 #include "avss/corpus.h"
 #include "avss/error.h"
 #include "io/gguf_file.h"
 #include "io/gguf_writer.h"
+#include "model/block_renumbering.h"
 #include "model/export_check.h"
 #include "model/hf_folder_export.h"
 #include "model/gguf_from_hf.h"
@@ -22,15 +21,6 @@
 
 namespace avss {
 namespace {
-
-// "blk.<n>.<rest>" → (n, rest); nullopt for global tensors.
-std::optional<std::pair<int, std::string>> blockOf(const std::string& name) {
-    static const std::regex re(R"(^blk\.(\d+)\.(.+)$)");
-    std::smatch m;
-    if (!std::regex_match(name, m, re)) return std::nullopt;
-    // A hostile name's number may not fit an int: any block past 10^6 is past the model anyway.
-    return std::make_pair(m[1].length() > 6 ? std::numeric_limits<int>::max() : std::stoi(m[1].str()), m[2].str());
-}
 
 // Per-layer metadata arrays (e.g. llama.feed_forward_length in files with one value per layer) are
 // trimmed to the kept layers; everything else is copied unchanged.
@@ -64,20 +54,9 @@ void writePruned(const io::GgufFile& src, const Model& model, const std::vector<
         w.set(prefix + "attention.sliding_window_pattern", io::GgufValue{io::GgufType::Array, std::move(flags)});
     }
     addPrunedKeys(w, info, removed);
-    std::vector<int> newIndex(static_cast<std::size_t>(info.hparams.layers), -1);
-    for (std::size_t i = 0; i < kept.size(); ++i) newIndex[static_cast<std::size_t>(kept[i])] = static_cast<int>(i);
+    const model::BlockRenumbering renumber(info.hparams.layers, kept);
     for (const auto& t : src.tensors()) {
-        std::string name = t.name;
-        if (const auto b = blockOf(t.name)) {
-            if (b->first < 0 || b->first >= info.hparams.layers) {
-                throw FormatError(src.path(), "tensor '" + t.name + "' names block " + std::to_string(b->first) +
-                                                  " but the model has " + std::to_string(info.hparams.layers));
-            }
-            const int to = newIndex[static_cast<std::size_t>(b->first)];
-            if (to < 0) continue;  // a removed block
-            name = "blk." + std::to_string(to) + "." + b->second;
-        }
-        w.addTensorView(name, t.ne, t.type, src.tensorData(t), t.bytes);
+        if (const auto name = renumber.rename(t.name, src.path())) w.addTensorView(*name, t.ne, t.type, src.tensorData(t), t.bytes);
     }
     w.write(out, cancel);
 }
