@@ -162,7 +162,7 @@ std::string LayerTraits::attentionName() const {
 }
 
 LayerTraits HyperParams::layer(int index) const {
-    model::checkLayerNumbers({index}, layers);
+    if (index < 0 || index >= layers) model::checkLayerNumbers({index}, layers);  // throws; the forward asks per block and step
     const bool slides = slidingWindow > 0 && (slidingLayers.empty() || slidingLayers[static_cast<std::size_t>(index)]);
     if (slides && slidingRopeBase > 0.0) return LayerTraits{slidingWindow, slidingRopeBase, /*ropeScaled=*/false};
     return LayerTraits{slides ? slidingWindow : 0, ropeBase, /*ropeScaled=*/true};
@@ -209,9 +209,11 @@ double HyperParams::queryScale() const {
 }
 
 bool HyperParams::mixedAttention() const {
+    if (layers == 0) return false;
+    const auto first = layer(0);
     for (int l = 0; l < layers; ++l) {
         const auto t = layer(l);
-        if (!t.ropeScaled || t.slidingWindow != layer(0).slidingWindow) return true;
+        if (!t.ropeScaled || t.slidingWindow != first.slidingWindow) return true;
     }
     return false;
 }
