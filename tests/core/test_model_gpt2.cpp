@@ -84,6 +84,7 @@ TEST_CASE("gpt2 folders: OpenAI's unprefixed names, Conv1D orientation, refused 
         refusedWith("scale_attn_weights", false, "unscaled attention scores");
         refusedWith("activation_function", "relu", "activation 'relu'");
         refusedWith("add_cross_attention", true, "encoder-decoder");
+        refusedWith("quantization_config", {{"quant_method", "gptq"}, {"bits", 4}}, "quant_method 'gptq'");
     }
 }
 

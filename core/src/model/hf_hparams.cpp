@@ -275,6 +275,7 @@ HfModelConfig readConfig(const json& config, const std::filesystem::path& file) 
     out.arch = &archTraitsForModelType(out.modelType, file.string());
     if (out.arch->learnedPositions) {
         readGpt2(c, out);
+        refuseUnimplemented(c, out);  // quantized checkpoints and the other refusals hold for GPT-2 too
         return out;
     }
     auto& hp = out.hp;
