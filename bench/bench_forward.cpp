@@ -25,8 +25,9 @@ using avss::bench::seconds;
 
 }  // namespace
 
-int main(int argc, char** argv) {
-    avss::ensureBestBlasKernels(argc, argv);  // the roofline should be the machine's best kernels
+namespace {
+
+int run(int argc, char** argv) {
     std::string modelArg = "default";
     int batch = 4, seq = 512, reps = 3, threads = 0;
     avss::WeightStorage weights = avss::WeightStorage::Fp32;
@@ -98,4 +99,11 @@ int main(int argc, char** argv) {
                 flops / 1e9);
     std::printf("fraction of matmul roofline: %.1f%%   target >= 60%%\n", 100.0 * achieved / roofline);
     return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    avss::ensureBestBlasKernels(argc, argv);  // the roofline should be the machine's best kernels
+    return avss::bench::guardedMain("bench_forward", [&] { return run(argc, argv); });
 }

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "analysis/stats_observer.h"
+#include "bench_timing.h"
 #include "avss/corpus.h"
 #include "avss/blas_info.h"
 #include "avss/model.h"
@@ -116,16 +117,20 @@ std::pair<long, long> childPeak(const Setup& s, Mode mode) {
     const pid_t pid = fork();
     if (pid == 0) {
         close(fds[0]);
-        avss::configureProcess(s.threads);
-        torch::InferenceMode guard;
-        const auto model = avss::Model::load(avss::resolveModelArgument(s.model, avss::cacheDirFromEnvironment()),
-                                             avss::LoadOptions{avss::Device::Cpu});
-        const auto batches = makeBatches(*model, s);
-        std::ofstream("/proc/self/clear_refs") << "5";  // reset VmHWM: measure the forward phase alone
-        const long before = statusKb("VmRSS:");
-        runMode(*model, batches, mode);
-        long r[2] = {statusKb("VmHWM:"), before};
-        if (write(fds[1], r, sizeof r) != static_cast<ssize_t>(sizeof r)) _exit(1);
+        try {  // an error never leaves the child: the parent reports it when it loads the model itself
+            avss::configureProcess(s.threads);
+            torch::InferenceMode guard;
+            const auto model = avss::Model::load(avss::resolveModelArgument(s.model, avss::cacheDirFromEnvironment()),
+                                                 avss::LoadOptions{avss::Device::Cpu});
+            const auto batches = makeBatches(*model, s);
+            std::ofstream("/proc/self/clear_refs") << "5";  // reset VmHWM: measure the forward phase alone
+            const long before = statusKb("VmRSS:");
+            runMode(*model, batches, mode);
+            long r[2] = {statusKb("VmHWM:"), before};
+            if (write(fds[1], r, sizeof r) != static_cast<ssize_t>(sizeof r)) _exit(1);
+        } catch (...) {
+            _exit(1);
+        }
         _exit(0);
     }
     close(fds[1]);
@@ -137,10 +142,7 @@ std::pair<long, long> childPeak(const Setup& s, Mode mode) {
     return {r[0], r[1]};
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-    avss::ensureBestBlasKernels(argc, argv);  // same kernels as avss and the explorer
+int run(int argc, char** argv) {
     Setup s;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
@@ -192,4 +194,11 @@ int main(int argc, char** argv) {
                 100.0 * (best[1].wall / best[0].wall - 1.0), 100.0 * (best[1].cpu / best[0].cpu - 1.0),
                 static_cast<double>(peak[1]) / static_cast<double>(peak[0]));
     return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    avss::ensureBestBlasKernels(argc, argv);  // same kernels as avss and the explorer
+    return avss::bench::guardedMain("bench_stats", [&] { return run(argc, argv); });
 }

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
+#include <exception>
 
 namespace avss::bench {
 
@@ -21,6 +23,17 @@ double bestOf(int reps, F&& f) {
         best = std::min(best, seconds(t));
     }
     return best;
+}
+
+// A benchmark's main: a bad argument or model file ends with one line naming it, not std::terminate.
+template <class F>
+int guardedMain(const char* program, F&& body) {
+    try {
+        return body();
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "%s: %s\n", program, e.what());
+        return 1;
+    }
 }
 
 }  // namespace avss::bench

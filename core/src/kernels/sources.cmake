@@ -1,8 +1,10 @@
-# CPU kernels the libraries lack: int8-block weight products and the thread set that splits them.
+# CPU kernels the libraries lack: int8-block weight products, fused causal attention and the thread
+# set that splits them.
 list(APPEND AVSS_BASE_SOURCES
+  src/kernels/causal_attention.cpp
   src/kernels/page_buffer.cpp
   src/kernels/q8_matrix.cpp
   src/kernels/row_threads.cpp
 )
-# Row products and dequantisation run once per weight per token: full optimisation even in -O1 builds.
-set_source_files_properties(src/kernels/q8_matrix.cpp PROPERTIES COMPILE_OPTIONS "-O3")
+# Row products, dequantisation and attention are the hot loops: full optimisation even in -O1 builds.
+set_source_files_properties(src/kernels/q8_matrix.cpp src/kernels/causal_attention.cpp PROPERTIES COMPILE_OPTIONS "-O3")

@@ -9,6 +9,7 @@
 #include <limits>
 
 #include "avss/error.h"
+#include "kernels/causal_attention.h"
 #include "model/decode_step.h"
 #include "model/model_impl.h"
 #include "model/product_threads.h"
@@ -47,7 +48,20 @@ struct AttentionMask {
     bool padded = false;  // some key is padding or outside the sliding window: use the full bias
     at::Tensor bias;      // [B, 1, T, 1, S] additive: 0 = visible, -inf = hidden (only when padded)
     at::Tensor triangle;  // [n, 1, n], n = min(T, kQueryBlock): -inf above the diagonal (no-padding fast path)
+    // What the fused kernel needs instead: the window, and each row's first real key when every row
+    // is left-padded (pads first, then only real keys); undefined when some row's mask has another shape.
+    std::int64_t window = 0;
+    bool leftPadded = false;
+    at::Tensor firstKey;  // [B] int64 on the CPU
 };
+
+// Each row's first real key when the rows are left-padded (false… then true…), else undefined.
+at::Tensor firstRealKeys(const at::Tensor& keyMask) {
+    const auto S = keyMask.size(1);
+    const auto first = (S - keyMask.to(torch::kInt64).sum(1)).to(torch::kCPU).contiguous();  // [B]
+    const auto expected = torch::arange(S, keyMask.options().dtype(torch::kInt64)).unsqueeze(0).ge(first.to(keyMask.device()).unsqueeze(1));
+    return keyMask.eq(expected).all().item<bool>() ? first : at::Tensor{};
+}
 
 // Query t may see key s when s is not after it, s is a real token and, with a sliding window W,
 // t − s < W; every query may see itself so rows of pads never become all -inf (NaN). A window
@@ -57,7 +71,11 @@ AttentionMask attentionMask(const at::Tensor& keyMask, std::int64_t T, std::int6
     const auto opts = torch::TensorOptions().device(keyMask.device());
     const auto inf = -std::numeric_limits<float>::infinity();
     const auto S = keyMask.size(1);
-    am.padded = !keyMask.all().item<bool>() || (window > 0 && S > window);
+    am.window = window;
+    const bool allReal = keyMask.all().item<bool>();
+    am.firstKey = allReal ? at::Tensor{} : firstRealKeys(keyMask);
+    am.leftPadded = allReal || am.firstKey.defined();
+    am.padded = !allReal || (window > 0 && S > window);
     if (!am.padded) {
         const auto n = std::min(T, kQueryBlock);  // a decoding step (T = 1) needs a 1×1 corner, not 512×512
         am.triangle = torch::full({n, n}, inf, opts.dtype(torch::kFloat32)).triu_(1).unsqueeze(1);
@@ -115,6 +133,38 @@ private:
     const at::Tensor& m_mask;
 };
 
+// The fused kernel (kernels/causal_attention.h) runs inference in fp32 on the CPU when nobody asks for
+// the attention weights, scores are not softcapped, the rows are left-padded at most, and the
+// CPU has a kernel for the head size; everything else takes the blocked GEMM path below.
+bool fusedAttentionApplies(const Model::Impl& m, const at::Tensor& qkv, const AttentionMask& mask, bool wantWeights) {
+    return !wantWeights && qkv.device().is_cpu() && qkv.scalar_type() == torch::kFloat32 && !qkv.requires_grad() &&
+           m.hp.attnSoftcap <= 0.0 && mask.leftPadded && kernels::fusedAttentionAvailable(m.hp.headDim);
+}
+
+// qk [B, T, Hq + Hk, D] (queries first), k and v [B, Hk, S, D] (any strides, D contiguous) → [B, T, Hq·D].
+at::Tensor fusedAttention(const Model::Impl& m, const at::Tensor& qk, const at::Tensor& kIn, const at::Tensor& vIn, const AttentionMask& mask) {
+    const auto& hp = m.hp;
+    const auto B = qk.size(0), T = qk.size(1);
+    const auto dense = [](const at::Tensor& t) { return t.stride(-1) == 1 ? t : t.contiguous(); };
+    const auto q = dense(qk), k = dense(kIn), v = dense(vIn);
+    auto out = torch::empty({B, T, hp.heads, hp.headDim}, qk.options());
+    kernels::AttentionArgs a;
+    a.batch = B;
+    a.kvHeads = hp.kvHeads;
+    a.groups = hp.heads / hp.kvHeads;
+    a.headDim = hp.headDim;
+    a.queries = T;
+    a.keys = k.size(2);
+    a.window = mask.window;
+    a.firstKey = mask.firstKey.defined() ? mask.firstKey.data_ptr<std::int64_t>() : nullptr;
+    a.q = q.data_ptr<float>(), a.qB = q.stride(0), a.qT = q.stride(1), a.qH = q.stride(2);
+    a.k = k.data_ptr<float>(), a.kB = k.stride(0), a.kH = k.stride(1), a.kS = k.stride(2);
+    a.v = v.data_ptr<float>(), a.vB = v.stride(0), a.vH = v.stride(1), a.vS = v.stride(2);
+    a.out = out.data_ptr<float>(), a.oB = out.stride(0), a.oT = out.stride(1), a.oH = out.stride(2);
+    kernels::causalAttention(a);
+    return out.view({B, T, hp.heads * hp.headDim});
+}
+
 // Grouped-query attention. Queries are laid out [B·Hk, T·G, D] (row = position t, then the G query
 // heads sharing KV head k), so a block of positions is a contiguous row range and every product is
 // a plain batched GEMM over [B·Hk] with no per-head copies of K or V.
@@ -127,12 +177,15 @@ at::Tensor attention(const Model::Impl& m, const LayerWeights& lw, int layer, co
     auto qkIn = qkv.narrow(-1, 0, (Hq + Hk) * D).view({B, T, Hq + Hk, D});
     if (lw.qkNorm.defined()) qkIn = rmsNormalize(qkIn, hp.normEps).mul_(lw.qkNorm);  // per-head q/k norms (Gemma 3)
     const auto qk = rope.cos.defined() ? applyRope(qkIn, rope) : qkIn;  // q and k in one pass; learned positions: no RoPE
-    auto k = qk.narrow(2, Hq, Hk).permute({0, 2, 1, 3}).contiguous();                              // [B, Hk, T, D]
-    auto v = qkv.narrow(-1, (Hq + Hk) * D, Hk * D).view({B, T, Hk, D}).permute({0, 2, 1, 3}).contiguous();
+    auto k = qk.narrow(2, Hq, Hk).permute({0, 2, 1, 3});                              // [B, Hk, T, D]
+    auto v = qkv.narrow(-1, (Hq + Hk) * D, Hk * D).view({B, T, Hk, D}).permute({0, 2, 1, 3});
     if (cache != nullptr) {
         k = cache->append(cache->keys[static_cast<std::size_t>(layer)], k);
         v = cache->append(cache->values[static_cast<std::size_t>(layer)], v);
     }
+    if (fusedAttentionApplies(m, qkv, mask, weights != nullptr)) return lw.wo.apply(fusedAttention(m, qk, k, v, mask), lw.bo);
+    k = k.contiguous();
+    v = v.contiguous();
     const auto S = k.size(2);
     // bf16 weights: the two attention products take bf16 operands too (oneDNN, like the projections);
     // masking and the softmax stay fp32.
