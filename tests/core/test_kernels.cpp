@@ -9,6 +9,7 @@
 #include "avss/error.h"
 #include "avss/model.h"
 #include "avss/weight_storage.h"
+#include "kernels/f32_rows.h"
 #include "kernels/q8_matrix.h"
 #include "kernels/row_threads.h"
 #include "model/model_impl.h"
@@ -113,6 +114,51 @@ TEST_CASE("q8 products equal a double-precision reference for 1..9 activation ro
         }
     }
     CHECK(kernels::kernelThreads() >= 1);
+}
+
+TEST_CASE("unpacked fp32 row products equal a double-precision reference for 1..9 and 32 rows, any row split", "[kernels][f32]") {
+    const std::int64_t rows = 23, cols = 96;  // 23: tiles of 4 (AVX-512) or 2 (AVX2) rows plus leftovers
+    if (!kernels::f32RowsAvailable(cols)) {
+        WARN("no fp32 row kernel on this CPU: projections use BLAS");
+        CHECK_THROWS_AS(kernels::multiplyF32(nullptr, rows, cols, nullptr, 1, cols, nullptr, rows), std::invalid_argument);
+        return;
+    }
+    CHECK_FALSE(kernels::f32RowsAvailable(20));  // not a whole number of vectors
+    const std::int64_t ldw = cols + 16;
+    const auto w = randomMatrix(rows * ldw, 21);
+    for (const std::int64_t m : {1, 2, 3, 4, 5, 6, 7, 8, 9, 32}) {
+        const std::int64_t ldx = cols + 8, ldy = rows + 3;
+        const auto x = randomMatrix(m * ldx, 200 + static_cast<std::uint64_t>(m));
+        std::vector<float> whole(static_cast<std::size_t>(m * ldy), -1.0f), parts = whole;
+        kernels::multiplyF32Rows(w.data(), ldw, cols, x.data(), m, ldx, whole.data(), ldy, 0, rows);
+        for (std::int64_t r0 = 0; r0 < rows; r0 += 5) kernels::multiplyF32Rows(w.data(), ldw, cols, x.data(), m, ldx, parts.data(), ldy, r0, std::min(rows, r0 + 5));
+        for (std::int64_t i = 0; i < m; ++i) {
+            for (std::int64_t r = 0; r < rows; ++r) {
+                double ref = 0.0, mag = 0.0;
+                for (std::int64_t c = 0; c < cols; ++c) {
+                    const double t = static_cast<double>(w[static_cast<std::size_t>(r * ldw + c)]) * x[static_cast<std::size_t>(i * ldx + c)];
+                    ref += t;
+                    mag += std::fabs(t);
+                }
+                const auto at = static_cast<std::size_t>(i * ldy + r);
+                REQUIRE(std::fabs(whole[at] - ref) <= 1e-6 * mag + 1e-7);
+                REQUIRE(parts[at] == whole[at]);  // a row's sum does not depend on the split
+            }
+            for (std::int64_t r = rows; r < ldy; ++r) REQUIRE(whole[static_cast<std::size_t>(i * ldy + r)] == -1.0f);  // padding untouched
+        }
+    }
+}
+
+TEST_CASE("fp32 projection: a few rows through the row kernel equal BLAS GEMM", "[kernels][f32]") {
+    torch::manual_seed(4);
+    const auto w = torch::randn({70, 64});
+    const auto bias = torch::randn({70});
+    const model::Projection p(w);
+    for (const std::int64_t m : {2, 17, 64, 65}) {  // 65: past the row kernel, BLAS again
+        const auto x = torch::randn({m, 1, 64});
+        const auto want = torch::linear(x.to(torch::kFloat64), w.to(torch::kFloat64), bias.to(torch::kFloat64));
+        CHECK(relDiff(p.apply(x, bias).to(torch::kFloat64), want) < 1e-6);
+    }
 }
 
 TEST_CASE("compact projection: kernel rows, dequantise-and-GEMM rows and embedding lookup agree with fp32", "[kernels][q8]") {

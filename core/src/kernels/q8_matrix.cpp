@@ -4,8 +4,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "blas/cpu_features.h"
+#include "kernels/f32_rows.h"
 #include "kernels/row_threads.h"
 
 #if defined(__x86_64__)
@@ -17,6 +19,9 @@ namespace avss::kernels {
 namespace {
 
 constexpr std::int64_t B = Q8Matrix::kBlock;
+// Above this many activation rows, widening the int8 weights per tile of 4 rows costs more than
+// widening each weight once into fp32 (the widening was ~40% of a 32-row product's instructions).
+constexpr std::int64_t kWideningRows = 4;
 
 void rowsPortable(const std::int8_t* q, const float* s, std::int64_t cols, const float* x, std::int64_t m, std::int64_t ldx,
                   float* y, std::int64_t ldy, std::int64_t r0, std::int64_t r1) {
@@ -171,6 +176,18 @@ Q8Matrix Q8Matrix::quantize(const float* w, std::int64_t rows, std::int64_t cols
 
 void Q8Matrix::multiplyRows(const float* x, std::int64_t m, std::int64_t ldx, float* y, std::int64_t ldy, std::int64_t r0,
                             std::int64_t r1, bool portable) const {
+    if (m > kWideningRows && !portable && f32RowsAvailable(m_cols)) {
+        // Many rows: widen each weight once into an L2-sized fp32 slice, not once per 4 activation rows.
+        const std::int64_t slice = std::clamp<std::int64_t>(32768 / m_cols, 4, 64);
+        thread_local std::vector<float> wide;
+        wide.resize(static_cast<std::size_t>(slice * m_cols));
+        for (std::int64_t r = r0; r < r1; r += slice) {
+            const std::int64_t n = std::min(slice, r1 - r);
+            dequantizeSlice(r, n, wide.data());
+            multiplyF32Rows(wide.data(), m_cols, m_cols, x, m, ldx, y + r, ldy, 0, n);
+        }
+        return;
+    }
 #if AVSS_HAVE_X86
     if (q8UsesAvx2() && !portable) return rowsAvx2(quants(), scales(), m_cols, x, m, ldx, y, ldy, r0, r1);
 #endif
@@ -181,16 +198,18 @@ void Q8Matrix::multiply(const float* x, std::int64_t m, std::int64_t ldx, float*
     parallelRows(m_rows, 16, [&](std::int64_t r0, std::int64_t r1) { multiplyRows(x, m, ldx, y, ldy, r0, r1); });
 }
 
-void Q8Matrix::dequantizeRows(std::int64_t r0, std::int64_t n, float* out) const {
+void Q8Matrix::dequantizeSlice(std::int64_t r0, std::int64_t n, float* out) const {
     const std::int64_t nb = m_cols / B;
-    parallelRows(n, 64, [&](std::int64_t a, std::int64_t b) {
-        for (std::int64_t blk = (r0 + a) * nb; blk < (r0 + b) * nb; ++blk) {
-            const float scale = scales()[blk];
-            const std::int8_t* src = quants() + blk * B;
-            float* dst = out + (blk - r0 * nb) * B;
-            for (std::int64_t c = 0; c < B; ++c) dst[c] = static_cast<float>(src[c]) * scale;
-        }
-    });
+    for (std::int64_t blk = r0 * nb; blk < (r0 + n) * nb; ++blk) {
+        const float scale = scales()[blk];
+        const std::int8_t* src = quants() + blk * B;
+        float* dst = out + (blk - r0 * nb) * B;
+        for (std::int64_t c = 0; c < B; ++c) dst[c] = static_cast<float>(src[c]) * scale;
+    }
+}
+
+void Q8Matrix::dequantizeRows(std::int64_t r0, std::int64_t n, float* out) const {
+    parallelRows(n, 64, [&](std::int64_t a, std::int64_t b) { dequantizeSlice(r0 + a, b - a, out + a * m_cols); });
 }
 
 }  // namespace avss::kernels

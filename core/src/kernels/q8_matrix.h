@@ -25,14 +25,17 @@ public:
     // y[i, r] = Σ_c x[i, c] · w[r, c] for i < m, rows [r0, r1) only (row-major x and y with leading
     // dimensions ldx ≥ cols and ldy ≥ rows). Each output is summed in the same order whatever the
     // split, so results do not depend on the thread count.
-    // `portable` forces the plain C++ path (tests compare both).
+    // More than 4 activation rows widen the weights into fp32 slices for the fp32 row kernel
+    // (f32_rows.h). `portable` forces the plain C++ path (tests compare both).
     void multiplyRows(const float* x, std::int64_t m, std::int64_t ldx, float* y, std::int64_t ldy, std::int64_t r0,
                       std::int64_t r1, bool portable = false) const;
     // The same over all rows, split across kernelThreads().
     void multiply(const float* x, std::int64_t m, std::int64_t ldx, float* y, std::int64_t ldy) const;
 
-    // Rows [r0, r0 + n) as fp32 into out (n × cols, row-major).
+    // Rows [r0, r0 + n) as fp32 into out (n × cols, row-major), split across kernelThreads();
+    // dequantizeSlice does the same on the calling thread.
     void dequantizeRows(std::int64_t r0, std::int64_t n, float* out) const;
+    void dequantizeSlice(std::int64_t r0, std::int64_t n, float* out) const;
 
     const std::int8_t* quants() const { return static_cast<const std::int8_t*>(m_q.data()); }
     const float* scales() const { return static_cast<const float*>(m_scale.data()); }

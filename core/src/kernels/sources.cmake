@@ -1,10 +1,11 @@
-# CPU kernels the libraries lack: int8-block weight products, fused causal attention and the thread
+# CPU kernels the libraries lack: int8-block and unpacked fp32 weight products, fused causal attention and the thread
 # set that splits them.
 list(APPEND AVSS_BASE_SOURCES
   src/kernels/causal_attention.cpp
+  src/kernels/f32_rows.cpp
   src/kernels/page_buffer.cpp
   src/kernels/q8_matrix.cpp
   src/kernels/row_threads.cpp
 )
 # Row products, dequantisation and attention are the hot loops: full optimisation even in -O1 builds.
-set_source_files_properties(src/kernels/q8_matrix.cpp src/kernels/causal_attention.cpp PROPERTIES COMPILE_OPTIONS "-O3")
+set_source_files_properties(src/kernels/q8_matrix.cpp src/kernels/causal_attention.cpp src/kernels/f32_rows.cpp PROPERTIES COMPILE_OPTIONS "-O3")

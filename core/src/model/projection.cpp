@@ -1,7 +1,7 @@
 // Which product runs for which input: one activation row on fp32 weights is a matrix-vector product
 // (BLAS GEMM would copy the whole weight into its packed layout first: 54% of decoding time,
-// measured with perf); a few rows on compact weights run from the int8 blocks; many rows
-// dequantise slices of the weight for the BLAS GEMM.
+// measured with perf), a few rows run the unpacked fp32 row kernel; a few rows on compact weights
+// run from the int8 blocks; many rows go to BLAS GEMM (compact weights dequantised in slices).
 #include "model/projection.h"
 
 #include <torch/torch.h>
@@ -9,12 +9,14 @@
 #include <algorithm>
 
 #include "avss/error.h"
+#include "kernels/f32_rows.h"
 #include "model/product_threads.h"
 
 namespace avss::model {
 namespace {
 
-// Up to this many activation rows the int8 kernel beats dequantise + GEMM (docs/engine.md).
+// Up to this many activation rows the row kernels (int8 blocks, or fp32 without packing) beat
+// (dequantise +) BLAS GEMM (docs/engine.md).
 constexpr std::int64_t kKernelRows = 64;
 // fp32 slice of a compact weight dequantised at a time for GEMM: bounds the scratch to 128 MiB.
 constexpr std::int64_t kSliceElements = std::int64_t{32} << 20;
@@ -61,6 +63,14 @@ at::Tensor Projection::apply(const at::Tensor& x, const at::Tensor& bias) const 
     if (!m_q8) {
         if (m == 1 && x.device().is_cpu()) {
             auto y = at::mv(m_fp32, x.reshape({in}));
+            if (bias.defined()) y.add_(bias);
+            return y.view(outShape);
+        }
+        if (m <= kKernelRows && x.device().is_cpu() && x.scalar_type() == torch::kFloat32 && !x.requires_grad() &&
+            !m_fp32.requires_grad() && kernels::f32RowsAvailable(in)) {  // a batched decoding step: no weight packing
+            const auto x2 = x.reshape({m, in}).contiguous();
+            auto y = torch::empty({m, out}, x2.options());
+            kernels::multiplyF32(m_fp32.data_ptr<float>(), out, in, x2.data_ptr<float>(), m, in, y.data_ptr<float>(), out);
             if (bias.defined()) y.add_(bias);
             return y.view(outShape);
         }
