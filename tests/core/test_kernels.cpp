@@ -11,6 +11,7 @@
 #include "avss/weight_storage.h"
 #include "kernels/f32_rows.h"
 #include "kernels/q8_matrix.h"
+#include "kernels/silu_gate.h"
 #include "kernels/row_threads.h"
 #include "model/model_impl.h"
 #include "model/projection.h"
@@ -145,6 +146,24 @@ TEST_CASE("unpacked fp32 row products equal a double-precision reference for 1..
                 REQUIRE(parts[at] == whole[at]);  // a row's sum does not depend on the split
             }
             for (std::int64_t r = rows; r < ldy; ++r) REQUIRE(whole[static_cast<std::size_t>(i * ldy + r)] == -1.0f);  // padding untouched
+        }
+    }
+}
+
+TEST_CASE("silu gate: vector rows, tails and extreme gates against double precision", "[kernels][silu]") {
+    const std::int64_t rows = 7, ffn = 45;  // 45: two AVX2 vectors / one AVX-512 vector and a tail
+    auto in = randomMatrix(rows * 2 * ffn, 31, 3.0f);
+    in[0] = 100.0f, in[1] = -100.0f, in[2] = 88.9f, in[3] = -88.9f, in[4] = 0.0f, in[5] = -1e30f, in[6] = 1e30f;  // exp's clamps
+    std::vector<float> out(static_cast<std::size_t>(rows * ffn), -7.0f);
+    kernels::siluGate(in.data(), rows, ffn, out.data());
+    for (std::int64_t r = 0; r < rows; ++r) {
+        for (std::int64_t i = 0; i < ffn; ++i) {
+            const double g = in[static_cast<std::size_t>(r * 2 * ffn + i)], u = in[static_cast<std::size_t>(r * 2 * ffn + ffn + i)];
+            const double want = g / (1.0 + std::exp(-g)) * u;
+            const float got = out[static_cast<std::size_t>(r * ffn + i)];
+            INFO("row " << r << ", gate " << g);
+            REQUIRE(std::isfinite(got));
+            REQUIRE(std::fabs(got - want) <= 4e-7 * std::fabs(want) + 1e-30);
         }
     }
 }

@@ -6,6 +6,7 @@ list(APPEND AVSS_BASE_SOURCES
   src/kernels/page_buffer.cpp
   src/kernels/q8_matrix.cpp
   src/kernels/row_threads.cpp
+  src/kernels/silu_gate.cpp
 )
 # Row products, dequantisation and attention are the hot loops: full optimisation even in -O1 builds.
-set_source_files_properties(src/kernels/q8_matrix.cpp src/kernels/causal_attention.cpp src/kernels/f32_rows.cpp PROPERTIES COMPILE_OPTIONS "-O3")
+set_source_files_properties(src/kernels/q8_matrix.cpp src/kernels/causal_attention.cpp src/kernels/f32_rows.cpp src/kernels/silu_gate.cpp PROPERTIES COMPILE_OPTIONS "-O3")

@@ -8,6 +8,9 @@
 #include <limits>
 #include <vector>
 
+#include "kernels/row_threads.h"
+#include "kernels/silu_gate.h"
+
 namespace avss::model::decode {
 
 bool applies(const Model::Impl& m, const at::Tensor& x, const KvCache* cache, std::int64_t keys, bool keepAttention) {
@@ -41,14 +44,7 @@ at::Tensor siluGate(const at::Tensor& gateUp, std::int64_t ffn) {
     auto sizes = in.sizes().vec();
     sizes.back() = ffn;
     auto out = torch::empty(sizes, in.options());
-    const auto rows = in.numel() / (2 * ffn);
-    const float* src = in.data_ptr<float>();
-    float* dst = out.data_ptr<float>();
-    for (std::int64_t r = 0; r < rows; ++r) {
-        const float* g = src + r * 2 * ffn;
-        const float* u = g + ffn;
-        for (std::int64_t i = 0; i < ffn; ++i) dst[r * ffn + i] = g[i] / (1.0f + std::exp(-g[i])) * u[i];
-    }
+    kernels::siluGate(in.data_ptr<float>(), in.numel() / (2 * ffn), ffn, out.data_ptr<float>());
     return out;
 }
 
@@ -83,53 +79,58 @@ at::Tensor attention(const Model::Impl& m, const LayerWeights& lw, int layer, co
     float* V = vs.data_ptr<float>();
     float* P = scores.data_ptr<float>();
     const float inf = std::numeric_limits<float>::infinity();
-    std::vector<float> q(static_cast<std::size_t>(Hq * D));
-    for (std::int64_t b = 0; b < B; ++b) {
-        const float* row = qkv.data_ptr<float>() + b * (Hq + 2 * Hk) * D;
-        const float* c = cosC.data_ptr<float>() + b * D;
-        const float* s = sinC.data_ptr<float>() + b * half;
-        const bool* visible = mask.data_ptr<bool>() + b * S;
-        for (std::int64_t k = 0; k < Hk; ++k) {
-            float* kDst = K + ((b * Hk + k) * cap + at) * D;
-            rope(row + (Hq + k) * D, c, s, half, kDst);
-            const float* vSrc = row + (Hq + Hk + k) * D;
-            std::copy(vSrc, vSrc + D, V + ((b * Hk + k) * cap + at) * D);
-        }
-        for (std::int64_t qh = 0; qh < Hq; ++qh) {
-            float* qd = q.data() + qh * D;
-            rope(row + qh * D, c, s, half, qd);  // q carries the 1/sqrt(D) scale (weights.cpp)
-            const float* keys = K + (b * Hk + qh / G) * cap * D;
-            float* p = P + (b * Hq + qh) * S;
-            for (std::int64_t t = 0; t < S; ++t) {
-                if (!visible[t] && t != S - 1) {  // padding is hidden; every query sees itself
-                    p[t] = -inf;
-                    continue;
+    // Rows of a batch are independent: each part of the kernel threads takes whole rows.
+    kernels::parallelRows(B, 1, [&](std::int64_t b0, std::int64_t b1) {
+        std::vector<float> q(static_cast<std::size_t>(Hq * D));
+        for (std::int64_t b = b0; b < b1; ++b) {
+            const float* row = qkv.data_ptr<float>() + b * (Hq + 2 * Hk) * D;
+            const float* c = cosC.data_ptr<float>() + b * D;
+            const float* s = sinC.data_ptr<float>() + b * half;
+            const bool* visible = mask.data_ptr<bool>() + b * S;
+            for (std::int64_t k = 0; k < Hk; ++k) {
+                float* kDst = K + ((b * Hk + k) * cap + at) * D;
+                rope(row + (Hq + k) * D, c, s, half, kDst);
+                const float* vSrc = row + (Hq + Hk + k) * D;
+                std::copy(vSrc, vSrc + D, V + ((b * Hk + k) * cap + at) * D);
+            }
+            for (std::int64_t qh = 0; qh < Hq; ++qh) {
+                float* qd = q.data() + qh * D;
+                rope(row + qh * D, c, s, half, qd);  // q carries the 1/sqrt(D) scale (weights.cpp)
+                const float* keys = K + (b * Hk + qh / G) * cap * D;
+                float* p = P + (b * Hq + qh) * S;
+                for (std::int64_t t = 0; t < S; ++t) {
+                    if (!visible[t] && t != S - 1) {  // padding is hidden; every query sees itself
+                        p[t] = -inf;
+                        continue;
+                    }
+                    const float* kt = keys + t * D;
+                    float dot = 0.0f;
+                    #pragma omp simd reduction(+ : dot)
+                    for (std::int64_t d = 0; d < D; ++d) dot += qd[d] * kt[d];
+                    p[t] = dot;
                 }
-                const float* kt = keys + t * D;
-                float dot = 0.0f;
-#pragma omp simd reduction(+ : dot)
-                for (std::int64_t d = 0; d < D; ++d) dot += qd[d] * kt[d];
-                p[t] = dot;
             }
         }
-    }
+    });
     at::_softmax_out(scores, scores, -1, false);  // vectorised exp; one call for every head
     float* O = out.data_ptr<float>();
-    for (std::int64_t b = 0; b < B; ++b) {
-        for (std::int64_t qh = 0; qh < Hq; ++qh) {
-            const float* values = V + (b * Hk + qh / G) * cap * D;
-            const float* p = P + (b * Hq + qh) * S;
-            float* o = O + (b * Hq + qh) * D;
-            std::fill(o, o + D, 0.0f);
-            for (std::int64_t t = 0; t < S; ++t) {
-                if (p[t] == 0.0f) continue;
-                const float w = p[t];
-                const float* vt = values + t * D;
-#pragma omp simd
-                for (std::int64_t d = 0; d < D; ++d) o[d] += w * vt[d];
+    kernels::parallelRows(B, 1, [&](std::int64_t b0, std::int64_t b1) {
+        for (std::int64_t b = b0; b < b1; ++b) {
+            for (std::int64_t qh = 0; qh < Hq; ++qh) {
+                const float* values = V + (b * Hk + qh / G) * cap * D;
+                const float* p = P + (b * Hq + qh) * S;
+                float* o = O + (b * Hq + qh) * D;
+                std::fill(o, o + D, 0.0f);
+                for (std::int64_t t = 0; t < S; ++t) {
+                    if (p[t] == 0.0f) continue;
+                    const float w = p[t];
+                    const float* vt = values + t * D;
+                    #pragma omp simd
+                    for (std::int64_t d = 0; d < D; ++d) o[d] += w * vt[d];
+                }
             }
         }
-    }
+    });
     return lw.wo.apply(out);  // [B, 1, H]
 }
 
