@@ -51,7 +51,8 @@ void rows(const float* in, std::int64_t r0, std::int64_t r1, std::int64_t ffn, f
 
 }  // namespace
 
-void siluGate(const float* in, std::int64_t count, std::int64_t ffn, float* out) {
+void siluGate(const float* in, std::int64_t count, std::int64_t ffn, float* out, bool split) {
+    if (!split) return rows(in, 0, count, ffn, out);
     parallelRows(count, 4, [&](std::int64_t r0, std::int64_t r1) { rows(in, r0, r1, ffn, out); });
 }
 

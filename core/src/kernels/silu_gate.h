@@ -8,6 +8,8 @@
 namespace avss::kernels {
 
 // out[r·ffn + i] = g / (1 + exp(−g)) · u with g = in[r·2ffn + i], u = in[r·2ffn + ffn + i].
-void siluGate(const float* in, std::int64_t rows, std::int64_t ffn, float* out);
+// `split`: rows over the kernel threads; false keeps them on the calling thread (a bf16 pass, whose
+// OpenMP workers spin on the other cores).
+void siluGate(const float* in, std::int64_t rows, std::int64_t ffn, float* out, bool split = true);
 
 }  // namespace avss::kernels

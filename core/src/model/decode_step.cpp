@@ -5,11 +5,13 @@
 #include <torch/torch.h>
 
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <vector>
 
 #include "kernels/row_threads.h"
 #include "kernels/silu_gate.h"
+#include "model/transformer.h"
 
 namespace avss::model::decode {
 
@@ -39,12 +41,19 @@ at::Tensor rmsNormalize(const at::Tensor& x, double eps) {
     return out;
 }
 
-at::Tensor siluGate(const at::Tensor& gateUp, std::int64_t ffn) {
+// Batch rows go to the kernel threads, except in a bf16 pass: its OpenMP workers spin on the other
+// cores between oneDNN products, and waking a kernel thread beside them cost a quarter of a 32-row step.
+namespace {
+bool splitRows(const Model::Impl& m) { return !bf16OnCpu(m); }
+}  // namespace
+
+at::Tensor siluGate(const Model::Impl& m, const at::Tensor& gateUp) {
+    const auto ffn = m.hp.ffn;
     const auto in = gateUp.contiguous();
     auto sizes = in.sizes().vec();
     sizes.back() = ffn;
     auto out = torch::empty(sizes, in.options());
-    kernels::siluGate(in.data_ptr<float>(), in.numel() / (2 * ffn), ffn, out.data_ptr<float>());
+    kernels::siluGate(in.data_ptr<float>(), in.numel() / (2 * ffn), ffn, out.data_ptr<float>(), splitRows(m));
     return out;
 }
 
@@ -80,7 +89,11 @@ at::Tensor attention(const Model::Impl& m, const LayerWeights& lw, int layer, co
     float* P = scores.data_ptr<float>();
     const float inf = std::numeric_limits<float>::infinity();
     // Rows of a batch are independent: each part of the kernel threads takes whole rows.
-    kernels::parallelRows(B, 1, [&](std::int64_t b0, std::int64_t b1) {
+    const auto byRows = [&](const std::function<void(std::int64_t, std::int64_t)>& fn) {
+        if (splitRows(m)) kernels::parallelRows(B, 1, fn);
+        else fn(0, B);
+    };
+    byRows([&](std::int64_t b0, std::int64_t b1) {
         std::vector<float> q(static_cast<std::size_t>(Hq * D));
         for (std::int64_t b = b0; b < b1; ++b) {
             const float* row = qkv.data_ptr<float>() + b * (Hq + 2 * Hk) * D;
@@ -114,7 +127,7 @@ at::Tensor attention(const Model::Impl& m, const LayerWeights& lw, int layer, co
     });
     at::_softmax_out(scores, scores, -1, false);  // vectorised exp; one call for every head
     float* O = out.data_ptr<float>();
-    kernels::parallelRows(B, 1, [&](std::int64_t b0, std::int64_t b1) {
+    byRows([&](std::int64_t b0, std::int64_t b1) {
         for (std::int64_t b = b0; b < b1; ++b) {
             for (std::int64_t qh = 0; qh < Hq; ++qh) {
                 const float* values = V + (b * Hk + qh / G) * cap * D;

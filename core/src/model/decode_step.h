@@ -17,7 +17,7 @@ namespace avss::model::decode {
 bool applies(const Model::Impl& m, const at::Tensor& x, const KvCache* cache, std::int64_t keys, bool keepAttention);
 
 at::Tensor rmsNormalize(const at::Tensor& x, double eps);               // [B, 1, H]
-at::Tensor siluGate(const at::Tensor& gateUp, std::int64_t ffn);       // [B, 1, 2F] → [B, 1, F]
+at::Tensor siluGate(const Model::Impl& m, const at::Tensor& gateUp);  // [B, 1, 2F] → [B, 1, F]
 
 // Attention of the step: h [B, 1, H] normalised input; cos [B, 1, 1, D] and sin [B, 1, 1, D/2] of
 // each row's position; keyMask [B, cache.length + 1] real positions (the new one included). Writes

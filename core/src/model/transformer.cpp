@@ -326,7 +326,7 @@ at::Tensor forward(const Model::Impl& m, const at::Tensor& tokens, const at::Ten
         notify(l, StatPoint::AttnOut, a);  // what the block adds to the stream (after a post norm)
         x = a.add_(x);  // new storage: the BlockIn tensor an observer may hold stays intact
         const auto gateUp = lw.wGateUp.apply(norm(x), lw.bGateUp);  // [B, T, 2F] ([B, T, F] for a plain MLP)
-        const auto act = fused ? decode::siluGate(gateUp, hp.ffn) : gatedActivation(*m.arch, gateUp, hp.ffn);  // [B, T, F]
+        const auto act = fused ? decode::siluGate(m, gateUp) : gatedActivation(*m.arch, gateUp, hp.ffn);  // [B, T, F]
         notify(l, StatPoint::MlpAct, act);
         auto mlp = lw.wDown.apply(act, lw.bDown);
         if (lw.ffnPostNorm.defined()) mlp = norm(mlp).mul_(lw.ffnPostNorm);
