@@ -12,7 +12,6 @@
 
 #include "blas/cpu_features.h"
 #include "kernels/row_threads.h"
-
 #include "kernels/simd_isa.h"
 
 namespace avss::kernels {

@@ -135,7 +135,8 @@ private:
 
 // The fused kernel (kernels/causal_attention.h) runs inference in fp32 on the CPU when nobody asks for
 // the attention weights, scores are not softcapped, the rows are left-padded at most, and the
-// CPU has a kernel for the head size; everything else takes the blocked GEMM path below.
+// CPU has a kernel for the head size (with bf16 weights too: q, k and v are fp32 products);
+// everything else takes the blocked GEMM path below.
 bool fusedAttentionApplies(const Model::Impl& m, const at::Tensor& qkv, const AttentionMask& mask, bool wantWeights) {
     return !wantWeights && qkv.device().is_cpu() && qkv.scalar_type() == torch::kFloat32 && !qkv.requires_grad() &&
            m.hp.attnSoftcap <= 0.0 && mask.leftPadded && kernels::fusedAttentionAvailable(m.hp.headDim);
