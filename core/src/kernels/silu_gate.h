@@ -1,6 +1,6 @@
 // silu(gate) · up for rows of a fused [gate | up] product (the MLP of a decoding step): vectorised
-// exp and rows split over the kernel threads. The scalar loop with libm's expf was a fifth of a
-// 32-row batched decoding step's non-product time.
+// exp and rows split over the kernel threads, where the scalar loop called libm's expf 1.5 million
+// times in a 32-row step of the sample model.
 #pragma once
 
 #include <cstdint>

@@ -42,7 +42,8 @@ at::Tensor rmsNormalize(const at::Tensor& x, double eps) {
 }
 
 // Batch rows go to the kernel threads, except in a bf16 pass: its OpenMP workers spin on the other
-// cores between oneDNN products, and waking a kernel thread beside them cost a quarter of a 32-row step.
+// cores between oneDNN products; waking a kernel thread beside them took batched bf16 generation
+// from 469 to 338 tokens/s (docs/benchmarks.md).
 namespace {
 bool splitRows(const Model::Impl& m) { return !bf16OnCpu(m); }
 }  // namespace
