@@ -1,5 +1,5 @@
 // The vector operations the hand-written kernels share, one struct per instruction set (W lanes,
-// MR query rows per attention tile), each defined inside its own `#pragma GCC target` region so a
+// MR rows per register tile), each defined inside its own `#pragma GCC target` region so a
 // kernel compiled for that set can inline them. x86 with GCC or Clang only (AVSS_SIMD_ISA).
 #pragma once
 
@@ -16,40 +16,6 @@ namespace avss::kernels {
     constexpr float kP0 = 1.9875691500e-4f, kP1 = 1.3981999507e-3f, kP2 = 8.3334519073e-3f;       \
     constexpr float kP3 = 4.1665795894e-2f, kP4 = 1.6666665459e-1f, kP5 = 5.0000001201e-1f;       \
     constexpr float kLowest = -87.33654475f, kHighest = 88.7228391f;
-
-#pragma GCC push_options
-#pragma GCC target("avx512f,avx512bw,avx512vl,avx512dq,fma")
-namespace avx512 {
-struct Isa {
-    using V = __m512;
-    static constexpr int W = 16, MR = 4;
-    static V zero() { return _mm512_setzero_ps(); }
-    static V set1(float x) { return _mm512_set1_ps(x); }
-    static V load(const float* p) { return _mm512_loadu_ps(p); }
-    static void store(float* p, V v) { _mm512_storeu_ps(p, v); }
-    static V fma(V a, V b, V c) { return _mm512_fmadd_ps(a, b, c); }
-    static V mul(V a, V b) { return _mm512_mul_ps(a, b); }
-    static V div(V a, V b) { return _mm512_div_ps(a, b); }
-    static V add(V a, V b) { return _mm512_add_ps(a, b); }
-    static V sub(V a, V b) { return _mm512_sub_ps(a, b); }
-    static V max(V a, V b) { return _mm512_max_ps(a, b); }
-    static float hmax(V v) { return _mm512_reduce_max_ps(v); }
-    static float hsum(V v) { return _mm512_reduce_add_ps(v); }
-    static V exp(V x) {
-        AVSS_EXP_CONSTANTS
-        const __mmask16 live = _mm512_cmp_ps_mask(x, set1(kLowest), _CMP_GE_OQ);
-        x = _mm512_min_ps(_mm512_max_ps(x, set1(kLowest)), set1(kHighest));
-        const V n = _mm512_roundscale_ps(_mm512_mul_ps(x, set1(kLog2e)), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-        const V r = _mm512_fnmadd_ps(n, set1(kC2), _mm512_fnmadd_ps(n, set1(kC1), x));
-        V p = set1(kP0);
-        for (float c : {kP1, kP2, kP3, kP4, kP5}) p = fma(p, r, set1(c));
-        p = fma(_mm512_mul_ps(p, r), r, _mm512_add_ps(r, set1(1.0f)));
-        const __m512i e = _mm512_slli_epi32(_mm512_add_epi32(_mm512_cvtps_epi32(n), _mm512_set1_epi32(127)), 23);
-        return _mm512_maskz_mov_ps(live, _mm512_mul_ps(p, _mm512_castsi512_ps(e)));
-    }
-};
-}  // namespace avx512
-#pragma GCC pop_options
 
 #pragma GCC push_options
 #pragma GCC target("avx2,fma")
@@ -91,6 +57,42 @@ struct Isa {
     }
 };
 }  // namespace avx2
+#pragma GCC pop_options
+
+#pragma GCC push_options
+#pragma GCC target("avx512f,avx512bw,avx512vl,avx512dq,fma")
+namespace avx512 {
+struct Isa {
+    using V = __m512;
+    static constexpr int W = 16, MR = 4;
+    static V zero() { return _mm512_setzero_ps(); }
+    static V set1(float x) { return _mm512_set1_ps(x); }
+    static V load(const float* p) { return _mm512_loadu_ps(p); }
+    static void store(float* p, V v) { _mm512_storeu_ps(p, v); }
+    static V fma(V a, V b, V c) { return _mm512_fmadd_ps(a, b, c); }
+    static V mul(V a, V b) { return _mm512_mul_ps(a, b); }
+    static V div(V a, V b) { return _mm512_div_ps(a, b); }
+    static V add(V a, V b) { return _mm512_add_ps(a, b); }
+    static V sub(V a, V b) { return _mm512_sub_ps(a, b); }
+    static V max(V a, V b) { return _mm512_max_ps(a, b); }
+    // Two halves, then the AVX2 reduction: GCC 12's _mm512_reduce_*_ps trip its own -Wuninitialized
+    // when inlined into templates.
+    static float hmax(V v) { return avx2::Isa::hmax(_mm256_max_ps(_mm512_extractf32x8_ps(v, 0), _mm512_extractf32x8_ps(v, 1))); }
+    static float hsum(V v) { return avx2::Isa::hsum(_mm256_add_ps(_mm512_extractf32x8_ps(v, 0), _mm512_extractf32x8_ps(v, 1))); }
+    static V exp(V x) {
+        AVSS_EXP_CONSTANTS
+        const __mmask16 live = _mm512_cmp_ps_mask(x, set1(kLowest), _CMP_GE_OQ);
+        x = _mm512_min_ps(_mm512_max_ps(x, set1(kLowest)), set1(kHighest));
+        const V n = _mm512_roundscale_ps(_mm512_mul_ps(x, set1(kLog2e)), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+        const V r = _mm512_fnmadd_ps(n, set1(kC2), _mm512_fnmadd_ps(n, set1(kC1), x));
+        V p = set1(kP0);
+        for (float c : {kP1, kP2, kP3, kP4, kP5}) p = fma(p, r, set1(c));
+        p = fma(_mm512_mul_ps(p, r), r, _mm512_add_ps(r, set1(1.0f)));
+        const __m512i e = _mm512_slli_epi32(_mm512_add_epi32(_mm512_cvtps_epi32(n), _mm512_set1_epi32(127)), 23);
+        return _mm512_maskz_mov_ps(live, _mm512_mul_ps(p, _mm512_castsi512_ps(e)));
+    }
+};
+}  // namespace avx512
 #pragma GCC pop_options
 
 }  // namespace avss::kernels
