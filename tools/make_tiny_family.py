@@ -68,8 +68,8 @@ HF_TO_GGUF = {"input_layernorm.weight": "attn_norm.weight", "post_attention_laye
               "mlp.up_proj.weight": "ffn_up.weight", "mlp.down_proj.weight": "ffn_down.weight",
               "self_attn.qkv_proj.weight": "attn_qkv.weight", "mlp.gate_up_proj.weight": "ffn_up.weight"}
 # Gemma 2/3 norm the sub-block outputs too: post_attention_layernorm is then the attention's post norm.
-GEMMA_POST_NORMS = {"post_attention_layernorm.weight": "attn_post_norm.weight", "pre_feedforward_layernorm.weight": "ffn_norm.weight",
-                    "post_feedforward_layernorm.weight": "ffn_post_norm.weight", "self_attn.q_norm.weight": "attn_q_norm.weight",
+GEMMA_POST_NORMS = {"post_attention_layernorm.weight": "post_attention_norm.weight", "pre_feedforward_layernorm.weight": "ffn_norm.weight",
+                    "post_feedforward_layernorm.weight": "post_ffw_norm.weight", "self_attn.q_norm.weight": "attn_q_norm.weight",
                     "self_attn.k_norm.weight": "attn_k_norm.weight"}
 GEMMAS = ("gemma", "gemma2", "gemma3")
 # GPT-2 (after "transformer.h.N."), and which of its weights are Conv1D ([in, out]).
@@ -248,7 +248,21 @@ def add_tokenizer(wr, pre: str, tokens, types, merges) -> None:
     wr.add_add_bos_token(False)
 
 
+def check_tensor_names(wr) -> None:
+    """Every tensor name must be one gguf-py (llama.cpp's own table) lists for the architecture: names we
+    invented would make fixtures that only our engine reads (blk.N.attn_post_norm once did)."""
+    import gguf
+
+    arch = next(a for a, name in gguf.MODEL_ARCH_NAMES.items() if name == wr.arch)
+    allowed = {gguf.TENSOR_NAMES[t].format(bid=b) + suffix for t in gguf.MODEL_TENSORS[arch] for b in range(64)
+               for suffix in (".weight", ".bias")}
+    unknown = [n for shard in wr.tensors for n in shard if n not in allowed]
+    if unknown:
+        raise SystemExit(f"tensor names llama.cpp does not use for {wr.arch}: {unknown}")
+
+
 def finish(wr) -> None:
+    check_tensor_names(wr)
     wr.write_header_to_file()
     wr.write_kv_data_to_file()
     wr.write_tensors_to_file()

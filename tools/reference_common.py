@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import importlib.metadata as _md
 
 
@@ -20,15 +21,26 @@ def version(pkg: str) -> str:
         return "not installed"
 
 
+def gguf_pre_tokenizer(path: str) -> str:
+    """The GGUF's tokenizer.ggml.pre ("" when absent)."""
+    import gguf
+
+    field = gguf.GGUFReader(path).fields.get("tokenizer.ggml.pre")
+    return "" if field is None else str(field.contents())
+
+
 def hf_tokenizers(model_dir: str, gguf_name: str):
-    """(tokenizer with SmolLM2's real pre-tokenizer, transformers' unmodified GGUF tokenizer).
+    """(tokenizer as the model's hub tokenizer.json splits, transformers' unmodified GGUF tokenizer).
 
     transformers builds the tokenizer of a `pre = smollm` GGUF without the Digits step of the hub's
-    tokenizer.json; the first element puts Sequence[Digits(individual), ByteLevel] back."""
+    tokenizer.json; for those the first element puts Sequence[Digits(individual), ByteLevel] back.
+    Other GGUFs (Gemma's SentencePiece, ...) keep transformers' own tokenizer in both elements."""
     from tokenizers import pre_tokenizers
     from transformers import AutoTokenizer
 
     default = AutoTokenizer.from_pretrained(model_dir, gguf_file=gguf_name)
+    if gguf_pre_tokenizer(os.path.join(model_dir, gguf_name)) != "smollm":
+        return default, default
     tok = AutoTokenizer.from_pretrained(model_dir, gguf_file=gguf_name)
     tok.backend_tokenizer.pre_tokenizer = pre_tokenizers.Sequence([
         pre_tokenizers.Digits(individual_digits=True),

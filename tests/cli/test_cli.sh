@@ -198,13 +198,19 @@ assert re.search(r"^4 tokens in " + NUM + " s", text, re.M), text
 PY
 capture "$tmp/ppl.txt" -- "$avss" --quiet perplexity "$tiny" --text builtin --window 64 --max-tokens 256
 pycheck "perplexity: 4 windows, 252 predictions, finite NLL and perplexity = exp(NLL)" "$tmp/ppl.txt" <<'PY'
-assert re.search(r"^windows\s+4 x 64 tokens", text, re.M), text
+assert re.search(r"^windows\s+4 x 64 tokens, no BOS", text, re.M), text  # the tiny tokenizer adds no BOS
 assert num("predicted") == 4 * 63
 nll, ppl = num("mean NLL"), num("perplexity")
 # random weights predict worse than uniform guessing over 300 tokens (about 1800), but not absurdly so
 within(ppl, 300.0, 10 * 300, "perplexity")
 assert abs(math.log(ppl) - nll) < 1e-4 * nll, (nll, ppl)
 PY
+capture "$tmp/pplbos.txt" -- "$avss" --quiet perplexity "$tiny" --text builtin --window 64 --max-tokens 256 --bos
+pycheck "perplexity --bos: BOS before each window, every window token predicted" "$tmp/pplbos.txt" <<'PY'
+assert re.search(r"^windows\s+4 x 64 tokens after BOS", text, re.M), text
+assert num("predicted") == 4 * 64
+PY
+expect 2 "--bos and --no-bos contradict each other" -- "$avss" --quiet perplexity "$tiny" --text builtin --bos --no-bos
 
 # bf16 weights: the same perplexity within 1 %, or (CPU without AVX-512) one refusal that says what to use.
 if grep -q "^bf16 products *oneDNN" "$tmp/info.txt"; then

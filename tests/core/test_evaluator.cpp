@@ -13,8 +13,11 @@
 #include "avss/model.h"
 #include "avss/perplexity.h"
 #include "eval/choice_scorer.h"
+#include "io/gguf_writer.h"
 #include "model/model_impl.h"
 #include "model/transformer.h"
+#include "support/temp_dir.h"
+#include "support/tiny_model.h"
 
 using namespace avss;
 
@@ -266,4 +269,35 @@ TEST_CASE("a perplexity run is the windowed perplexity of the text, with an inte
     CHECK(r.items == expect.windows);
     CHECK(r.metrics[0].ci.low < r.metrics[0].value);
     CHECK(r.metrics[0].ci.high > r.metrics[0].value);
+}
+
+TEST_CASE("perplexity puts BOS before each window exactly when the tokenizer adds one, unless told", "[evaluator]") {
+    const auto plain = tinyModel();  // its tokenizer adds no BOS
+    test::TempDir dir;
+    const auto withBosFile = test::rewriteGguf(std::string(AVSS_TEST_DATA_DIR) + "/tiny_llama.gguf", dir.path() / "bos.gguf",
+                                               [](io::GgufWriter& w, const io::GgufFile&) { w.setBool("tokenizer.ggml.add_bos_token", true); });
+    const auto bosModel = Model::load(withBosFile, LoadOptions{Device::Cpu});
+    REQUIRE_FALSE(plain->tokenizer().prependsBos());
+    REQUIRE(bosModel->tokenizer().prependsBos());
+    const auto tokens = tokenizeCorpus(plain->tokenizer(), openCorpus("builtin"), 256).tokens;
+    PerplexityOptions o;
+    o.window = 64;
+    o.maxTokens = 256;
+
+    const auto noBos = perplexity(*plain, tokens, o);
+    CHECK_FALSE(noBos.bos);
+    CHECK(noBos.predictedTokens == noBos.windows * 63);  // the first token of a window is context only
+    const auto ruled = perplexity(*bosModel, tokens, o);
+    CHECK(ruled.bos);
+    CHECK(ruled.predictedTokens == ruled.windows * 64);  // after BOS every window token is predicted
+
+    o.bos = true;  // forced on the plain model: the same weights and inputs as the BOS model's default
+    const auto forced = perplexity(*plain, tokens, o);
+    CHECK(forced.bos);
+    CHECK(forced.meanNll == Approx(ruled.meanNll).epsilon(1e-9));
+    o.bos = false;  // and forced off on the BOS model: as the plain model's default
+    const auto off = perplexity(*bosModel, tokens, o);
+    CHECK_FALSE(off.bos);
+    CHECK(off.meanNll == Approx(noBos.meanNll).epsilon(1e-9));
+    CHECK(std::abs(ruled.meanNll - noBos.meanNll) > 1e-3);  // BOS changes the numbers: the rule matters
 }

@@ -345,6 +345,13 @@ TEST_CASE("tokenizer.json, SentencePiece style (byte fallback): the Hugging Face
                 ++cases;
             }
             CHECK(cases == 349);
+            // WikiText writes unknown words as "<unk>": Hugging Face's tokenizers (0.23.3, on these files) and
+            // llama.cpp match it as the unknown token, as any special token.
+            const auto unk = first ? std::vector<TokenId>{262, 0, 380} : gemma ? std::vector<TokenId>{356, 0, 380} : std::vector<TokenId>{262, 0, 313};
+            CHECK(tok.encode("a<unk>b", false) == unk);
+            CHECK(tok.encode(" <unk> = ", false) == std::vector<TokenId>{353, 0, 353, 64, 353});
+            if (!first && !gemma) CHECK(gguf.encode("a<unk>b", false) == unk);
+            if (!first && !gemma) CHECK(tok.decode(unk, /*skipSpecial=*/true) == "a b");  // skip_special_tokens drops <unk> too
         }
     }
     SECTION("another space rule is refused") {

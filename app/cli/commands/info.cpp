@@ -38,7 +38,7 @@ int runInfo(const ParsedArgs& args, Context& ctx) {
     }
     std::cout << "\ntokenizer       " << tok.spec().model << " (pre: " << tok.spec().pre << "), " << tok.vocabSize()
               << " tokens, " << tok.spec().merges.size() << " merges, bos " << tok.bosId() << ", eos " << tok.eosId()
-              << (tok.spec().addBos ? ", adds BOS" : ", adds no BOS") << "\n"
+              << (tok.prependsBos() ? ", adds BOS" : ", adds no BOS") << "\n"
               << "fingerprint     " << i.fingerprint << "\n"
               << "device          " << i.device << "\n"
               << "weights         " << weightStorageName(i.weightStorage) << ", " << std::fixed << std::setprecision(1)

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "avss/cancel.h"
@@ -14,7 +15,9 @@ struct PerplexityOptions {
     int window = 2048;             // tokens per window; the remainder after the last full window is dropped
     std::int64_t maxTokens = 0;    // use only the first N tokens (0 = all)
     int batch = 1;                 // windows per forward pass
-    bool prependBos = false;       // put BOS before each window (then every window token is predicted)
+    // BOS before each window (then every window token is predicted); unset: the tokenizer's own rule
+    // (Tokenizer::prependsBos), as the statistics windows and lm-evaluation-harness do.
+    std::optional<bool> bos;
     std::vector<int> skipLayers;   // what-if pruning
 };
 
@@ -26,6 +29,7 @@ struct PerplexityResult {
     std::int64_t tokensAvailable = 0;
     int windows = 0;
     int window = 0;
+    bool bos = false;              // whether BOS preceded each window
     std::vector<double> windowNll; // mean NLL of each window
     double seconds = 0.0;
 };

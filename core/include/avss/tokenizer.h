@@ -50,8 +50,10 @@ public:
 
     std::int32_t vocabSize() const;
     const std::string& tokenText(TokenId id) const;  // raw vocabulary piece; throws UsageError when out of range
-    bool isSpecial(TokenId id) const;                // control or user-defined token
+    bool isSpecial(TokenId id) const;                // unknown, control or user-defined token
     TokenId bosId() const;
+    // The model's own rule for a sequence start: BOS goes first when its tokenizer adds one (Gemma yes, SmolLM2 no).
+    bool prependsBos() const;
     TokenId eosId() const;
     TokenId padId() const;
     const TokenizerSpec& spec() const;

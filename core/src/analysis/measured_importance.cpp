@@ -190,9 +190,9 @@ std::vector<MeasuredImportance> measureImportance(const Model& model, const Corp
     po.window = options.window;
     po.maxTokens = options.tokens;
     po.batch = options.batch;
-    po.prependBos = model.tokenizer().spec().addBos && model.tokenizer().bosId() >= 0;  // as the statistics windows
+    po.bos = model.tokenizer().prependsBos();  // as the statistics windows
     analysis::CalibrationNll nll(model, tokens, po, cancel);
-    const Run run{model, nll, options, po.prependBos, progress, cancel};
+    const Run run{model, nll, options, *po.bos, progress, cancel};
     std::vector<MeasuredImportance> out;
     for (const auto& id : metrics) {
         if (id == "loo-ppl") out.push_back(leaveOneOut(run));

@@ -50,7 +50,7 @@ WindowPlan planWindows(const Tokenizer& tokenizer, const Corpus& corpus, const C
                              " cut(s) of the text had no word boundary within 4 MiB: tokens next to them may differ from one whole-text tokenization");
     }
     p.sequenceLength = o.sequenceLength;
-    p.bos = tokenizer.spec().addBos && tokenizer.bosId() >= 0;
+    p.bos = tokenizer.prependsBos();
     p.bosId = tokenizer.bosId();
     p.content = o.sequenceLength - (p.bos ? 1 : 0);
     p.windows = static_cast<int>(static_cast<std::int64_t>(p.tokens.size()) / p.content);

@@ -158,15 +158,15 @@ void runPerplexity(const Model& model, RunState& s) {
     p.window = std::min(s.options.window, model.info().hparams.contextLength);
     p.maxTokens = s.options.maxTokens;
     p.batch = std::max(1, std::min(s.options.batch, kPerplexityTokensPerPass / p.window));
-    p.prependBos = model.tokenizer().spec().addBos && model.tokenizer().bosId() >= 0;  // the tokenizer's own rule
-    if (p.prependBos) p.window = std::min(p.window, model.info().hparams.contextLength - 1);
+    p.bos = model.tokenizer().prependsBos();
+    if (*p.bos) p.window = std::min(p.window, model.info().hparams.contextLength - 1);
     p.skipLayers = s.options.skipLayers;
     const auto tokens = tokenizeCorpus(model.tokenizer(), corpus, p.maxTokens).tokens;
     const auto r = perplexity(model, tokens, p, s.progress, s.cancel);
     s.result.items = r.windows;
     s.result.metrics = {summarisePerplexity(r.windowNll, model.tokenizer().vocabSize(), s.options.bootstrapIterations, s.options.seed)};
     s.result.notes.push_back(std::to_string(r.windows) + " windows of " + std::to_string(r.window) + " tokens" +
-                             (p.prependBos ? " after BOS" : ", no BOS (the first token of each window is context only)") +
+                             (r.bos ? " after BOS" : ", no BOS (the first token of each window is context only)") +
                              "; " + std::to_string(r.predictedTokens) + " tokens predicted, the remainder after the last full window dropped");
 }
 

@@ -20,7 +20,7 @@ Divergence klDivergence(const Model& original, const Model& changed, const Corpu
     window = std::min(window, a.hp.contextLength);
     if (window < 2) throw UsageError({}, "the divergence window must hold at least 2 tokens");
     const auto tokens = tokenizeCorpus(original.tokenizer(), text, maxTokens).tokens;
-    const bool bos = original.tokenizer().spec().addBos && original.tokenizer().bosId() >= 0;
+    const bool bos = original.tokenizer().prependsBos();
     const auto content = static_cast<std::size_t>(window - (bos ? 1 : 0));
     if (tokens.size() < content) {
         throw UsageError(text.name, "holds " + std::to_string(tokens.size()) + " tokens, fewer than one window of " + std::to_string(window));

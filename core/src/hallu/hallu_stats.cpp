@@ -99,7 +99,7 @@ HalluStats collectHalluStats(const Model& model, const PairSet& pairs, const Hal
         p = wantedHalluProvenance(model.info(), pairs, options, kSides[s]);
         p.sequences = static_cast<int>(P);
         p.shardCount = shards;
-        p.bosPerWindow = model.tokenizer().spec().addBos;
+        p.bosPerWindow = model.tokenizer().prependsBos();
         p.createdUtc = utcTimestamp();
         const auto& side = s == 0 ? forced.truthful : forced.hallucinated;
         for (const auto& f : side) p.tokens += f.answerTokens();

@@ -25,7 +25,7 @@ struct ArchTraits {
     const char* hfModelTypes;  // config.json model_type values this row runs, space-separated
     bool hfNormPlusOne;        // Hugging Face checkpoints store RMSNorm weights as w for a 1 + w norm (Gemma)
     // Gemma 2/3 (defaults: none of it). Blocks norm the attention and MLP outputs again before the
-    // residual add (blk.N.attn_post_norm, ffn_post_norm; ffn_norm is then pre_feedforward_layernorm).
+    // residual add (blk.N.post_attention_norm, post_ffw_norm; ffn_norm is then pre_feedforward_layernorm).
     bool postNorms = false;
     bool qkNorm = false;             // per-head RMSNorm of q and k before RoPE (blk.N.attn_q_norm, attn_k_norm; Gemma 3)
     int slidingPeriod = 0;           // > 0: every n-th block is global, the others slide (llama.cpp's set_swa_pattern)

@@ -16,7 +16,7 @@ struct NameRow {
     const char* hf;    // after "model.layers.N."
 };
 constexpr NameRow kBlockNames[] = {
-    {"attn_norm.weight", "input_layernorm.weight"},   {"ffn_post_norm.weight", "post_feedforward_layernorm.weight"},
+    {"attn_norm.weight", "input_layernorm.weight"},   {"post_ffw_norm.weight", "post_feedforward_layernorm.weight"},
     {"attn_q_norm.weight", "self_attn.q_norm.weight"}, {"attn_k_norm.weight", "self_attn.k_norm.weight"},
     {"attn_q.weight", "self_attn.q_proj.weight"},     {"attn_q.bias", "self_attn.q_proj.bias"},
     {"attn_k.weight", "self_attn.k_proj.weight"},     {"attn_k.bias", "self_attn.k_proj.bias"},
@@ -61,7 +61,7 @@ bool isNorm(const std::string& ggufName) { return ggufName.size() > 11 && util::
 
 std::vector<std::string> HfTensorSource::knownNames(const ArchTraits& arch, int layers) {
     std::vector<std::string> out{"token_embd.weight", "position_embd.weight", "output_norm.weight", "output_norm.bias", "output.weight"};
-    std::vector<std::string> roles{"ffn_up.weight", "ffn_norm.weight", "attn_post_norm.weight"};
+    std::vector<std::string> roles{"ffn_up.weight", "ffn_norm.weight", "post_attention_norm.weight"};
     for (const auto& row : kBlockNames) roles.emplace_back(row.gguf);
     for (const auto& row : kGpt2BlockNames) roles.emplace_back(row.gguf);
     std::vector<std::string> names;
@@ -114,7 +114,7 @@ std::string HfTensorSource::checkpointName(const std::string& g, const ArchTrait
     if (role == "ffn_up.weight") return prefix + (arch.fusedGateUp ? "mlp.gate_up_proj.weight" : "mlp.up_proj.weight");
     // With post norms, post_attention_layernorm norms the attention output and the MLP's own pre-norm follows.
     if (role == "ffn_norm.weight") return prefix + (arch.postNorms ? "pre_feedforward_layernorm.weight" : "post_attention_layernorm.weight");
-    if (role == "attn_post_norm.weight" && arch.postNorms) return prefix + "post_attention_layernorm.weight";
+    if (role == "post_attention_norm.weight" && arch.postNorms) return prefix + "post_attention_layernorm.weight";
     for (const auto& row : kBlockNames) {
         if (role == row.gguf) return prefix + row.hf;
     }

@@ -21,11 +21,12 @@ PerplexityResult perplexity(const Model& model, const std::vector<TokenId>& toke
                             const ProgressFn& progress, const CancelToken* cancel) {
     const auto& m = modelImpl(model);
     if (options.window < 2 || options.batch < 1) throw UsageError({}, "window must be ≥ 2 and batch ≥ 1");
-    if (options.window + (options.prependBos ? 1 : 0) > m.hp.contextLength) {
-        throw UsageError({}, "window " + std::to_string(options.window) + " exceeds the model's context length " +
+    const bool withBos = options.bos.value_or(model.tokenizer().prependsBos());
+    if (options.window + (withBos ? 1 : 0) > m.hp.contextLength) {
+        throw UsageError({}, "window " + std::to_string(options.window) + (withBos ? " plus BOS" : "") + " exceeds the model's context length " +
                                  std::to_string(m.hp.contextLength));
     }
-    if (options.prependBos && model.tokenizer().bosId() < 0) throw UsageError({}, "the tokenizer has no BOS token to prepend");
+    if (withBos && model.tokenizer().bosId() < 0) throw UsageError({}, "the tokenizer has no BOS token to prepend");
     PerplexityResult r;
     r.tokensAvailable = static_cast<std::int64_t>(tokens.size());
     const std::int64_t n = options.maxTokens > 0 ? std::min<std::int64_t>(options.maxTokens, r.tokensAvailable) : r.tokensAvailable;
@@ -42,7 +43,8 @@ PerplexityResult perplexity(const Model& model, const std::vector<TokenId>& toke
     fo.skip = &skip;
     fo.logits = model::Logits::None;
     const auto i64 = torch::TensorOptions().dtype(torch::kInt64);
-    const std::int64_t bos = options.prependBos ? 1 : 0;
+    r.bos = withBos;
+    const std::int64_t bos = withBos ? 1 : 0;
     double totalNll = 0.0;
     for (int w0 = 0; w0 < r.windows; w0 += options.batch) {
         if (cancel) cancel->throwIfCancelled();

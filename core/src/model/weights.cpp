@@ -135,8 +135,8 @@ LoadedWeights loadWeights(TensorSource& src, const ArchTraits& arch, const Hyper
         lw.wo = keep(src.take(blk(l, "attn_output.weight"), {H, hp.qRows()}), blk(l, "attn_output.weight"));
         if (arch.projectionBiases) lw.bo = src.take(blk(l, "attn_output.bias"), {H});
         if (arch.postNorms) {
-            lw.attnPostNorm = src.take(blk(l, "attn_post_norm.weight"), {H}).to(torch::kFloat32).contiguous();
-            lw.ffnPostNorm = src.take(blk(l, "ffn_post_norm.weight"), {H}).to(torch::kFloat32).contiguous();
+            lw.attnPostNorm = src.take(blk(l, "post_attention_norm.weight"), {H}).to(torch::kFloat32).contiguous();
+            lw.ffnPostNorm = src.take(blk(l, "post_ffw_norm.weight"), {H}).to(torch::kFloat32).contiguous();
         }
         const auto ffnNorm = takeNorm(src, arch, blk(l, "ffn_norm"), H);
         // if/else, not ?: — GCC's ASan flags the braced list's temporaries inside a conditional (stack-use-after-scope).

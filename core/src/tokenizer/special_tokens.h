@@ -1,6 +1,7 @@
-// Special-token splitting, the first step of Hugging Face's pipeline (formats.md §5.1): control
-// (type 3) and user-defined (type 4) token texts are matched in the raw text, leftmost first and
-// the longest at that position, and become their ids directly; BPE only sees the text between them.
+// Special-token splitting, the first step of Hugging Face's pipeline (formats.md §5.1): unknown
+// (type 2), control (type 3) and user-defined (type 4) token texts are matched in the raw text,
+// leftmost first and the longest at that position, and become their ids directly; BPE only sees the
+// text between them.
 #pragma once
 
 #include <array>
@@ -20,7 +21,7 @@ struct TextSegment {
 
 class SpecialTokenSplitter {
 public:
-    // Takes the tokens whose type is 3 or 4 (none when types is empty); empty texts and
+    // Takes the tokens whose type is 2, 3 or 4 (none when types is empty); empty texts and
     // texts that are not valid UTF-8 are ignored.
     SpecialTokenSplitter(const std::vector<std::string>& tokens, const std::vector<std::int32_t>& types);
 
@@ -38,6 +39,8 @@ private:
     std::size_t m_count = 0;
 };
 
-inline bool isSpecialType(std::int32_t type) { return type == 3 || type == 4; }
+// "<unk>" counts: it is a special added token in Hugging Face's tokenizer.json and llama.cpp matches
+// UNKNOWN-type tokens too, so WikiText's literal "<unk>" is one token everywhere.
+inline bool isSpecialType(std::int32_t type) { return type == 2 || type == 3 || type == 4; }
 
 }  // namespace avss::tok

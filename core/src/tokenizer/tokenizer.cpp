@@ -19,6 +19,7 @@
 namespace avss {
 namespace {
 
+constexpr std::int32_t kUnknownType = 2;
 constexpr std::int32_t kControlType = 3;
 
 TokenizerSpec checkedSpec(TokenizerSpec spec) {
@@ -92,8 +93,11 @@ struct Tokenizer::Impl {
                              "the vocabulary has " + std::to_string(spec.tokens.size()) + " tokens");
         }
     }
-    bool isControl(TokenId id) const {
-        return !spec.tokenTypes.empty() && spec.tokenTypes[static_cast<std::size_t>(id)] == kControlType;
+    // What Hugging Face's skip_special_tokens drops: its special added tokens, control pieces and "<unk>".
+    bool isSkippable(TokenId id) const {
+        if (spec.tokenTypes.empty()) return false;
+        const auto type = spec.tokenTypes[static_cast<std::size_t>(id)];
+        return type == kControlType || type == kUnknownType;
     }
 };
 
@@ -145,7 +149,7 @@ std::string Tokenizer::decode(const std::vector<TokenId>& ids, bool skipSpecial)
     std::string bytes;
     for (const TokenId id : ids) {
         m.checkId(id);
-        if (skipSpecial && m.isControl(id)) continue;
+        if (skipSpecial && m.isSkippable(id)) continue;
         bytes += m.tokenBytes[static_cast<std::size_t>(id)];
     }
     if (m.spm && m.spec.addSpacePrefix && !bytes.empty() && bytes.front() == ' ') bytes.erase(0, 1);  // HF's Strip(left = 1)
@@ -167,6 +171,7 @@ bool Tokenizer::isSpecial(TokenId id) const {
 }
 
 TokenId Tokenizer::bosId() const { return m_impl->spec.bosId; }
+bool Tokenizer::prependsBos() const { return m_impl->spec.addBos && m_impl->spec.bosId >= 0; }
 TokenId Tokenizer::eosId() const { return m_impl->spec.eosId; }
 TokenId Tokenizer::padId() const { return m_impl->spec.padId; }
 const TokenizerSpec& Tokenizer::spec() const { return m_impl->spec; }
