@@ -13,7 +13,9 @@ strict=0
 [[ "${CI:-}" == "true" ]] && strict=1
 if [[ "${1:-}" == "--cuda" ]]; then
   scripts/build-cuda.sh
-  scripts/fetch-model.sh || echo "test: WARNING: sample model unavailable; real-model suites will report Skipped" >&2
+  for model in smollm2 gemma3-270m; do
+    scripts/fetch-model.sh "$model" || echo "test: WARNING: model $model unavailable; its real-model suite will report Skipped" >&2
+  done
   cuda_build="${AVSS_CUDA_BUILD_DIR:-build-cuda}"
   status=0
   # test_blas_probe checks the OpenBLAS that Debian's libtorch loads; the wheel's libtorch uses MKL,
@@ -27,13 +29,16 @@ sanitize=1
 
 scripts/setup.sh
 build="${AVSS_BUILD_DIR:-build}"
-if ! scripts/fetch-model.sh; then
-  if ((strict)); then
-    echo "test: FAIL: the sample model could not be fetched, so the real-model suites cannot run; under CI that fails the run." >&2
-    exit 1
+# The sample model, and Gemma 3 270M for test_real_gemma3 (a second real family, 253 MB).
+for model in smollm2 gemma3-270m; do
+  if ! scripts/fetch-model.sh "$model"; then
+    if ((strict)); then
+      echo "test: FAIL: model $model could not be fetched, so its real-model suite cannot run; under CI that fails the run." >&2
+      exit 1
+    fi
+    echo "test: WARNING: model $model unavailable; its real-model suite will report Skipped" >&2
   fi
-  echo "test: WARNING: sample model unavailable; real-model suites will report Skipped" >&2
-fi
+done
 export QT_QPA_PLATFORM=offscreen
 status=0
 logs=()

@@ -9,24 +9,29 @@
 
 namespace avss::test {
 
-std::optional<std::filesystem::path> realModelPath(std::string* why) {
+std::optional<std::filesystem::path> realModelPath(std::string* why, const std::string& fileName) {
     std::filesystem::path p;
-    if (const char* env = std::getenv("AVSS_TEST_MODEL"); env != nullptr && *env != '\0') {
+    if (!fileName.empty()) {
+        p = cacheDirFromEnvironment() / "models" / fileName;
+    } else if (const char* env = std::getenv("AVSS_TEST_MODEL"); env != nullptr && *env != '\0') {
         p = env;
     } else {
         p = sampleModelPath(cacheDirFromEnvironment());
     }
     std::error_code ec;
     if (!std::filesystem::is_regular_file(p, ec)) {
-        if (why) *why = "sample model not found at " + p.string() + " (run scripts/fetch-model.sh or set AVSS_TEST_MODEL)";
+        if (why) {
+            *why = (fileName.empty() ? "sample model not found at " + p.string() + " (run scripts/fetch-model.sh or set AVSS_TEST_MODEL)"
+                                     : "model not found at " + p.string() + " (run scripts/fetch-model.sh with its name)");
+        }
         return std::nullopt;
     }
     return p;
 }
 
-std::filesystem::path requireRealModel() {
+std::filesystem::path requireRealModel(const std::string& fileName) {
     std::string why;
-    auto p = realModelPath(&why);
+    auto p = realModelPath(&why, fileName);
     if (!p) FAIL(why);
     return *p;
 }
