@@ -163,13 +163,40 @@ TEST_CASE("YaRN RoPE scaling from config.json: logits match transformers", "[par
     const auto m = Model::load(folder, LoadOptions{Device::Cpu});
     const auto& hp = m->info().hparams;
     CHECK(hp.ropeAttentionFactor == Approx(ref.at("attention_factor").get<double>()));
-    CHECK(hp.ropeScalingName() == "YaRN per-frequency factors, attention x1.13863");
+    CHECK(hp.ropeScalingName() == "YaRN x4 over 16 positions, attention x1.13863");
     for (const auto& s : ref.at("sequences")) CHECK(s.at("max_abs_logit_change_from_plain_rope").get<double>() > 0.05);
     const double worst = checkLogits(*m, ref.at("sequences"));
     std::cout << "tiny_qwen2_hf with YaRN: max |Δlogit| / max |logit| " << worst << "\n";
-    ExportOptions asGguf;
+    ExportOptions asGguf;  // written with llama.cpp's YaRN keys, read back as the same model
     asGguf.format = ExportFormat::Gguf;
-    CHECK_THROWS_WITH(exportPrunedModel(*m, {0}, dir / "y.gguf", asGguf), Contains("YaRN"));
+    exportPrunedModel(*m, {}, dir / "y.gguf", asGguf);
+    const auto g = Model::load(dir / "y.gguf", LoadOptions{Device::Cpu});
+    CHECK(g->info().hparams.ropeScalingName() == hp.ropeScalingName());
+    CHECK(checkLogits(*g, ref.at("sequences")) < 1e-5);
+}
+
+TEST_CASE("YaRN RoPE scaling from GGUF keys (llama.cpp's): logits match transformers", "[parity][rope]") {
+    // The same reference; tiny_qwen2.gguf given llama.cpp's keys by hand, independent of the exporter.
+    const auto ref = test::loadReference("tiny_qwen2_yarn_reference.json");
+    test::TempDir dir;
+    using W = io::GgufWriter;
+    using F = io::GgufFile;
+    const auto p = test::rewriteGguf(dataFile("tiny_qwen2.gguf"), dir / "yarn.gguf", [](W& w, const F&) {
+        w.setString("qwen2.rope.scaling.type", "yarn");
+        w.setF32("qwen2.rope.scaling.factor", 4.0f);
+        w.setU32("qwen2.rope.scaling.original_context_length", 16);
+        w.setF32("qwen2.rope.scaling.yarn_beta_fast", 8.0f);  // beta_slow: llama.cpp's default 1, as transformers'
+    });
+    const auto m = Model::load(p, LoadOptions{Device::Cpu});
+    CHECK(m->info().hparams.ropeAttentionFactor == Approx(ref.at("attention_factor").get<double>()));
+    const double worst = checkLogits(*m, ref.at("sequences"));
+    std::cout << "tiny_qwen2.gguf with YaRN keys: max |Δlogit| / max |logit| " << worst << "\n";
+    ExportOptions asFolder;  // config.json's rope_scaling "yarn", read back as the same model
+    asFolder.format = ExportFormat::HfFolder;
+    exportPrunedModel(*m, {}, dir / "folder", asFolder);
+    const auto f = Model::load(dir / "folder", LoadOptions{Device::Cpu});
+    CHECK(f->info().hparams.ropeScalingName() == m->info().hparams.ropeScalingName());
+    CHECK(checkLogits(*f, ref.at("sequences")) < 1e-5);
 }
 
 TEST_CASE("RoPE scaling the engine does not implement is refused, bad factors named", "[model][corrupt][rope]") {
@@ -177,13 +204,24 @@ TEST_CASE("RoPE scaling the engine does not implement is refused, bad factors na
     const auto good = test::writeTinyModel(dir.path());
     using W = io::GgufWriter;
     using F = io::GgufFile;
-    SECTION("yarn") {
-        const auto p = test::rewriteGguf(good, dir / "yarn.gguf", [](W& w, const F&) {
-            w.setString("llama.rope.scaling.type", "yarn");
+    SECTION("an unknown type") {
+        const auto p = test::rewriteGguf(good, dir / "longrope.gguf", [](W& w, const F&) {
+            w.setString("llama.rope.scaling.type", "longrope");
             w.setF32("llama.rope.scaling.factor", 4.0f);
         });
         CHECK_THROWS_AS(Model::load(p), UnsupportedError);
-        CHECK_THROWS_WITH(Model::load(p), Contains("yarn.gguf") && Contains("'yarn'") && Contains("llama.rope.scaling.type"));
+        CHECK_THROWS_WITH(Model::load(p), Contains("longrope.gguf") && Contains("'longrope'") && Contains("llama.rope.scaling.type"));
+    }
+    SECTION("yarn without a factor, or with DeepSeek's log multiplier") {
+        const auto p = test::rewriteGguf(good, dir / "yarn.gguf", [](W& w, const F&) { w.setString("llama.rope.scaling.type", "yarn"); });
+        CHECK_THROWS_WITH(Model::load(p), Contains("yarn.gguf") && Contains("llama.rope.scaling.factor is missing"));
+        const auto q = test::rewriteGguf(good, dir / "yarnlog.gguf", [](W& w, const F&) {
+            w.setString("llama.rope.scaling.type", "yarn");
+            w.setF32("llama.rope.scaling.factor", 4.0f);
+            w.setF32("llama.rope.scaling.yarn_log_multiplier", 0.1f);
+        });
+        CHECK_THROWS_AS(Model::load(q), UnsupportedError);
+        CHECK_THROWS_WITH(Model::load(q), Contains("yarnlog.gguf") && Contains("yarn_log_multiplier"));
     }
     SECTION("linear without a factor") {
         const auto p = test::rewriteGguf(good, dir / "nofactor.gguf", [](W& w, const F&) { w.setString("llama.rope.scaling.type", "linear"); });

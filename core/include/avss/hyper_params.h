@@ -2,6 +2,7 @@
 // declaration shared by the forward pass and ModelInfo.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,16 @@ struct LayerTraits {
     double ropeBase = 10000.0;
     bool ropeScaled = true;  // the model's RoPE scaling (ropeScalingName) applies to this block
     std::string attentionName() const;  // "full causal" or "sliding window of W tokens"
+};
+
+// YaRN's parameters as transformers and llama.cpp name them (beta_fast/slow: the rotation counts that
+// bound the interpolation ramp; truncate: round the ramp's ends to whole dimensions, llama.cpp always does).
+struct YarnScaling {
+    double factor = 1.0;
+    double originalContext = 0.0;
+    double betaFast = 32.0;
+    double betaSlow = 1.0;
+    bool truncate = true;
 };
 
 struct HyperParams {
@@ -31,6 +42,9 @@ struct HyperParams {
     // has that tensor (how converters store Llama 3.1+'s "llama3" scaling).
     double ropeLinearFactor = 1.0;
     bool ropeFreqFactors = false;
+    // YaRN (config.json rope_type "yarn", GGUF rope.scaling.type "yarn"): per-pair divisors computed from
+    // these parameters (yarnDivisors, model/hparams.h) instead of read from a tensor.
+    std::optional<YarnScaling> yarn;
     double ropeAttentionFactor = 1.0;  // YaRN: cos and sin scaled by this (every score by its square; folded into the query scale)
     double normEps = 1e-5;
     // Sliding-window attention ({arch}.attention.sliding_window, Mistral-style): query t sees keys

@@ -12,6 +12,7 @@
 #include "model/arch_traits.h"
 #include "model/block_renumbering.h"
 #include "model/hf_hparams.h"
+#include "model/hparams.h"
 #include "model/hf_tensor_source.h"
 #include "model/weights.h"
 #include "util/text.h"
@@ -51,14 +52,24 @@ void writeHyperParams(io::GgufWriter& w, const ArchTraits& arch, const HyperPara
     if (hp.slidingWindow > 0 && hp.slidingRopeBase > 0.0) w.setF32(a + "rope.freq_base_swa", static_cast<float>(hp.slidingRopeBase));
     if (hp.attnSoftcap > 0.0) w.setF32(a + "attn_logit_softcapping", static_cast<float>(hp.attnSoftcap));
     if (hp.finalSoftcap > 0.0) w.setF32(a + "final_logit_softcapping", static_cast<float>(hp.finalSoftcap));
-    if (hp.ropeAttentionFactor != 1.0) {
-        throw UnsupportedError(src, "its YaRN RoPE scaling is not written as GGUF here", "Export it as a Hugging Face folder.");
+    if (hp.yarn) {  // llama.cpp's keys; its ramp ends are always whole dimensions
+        if (!hp.yarn->truncate) throw UnsupportedError(src, "its YaRN scaling has truncate = false, which GGUF cannot express", "Export it as a Hugging Face folder.");
+        w.setString(a + "rope.scaling.type", "yarn");
+        w.setF32(a + "rope.scaling.factor", static_cast<float>(hp.yarn->factor));
+        w.setU32(a + "rope.scaling.original_context_length", static_cast<std::uint32_t>(hp.yarn->originalContext));
+        w.setF32(a + "rope.scaling.yarn_beta_fast", static_cast<float>(hp.yarn->betaFast));
+        w.setF32(a + "rope.scaling.yarn_beta_slow", static_cast<float>(hp.yarn->betaSlow));
+        const double extra = hp.ropeAttentionFactor / yarnDefaultAttention(hp.yarn->factor);  // beyond llama.cpp's 1 + 0.1 ln factor
+        if (std::abs(extra - 1.0) > 1e-12) w.setF32(a + "rope.scaling.yarn_attn_factor", static_cast<float>(extra));
+    } else if (hp.ropeAttentionFactor != 1.0) {
+        throw UnsupportedError(src, "its RoPE attention factor has no GGUF key", "Export it as a Hugging Face folder.");
     }
     // GGUF has no query-scale key for these rows: llama.cpp (and hparams.cpp) derive it from the shape.
     const int layers = static_cast<int>(kept.size());
     const double derived = arch.wideQueryScaleLayers > 0 && layers == arch.wideQueryScaleLayers ? static_cast<double>(hp.hidden / hp.heads)
                                                                                                 : static_cast<double>(hp.headDim);
-    if (std::abs(1.0 / std::sqrt(derived) - hp.queryScale()) > 1e-12) {
+    const double scalarPart = hp.queryScale() / (hp.ropeAttentionFactor * hp.ropeAttentionFactor);  // YaRN's share comes from its keys
+    if (std::abs(1.0 / std::sqrt(derived) - scalarPart) > 1e-12) {
         throw UnsupportedError(src, "its query scale 1/sqrt(" + std::to_string(hp.queryScalar) + ") differs from the 1/sqrt(" + std::to_string(derived) +
                                         ") a GGUF of this shape implies",
                                "Export it as a Hugging Face folder.");

@@ -127,6 +127,11 @@ json hfConfigFor(const ModelInfo& info, const TokenizerSpec& tok, const std::vec
     if (gemma) c["hidden_activation"] = "gelu_pytorch_tanh";
     if (hp.ropeLinearFactor != 1.0) c["rope_scaling"] = {{"rope_type", "linear"}, {"factor", hp.ropeLinearFactor}};
     if (hp.ropeFreqFactors) c["rope_scaling"] = llama3ScalingFor(info, ropeFreqs);
+    if (hp.yarn) {
+        c["rope_scaling"] = {{"rope_type", "yarn"}, {"factor", hp.yarn->factor}, {"original_max_position_embeddings", static_cast<std::int64_t>(hp.yarn->originalContext)},
+                             {"beta_fast", hp.yarn->betaFast}, {"beta_slow", hp.yarn->betaSlow}, {"attention_factor", hp.ropeAttentionFactor},
+                             {"truncate", hp.yarn->truncate}};
+    }
     if (modelType == "qwen2") c["use_sliding_window"] = false;
     if (hp.slidingWindow > 0) c["sliding_window"] = hp.slidingWindow;
     else if (modelType == "phi3" || modelType == "mistral") c["sliding_window"] = nullptr;

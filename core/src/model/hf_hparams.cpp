@@ -7,6 +7,7 @@
 #include <set>
 
 #include "avss/error.h"
+#include "model/hparams.h"
 
 namespace avss::model {
 namespace {
@@ -77,38 +78,26 @@ void checkActivation(const ConfigReader& c, const ArchTraits& arch, HfModelConfi
     if (!ok.count(out.activationName)) c.refuse("activation '" + out.activationName + "' (" + key + ") for model_type '" + out.modelType + "'");
 }
 
-// YaRN as transformers computes it: each frequency interpolated (divided by factor) or extrapolated
-// (kept) along a ramp between the correction dimensions of beta_fast and beta_slow rotations, which
-// makes per-frequency divisors; cos and sin are scaled by the attention factor, which multiplies
-// every score by its square (folded into the query scale).
+// YaRN (yarnDivisors, model/hparams.h): config.json's parameters, with transformers' defaults and its
+// mscale/mscale_all_dim rule for the attention factor.
 template <typename Param>
 void readYarn(const ConfigReader& c, const json& s, const std::string& key, const Param& param, HfModelConfig& out) {
     auto& hp = out.hp;
-    const double factor = param("factor", 0.0);
-    if (!(factor >= 1.0 && factor <= 1e6)) c.fail(key + ".factor", "is missing or out of range [1, 1e6]");
-    const double original = param("original_max_position_embeddings", static_cast<double>(hp.contextLength));
+    YarnScaling y;
+    y.factor = param("factor", 0.0);
+    if (!(y.factor >= 1.0 && y.factor <= 1e6)) c.fail(key + ".factor", "is missing or out of range [1, 1e6]");
+    y.originalContext = param("original_max_position_embeddings", static_cast<double>(hp.contextLength));
     const auto mscale = [](double scale, double m) { return scale <= 1.0 ? 1.0 : 0.1 * m * std::log(scale) + 1.0; };
     double attention = param("attention_factor", 0.0);
     if (attention == 0.0) {
         const double m = param("mscale", 0.0), mAll = param("mscale_all_dim", 0.0);
-        attention = m != 0.0 && mAll != 0.0 ? mscale(factor, m) / mscale(factor, mAll) : mscale(factor, 1.0);
+        attention = m != 0.0 && mAll != 0.0 ? mscale(y.factor, m) / mscale(y.factor, mAll) : yarnDefaultAttention(y.factor);
     }
-    const double betaFast = param("beta_fast", 0.0) != 0.0 ? param("beta_fast", 0.0) : 32.0;  // transformers: `or 32`
-    const double betaSlow = param("beta_slow", 0.0) != 0.0 ? param("beta_slow", 0.0) : 1.0;
-    if (!(original >= 1.0 && attention > 0.0 && betaFast > 0.0 && betaSlow > 0.0)) c.fail(key, "holds yarn parameters that are not positive");
-    const double dim = hp.headDim, base = hp.ropeBase;
-    const auto correction = [&](double rotations) { return dim * std::log(original / (rotations * 2.0 * kPi)) / (2.0 * std::log(base)); };
-    double low = correction(betaFast), high = correction(betaSlow);
-    if (!s.contains("truncate") || !s["truncate"].is_boolean() || s["truncate"].get<bool>()) low = std::floor(low), high = std::ceil(high);
-    low = std::max(low, 0.0);
-    high = std::min(high, dim - 1.0);
-    if (low == high) high += 0.001;  // transformers' guard against a zero-width ramp
-    for (int i = 0; i < hp.headDim / 2; ++i) {
-        const double ramp = std::clamp((static_cast<double>(i) - low) / (high - low), 0.0, 1.0);
-        const double keep = 1.0 - ramp;  // extrapolation share
-        out.ropeFreqFactors.push_back(static_cast<float>(1.0 / ((1.0 - keep) / factor + keep)));
-    }
-    hp.ropeFreqFactors = true;
+    y.betaFast = param("beta_fast", 0.0) != 0.0 ? param("beta_fast", 0.0) : 32.0;  // transformers: `or 32`
+    y.betaSlow = param("beta_slow", 0.0) != 0.0 ? param("beta_slow", 0.0) : 1.0;
+    if (!(y.originalContext >= 1.0 && attention > 0.0 && y.betaFast > 0.0 && y.betaSlow > 0.0)) c.fail(key, "holds yarn parameters that are not positive");
+    y.truncate = !s.contains("truncate") || !s["truncate"].is_boolean() || s["truncate"].get<bool>();
+    hp.yarn = y;
     hp.ropeAttentionFactor = attention;
 }
 

@@ -1,6 +1,7 @@
 // GGUF → HyperParams with range checks (llama.cpp was once exploited through an unchecked block_count).
 #include "model/hparams.h"
 
+#include <algorithm>
 #include <cmath>
 #include <sstream>
 #include <string>
@@ -29,11 +30,37 @@ int optionalInt(const io::GgufFile& f, const std::string& key, int fallback, std
     return f.find(key) ? requireInt(f, key, lo, hi) : fallback;
 }
 
+// llama.cpp's YaRN keys; extensions of it (DeepSeek's log multiplier, another extrapolation mix) are refused.
+void readYarn(const io::GgufFile& f, const std::string& a, HyperParams& hp) {
+    const std::string s = a + ".rope.scaling.";
+    const auto factor = f.getFloat(s + "factor");
+    if (!factor) throw FormatError(f.path(), s + "type is 'yarn' but " + s + "factor is missing");
+    if (!(*factor >= 1.0 && *factor <= 1e6)) throw FormatError(f.path(), "YaRN factor " + std::to_string(*factor) + " is out of range [1, 1e6]");
+    for (const char* key : {"yarn_log_multiplier", "yarn_ext_factor"}) {
+        const double neutral = std::string(key) == "yarn_ext_factor" ? 1.0 : 0.0;
+        if (const auto v = f.getFloat(s + key); v && *v != neutral) {
+            throw UnsupportedError(f.path().string(), "YaRN with " + s + key + " = " + std::to_string(*v) + " is not supported",
+                                   "Only llama.cpp's plain YaRN (factor, original context, beta_fast/slow, attention factor) runs here.");
+        }
+    }
+    YarnScaling y;
+    y.factor = *factor;
+    y.originalContext = static_cast<double>(optionalInt(f, s + "original_context_length", hp.contextLength, 1, std::int64_t{1} << 31));
+    y.betaFast = f.getFloat(s + "yarn_beta_fast").value_or(32.0);
+    y.betaSlow = f.getFloat(s + "yarn_beta_slow").value_or(1.0);
+    const double attention = f.getFloat(s + "yarn_attn_factor").value_or(1.0);
+    if (!(y.betaFast > 0.0 && y.betaSlow > 0.0 && attention > 0.0)) throw FormatError(f.path(), "YaRN parameters under " + s + " must be positive");
+    hp.yarn = y;
+    hp.ropeAttentionFactor = attention * yarnDefaultAttention(y.factor);  // llama.cpp: attn_factor × (1 + 0.1 ln factor)
+}
+
 // Scaling kinds llama.cpp's converters write; anything else must be refused, never run unscaled.
 void readRopeScaling(const io::GgufFile& f, const std::string& a, HyperParams& hp) {
     const std::string typeKey = a + ".rope.scaling.type";
     const std::string type = f.getString(typeKey).value_or("none");
-    if (type == "linear") {
+    if (type == "yarn") {
+        readYarn(f, a, hp);
+    } else if (type == "linear") {
         const auto factor = f.getFloat(a + ".rope.scaling.factor");
         if (!factor) throw FormatError(f.path(), typeKey + " is 'linear' but " + a + ".rope.scaling.factor is missing");
         hp.ropeLinearFactor = *factor;
@@ -41,7 +68,7 @@ void readRopeScaling(const io::GgufFile& f, const std::string& a, HyperParams& h
         hp.ropeLinearFactor = f.getFloat(a + ".rope.scale_linear").value_or(1.0);  // the key older converters wrote
     } else {
         throw UnsupportedError(f.path().string(), "RoPE scaling type '" + type + "' (" + typeKey + ") is not supported",
-                               "Supported: none, linear, and Llama 3 per-frequency factors (rope_freqs.weight). "
+                               "Supported: none, linear, yarn, and Llama 3 per-frequency factors (rope_freqs.weight). "
                                "Running it unscaled would give wrong activations at every position.");
     }
     if (!(hp.ropeLinearFactor >= 1e-3 && hp.ropeLinearFactor <= 1e6)) {
@@ -221,9 +248,30 @@ bool HyperParams::mixedAttention() const {
 std::string HyperParams::ropeScalingName() const {
     std::ostringstream out;
     if (ropeLinearFactor != 1.0) out << "linear x" << ropeLinearFactor;
-    if (ropeFreqFactors) out << (ropeLinearFactor != 1.0 ? " and " : "") << (ropeAttentionFactor != 1.0 ? "YaRN per-frequency factors" : "per-frequency factors (rope_freqs.weight)");
+    if (ropeFreqFactors) out << (ropeLinearFactor != 1.0 ? " and " : "") << "per-frequency factors (rope_freqs.weight)";
+    if (yarn) out << "YaRN x" << yarn->factor << " over " << yarn->originalContext << " positions";
     if (ropeAttentionFactor != 1.0) out << ", attention x" << ropeAttentionFactor;
     return out.str().empty() ? "none" : out.str();
+}
+
+double model::yarnDefaultAttention(double factor) { return factor <= 1.0 ? 1.0 : 0.1 * std::log(factor) + 1.0; }
+
+std::vector<double> model::yarnDivisors(const YarnScaling& y, double base, int headDim) {
+    constexpr double kPi = 3.14159265358979323846;
+    const double dim = headDim;
+    const auto correction = [&](double rotations) { return dim * std::log(y.originalContext / (rotations * 2.0 * kPi)) / (2.0 * std::log(base)); };
+    double low = correction(y.betaFast), high = correction(y.betaSlow);
+    if (y.truncate) low = std::floor(low), high = std::ceil(high);
+    low = std::max(low, 0.0);
+    high = std::min(high, dim - 1.0);
+    if (low == high) high += 0.001;  // transformers' and llama.cpp's guard against a zero-width ramp
+    std::vector<double> out;
+    for (int i = 0; i < headDim / 2; ++i) {
+        const double ramp = std::clamp((static_cast<double>(i) - low) / (high - low), 0.0, 1.0);
+        const double keep = 1.0 - ramp;  // extrapolation share
+        out.push_back(1.0 / ((1.0 - keep) / y.factor + keep));
+    }
+    return out;
 }
 
 }  // namespace avss

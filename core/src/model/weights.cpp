@@ -8,6 +8,7 @@
 #include <set>
 
 #include "avss/error.h"
+#include "model/hparams.h"
 
 namespace avss::model {
 namespace {
@@ -29,6 +30,7 @@ at::Tensor ropeInverseFrequencies(const HyperParams& hp, TensorSource& src) {
         }
         inv = inv / factors;
     }
+    if (hp.yarn) inv = inv / torch::tensor(yarnDivisors(*hp.yarn, hp.ropeBase, hp.headDim), torch::kFloat64);
     return inv;
 }
 
