@@ -136,9 +136,15 @@ def engine_supports(avss, model, weights):
     return r.returncode == 0, (r.stderr.strip().splitlines() or [""])[0][:300]
 
 
-def engine_ids(avss, model, text):
-    out = run([avss, "--quiet", "tokenize", model, text, "--ids", "--no-special"]).stdout
+def engine_ids(avss, model, text, special=False):
+    out = run([avss, "--quiet", "tokenize", model, text, "--ids"] + ([] if special else ["--no-special"])).stdout
     return [int(t) for t in out.split()]
+
+
+def engine_bos(avss, model):
+    """The BOS id the engine puts before a sequence (the model's tokenizer rule), or None (SmolLM2)."""
+    with_special, plain = engine_ids(avss, model, "a", True), engine_ids(avss, model, "a")
+    return with_special[0] if len(with_special) == len(plain) + 1 and with_special[1:] == plain else None
 
 
 # ---------------------------------------------------------------- transformers side
@@ -191,18 +197,20 @@ class Peer:
             best = min(self._time(f) for _ in range(reps))
         return batch * seq / best
 
-    def perplexity(self, ids, window):
+    def perplexity(self, ids, window, bos=None):
+        """As `avss perplexity`: with a BOS id, BOS goes before each window and every window token is predicted."""
         torch = self.torch
         n = len(ids) // window
+        prefix = [] if bos is None else [bos]
         total, count = 0.0, 0
         with torch.inference_mode():
             t = time.perf_counter()
             for w in range(n):
-                x = torch.tensor(ids[w * window:(w + 1) * window]).unsqueeze(0)
+                x = torch.tensor(prefix + ids[w * window:(w + 1) * window]).unsqueeze(0)
                 logits = self.model(input_ids=x, use_cache=False).logits[0, :-1].float()
                 nll = torch.nn.functional.cross_entropy(logits, x[0, 1:], reduction="sum")
                 total += float(nll)
-                count += window - 1
+                count += x.shape[1] - 1
             seconds = time.perf_counter() - t
         return math.exp(total / count), n * window / seconds
 
@@ -327,7 +335,8 @@ def main():
             best[key] = value
 
     # The prompt and the perplexity windows as the engine tokenises them, so both sides do the same work.
-    prompt_ids = engine_ids(a.avss, a.model, a.prompt)
+    prompt_ids = engine_ids(a.avss, a.model, a.prompt, special=True)  # as `avss generate` feeds it (BOS where the model adds one)
+    bos = engine_bos(a.avss, a.model)
     ppl_ids = None
     ppl_note = ""
     if a.text:
@@ -372,13 +381,13 @@ def main():
         if ppl_ids:
             e_ppl, e_tps, used = engine_perplexity(a.avss, a.model, a.text, a.window, a.ppl_tokens)
             log("engine  perplexity %d x %d tokens: PPL %.4f, %6.1f tokens/s" % (used // a.window, a.window, e_ppl, e_tps))
-            p_ppl, p_tps = peer.perplexity(ppl_ids, a.window)
+            p_ppl, p_tps = peer.perplexity(ppl_ids, a.window, bos)
             log("peer    perplexity %d x %d tokens: PPL %.4f, %6.1f tokens/s" % (len(ppl_ids) // a.window, a.window, p_ppl, p_tps))
             keep("e_ppl_tps", e_tps), keep("p_ppl_tps", p_tps)
             best["e_ppl"], best["p_ppl"] = e_ppl, p_ppl
             if bf16_ok:
                 e_ppl16, e_tps16, _ = engine_perplexity(a.avss, a.model, a.text, a.window, a.ppl_tokens, "bf16")
-                p_ppl16, p_tps16 = peer16.perplexity(ppl_ids, a.window)
+                p_ppl16, p_tps16 = peer16.perplexity(ppl_ids, a.window, bos)
                 log("bf16    perplexity: engine PPL %.4f, %6.1f tokens/s; peer PPL %.4f, %6.1f tokens/s" % (e_ppl16, e_tps16, p_ppl16, p_tps16))
                 keep("e_ppl_tps16", e_tps16), keep("p_ppl_tps16", p_tps16)
                 best["e_ppl16"], best["p_ppl16"] = e_ppl16, p_ppl16
