@@ -217,7 +217,8 @@ void JobCenter::measure() {
     auto removed = plan->removed;
     std::sort(removed.begin(), removed.end());
     m_measureContext = {m_workspace.metric(), toQString(plan->description), m_workspace.analysis().cacheFile, task, {}};
-    m_measureContext.setup = task.isHeldOut() ? MeasureSetup{settings.evalWindow, settings.evalTokens, {}, {}, 0}
+    m_measureContext.setup = task.isHeldOut() ? MeasureSetup{settings.evalWindow, settings.evalTokens, {}, {}, 0,
+                                                             m_workspace.model()->tokenizer().prependsBos()}
                                               : MeasureSetup{0, 0, task.name, task.file, task.limit};
     const auto& book = m_workspace.measurements();
     if (auto known = book.findRemoved(removed, m_measureContext.setup)) {  // measured before
@@ -265,6 +266,7 @@ void JobCenter::onMeasured(const MeasureResult& result) {
     point.predictedTokens = result.predictedTokens;
     point.window = setup.window;
     point.evalTokens = setup.evalTokens;
+    point.heldOutBos = setup.heldOutBos;
     point.note = result.note;
     point.measuredUtc = QDateTime::currentDateTimeUtc().toString(Qt::ISODate);
     if (result.dense && result.pruned) {

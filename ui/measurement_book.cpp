@@ -27,7 +27,7 @@ QJsonObject toJson(const MeasuredPoint& p) {
             {"measured_utc", p.measuredUtc}, {"task", p.task},         {"task_file", p.taskFile},
             {"task_limit", p.taskLimit},    {"task_metric", p.taskMetric}, {"dense_score", p.denseScore},
             {"pruned_score", p.prunedScore}, {"floor", p.floor},         {"higher_is_better", p.higherIsBetter},
-            {"items", p.items}};
+            {"items", p.items},             {"held_out_bos", p.heldOutBos}};
 }
 
 MeasuredPoint fromJson(const QJsonObject& o) {
@@ -51,6 +51,7 @@ MeasuredPoint fromJson(const QJsonObject& o) {
     p.floor = o.value("floor").toDouble();
     p.higherIsBetter = o.value("higher_is_better").toBool(true);
     p.items = o.value("items").toInteger();
+    p.heldOutBos = o.value("held_out_bos").toBool(false);  // absent before the field: Measure then never put BOS first
     return p;
 }
 

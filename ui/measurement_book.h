@@ -17,6 +17,9 @@ struct MeasuredPoint {
     qint64 predictedTokens = 0;
     int window = 0;
     qint64 evalTokens = 0;
+    // Held-out perplexity: BOS before each window (the model's tokenizer rule, Tokenizer::prependsBos).
+    // Files written before the field say nothing: false, what Measure did then.
+    bool heldOutBos = false;
     QString note;
     QString measuredUtc;
     // A benchmark task (empty: held-out perplexity): its file and item limit, and its primary metric.
@@ -38,9 +41,11 @@ struct MeasureSetup {
     qint64 evalTokens = 0;
     QString task, taskFile;     // a benchmark task
     int taskLimit = 0;
-    static MeasureSetup of(const MeasuredPoint& p) { return {p.window, p.evalTokens, p.task, p.taskFile, p.taskLimit}; }
+    bool heldOutBos = false;    // held-out perplexity: BOS before each window
+    static MeasureSetup of(const MeasuredPoint& p) { return {p.window, p.evalTokens, p.task, p.taskFile, p.taskLimit, p.heldOutBos}; }
     bool operator==(const MeasureSetup& o) const {
-        return window == o.window && evalTokens == o.evalTokens && task == o.task && taskFile == o.taskFile && taskLimit == o.taskLimit;
+        return window == o.window && evalTokens == o.evalTokens && task == o.task && taskFile == o.taskFile && taskLimit == o.taskLimit &&
+               heldOutBos == o.heldOutBos;
     }
 };
 

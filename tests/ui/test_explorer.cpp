@@ -22,11 +22,13 @@
 #include <QTabWidget>
 #include <QTableView>
 #include <QTest>
+#include <QTemporaryDir>
 #include <QTextBrowser>
 #include <algorithm>
 #include <optional>
 
 #include "about.h"
+#include "measurement_book.h"
 #include "app_options.h"
 #include "avss/corpus.h"
 #include "avss/layer_scores.h"
@@ -308,6 +310,33 @@ TEST_CASE("explorer: Measure adds a retention point, cached per configuration", 
     Q_EMIT table->doubleClicked(table->model()->index(row, 0));
     CHECK(w.workspace().metric() == measuredMetric);
     CHECK(sorted(w.workspace().plan()->removed) == removed);
+}
+
+TEST_CASE("explorer: a held-out point measured without BOS is not reused for a model that puts BOS first", "[ui][explorer]") {
+    QTemporaryDir dir;
+    const QString file = dir.filePath("book.json");
+    {  // a book written before the held_out_bos field: Measure then never put BOS first
+        QFile f(file);
+        REQUIRE(f.open(QIODevice::WriteOnly));
+        f.write(R"({"version": 1, "points": [{"metric": "bi", "rule": "r", "removed": [2], "dense_nll": 2.0, "pruned_nll": 3.0,
+                   "predicted_tokens": 100, "window": 256, "eval_tokens": 1024, "note": "", "measured_utc": "x"}]})");
+    }
+    MeasurementBook book;
+    REQUIRE(book.open(file).isEmpty());
+    MeasureSetup noBos{256, 1024, {}, {}, 0, false};
+    MeasureSetup withBos = noBos;
+    withBos.heldOutBos = true;
+    CHECK(book.findRemoved({2}, noBos).has_value());  // a model without BOS (SmolLM2): still valid
+    CHECK_FALSE(book.findRemoved({2}, withBos).has_value());  // Gemma: measured again, with BOS
+    auto point = *book.findRemoved({2}, noBos);
+    point.heldOutBos = true;
+    point.prunedNll = 2.5;
+    REQUIRE(book.add(point).isEmpty());
+    MeasurementBook again;
+    REQUIRE(again.open(file).isEmpty());
+    REQUIRE(again.findRemoved({2}, withBos).has_value());
+    CHECK(again.findRemoved({2}, withBos)->prunedNll == 2.5);
+    CHECK(again.findRemoved({2}, noBos)->prunedNll == 3.0);
 }
 
 TEST_CASE("explorer: switching the pruning rule keeps the number of removed layers", "[ui][explorer]") {
