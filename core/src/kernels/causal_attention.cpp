@@ -24,19 +24,9 @@ constexpr std::int64_t kBlockPositions = 16;  // positions per task: enough task
 
 #if AVSS_SIMD_ISA
 
-#pragma GCC push_options
-#pragma GCC target("avx512f,avx512bw,avx512vl,avx512dq,fma")
-namespace avx512 {
-#include "kernels/causal_attention_body.inc"
-}  // namespace avx512
-#pragma GCC pop_options
-
-#pragma GCC push_options
-#pragma GCC target("avx2,fma")
-namespace avx2 {
-#include "kernels/causal_attention_body.inc"
-}  // namespace avx2
-#pragma GCC pop_options
+#define AVSS_KERNEL_BODY "kernels/causal_attention_body.inc"
+#include "kernels/per_isa.inc"
+#undef AVSS_KERNEL_BODY
 
 namespace {
 

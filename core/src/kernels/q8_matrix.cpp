@@ -9,11 +9,7 @@
 #include "blas/cpu_features.h"
 #include "kernels/f32_rows.h"
 #include "kernels/row_threads.h"
-
-#if defined(__x86_64__)
-#include <immintrin.h>
-#define AVSS_HAVE_X86 1
-#endif
+#include "kernels/simd_isa.h"
 
 namespace avss::kernels {
 namespace {
@@ -41,12 +37,8 @@ void rowsPortable(const std::int8_t* q, const float* s, std::int64_t cols, const
     }
 }
 
-#if AVSS_HAVE_X86
-__attribute__((target("avx2,fma"))) inline float hsum(__m256 v) {
-    const __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-    const __m128 t = _mm_add_ps(s, _mm_movehl_ps(s, s));
-    return _mm_cvtss_f32(_mm_add_ss(t, _mm_movehdup_ps(t)));
-}
+#if AVSS_SIMD_ISA
+using avx2::Isa;  // hsum: the shared AVX2 horizontal sum
 
 // MI activation rows (1..4) against one matrix row.
 template <int MI>
@@ -71,7 +63,7 @@ __attribute__((target("avx2,fma"))) inline void rowAvx2Tile(const std::int8_t* q
             acc[i] = _mm256_fmadd_ps(t, scale, acc[i]);
         }
     }
-    for (int i = 0; i < MI; ++i) y[i * ldy] = hsum(acc[i]);
+    for (int i = 0; i < MI; ++i) y[i * ldy] = Isa::hsum(acc[i]);
 }
 
 // RW matrix rows × MI activation rows (MI ≤ 4) for more than one activation row: each weight is
@@ -100,7 +92,7 @@ __attribute__((target("avx2,fma"))) inline void tileAvx2(const std::int8_t* q, c
         }
     }
     for (int r = 0; r < RW; ++r)
-        for (int i = 0; i < MI; ++i) y[i * ldy + r] = hsum(acc[r][i]);
+        for (int i = 0; i < MI; ++i) y[i * ldy + r] = Isa::hsum(acc[r][i]);
 }
 
 template <int RW>
@@ -134,7 +126,7 @@ void rowsAvx2(const std::int8_t* q, const float* s, std::int64_t cols, const flo
 #endif
 
 bool detectAvx2() {
-#if AVSS_HAVE_X86
+#if AVSS_SIMD_ISA
     return blas::readCpuFeatures().avx2Usable();
 #else
     return false;
@@ -188,7 +180,7 @@ void Q8Matrix::multiplyRows(const float* x, std::int64_t m, std::int64_t ldx, fl
         }
         return;
     }
-#if AVSS_HAVE_X86
+#if AVSS_SIMD_ISA
     if (q8UsesAvx2() && !portable) return rowsAvx2(quants(), scales(), m_cols, x, m, ldx, y, ldy, r0, r1);
 #endif
     rowsPortable(quants(), scales(), m_cols, x, m, ldx, y, ldy, r0, r1);
