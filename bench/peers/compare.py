@@ -285,13 +285,20 @@ def main():
     ap.add_argument("--model", required=True)
     ap.add_argument("--text", default="")
     ap.add_argument("--ppl-tokens", type=int, default=4096)
-    ap.add_argument("--window", type=int, default=2048)
+    ap.add_argument("--windows", default="2048", help="perplexity window sizes, comma-separated (e.g. 512,2048,4096)")
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--decode-tokens", type=int, default=48)
     ap.add_argument("--prompt", default="The history of the printing press begins")
     ap.add_argument("--threads", type=int, default=0)
     ap.add_argument("--llama-cpp", default="")
     a = ap.parse_args()
+    try:
+        a.window_list = [int(w) for w in a.windows.split(",") if w.strip()]
+    except ValueError:
+        raise SystemExit("--windows takes window sizes separated by commas, e.g. 512,2048,4096; got %r" % a.windows)
+    if not a.window_list or min(a.window_list) < 2 or max(a.window_list) > a.ppl_tokens:
+        raise SystemExit("--windows: each window needs 2 <= W <= --ppl-tokens (%d); got %r" % (a.ppl_tokens, a.windows))
+    a.window = a.window_list[0]  # llama.cpp's perplexity row uses the first
 
     import torch
     import transformers
@@ -378,19 +385,19 @@ def main():
             log("bf16    prefill 4 x 512: engine %6.1f tokens/s, peer %6.1f tokens/s" % (e_prefill16, p_prefill16))
             keep("e_prefill16", e_prefill16), keep("p_prefill16", p_prefill16)
 
-        if ppl_ids:
-            e_ppl, e_tps, used = engine_perplexity(a.avss, a.model, a.text, a.window, a.ppl_tokens)
-            log("engine  perplexity %d x %d tokens: PPL %.4f, %6.1f tokens/s" % (used // a.window, a.window, e_ppl, e_tps))
-            p_ppl, p_tps = peer.perplexity(ppl_ids, a.window, bos)
-            log("peer    perplexity %d x %d tokens: PPL %.4f, %6.1f tokens/s" % (len(ppl_ids) // a.window, a.window, p_ppl, p_tps))
-            keep("e_ppl_tps", e_tps), keep("p_ppl_tps", p_tps)
-            best["e_ppl"], best["p_ppl"] = e_ppl, p_ppl
+        for win in (a.window_list if ppl_ids else []):
+            e_ppl, e_tps, used = engine_perplexity(a.avss, a.model, a.text, win, a.ppl_tokens)
+            log("engine  perplexity %d x %d tokens: PPL %.4f, %6.1f tokens/s" % (used // win, win, e_ppl, e_tps))
+            p_ppl, p_tps = peer.perplexity(ppl_ids, win, bos)
+            log("peer    perplexity %d x %d tokens: PPL %.4f, %6.1f tokens/s" % (len(ppl_ids) // win, win, p_ppl, p_tps))
+            keep("e_ppl_tps@%d" % win, e_tps), keep("p_ppl_tps@%d" % win, p_tps)
+            best["e_ppl@%d" % win], best["p_ppl@%d" % win] = e_ppl, p_ppl
             if bf16_ok:
-                e_ppl16, e_tps16, _ = engine_perplexity(a.avss, a.model, a.text, a.window, a.ppl_tokens, "bf16")
-                p_ppl16, p_tps16 = peer16.perplexity(ppl_ids, a.window, bos)
+                e_ppl16, e_tps16, _ = engine_perplexity(a.avss, a.model, a.text, win, a.ppl_tokens, "bf16")
+                p_ppl16, p_tps16 = peer16.perplexity(ppl_ids, win, bos)
                 log("bf16    perplexity: engine PPL %.4f, %6.1f tokens/s; peer PPL %.4f, %6.1f tokens/s" % (e_ppl16, e_tps16, p_ppl16, p_tps16))
-                keep("e_ppl_tps16", e_tps16), keep("p_ppl_tps16", p_tps16)
-                best["e_ppl16"], best["p_ppl16"] = e_ppl16, p_ppl16
+                keep("e_ppl_tps16@%d" % win, e_tps16), keep("p_ppl_tps16@%d" % win, p_tps16)
+                best["e_ppl16@%d" % win], best["p_ppl16@%d" % win] = e_ppl16, p_ppl16
 
         # Decode phase = (n - 1) tokens in t(n) - t(1), prefill of the prompt and first token cancelling out;
         # t(1) and t(n) are each the best over all rounds (and 2 tries a round), so one slow call cannot
@@ -437,14 +444,17 @@ def main():
     log("load average    %s (start), %s (end); %.0f s in all" % (load_start, loadavg(), time.time() - started))
     rows = [("fp32 GEMM 2048^3 (GFLOP/s)", best["e_gemm"], best["p_gemm"]),
             ("prefill 4 x 512, fp32 (tokens/s)", best["e_prefill"], best["p_prefill"])]
-    if ppl_ids:
-        rows.append(("perplexity, %d windows x %d (tokens/s)" % (a.ppl_tokens // a.window, a.window), best["e_ppl_tps"], best["p_ppl_tps"]))
+    windows = a.window_list if ppl_ids else []
+    for win in windows:
+        rows.append(("perplexity, %d windows x %d (tokens/s)" % (a.ppl_tokens // win, win), best["e_ppl_tps@%d" % win], best["p_ppl_tps@%d" % win]))
     if "e_prefill16" in best:
         rows.append(("prefill 4 x 512, engine bf16 vs peer fp32 (tokens/s)", best["e_prefill16"], best["p_prefill"]))
         rows.append(("prefill 4 x 512, both bf16 (tokens/s)", best["e_prefill16"], best["p_prefill16"]))
-    if "e_ppl_tps16" in best:
-        rows.append(("perplexity, engine bf16 vs peer fp32 (tokens/s)", best["e_ppl_tps16"], best["p_ppl_tps"]))
-        rows.append(("perplexity, both bf16 (tokens/s)", best["e_ppl_tps16"], best["p_ppl_tps16"]))
+    for win in windows:
+        if "e_ppl_tps16@%d" % win in best:
+            tag = "" if len(windows) == 1 else " x %d" % win
+            rows.append(("perplexity%s, engine bf16 vs peer fp32 (tokens/s)" % tag, best["e_ppl_tps16@%d" % win], best["p_ppl_tps@%d" % win]))
+            rows.append(("perplexity%s, both bf16 (tokens/s)" % tag, best["e_ppl_tps16@%d" % win], best["p_ppl_tps16@%d" % win]))
     e_dec = (a.decode_tokens - 1) / (best["e_tn"] - best["e_t1"])
     p_dec = (a.decode_tokens - 1) / (best["p_tn"] - best["p_t1"])
     rows.append(("greedy decode, batch 1, %d new (tokens/s)" % a.decode_tokens, e_dec, p_dec))
@@ -454,11 +464,14 @@ def main():
     log("|---|---|---|---|")
     for name, e, p in rows:
         log("| %s | %.1f | %.1f | %.2f |" % (name, e, p, e / p))
-    if ppl_ids:
-        log("| perplexity value (sanity check) | %.4f | %.4f | %+.3f %% |" % (best["e_ppl"], best["p_ppl"], 100.0 * (best["e_ppl"] / best["p_ppl"] - 1)))
-        if "e_ppl16" in best:
-            log("| perplexity value, bf16 (vs the same side's fp32) | %.4f (%+.3f %%) | %.4f (%+.3f %%) | |" % (
-                best["e_ppl16"], 100.0 * (best["e_ppl16"] / best["e_ppl"] - 1), best["p_ppl16"], 100.0 * (best["p_ppl16"] / best["p_ppl"] - 1)))
+    for win in windows:
+        tag = "" if len(windows) == 1 else ", window %d" % win
+        e, p = best["e_ppl@%d" % win], best["p_ppl@%d" % win]
+        log("| perplexity value%s (sanity check) | %.4f | %.4f | %+.3f %% |" % (tag, e, p, 100.0 * (e / p - 1)))
+        if "e_ppl16@%d" % win in best:
+            e16, p16 = best["e_ppl16@%d" % win], best["p_ppl16@%d" % win]
+            log("| perplexity value%s, bf16 (vs the same side's fp32) | %.4f (%+.3f %%) | %.4f (%+.3f %%) | |" % (
+                tag, e16, 100.0 * (e16 / e - 1), p16, 100.0 * (p16 / p - 1)))
     log("")
     log("prefill per GFLOP/s of its own GEMM (BLAS taken out): engine %.2f, peer %.2f tokens/s per GFLOP/s (engine / peer %.2f)"
         % (best["e_prefill"] / best["e_gemm"], best["p_prefill"] / best["p_gemm"],
@@ -474,7 +487,7 @@ def main():
         log("batched generation (engine only), %s weights: %d prompts %.1f tokens/s vs one prompt %.1f tokens/s = %.1fx"
             % (w, len(BATCH_PROMPTS), best["batch_" + w], best["single_" + w], best["batch_" + w] / best["single_" + w]))
     if a.llama_cpp:
-        engine_side = {"pp512": best["e_prefill"], "tg": q_dec, "perplexity (tokens/s)": best.get("e_ppl_tps")}
+        engine_side = {"pp512": best["e_prefill"], "tg": q_dec, "perplexity (tokens/s)": best.get("e_ppl_tps@%d" % a.window)}
         for k, v in llama.items():
             mine = next((e for tag, e in engine_side.items() if tag in k and e), None)
             log("%s: %.2f%s" % (k, v, "  (engine / llama.cpp %.2f)" % (mine / v) if mine and v else ""))

@@ -2,8 +2,10 @@
 # Peer benchmark: the engine (avss, bench_forward) against Hugging Face transformers (PyTorch) on
 # the same work, in one run, on this machine; optionally against llama.cpp. Prints ratios engine / peer.
 #
-#   bench/peers/run.sh [--build DIR] [--model GGUF] [--text FILE] [--ppl-tokens N] [--rounds N]
-#                      [--decode-tokens N] [--llama-cpp DIR] [--threads N] [--setup-only]
+#   bench/peers/run.sh [--build DIR] [--model GGUF] [--text FILE] [--ppl-tokens N] [--windows LIST]
+#                      [--rounds N] [--decode-tokens N] [--llama-cpp DIR] [--threads N] [--setup-only]
+#
+# --windows 512,2048,4096 --ppl-tokens 8192 measures perplexity at each window (default: 2048 only).
 #
 # First use creates a Python venv under ~/.cache/avss-explorer/peers-venv (override: PEERS_VENV) with
 # torch (the CPU wheel from PyTorch's CPU index when that index is reachable, else the wheel pip's
@@ -20,6 +22,7 @@ for t in "$root/../shared/data/wikitext2/test.txt" "/work/shared/data/wikitext2/
   [[ -z "$text" && -f "$t" ]] && text="$t"
 done
 ppl_tokens=4096
+windows=2048
 rounds=2
 decode_tokens=48
 llama_cpp=""
@@ -31,12 +34,13 @@ while (($#)); do
     --model) model=$2; shift 2 ;;
     --text) text=$2; shift 2 ;;
     --ppl-tokens) ppl_tokens=$2; shift 2 ;;
+    --windows) windows=$2; shift 2 ;;
     --rounds) rounds=$2; shift 2 ;;
     --decode-tokens) decode_tokens=$2; shift 2 ;;
     --llama-cpp) llama_cpp=$2; shift 2 ;;
     --threads) threads=$2; shift 2 ;;
     --setup-only) setup_only=1; shift ;;
-    -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -83,8 +87,8 @@ done
 echo "== peer venv     $venv ($(du -sh "$venv" | cut -f1); $(cat "$venv/.avss-peers-source" 2>/dev/null || echo 'torch source not recorded'))"
 echo "   packages      $("$venv/bin/pip" list 2>/dev/null | awk 'tolower($1) ~ /^(torch|transformers|gguf|numpy|tokenizers|safetensors|accelerate)$/ {printf "%s %s, ", $1, $2}' | sed 's/, $//')"
 echo "== engine        $avss, $bench_forward ($(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?'))"
-echo "== command       bench/peers/run.sh --ppl-tokens $ppl_tokens --rounds $rounds --decode-tokens $decode_tokens${threads:+ --threads $threads}${llama_cpp:+ --llama-cpp $llama_cpp}"
-args=(--avss "$avss" --bench-forward "$bench_forward" --model "$model" --ppl-tokens "$ppl_tokens" --rounds "$rounds"
+echo "== command       bench/peers/run.sh --ppl-tokens $ppl_tokens --windows $windows --rounds $rounds --decode-tokens $decode_tokens${threads:+ --threads $threads}${llama_cpp:+ --llama-cpp $llama_cpp}"
+args=(--avss "$avss" --bench-forward "$bench_forward" --model "$model" --ppl-tokens "$ppl_tokens" --windows "$windows" --rounds "$rounds"
       --decode-tokens "$decode_tokens")
 [[ -n "$text" ]] && args+=(--text "$text")
 [[ -n "$threads" ]] && args+=(--threads "$threads")
