@@ -1,5 +1,5 @@
 // The vector operations the hand-written kernels share, one struct per instruction set (W lanes,
-// MR rows per register tile), each defined inside its own `#pragma GCC target` region so a
+// MR rows per register tile of the row kernel, AttentionRows query rows per attention tile), each defined inside its own `#pragma GCC target` region so a
 // kernel compiled for that set can inline them. x86 with GCC or Clang only (AVSS_SIMD_ISA).
 #pragma once
 
@@ -23,6 +23,7 @@ namespace avx2 {
 struct Isa {
     using V = __m256;
     static constexpr int W = 8, MR = 2;  // 16 registers: 2 rows × 4 accumulators, 4 loads, 1 broadcast
+    static constexpr int AttentionRows = 2;  // 3 would need 17 registers
     static V zero() { return _mm256_setzero_ps(); }
     static V set1(float x) { return _mm256_set1_ps(x); }
     static V load(const float* p) { return _mm256_loadu_ps(p); }
@@ -65,6 +66,9 @@ namespace avx512 {
 struct Isa {
     using V = __m512;
     static constexpr int W = 16, MR = 4;
+    // 6 × 4 accumulators + 4 loads + 1 broadcast = 29 of 32 registers: attention CPU time −20 % against 4
+    // at window 4096 (perf samples, docs/benchmarks.md); the row kernel measured no gain from 6.
+    static constexpr int AttentionRows = 6;
     static V zero() { return _mm512_setzero_ps(); }
     static V set1(float x) { return _mm512_set1_ps(x); }
     static V load(const float* p) { return _mm512_loadu_ps(p); }
