@@ -1,6 +1,7 @@
-// The vector operations the hand-written kernels share, one struct per instruction set (W lanes,
-// MR rows per register tile of the row kernel, AttentionRows query rows per attention tile), each defined inside its own `#pragma GCC target` region so a
-// kernel compiled for that set can inline them. x86 with GCC or Clang only (AVSS_SIMD_ISA).
+// The vector operations the hand-written kernels share, one struct per instruction set (W lanes;
+// MR rows per row-kernel tile, AttentionRows query rows per attention tile), each defined inside
+// its own `#pragma GCC target` region so a kernel compiled for that set can inline them. x86 with
+// GCC or Clang only (AVSS_SIMD_ISA).
 #pragma once
 
 #if defined(__x86_64__) && defined(__GNUC__)
@@ -66,8 +67,8 @@ namespace avx512 {
 struct Isa {
     using V = __m512;
     static constexpr int W = 16, MR = 4;
-    // 6 × 4 accumulators + 4 loads + 1 broadcast = 29 of 32 registers: attention CPU time −20 % against 4
-    // at window 4096 (perf samples, docs/benchmarks.md); the row kernel measured no gain from 6.
+    // 6 × 4 accumulators + 4 loads + 1 broadcast = 29 of 32 registers: 18 % less attention CPU time
+    // than 4 rows at window 4096 (docs/benchmarks.md); the row kernel measured no gain from 6.
     static constexpr int AttentionRows = 6;
     static V zero() { return _mm512_setzero_ps(); }
     static V set1(float x) { return _mm512_set1_ps(x); }
