@@ -117,8 +117,10 @@ TEST_CASE("q8 products equal a double-precision reference for 1..9 activation ro
     CHECK(kernels::kernelThreads() >= 1);
 }
 
-TEST_CASE("unpacked fp32 row products equal a double-precision reference for 1..9 and 32 rows, any row split", "[kernels][f32]") {
-    const std::int64_t rows = 23, cols = 96;  // 23: tiles of 4 (AVX-512) or 2 (AVX2) rows plus leftovers
+TEST_CASE("fp32 row products (dot tiles, packed panels) equal a double-precision reference for 1..9, 16 and 32 rows, any row split",
+          "[kernels][f32]") {
+    // 71: two panels of 32 (AVX-512) or four of 16 (AVX2) and a short one; dot tiles of 4 or 2 rows plus leftovers
+    const std::int64_t rows = 71, cols = 96;
     if (!kernels::f32RowsAvailable(cols)) {
         WARN("no fp32 row kernel on this CPU: projections use BLAS");
         CHECK_THROWS_AS(kernels::multiplyF32(nullptr, rows, cols, nullptr, 1, cols, nullptr, rows), std::invalid_argument);
@@ -127,25 +129,59 @@ TEST_CASE("unpacked fp32 row products equal a double-precision reference for 1..
     CHECK_FALSE(kernels::f32RowsAvailable(20));  // not a whole number of vectors
     const std::int64_t ldw = cols + 16;
     const auto w = randomMatrix(rows * ldw, 21);
-    for (const std::int64_t m : {1, 2, 3, 4, 5, 6, 7, 8, 9, 32}) {
-        const std::int64_t ldx = cols + 8, ldy = rows + 3;
-        const auto x = randomMatrix(m * ldx, 200 + static_cast<std::uint64_t>(m));
-        std::vector<float> whole(static_cast<std::size_t>(m * ldy), -1.0f), parts = whole;
-        kernels::multiplyF32Rows(w.data(), ldw, cols, x.data(), m, ldx, whole.data(), ldy, 0, rows);
-        for (std::int64_t r0 = 0; r0 < rows; r0 += 5) kernels::multiplyF32Rows(w.data(), ldw, cols, x.data(), m, ldx, parts.data(), ldy, r0, std::min(rows, r0 + 5));
-        for (std::int64_t i = 0; i < m; ++i) {
-            for (std::int64_t r = 0; r < rows; ++r) {
-                double ref = 0.0, mag = 0.0;
-                for (std::int64_t c = 0; c < cols; ++c) {
-                    const double t = static_cast<double>(w[static_cast<std::size_t>(r * ldw + c)]) * x[static_cast<std::size_t>(i * ldx + c)];
-                    ref += t;
-                    mag += std::fabs(t);
-                }
-                const auto at = static_cast<std::size_t>(i * ldy + r);
-                REQUIRE(std::fabs(whole[at] - ref) <= 1e-6 * mag + 1e-7);
-                REQUIRE(parts[at] == whole[at]);  // a row's sum does not depend on the split
+    for (const auto isa : {kernels::RowsIsa::Best, kernels::RowsIsa::Avx2}) {
+        if (!kernels::f32RowsAvailable(cols, isa)) continue;
+        for (const std::int64_t m : {1, 2, 3, 4, 5, 6, 7, 8, 9, 16, 32}) {
+            INFO("isa " << static_cast<int>(isa) << ", " << m << " activation rows");
+            const std::int64_t ldx = cols + 8, ldy = rows + 3;
+            const auto x = randomMatrix(m * ldx, 200 + static_cast<std::uint64_t>(m));
+            std::vector<float> whole(static_cast<std::size_t>(m * ldy), -1.0f), parts = whole;
+            kernels::multiplyF32Rows(w.data(), ldw, cols, x.data(), m, ldx, whole.data(), ldy, 0, rows, isa);
+            for (std::int64_t r0 = 0; r0 < rows; r0 += 5) {
+                kernels::multiplyF32Rows(w.data(), ldw, cols, x.data(), m, ldx, parts.data(), ldy, r0, std::min(rows, r0 + 5), isa);
             }
-            for (std::int64_t r = rows; r < ldy; ++r) REQUIRE(whole[static_cast<std::size_t>(i * ldy + r)] == -1.0f);  // padding untouched
+            for (std::int64_t i = 0; i < m; ++i) {
+                for (std::int64_t r = 0; r < rows; ++r) {
+                    double ref = 0.0, mag = 0.0;
+                    for (std::int64_t c = 0; c < cols; ++c) {
+                        const double t = static_cast<double>(w[static_cast<std::size_t>(r * ldw + c)]) * x[static_cast<std::size_t>(i * ldx + c)];
+                        ref += t;
+                        mag += std::fabs(t);
+                    }
+                    const auto at = static_cast<std::size_t>(i * ldy + r);
+                    REQUIRE(std::fabs(whole[at] - ref) <= 1e-6 * mag + 1e-7);
+                    REQUIRE(parts[at] == whole[at]);  // a row's sum does not depend on the split
+                }
+                for (std::int64_t r = rows; r < ldy; ++r) REQUIRE(whole[static_cast<std::size_t>(i * ldy + r)] == -1.0f);  // padding untouched
+            }
+        }
+    }
+}
+
+TEST_CASE("q8 packed panels: widening while packing gives exactly the fp32 products of the dequantised weight", "[kernels][q8][f32]") {
+    const std::int64_t rows = 71, cols = 96;  // several panels and a short one, as above
+    if (!kernels::f32RowsAvailable(cols)) {
+        CHECK_THROWS_AS(kernels::multiplyQ8Rows(nullptr, nullptr, cols, nullptr, 1, cols, nullptr, rows, 0, rows), std::invalid_argument);
+        return;
+    }
+    const auto w = randomMatrix(rows * cols, 23);
+    const auto q = Q8Matrix::quantize(w.data(), rows, cols);
+    std::vector<float> deq(static_cast<std::size_t>(rows * cols));
+    q.dequantizeRows(0, rows, deq.data());
+    for (const auto isa : {kernels::RowsIsa::Best, kernels::RowsIsa::Avx2}) {
+        if (!kernels::f32RowsAvailable(cols, isa)) continue;
+        for (const std::int64_t m : {1, 5, 8, 9, 32}) {
+            INFO("isa " << static_cast<int>(isa) << ", " << m << " activation rows");
+            const std::int64_t ldx = cols + 8, ldy = rows + 3;
+            const auto x = randomMatrix(m * ldx, 300 + static_cast<std::uint64_t>(m));
+            std::vector<float> fromQ8(static_cast<std::size_t>(m * ldy), -1.0f), fromF32 = fromQ8;
+            kernels::multiplyQ8Rows(q.quants(), q.scales(), cols, x.data(), m, ldx, fromQ8.data(), ldy, 0, rows, isa);
+            kernels::multiplyF32Rows(deq.data(), cols, cols, x.data(), m, ldx, fromF32.data(), ldy, 0, rows, isa);
+            if (m < 5) {  // below the panels the fp32 kernel takes dot products: another summation order
+                for (std::size_t i = 0; i < fromQ8.size(); ++i) REQUIRE(std::fabs(fromQ8[i] - fromF32[i]) <= 1e-4f * (1.0f + std::fabs(fromF32[i])));
+            } else {
+                REQUIRE(fromQ8 == fromF32);
+            }
         }
     }
 }

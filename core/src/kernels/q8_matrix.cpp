@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <vector>
 
 #include "blas/cpu_features.h"
 #include "kernels/f32_rows.h"
@@ -169,16 +168,8 @@ Q8Matrix Q8Matrix::quantize(const float* w, std::int64_t rows, std::int64_t cols
 void Q8Matrix::multiplyRows(const float* x, std::int64_t m, std::int64_t ldx, float* y, std::int64_t ldy, std::int64_t r0,
                             std::int64_t r1, bool portable) const {
     if (m > kWideningRows && !portable && f32RowsAvailable(m_cols)) {
-        // Many rows: widen each weight once into an L2-sized fp32 slice, not once per 4 activation rows.
-        const std::int64_t slice = std::clamp<std::int64_t>(32768 / m_cols, 4, 64);
-        thread_local std::vector<float> wide;
-        wide.resize(static_cast<std::size_t>(slice * m_cols));
-        for (std::int64_t r = r0; r < r1; r += slice) {
-            const std::int64_t n = std::min(slice, r1 - r);
-            dequantizeSlice(r, n, wide.data());
-            multiplyF32Rows(wide.data(), m_cols, m_cols, x, m, ldx, y + r, ldy, 0, n);
-        }
-        return;
+        // Many rows: widen each weight once, as the fp32 row kernel packs it, not once per 4 activation rows.
+        return multiplyQ8Rows(quants(), scales(), m_cols, x, m, ldx, y, ldy, r0, r1);
     }
 #if AVSS_SIMD_ISA
     if (q8UsesAvx2() && !portable) return rowsAvx2(quants(), scales(), m_cols, x, m, ldx, y, ldy, r0, r1);

@@ -1,11 +1,14 @@
 // The vector operations the hand-written kernels share, one struct per instruction set (W lanes;
-// MR rows per row-kernel tile, AttentionRows query rows per attention tile), each defined inside
+// MR matrix rows per dot-product tile and PanelRows activation rows per packed tile of the row kernel,
+// AttentionRows query rows per attention tile), each defined inside
 // its own `#pragma GCC target` region so a kernel compiled for that set can inline them. x86 with
 // GCC or Clang only (AVSS_SIMD_ISA).
 #pragma once
 
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
+
+#include <cstdint>
 #define AVSS_SIMD_ISA 1
 
 namespace avss::kernels {
@@ -25,9 +28,11 @@ struct Isa {
     using V = __m256;
     static constexpr int W = 8, MR = 2;  // 16 registers: 2 rows × 4 accumulators, 4 loads, 1 broadcast
     static constexpr int AttentionRows = 2;  // 3 would need 17 registers
+    static constexpr int PanelRows = 6;      // packed tiles: 6 × 2 accumulators, 2 loads, 1 broadcast
     static V zero() { return _mm256_setzero_ps(); }
     static V set1(float x) { return _mm256_set1_ps(x); }
     static V load(const float* p) { return _mm256_loadu_ps(p); }
+    static V widen(const std::int8_t* p) { return _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(p)))); }
     static void store(float* p, V v) { _mm256_storeu_ps(p, v); }
     static V fma(V a, V b, V c) { return _mm256_fmadd_ps(a, b, c); }
     static V mul(V a, V b) { return _mm256_mul_ps(a, b); }
@@ -44,6 +49,16 @@ struct Isa {
         __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
         s = _mm_add_ps(s, _mm_movehl_ps(s, s));
         return _mm_cvtss_f32(_mm_add_ss(s, _mm_movehdup_ps(s)));
+    }
+    // r[j] = row j of a W × W block in, column j out.
+    static void transpose(V* r) {
+        V t[8], s[8];
+        for (int i = 0; i < 8; i += 2) t[i] = _mm256_unpacklo_ps(r[i], r[i + 1]), t[i + 1] = _mm256_unpackhi_ps(r[i], r[i + 1]);
+        for (int i = 0; i < 8; i += 4) {
+            s[i] = _mm256_shuffle_ps(t[i], t[i + 2], 0x44), s[i + 1] = _mm256_shuffle_ps(t[i], t[i + 2], 0xEE);
+            s[i + 2] = _mm256_shuffle_ps(t[i + 1], t[i + 3], 0x44), s[i + 3] = _mm256_shuffle_ps(t[i + 1], t[i + 3], 0xEE);
+        }
+        for (int i = 0; i < 4; ++i) r[i] = _mm256_permute2f128_ps(s[i], s[i + 4], 0x20), r[i + 4] = _mm256_permute2f128_ps(s[i], s[i + 4], 0x31);
     }
     static V exp(V x) {
         AVSS_EXP_CONSTANTS
@@ -70,9 +85,11 @@ struct Isa {
     // 6 × 4 accumulators + 4 loads + 1 broadcast = 29 of 32 registers: 18 % less attention CPU time
     // than 4 rows at window 4096 (docs/benchmarks.md); the row kernel measured no gain from 6.
     static constexpr int AttentionRows = 6;
+    static constexpr int PanelRows = 8;  // packed tiles: 8 × 2 accumulators, 2 loads, 1 broadcast
     static V zero() { return _mm512_setzero_ps(); }
     static V set1(float x) { return _mm512_set1_ps(x); }
     static V load(const float* p) { return _mm512_loadu_ps(p); }
+    static V widen(const std::int8_t* p) { return _mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)))); }
     static void store(float* p, V v) { _mm512_storeu_ps(p, v); }
     static V fma(V a, V b, V c) { return _mm512_fmadd_ps(a, b, c); }
     static V mul(V a, V b) { return _mm512_mul_ps(a, b); }
@@ -84,6 +101,23 @@ struct Isa {
     // when inlined into templates.
     static float hmax(V v) { return avx2::Isa::hmax(_mm256_max_ps(_mm512_extractf32x8_ps(v, 0), _mm512_extractf32x8_ps(v, 1))); }
     static float hsum(V v) { return avx2::Isa::hsum(_mm256_add_ps(_mm512_extractf32x8_ps(v, 0), _mm512_extractf32x8_ps(v, 1))); }
+    // r[j] = row j of a W × W block in, column j out: pairs, quads, then 128- and 256-bit lanes.
+    static void transpose(V* r) {
+        V t[16];
+        for (int i = 0; i < 16; i += 2) t[i] = _mm512_unpacklo_ps(r[i], r[i + 1]), t[i + 1] = _mm512_unpackhi_ps(r[i], r[i + 1]);
+        for (int i = 0; i < 16; i += 4) {
+            r[i] = _mm512_shuffle_ps(t[i], t[i + 2], 0x44), r[i + 1] = _mm512_shuffle_ps(t[i], t[i + 2], 0xEE);
+            r[i + 2] = _mm512_shuffle_ps(t[i + 1], t[i + 3], 0x44), r[i + 3] = _mm512_shuffle_ps(t[i + 1], t[i + 3], 0xEE);
+        }
+        for (int i = 0; i < 8; ++i) {
+            const int a = (i / 4) * 8 + i % 4;
+            t[a] = _mm512_shuffle_f32x4(r[a], r[a + 4], 0x88), t[a + 4] = _mm512_shuffle_f32x4(r[a], r[a + 4], 0xDD);
+        }
+        for (int i = 0; i < 4; ++i) {
+            r[i] = _mm512_shuffle_f32x4(t[i], t[i + 8], 0x88), r[i + 8] = _mm512_shuffle_f32x4(t[i], t[i + 8], 0xDD);
+            r[i + 4] = _mm512_shuffle_f32x4(t[i + 4], t[i + 12], 0x88), r[i + 12] = _mm512_shuffle_f32x4(t[i + 4], t[i + 12], 0xDD);
+        }
+    }
     static V exp(V x) {
         AVSS_EXP_CONSTANTS
         const __mmask16 live = _mm512_cmp_ps_mask(x, set1(kLowest), _CMP_GE_OQ);

@@ -67,7 +67,7 @@ at::Tensor Projection::apply(const at::Tensor& x, const at::Tensor& bias) const 
             return y.view(outShape);
         }
         if (m <= kKernelRows && x.device().is_cpu() && x.scalar_type() == torch::kFloat32 && !x.requires_grad() &&
-            !m_fp32.requires_grad() && m_fp32.is_contiguous() && kernels::f32RowsAvailable(in)) {  // a batched decoding step: no weight packing
+            !m_fp32.requires_grad() && m_fp32.is_contiguous() && kernels::f32RowsAvailable(in)) {  // a batched decoding step: the weight read once
             const auto x2 = x.reshape({m, in}).contiguous();
             auto y = torch::empty({m, out}, x2.options());
             kernels::multiplyF32(m_fp32.data_ptr<float>(), out, in, x2.data_ptr<float>(), m, in, y.data_ptr<float>(), out);
