@@ -72,9 +72,8 @@ void multiplyQ8Rows(const std::int8_t*, const float*, std::int64_t, const float*
 void multiplyF32(const float* w, std::int64_t rows, std::int64_t cols, const float* x, std::int64_t m, std::int64_t ldx, float* y,
                  std::int64_t ldy) {
     if (!f32RowsAvailable(cols)) throw std::invalid_argument("multiplyF32: no kernel for rows of " + std::to_string(cols) + " on this CPU");
-    constexpr std::int64_t kPart = 32;  // whole panels per thread (2·W rows for either instruction set)
-    parallelRows((rows + kPart - 1) / kPart, 1, [&](std::int64_t p0, std::int64_t p1) {
-        multiplyF32Rows(w, cols, cols, x, m, ldx, y, ldy, p0 * kPart, std::min(rows, p1 * kPart));
+    parallelPanels(rows, m, [&](std::int64_t i0, std::int64_t mi, std::int64_t r0, std::int64_t r1) {
+        multiplyF32Rows(w, cols, cols, x + i0 * ldx, mi, ldx, y + i0 * ldy, ldy, r0, r1);
     });
 }
 

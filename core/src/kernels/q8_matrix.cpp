@@ -178,7 +178,9 @@ void Q8Matrix::multiplyRows(const float* x, std::int64_t m, std::int64_t ldx, fl
 }
 
 void Q8Matrix::multiply(const float* x, std::int64_t m, std::int64_t ldx, float* y, std::int64_t ldy) const {
-    parallelRows(m_rows, 16, [&](std::int64_t r0, std::int64_t r1) { multiplyRows(x, m, ldx, y, ldy, r0, r1); });
+    parallelPanels(m_rows, m, [&](std::int64_t i0, std::int64_t mi, std::int64_t r0, std::int64_t r1) {
+        multiplyRows(x + i0 * ldx, mi, ldx, y + i0 * ldy, ldy, r0, r1);
+    });
 }
 
 void Q8Matrix::dequantizeSlice(std::int64_t r0, std::int64_t n, float* out) const {

@@ -13,6 +13,12 @@ namespace avss::kernels {
 // calling thread (several analysis workers may run at once), so it never waits for a stranger.
 void parallelRows(std::int64_t n, std::int64_t minRows, const std::function<void(std::int64_t, std::int64_t)>& fn);
 
+// Products of m activation rows with a [rows, ·] weight: fn(i0, mi, r0, r1) for blocks of activation
+// rows [i0, i0 + mi) of similar size, one after another (a block's activations stay in cache while
+// the weight streams past), each split across the threads into whole panels of 32 weight rows.
+void parallelPanels(std::int64_t rows, std::int64_t m,
+                    const std::function<void(std::int64_t i0, std::int64_t mi, std::int64_t r0, std::int64_t r1)>& fn);
+
 // Threads used (the caller included): OpenBLAS's thread count when it is loaded, else the hardware's.
 int kernelThreads();
 

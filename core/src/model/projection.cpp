@@ -1,7 +1,8 @@
 // Which product runs for which input: one activation row on fp32 weights is a matrix-vector product
 // (BLAS GEMM would copy the whole weight into its packed layout first: 54% of decoding time,
-// measured with perf), a few rows run the unpacked fp32 row kernel; a few rows on compact weights
-// run from the int8 blocks; many rows go to BLAS GEMM (compact weights dequantised in slices).
+// measured with perf); more rows on fp32 weights, and any rows on compact weights, run the row
+// kernels (f32_rows.h, q8_matrix.h), which beat OpenBLAS's GEMM at every row count measured
+// (docs/benchmarks.md); BLAS GEMM remains for autograd and for CPUs without AVX2.
 #include "model/projection.h"
 
 #include <torch/torch.h>
@@ -15,8 +16,8 @@
 namespace avss::model {
 namespace {
 
-// Up to this many activation rows the row kernels (int8 blocks, or fp32 without packing) beat
-// (dequantise +) BLAS GEMM (docs/engine.md).
+// Without the fp32 row kernel (no AVX2), compact weights beyond this many rows are dequantised in
+// slices for BLAS GEMM instead of running the portable int8 loop.
 constexpr std::int64_t kKernelRows = 64;
 // fp32 slice of a compact weight dequantised at a time for GEMM: bounds the scratch to 128 MiB.
 constexpr std::int64_t kSliceElements = std::int64_t{32} << 20;
@@ -66,8 +67,8 @@ at::Tensor Projection::apply(const at::Tensor& x, const at::Tensor& bias) const 
             if (bias.defined()) y.add_(bias);
             return y.view(outShape);
         }
-        if (m <= kKernelRows && x.device().is_cpu() && x.scalar_type() == torch::kFloat32 && !x.requires_grad() &&
-            !m_fp32.requires_grad() && m_fp32.is_contiguous() && kernels::f32RowsAvailable(in)) {  // a batched decoding step: the weight read once
+        if (x.device().is_cpu() && x.scalar_type() == torch::kFloat32 && !x.requires_grad() && !m_fp32.requires_grad() &&
+            m_fp32.is_contiguous() && kernels::f32RowsAvailable(in)) {
             const auto x2 = x.reshape({m, in}).contiguous();
             auto y = torch::empty({m, out}, x2.options());
             kernels::multiplyF32(m_fp32.data_ptr<float>(), out, in, x2.data_ptr<float>(), m, in, y.data_ptr<float>(), out);
@@ -78,7 +79,7 @@ at::Tensor Projection::apply(const at::Tensor& x, const at::Tensor& bias) const 
     }
     const auto x2 = x.reshape({m, in}).contiguous();
     at::Tensor y;
-    if (m <= kKernelRows) {
+    if (m <= kKernelRows || kernels::f32RowsAvailable(in)) {
         y = torch::empty({m, out}, x2.options());
         m_q8->multiply(x2.data_ptr<float>(), m, in, y.data_ptr<float>(), out);
     } else {
