@@ -1,7 +1,7 @@
 // A weight matrix stored as int8 in blocks of 32 along each row with one fp32 scale per block
 // (1.125 bytes per weight instead of 4): the engine's compact weight storage. Products with a few
 // activation rows run straight from the int8 blocks (decoding is bound by reading the weights);
-// longer inputs dequantise slices back to fp32 for the BLAS GEMM.
+// more rows widen the blocks into the fp32 row kernel's packed panels (f32_rows.h).
 #pragma once
 
 #include <cstdint>
@@ -25,8 +25,8 @@ public:
     // y[i, r] = Σ_c x[i, c] · w[r, c] for i < m, rows [r0, r1) only (row-major x and y with leading
     // dimensions ldx ≥ cols and ldy ≥ rows). Each output is summed in the same order whatever the
     // split, so results do not depend on the thread count.
-    // More than 4 activation rows widen the weights into fp32 slices for the fp32 row kernel
-    // (f32_rows.h). `portable` forces the plain C++ path (tests compare both).
+    // More than 4 activation rows widen the weights into the fp32 row kernel's panels
+    // (multiplyQ8Rows, f32_rows.h). `portable` forces the plain C++ path (tests compare both).
     void multiplyRows(const float* x, std::int64_t m, std::int64_t ldx, float* y, std::int64_t ldy, std::int64_t r0,
                       std::int64_t r1, bool portable = false) const;
     // The same over all rows, split across kernelThreads().
