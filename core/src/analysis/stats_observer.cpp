@@ -8,6 +8,7 @@
 #include <cmath>
 
 #include "avss/error.h"
+#include "kernels/row_threads.h"
 
 namespace avss::analysis {
 
@@ -124,11 +125,13 @@ void StatsObserver::reduceFused(const at::Tensor& x, SiteStats& site, const at::
     const auto xc = x.to(torch::kFloat32).contiguous();  // no copy for the usual float32 contiguous case
     at::Tensor in;
     if (blockIn != nullptr) in = blockIn->to(torch::kFloat32).contiguous();
-    // Serial on purpose: the kernel costs ~1-2% of the forward pass on one core, while an extra
-    // OpenMP region per site leaves libgomp workers spinning against OpenBLAS's GEMM threads
-    // (measured with bench_stats on the 2-core machine: more overhead than the work it splits).
+    // Split over the kernel threads that run the products, not an OpenMP region: libgomp workers
+    // spinning against the product threads cost more than the work they split (bench_stats).
+    static const ParallelFor onKernelThreads = [](std::int64_t n, const std::function<void(std::int64_t, std::int64_t)>& body) {
+        kernels::parallelRows(n, 1, body);
+    };
     m_reducer.reduce(xc.data_ptr<float>(), static_cast<int>(xc.size(2)), m_rows, site,
-                     in.defined() ? in.data_ptr<float>() : nullptr, in.defined() ? tr : nullptr);
+                     in.defined() ? in.data_ptr<float>() : nullptr, in.defined() ? tr : nullptr, onKernelThreads);
 }
 
 namespace {
