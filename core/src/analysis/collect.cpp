@@ -90,6 +90,7 @@ ActivationStats collect(const Model& model, const Corpus& corpus, const CollectO
     p.createdUtc = utcTimestamp();
     p.warnings = plan.warnings;
     analysis::StatsObserver observer(m.hp.layers, m.hp.hidden, m.hp.ffn, options.settings, analysis::Reduction::Auto, skip);
+    observer.splitOverKernelThreads(!model::bf16OnCpu(m));
     if (!removed.empty()) {
         p.layerCount = static_cast<int>(std::count(skip.begin(), skip.end(), false));
         p.warnings.push_back((removed.size() == 1 ? "block " + blockList(removed) + " was" : "blocks " + blockList(removed) + " were") +

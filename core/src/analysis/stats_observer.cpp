@@ -131,7 +131,8 @@ void StatsObserver::reduceFused(const at::Tensor& x, SiteStats& site, const at::
         kernels::parallelRows(n, 1, body);
     };
     m_reducer.reduce(xc.data_ptr<float>(), static_cast<int>(xc.size(2)), m_rows, site,
-                     in.defined() ? in.data_ptr<float>() : nullptr, in.defined() ? tr : nullptr, onKernelThreads);
+                     in.defined() ? in.data_ptr<float>() : nullptr, in.defined() ? tr : nullptr,
+                     m_split ? onKernelThreads : ParallelFor{});
 }
 
 namespace {

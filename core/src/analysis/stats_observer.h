@@ -36,6 +36,11 @@ public:
     void beginBatch(const at::Tensor& mask, ShardStats& target);
     void endBatch();
 
+    // Whether the fused reduction splits its rows over the kernel threads (default). Callers pass
+    // false in a bf16 pass on the CPU, whose oneDNN OpenMP workers spin on the other cores between
+    // products (the decoding step's rule, model/decode_step.cpp).
+    void splitOverKernelThreads(bool split) { m_split = split; }
+
     bool wants(model::Site site) const override;
     void observe(model::Site site, const at::Tensor& x, const at::Tensor& mask) override;
 
@@ -51,6 +56,7 @@ private:
     StatsSettings m_settings;
     Reduction m_reduction;
     SiteReducer m_reducer;
+    bool m_split = true;
     ShardStats* m_target = nullptr;
     BatchRows m_rows;
     at::Tensor m_countMask;    // [B, T] bool on the device: positions that count

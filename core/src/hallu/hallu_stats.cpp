@@ -110,6 +110,7 @@ HalluStats collectHalluStats(const Model& model, const PairSet& pairs, const Hal
         p.warnings.insert(p.warnings.end(), pairs.notes.begin(), pairs.notes.end());
         stats.shards.resize(static_cast<std::size_t>(shards));
         analysis::StatsObserver observer(m.hp.layers, m.hp.hidden, m.hp.ffn, options.settings);
+        observer.splitOverKernelThreads(!model::bf16OnCpu(m));
         for (int k = 0; k < shards; ++k) {
             const auto begin = P * static_cast<std::size_t>(k) / static_cast<std::size_t>(shards);
             const auto end = P * static_cast<std::size_t>(k + 1) / static_cast<std::size_t>(shards);
