@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "avss/error.h"
+#include "model/token_log_probs.h"
 #include "model/transformer.h"
 
 namespace avss::eval {
@@ -165,9 +166,8 @@ std::vector<std::vector<double>> ChoiceScorer::score(const std::vector<Loglikeli
         m_computed += static_cast<std::int64_t>(positions.size());
         // One LM-head product for every needed position: its weight is packed once, not per row.
         const auto picked = h.reshape({R * w, -1}).index_select(0, torch::tensor(positions, kI64).to(m_model.device));
-        const auto logp = torch::log_softmax(model::lmHead(m_model, picked).to(torch::kFloat32), -1);
-        const auto tokenLp = logp.gather(1, torch::tensor(targets, kI64).to(m_model.device).unsqueeze(1)).squeeze(1)
-                                 .to(torch::kCPU, torch::kFloat64).contiguous();
+        const auto logits = model::lmHead(m_model, picked).to(torch::kFloat32);
+        const auto tokenLp = model::tokenLogProbs(m_model, logits, torch::tensor(targets, kI64)).to(torch::kCPU).contiguous();
         const double* lp = tokenLp.data_ptr<double>();
         std::size_t k = 0;
         for (auto i = g0; i < g1; ++i) {

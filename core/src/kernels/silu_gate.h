@@ -1,4 +1,4 @@
-// silu(gate) · up for rows of a fused [gate | up] product (the MLP of a decoding step): vectorised
+// silu(gate) · up for rows of a fused [gate | up] product (the MLP's gating, fp32 on the CPU): vectorised
 // exp and rows split over the kernel threads, where the scalar loop called libm's expf 1.5 million
 // times in a 32-row step of the sample model.
 #pragma once

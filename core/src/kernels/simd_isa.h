@@ -96,7 +96,9 @@ struct Isa {
     static V div(V a, V b) { return _mm512_div_ps(a, b); }
     static V add(V a, V b) { return _mm512_add_ps(a, b); }
     static V sub(V a, V b) { return _mm512_sub_ps(a, b); }
-    static V max(V a, V b) { return _mm512_max_ps(a, b); }
+    // Zero-masked with every lane kept: the same instruction, but GCC 12 flags the plain form's
+    // _mm512_undefined_ps() as -Wuninitialized when inlined into some loops.
+    static V max(V a, V b) { return _mm512_maskz_max_ps(static_cast<__mmask16>(0xFFFF), a, b); }
     // Two halves, then the AVX2 reduction: GCC 12's _mm512_reduce_*_ps trip its own -Wuninitialized
     // when inlined into templates.
     static float hmax(V v) { return avx2::Isa::hmax(_mm256_max_ps(_mm512_extractf32x8_ps(v, 0), _mm512_extractf32x8_ps(v, 1))); }

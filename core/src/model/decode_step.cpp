@@ -10,7 +10,6 @@
 #include <vector>
 
 #include "kernels/row_threads.h"
-#include "kernels/silu_gate.h"
 #include "model/transformer.h"
 
 namespace avss::model::decode {
@@ -47,16 +46,6 @@ at::Tensor rmsNormalize(const at::Tensor& x, double eps) {
 namespace {
 bool splitRows(const Model::Impl& m) { return !bf16OnCpu(m); }
 }  // namespace
-
-at::Tensor siluGate(const Model::Impl& m, const at::Tensor& gateUp) {
-    const auto ffn = m.hp.ffn;
-    const auto in = gateUp.contiguous();
-    auto sizes = in.sizes().vec();
-    sizes.back() = ffn;
-    auto out = torch::empty(sizes, in.options());
-    kernels::siluGate(in.data_ptr<float>(), in.numel() / (2 * ffn), ffn, out.data_ptr<float>(), splitRows(m));
-    return out;
-}
 
 namespace {
 

@@ -1,6 +1,7 @@
 // The forward pass of one new token per row (a decoding step) on the CPU, fused: the generic path
 // spends ~45 small tensor operations per layer whose dispatch cost exceeded the arithmetic; these
-// loops do RMSNorm, RoPE + KV-cache write + attention, and SiLU gating each in one pass.
+// loops do RMSNorm and RoPE + KV-cache write + attention each in one pass (SiLU gating: transformer.cpp,
+// for every row count).
 #pragma once
 
 #include <ATen/core/Tensor.h>
@@ -16,8 +17,7 @@ namespace avss::model::decode {
 // them), and no attention weights asked for.
 bool applies(const Model::Impl& m, const at::Tensor& x, const KvCache* cache, std::int64_t keys, bool keepAttention);
 
-at::Tensor rmsNormalize(const at::Tensor& x, double eps);               // [B, 1, H]
-at::Tensor siluGate(const Model::Impl& m, const at::Tensor& gateUp);  // [B, 1, 2F] → [B, 1, F]
+at::Tensor rmsNormalize(const at::Tensor& x, double eps);  // [B, 1, H]
 
 // Attention of the step: h [B, 1, H] normalised input; cos [B, 1, 1, D] and sin [B, 1, 1, D/2] of
 // each row's position; keyMask [B, cache.length + 1] real positions (the new one included). Writes

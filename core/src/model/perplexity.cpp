@@ -1,5 +1,5 @@
-// Windowed perplexity: forward without logits, then the LM head and log-softmax in chunks of
-// positions so a 2048-token window never materialises a [T, V] log-probability tensor at once.
+// Windowed perplexity: forward without logits, then the LM head and the targets' log-probabilities in
+// chunks of positions so a 2048-token window never materialises [T, V] logits at once.
 #include "avss/perplexity.h"
 
 #include <torch/torch.h>
@@ -10,6 +10,7 @@
 #include "avss/error.h"
 #include "model/model_impl.h"
 #include "model/product_threads.h"
+#include "model/token_log_probs.h"
 #include "model/transformer.h"
 
 namespace avss {
@@ -37,7 +38,7 @@ PerplexityResult perplexity(const Model& model, const std::vector<TokenId>& toke
 
     const auto start = std::chrono::steady_clock::now();
     torch::InferenceMode inference;
-    const model::ProductThreads threads(model::bf16OnCpu(m));  // the LM head's log-softmax too
+    const model::ProductThreads threads(model::bf16OnCpu(m));  // the LM head's bf16 product too
     const auto skip = model::skipMask(m.hp.layers, options.skipLayers);
     model::ForwardOptions fo;
     fo.skip = &skip;
@@ -63,8 +64,8 @@ PerplexityResult perplexity(const Model& model, const std::vector<TokenId>& toke
         auto nll = torch::zeros({b}, torch::TensorOptions().dtype(torch::kFloat64).device(m.device));
         for (std::int64_t t0 = 0; t0 < predictors.size(1); t0 += kHeadChunk) {
             const auto len = std::min(kHeadChunk, predictors.size(1) - t0);
-            const auto logp = torch::log_softmax(model::lmHead(m, predictors.narrow(1, t0, len)), -1);  // [b, len, V]
-            nll -= logp.gather(-1, targets.narrow(1, t0, len).unsqueeze(-1)).squeeze(-1).to(torch::kFloat64).sum(1);
+            const auto logits = model::lmHead(m, predictors.narrow(1, t0, len));  // [b, len, V]
+            nll -= model::tokenLogProbs(m, logits, targets.narrow(1, t0, len)).sum(1);
         }
         const auto perWindow = nll.to(torch::kCPU);
         const double count = static_cast<double>(r.window + bos - 1);

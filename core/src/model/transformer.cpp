@@ -10,6 +10,7 @@
 
 #include "avss/error.h"
 #include "kernels/causal_attention.h"
+#include "kernels/silu_gate.h"
 #include "model/decode_step.h"
 #include "model/model_impl.h"
 #include "model/product_threads.h"
@@ -114,9 +115,25 @@ at::Tensor applyRope(const at::Tensor& x, const Rope& rope) {
     return out;
 }
 
-// act(gate) · up from the fused [.., 2F] gate/up product; act(up) for a plain MLP (GPT-2).
-at::Tensor gatedActivation(const ArchTraits& arch, const at::Tensor& gateUp, std::int64_t ffn) {
+// act(gate) · up from the fused [.., 2F] gate/up product; act(up) for a plain MLP (GPT-2). SiLU in fp32
+// inference on the CPU takes the fused kernel: one pass, rows over the kernel threads, where libtorch's
+// silu and mul ran two passes on one thread (4.5 % of a 4 × 512 prefill; docs/benchmarks.md). A bf16
+// pass keeps libtorch's silu on the OpenMP workers oneDNN already runs (the kernel on the calling
+// thread made its prefill 5–8 % slower), except for a decoding step's one position per row.
+at::Tensor gatedActivation(const Model::Impl& m, const at::Tensor& gateUp) {
+    const auto& arch = *m.arch;
+    const auto ffn = m.hp.ffn;
     if (!arch.gatedMlp) return torch::gelu(gateUp, "tanh");  // gelu_new
+    const bool bf16 = bf16OnCpu(m), step = gateUp.dim() == 3 && gateUp.size(1) == 1;
+    if (arch.activation == Activation::Silu && gateUp.device().is_cpu() && gateUp.scalar_type() == torch::kFloat32 &&
+        !gateUp.requires_grad() && (!bf16 || step)) {
+        const auto in = gateUp.contiguous();
+        auto sizes = in.sizes().vec();
+        sizes.back() = ffn;
+        auto out = torch::empty(sizes, in.options());
+        kernels::siluGate(in.data_ptr<float>(), in.numel() / (2 * ffn), ffn, out.data_ptr<float>(), !bf16);
+        return out;
+    }
     const auto gate = gateUp.narrow(-1, 0, ffn), up = gateUp.narrow(-1, ffn, ffn);
     return (arch.activation == Activation::GeluTanh ? torch::gelu(gate, "tanh") : torch::silu(gate)).mul_(up);
 }
@@ -327,7 +344,7 @@ at::Tensor forward(const Model::Impl& m, const at::Tensor& tokens, const at::Ten
         notify(l, StatPoint::AttnOut, a);  // what the block adds to the stream (after a post norm)
         x = a.add_(x);  // new storage: the BlockIn tensor an observer may hold stays intact
         const auto gateUp = lw.wGateUp.apply(norm(x), lw.bGateUp);  // [B, T, 2F] ([B, T, F] for a plain MLP)
-        const auto act = fused ? decode::siluGate(m, gateUp) : gatedActivation(*m.arch, gateUp, hp.ffn);  // [B, T, F]
+        const auto act = gatedActivation(m, gateUp);  // [B, T, F]
         notify(l, StatPoint::MlpAct, act);
         auto mlp = lw.wDown.apply(act, lw.bDown);
         if (lw.ffnPostNorm.defined()) mlp = norm(mlp).mul_(lw.ffnPostNorm);
