@@ -117,7 +117,7 @@ std::vector<std::vector<double>> ChoiceScorer::score(const std::vector<Loglikeli
     input = input.to(m_model.device);
     const auto hidden = model::forward(m_model, input, torch::ones_like(input, torch::kBool), fo);  // [B, width, H]
     const auto lastRows = hidden.reshape({B * width, -1}).index_select(0, torch::tensor(last, kI64).to(m_model.device));
-    const auto first = torch::log_softmax(model::lmHead(m_model, lastRows).to(torch::kFloat32), -1).to(torch::kCPU);  // [B, V]
+    const auto lastLogits = model::lmHead(m_model, lastRows).to(torch::kFloat32);  // [B, V]
     const auto lengths = torch::tensor(length, kI64).to(m_model.device);
     rowsCache.keyMask = torch::arange(rowsCache.length, kI64.device(m_model.device)).unsqueeze(0).lt(lengths.unsqueeze(1));
     rowsCache.nextPosition = lengths;
@@ -125,15 +125,24 @@ std::vector<std::vector<double>> ChoiceScorer::score(const std::vector<Loglikeli
     // 3. Every continuation's first token from step 2; the others continue from a copy of their
     //    context's cache, as few row groups as the copy budget allows.
     struct Row { std::size_t request, choice; };
-    std::vector<Row> multi;
+    std::vector<Row> multi, firsts;
+    std::vector<std::int64_t> firstRows, firstTokens;
     for (std::size_t r = 0; r < requests.size(); ++r) {
         const auto& conts = requests[r].continuations;
         out[r].assign(conts.size(), 0.0);
-        const auto lp = first[static_cast<std::int64_t>(r)];
         for (std::size_t c = 0; c < conts.size(); ++c) {
-            if (!conts[c].empty()) out[r][c] = lp[conts[c][0]].item<double>();
+            if (!conts[c].empty()) {
+                firsts.push_back({r, c});
+                firstRows.push_back(static_cast<std::int64_t>(r));
+                firstTokens.push_back(conts[c][0]);
+            }
             if (conts[c].size() > 1) multi.push_back({r, c});
         }
+    }
+    if (!firsts.empty()) {
+        const auto rows = lastLogits.index_select(0, torch::tensor(firstRows, kI64).to(m_model.device));  // one row per choice
+        const auto lp = model::tokenLogProbs(m_model, rows, torch::tensor(firstTokens, kI64)).to(torch::kCPU).contiguous();
+        for (std::size_t i = 0; i < firsts.size(); ++i) out[firsts[i].request][firsts[i].choice] = lp.data_ptr<double>()[i];
     }
     const auto& hp = m_model.hp;
     const std::int64_t kept = std::count(m_skip.begin(), m_skip.end(), false);

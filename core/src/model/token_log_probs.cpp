@@ -21,7 +21,8 @@ at::Tensor tokenLogProbs(const Model::Impl& m, const at::Tensor& logits, const a
         if (idx.numel() > 0 && (idx.min().item<std::int64_t>() < 0 || idx.max().item<std::int64_t>() >= V)) {
             throw UsageError({}, "a target token is outside the model's vocabulary of " + std::to_string(V));
         }
-        return torch::log_softmax(logits.to(torch::kFloat32), -1).gather(-1, idx.unsqueeze(-1)).squeeze(-1).to(torch::kFloat64);
+        const auto x = logits.scalar_type() == torch::kFloat64 ? logits : logits.to(torch::kFloat32);  // bf16 logits: fp32 softmax
+        return torch::log_softmax(x, -1).gather(-1, idx.unsqueeze(-1)).squeeze(-1).to(torch::kFloat64);
     }
     const auto x = logits.contiguous();
     const auto idx = targets.to(torch::kInt64).contiguous();
