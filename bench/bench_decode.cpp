@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "bench_timing.h"
+#include "model_products.h"
 #include "avss/blas_info.h"
 #include "avss/error.h"
 #include "avss/model.h"
@@ -49,9 +50,7 @@ double stepSeconds(const avss::Model::Impl& m, int rows, int prompt, int steps) 
 
 // Seconds of the weight products alone for one step of `rows` tokens (every projection once, LM head included).
 double productSeconds(const avss::Model::Impl& m, int reps, int rows) {
-    std::vector<const avss::model::Projection*> all;
-    for (const auto& l : m.weights.layers) all.insert(all.end(), {&l.wqkv, &l.wo, &l.wGateUp, &l.wDown});
-    all.push_back(&m.weights.lmHead);
+    const auto all = avss::bench::modelProducts(m);
     double best = 1e300;
     for (int r = 0; r < reps; ++r) {
         double total = 0;

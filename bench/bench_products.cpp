@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "bench_timing.h"
+#include "model_products.h"
 #include "avss/blas_info.h"
 #include "avss/error.h"
 #include "avss/model.h"
@@ -54,9 +55,7 @@ int run(int argc, char** argv) {
     lo.device = avss::Device::Cpu;
     const auto model = avss::Model::load(path, lo);
     const auto& m = avss::modelImpl(*model);
-    std::vector<const avss::model::Projection*> all;
-    for (const auto& l : m.weights.layers) all.insert(all.end(), {&l.wqkv, &l.wo, &l.wGateUp, &l.wDown});
-    all.push_back(&m.weights.lmHead);
+    const auto all = avss::bench::modelProducts(m);
     double macs = 0;
     for (const auto* p : all) macs += static_cast<double>(p->inFeatures()) * static_cast<double>(p->outFeatures());
     for (const auto rows : rowCounts) {

@@ -11,6 +11,14 @@ namespace avss::kernels {
 // Best: the widest the CPU has; Avx2 forces the AVX2 + FMA kernel (tests compare both).
 enum class RowsIsa { Best, Avx2 };
 
+// From this many activation rows the fp32 kernel packs panels of the weight, and q8 weights are
+// widened into those panels instead of per tile of 4 rows; below, the weight's memory traffic bounds
+// both and the dot-product tiles need no buffer.
+constexpr std::int64_t kPanelMinRows = 5;
+
+// Q8Matrix's block: int8 values per fp32 scale along a row (q8_matrix.cpp checks that they agree).
+constexpr std::int64_t kQ8Block = 32;
+
 // Whether this CPU has the kernel (AVX-512, or AVX2 + FMA) for rows of this length (a multiple of
 // 16 or 8); callers use BLAS otherwise.
 bool f32RowsAvailable(std::int64_t cols, RowsIsa isa = RowsIsa::Best);

@@ -14,9 +14,7 @@ namespace avss::kernels {
 namespace {
 
 constexpr std::int64_t B = Q8Matrix::kBlock;
-// Above this many activation rows, widening the int8 weights per tile of 4 rows costs more than
-// widening each weight once into fp32 (the widening was ~40% of a 32-row product's instructions).
-constexpr std::int64_t kWideningRows = 4;
+static_assert(B == kQ8Block, "the fp32 kernel's panels widen q8 rows in Q8Matrix's blocks");
 
 void rowsPortable(const std::int8_t* q, const float* s, std::int64_t cols, const float* x, std::int64_t m, std::int64_t ldx,
                   float* y, std::int64_t ldy, std::int64_t r0, std::int64_t r1) {
@@ -167,8 +165,9 @@ Q8Matrix Q8Matrix::quantize(const float* w, std::int64_t rows, std::int64_t cols
 
 void Q8Matrix::multiplyRows(const float* x, std::int64_t m, std::int64_t ldx, float* y, std::int64_t ldy, std::int64_t r0,
                             std::int64_t r1, bool portable) const {
-    if (m > kWideningRows && !portable && f32RowsAvailable(m_cols)) {
-        // Many rows: widen each weight once, as the fp32 row kernel packs it, not once per 4 activation rows.
+    if (m >= kPanelMinRows && !portable && f32RowsAvailable(m_cols)) {
+        // Widening per tile of 4 rows was ~40 % of a 32-row product's instructions: widen each weight
+        // once, as the fp32 row kernel packs it.
         return multiplyQ8Rows(quants(), scales(), m_cols, x, m, ldx, y, ldy, r0, r1);
     }
 #if AVSS_SIMD_ISA
