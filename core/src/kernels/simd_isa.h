@@ -45,6 +45,12 @@ struct Isa {
         m = _mm_max_ps(m, _mm_movehl_ps(m, m));
         return _mm_cvtss_f32(_mm_max_ss(m, _mm_movehdup_ps(m)));
     }
+    // The maximum over the lanes, in every lane.
+    static V allMax(V v) {
+        v = _mm256_max_ps(v, _mm256_permute2f128_ps(v, v, 1));
+        v = _mm256_max_ps(v, _mm256_permute_ps(v, 0x4E));
+        return _mm256_max_ps(v, _mm256_permute_ps(v, 0xB1));
+    }
     static float hsum(V v) {
         __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
         s = _mm_add_ps(s, _mm_movehl_ps(s, s));
@@ -102,6 +108,12 @@ struct Isa {
     // Two halves, then the AVX2 reduction: GCC 12's _mm512_reduce_*_ps trip its own -Wuninitialized
     // when inlined into templates.
     static float hmax(V v) { return avx2::Isa::hmax(_mm256_max_ps(_mm512_extractf32x8_ps(v, 0), _mm512_extractf32x8_ps(v, 1))); }
+    static V allMax(V v) {  // the maximum over the lanes, in every lane: 256-bit halves, 128-bit lanes, pairs, neighbours
+        v = max(v, _mm512_shuffle_f32x4(v, v, 0x4E));
+        v = max(v, _mm512_shuffle_f32x4(v, v, 0xB1));
+        v = max(v, _mm512_permute_ps(v, 0x4E));
+        return max(v, _mm512_permute_ps(v, 0xB1));
+    }
     static float hsum(V v) { return avx2::Isa::hsum(_mm256_add_ps(_mm512_extractf32x8_ps(v, 0), _mm512_extractf32x8_ps(v, 1))); }
     // r[j] = row j of a W × W block in, column j out: pairs, quads, then 128- and 256-bit lanes.
     static void transpose(V* r) {
@@ -129,8 +141,7 @@ struct Isa {
         V p = set1(kP0);
         for (float c : {kP1, kP2, kP3, kP4, kP5}) p = fma(p, r, set1(c));
         p = fma(_mm512_mul_ps(p, r), r, _mm512_add_ps(r, set1(1.0f)));
-        const __m512i e = _mm512_slli_epi32(_mm512_add_epi32(_mm512_cvtps_epi32(n), _mm512_set1_epi32(127)), 23);
-        return _mm512_maskz_mov_ps(live, _mm512_mul_ps(p, _mm512_castsi512_ps(e)));
+        return _mm512_maskz_mov_ps(live, _mm512_scalef_ps(p, n));  // p·2ⁿ in one instruction, not four
     }
 };
 }  // namespace avx512
