@@ -41,15 +41,17 @@ TEST_CASE("token log-probabilities: vector rows, chunk edges and tails against d
         if (vocab > 3) logits[2] = 95.0f, logits[static_cast<std::size_t>(vocab)] = -95.0f;  // past exp's clamps once shifted
         std::vector<std::int64_t> targets(static_cast<std::size_t>(rows));
         for (std::int64_t r = 0; r < rows; ++r) targets[static_cast<std::size_t>(r)] = (r * 977 + 3) % vocab;
-        std::vector<double> split(static_cast<std::size_t>(rows), 1.0), serial = split;
-        kernels::tokenLogProbs(logits.data(), rows, vocab, targets.data(), split.data(), true);
-        kernels::tokenLogProbs(logits.data(), rows, vocab, targets.data(), serial.data(), false);
-        CHECK(split == serial);  // one row, one thread: the split cannot change a result
-        for (std::int64_t r = 0; r < rows; ++r) {
-            INFO("vocab " << vocab << ", row " << r);
-            const double want = referenceLogProb(logits.data() + r * vocab, vocab, targets[static_cast<std::size_t>(r)]);
-            REQUIRE(std::fabs(split[static_cast<std::size_t>(r)] - want) <= 2e-6 * (1.0 + std::fabs(want)));
-            if (vocab == 1) REQUIRE(split[static_cast<std::size_t>(r)] == 0.0);
+        for (const auto isa : {kernels::LogProbIsa::Best, kernels::LogProbIsa::Avx2, kernels::LogProbIsa::Portable}) {
+            std::vector<double> split(static_cast<std::size_t>(rows), 1.0), serial = split;
+            kernels::tokenLogProbs(logits.data(), rows, vocab, targets.data(), split.data(), true, isa);
+            kernels::tokenLogProbs(logits.data(), rows, vocab, targets.data(), serial.data(), false, isa);
+            CHECK(split == serial);  // one row, one thread: the split cannot change a result
+            for (std::int64_t r = 0; r < rows; ++r) {
+                INFO("vocab " << vocab << ", row " << r << ", isa " << static_cast<int>(isa));
+                const double want = referenceLogProb(logits.data() + r * vocab, vocab, targets[static_cast<std::size_t>(r)]);
+                REQUIRE(std::fabs(split[static_cast<std::size_t>(r)] - want) <= 2e-6 * (1.0 + std::fabs(want)));
+                if (vocab == 1) REQUIRE(split[static_cast<std::size_t>(r)] == 0.0);
+            }
         }
     }
 }
@@ -61,10 +63,13 @@ TEST_CASE("token log-probabilities: a NaN or infinite logit gives NaN for its ro
     logits[vocab + 39] = std::numeric_limits<float>::infinity();          // row 1, scalar tail
     std::vector<std::int64_t> targets{0, 1, 2};
     std::vector<double> out(static_cast<std::size_t>(rows));
-    kernels::tokenLogProbs(logits.data(), rows, vocab, targets.data(), out.data());
-    CHECK(std::isnan(out[0]));
-    CHECK(std::isnan(out[1]));
-    CHECK(out[2] == Approx(-std::log(40.0)).epsilon(1e-7));
+    for (const auto isa : {kernels::LogProbIsa::Best, kernels::LogProbIsa::Avx2, kernels::LogProbIsa::Portable}) {
+        INFO("isa " << static_cast<int>(isa));
+        kernels::tokenLogProbs(logits.data(), rows, vocab, targets.data(), out.data(), true, isa);
+        CHECK(std::isnan(out[0]));
+        CHECK(std::isnan(out[1]));
+        CHECK(out[2] == Approx(-std::log(40.0)).epsilon(1e-7));
+    }
     for (const std::int64_t bad : {-1L, 40L}) {
         targets[1] = bad;
         CHECK_THROWS_AS(kernels::tokenLogProbs(logits.data(), rows, vocab, targets.data(), out.data()), std::out_of_range);

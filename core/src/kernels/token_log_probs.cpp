@@ -35,18 +35,21 @@ double logSumExpPortable(const float* x, std::int64_t n) {
 
 namespace {
 
-double logSumExp(const float* x, std::int64_t n) {
+double logSumExp(const float* x, std::int64_t n, LogProbIsa isa) {
 #if AVSS_SIMD_ISA
     static const auto cpu = blas::readCpuFeatures();
-    if (cpu.avx512Usable()) return avx512::logSumExp(x, n);
-    if (cpu.avx2Usable()) return avx2::logSumExp(x, n);
+    if (isa == LogProbIsa::Best && cpu.avx512Usable()) return avx512::logSumExp(x, n);
+    if (isa != LogProbIsa::Portable && cpu.avx2Usable()) return avx2::logSumExp(x, n);
+#else
+    (void)isa;
 #endif
     return logSumExpPortable(x, n);
 }
 
 }  // namespace
 
-void tokenLogProbs(const float* logits, std::int64_t rows, std::int64_t vocab, const std::int64_t* targets, double* out, bool split) {
+void tokenLogProbs(const float* logits, std::int64_t rows, std::int64_t vocab, const std::int64_t* targets, double* out, bool split,
+                   LogProbIsa isa) {
     for (std::int64_t r = 0; r < rows; ++r) {
         if (targets[r] < 0 || targets[r] >= vocab) {
             throw std::out_of_range("token " + std::to_string(targets[r]) + " at position " + std::to_string(r) + " is outside the vocabulary of " +
@@ -56,7 +59,7 @@ void tokenLogProbs(const float* logits, std::int64_t rows, std::int64_t vocab, c
     const auto run = [&](std::int64_t r0, std::int64_t r1) {
         for (std::int64_t r = r0; r < r1; ++r) {
             const float* x = logits + r * vocab;
-            out[r] = static_cast<double>(x[targets[r]]) - logSumExp(x, vocab);
+            out[r] = static_cast<double>(x[targets[r]]) - logSumExp(x, vocab, isa);
         }
     };
     if (split) parallelRows(rows, 1, run);

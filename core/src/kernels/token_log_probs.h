@@ -7,10 +7,14 @@
 
 namespace avss::kernels {
 
+// Best: the widest the CPU has; Avx2 and Portable force those paths (tests compare all three).
+enum class LogProbIsa { Best, Avx2, Portable };
+
 // out[r] = logits[r·vocab + targets[r]] − log Σ_i exp(logits[r·vocab + i]), in double from fp32
 // partial sums. A row holding NaN or ±inf gives NaN. std::out_of_range when a target is outside
-// [0, vocab). `split`: rows over the kernel threads (false: a bf16 pass, see silu_gate.h).
+// [0, vocab). `split`: rows over the kernel threads (false: a bf16 pass, see silu_gate.h). An
+// instruction set the CPU lacks falls back to the next narrower path.
 void tokenLogProbs(const float* logits, std::int64_t rows, std::int64_t vocab, const std::int64_t* targets, double* out,
-                   bool split = true);
+                   bool split = true, LogProbIsa isa = LogProbIsa::Best);
 
 }  // namespace avss::kernels
