@@ -25,7 +25,7 @@ public:
     // y[i, r] = Σ_c x[i, c] · w[r, c] for i < m, rows [r0, r1) only (row-major x and y with leading
     // dimensions ldx ≥ cols and ldy ≥ rows). Each output is summed in the same order whatever the
     // split, so results do not depend on the thread count.
-    // More than 4 activation rows widen the weights into the fp32 row kernel's panels
+    // From kPanelMinRows activation rows the weights are widened into the fp32 row kernel's panels
     // (multiplyQ8Rows, f32_rows.h). `portable` forces the plain C++ path (tests compare both).
     void multiplyRows(const float* x, std::int64_t m, std::int64_t ldx, float* y, std::int64_t ldy, std::int64_t r0,
                       std::int64_t r1, bool portable = false) const;
