@@ -58,7 +58,7 @@ void run(const AttentionArgs& a, std::int64_t spad, Transpose transpose, Attend 
         for (std::int64_t j = j0; j < j1; ++j) {
             const std::int64_t i = j / blocks, blk = zigzag(j % blocks, blocks);
             const std::int64_t t0 = blk * kBlockPositions, t1 = std::min(a.queries, t0 + kBlockPositions);
-            attend(a, i / a.kvHeads, i % a.kvHeads, t0, t1, kt + i * stride, spad);
+            attend(a, i / a.kvHeads, i % a.kvHeads, t0, t1, kt + i * stride);
         }
     });
 }

@@ -1,6 +1,6 @@
 // The vector operations the hand-written kernels share, one struct per instruction set (W lanes;
 // MR matrix rows per dot-product tile and PanelRows activation rows per packed tile of the row kernel,
-// AttentionRows query rows per attention tile), each defined inside
+// AttentionRows query rows × AttentionVectors vectors per attention tile), each defined inside
 // its own `#pragma GCC target` region so a kernel compiled for that set can inline them. x86 with
 // GCC or Clang only (AVSS_SIMD_ISA).
 #pragma once
@@ -27,7 +27,9 @@ namespace avx2 {
 struct Isa {
     using V = __m256;
     static constexpr int W = 8, MR = 2;  // 16 registers: 2 rows × 4 accumulators, 4 loads, 1 broadcast
-    static constexpr int AttentionRows = 2;  // 3 would need 17 registers
+    // 6 query rows × 2 vectors: 12 accumulators + 2 loads + 1 broadcast (2 rows × 4 vectors read a
+    // key block's 16 bytes per FMA from L2 and ran attention at 27 % of the FMA peak; docs/benchmarks.md).
+    static constexpr int AttentionRows = 6, AttentionVectors = 2;
     static constexpr int PanelRows = 6;      // packed tiles: 6 × 2 accumulators, 2 loads, 1 broadcast
     static V zero() { return _mm256_setzero_ps(); }
     static V set1(float x) { return _mm256_set1_ps(x); }
@@ -40,6 +42,7 @@ struct Isa {
     static V add(V a, V b) { return _mm256_add_ps(a, b); }
     static V sub(V a, V b) { return _mm256_sub_ps(a, b); }
     static V max(V a, V b) { return _mm256_max_ps(a, b); }
+    static float first(V v) { return _mm256_cvtss_f32(v); }
     static float hmax(V v) {
         __m128 m = _mm_max_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
         m = _mm_max_ps(m, _mm_movehl_ps(m, m));
@@ -90,7 +93,7 @@ struct Isa {
     static constexpr int W = 16, MR = 4;
     // 6 × 4 accumulators + 4 loads + 1 broadcast = 29 of 32 registers: 18 % less attention CPU time
     // than 4 rows at window 4096 (docs/benchmarks.md); the row kernel measured no gain from 6.
-    static constexpr int AttentionRows = 6;
+    static constexpr int AttentionRows = 6, AttentionVectors = 4;
     static constexpr int PanelRows = 8;  // packed tiles: 8 × 2 accumulators, 2 loads, 1 broadcast
     static V zero() { return _mm512_setzero_ps(); }
     static V set1(float x) { return _mm512_set1_ps(x); }
@@ -105,6 +108,7 @@ struct Isa {
     // Zero-masked with every lane kept: the same instruction, but GCC 12 flags the plain form's
     // _mm512_undefined_ps() as -Wuninitialized when inlined into some loops.
     static V max(V a, V b) { return _mm512_maskz_max_ps(static_cast<__mmask16>(0xFFFF), a, b); }
+    static float first(V v) { return _mm512_cvtss_f32(v); }
     // Two halves, then the AVX2 reduction: GCC 12's _mm512_reduce_*_ps trip its own -Wuninitialized
     // when inlined into templates.
     static float hmax(V v) { return avx2::Isa::hmax(_mm256_max_ps(_mm512_extractf32x8_ps(v, 0), _mm512_extractf32x8_ps(v, 1))); }
