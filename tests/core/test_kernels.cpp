@@ -117,7 +117,7 @@ TEST_CASE("q8 products equal a double-precision reference for 1..9 activation ro
     CHECK(kernels::kernelThreads() >= 1);
 }
 
-TEST_CASE("fp32 row products (dot tiles, packed panels) equal a double-precision reference for 1..9, 16 and 32 rows, any row split",
+TEST_CASE("fp32 row products (dot tiles, packed panels) equal a double-precision reference for 1..9, 13, 16 and 32 rows, any row or tile split",
           "[kernels][f32]") {
     // 71: two panels of 32 (AVX-512) or four of 16 (AVX2) and a short one; dot tiles of 4 or 2 rows plus leftovers
     const std::int64_t rows = 71, cols = 96;
@@ -131,7 +131,7 @@ TEST_CASE("fp32 row products (dot tiles, packed panels) equal a double-precision
     const auto w = randomMatrix(rows * ldw, 21);
     for (const auto isa : {kernels::RowsIsa::Best, kernels::RowsIsa::Avx2}) {
         if (!kernels::f32RowsAvailable(cols, isa)) continue;
-        for (const std::int64_t m : {1, 2, 3, 4, 5, 6, 7, 8, 9, 16, 32}) {
+        for (const std::int64_t m : {1, 2, 3, 4, 5, 6, 7, 8, 9, 13, 16, 32}) {
             INFO("isa " << static_cast<int>(isa) << ", " << m << " activation rows");
             const std::int64_t ldx = cols + 8, ldy = rows + 3;
             const auto x = randomMatrix(m * ldx, 200 + static_cast<std::uint64_t>(m));
@@ -153,6 +153,16 @@ TEST_CASE("fp32 row products (dot tiles, packed panels) equal a double-precision
                     REQUIRE(parts[at] == whole[at]);  // a row's sum does not depend on the split
                 }
                 for (std::int64_t r = rows; r < ldy; ++r) REQUIRE(whole[static_cast<std::size_t>(i * ldy + r)] == -1.0f);  // padding untouched
+            }
+            if (m > kernels::kPanelMinRows) {  // nor on the panel tile a row falls in: the last kPanelMinRows rows alone
+                const std::int64_t i0 = m - kernels::kPanelMinRows;
+                std::vector<float> tail(static_cast<std::size_t>(kernels::kPanelMinRows * ldy), -1.0f);
+                kernels::multiplyF32Rows(w.data(), ldw, cols, x.data() + i0 * ldx, kernels::kPanelMinRows, ldx, tail.data(), ldy, 0, rows, isa);
+                for (std::int64_t i = 0; i < kernels::kPanelMinRows; ++i) {
+                    for (std::int64_t r = 0; r < rows; ++r) {
+                        REQUIRE(tail[static_cast<std::size_t>(i * ldy + r)] == whole[static_cast<std::size_t>((i0 + i) * ldy + r)]);
+                    }
+                }
             }
         }
     }
