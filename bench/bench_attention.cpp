@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "avss/blas_info.h"
 #include "avss/error.h"
 #include "bench_timing.h"
 #include "kernels/causal_attention.h"
@@ -83,6 +84,7 @@ int run(int argc, char** argv) {
     if (kvHeads < 1 || heads < kvHeads || heads % kvHeads != 0 || heads > 256) {
         throw avss::UsageError({}, "--heads needs query heads a multiple of the KV heads (at most 256)", usage);
     }
+    if (D < 1 || D > 256) throw avss::UsageError({}, "--head-dim is outside 1..256", usage);
     if (reps < 1 || reps > 100) throw avss::UsageError({}, "--reps is outside 1..100", usage);
     for (const auto T : windows) {
         if (T < 1 || T > 32768) throw avss::UsageError({}, "--windows " + std::to_string(T) + " is outside 1..32768", usage);
@@ -98,7 +100,7 @@ int run(int argc, char** argv) {
         for (const auto isa : {AttentionIsa::Best, AttentionIsa::Avx2}) {
             const char* name = isa == AttentionIsa::Best ? "best" : "avx2";
             if (!avss::kernels::fusedAttentionAvailable(D, isa)) {
-                std::printf("        attention (%s)  no kernel on this CPU\n", name);
+                std::printf("        attention (%s)  no kernel for this head size on this CPU\n", name);
                 continue;
             }
             const double rate = attentionRate(T, heads, kvHeads, D, isa, reps);
@@ -110,4 +112,7 @@ int run(int argc, char** argv) {
 
 }  // namespace
 
-int main(int argc, char** argv) { return avss::bench::guardedMain("bench_attention", [&] { return run(argc, argv); }); }
+int main(int argc, char** argv) {
+    avss::ensureBestBlasKernels(argc, argv);  // no BLAS in this torch-free benchmark: returns at once, kept for uniformity
+    return avss::bench::guardedMain("bench_attention", [&] { return run(argc, argv); });
+}

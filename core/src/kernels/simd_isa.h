@@ -27,8 +27,8 @@ namespace avx2 {
 struct Isa {
     using V = __m256;
     static constexpr int W = 8, MR = 2;  // 16 registers: 2 rows × 4 accumulators, 4 loads, 1 broadcast
-    // 6 query rows × 2 vectors: 12 accumulators + 2 loads + 1 broadcast (2 rows × 4 vectors read a
-    // key block's 16 bytes per FMA from L2 and ran attention at 27 % of the FMA peak; docs/benchmarks.md).
+    // 6 query rows × 2 vectors: 12 accumulators + 2 loads + 1 broadcast (2 rows × 4 vectors needed 16
+    // bytes of keys per FMA and ran at 0.25–0.39 × the row kernel's rate on Zen 3; docs/benchmarks.md).
     static constexpr int AttentionRows = 6, AttentionVectors = 2;
     static constexpr int PanelRows = 6;      // packed tiles: 6 × 2 accumulators, 2 loads, 1 broadcast
     static V zero() { return _mm256_setzero_ps(); }
