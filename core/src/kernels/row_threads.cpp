@@ -23,11 +23,13 @@ namespace avss::kernels {
 namespace {
 
 constexpr auto kSpin = std::chrono::microseconds(200);  // keep workers hot between a step's products
+// Parts per thread, taken from a shared counter: a vCPU the host slows only takes fewer parts.
+constexpr std::int64_t kPartsPerThread = 8;
 
 class RowThreads {
 public:
     explicit RowThreads(int threads) {
-        for (int i = 1; i < threads; ++i) m_workers.emplace_back([this, i] { loop(i); });
+        for (int i = 1; i < threads; ++i) m_workers.emplace_back([this] { loop(); });
     }
     ~RowThreads() {
         {
@@ -47,7 +49,8 @@ public:
     bool run(std::int64_t n, std::int64_t minRows, const std::function<void(std::int64_t, std::int64_t)>& fn) {
         std::unique_lock<std::mutex> busy(m_busy, std::try_to_lock);
         if (!busy.owns_lock()) return false;
-        const std::int64_t parts = std::max<std::int64_t>(1, std::min<std::int64_t>(threads(), n / std::max<std::int64_t>(minRows, 1)));
+        const std::int64_t parts =
+            std::max<std::int64_t>(1, std::min<std::int64_t>(threads() * kPartsPerThread, n / std::max<std::int64_t>(minRows, 1)));
         if (parts == 1) {
             fn(0, n);
             return true;
@@ -55,26 +58,30 @@ public:
         m_fn = &fn;
         m_n = n;
         m_parts = parts;
+        m_next.store(0, std::memory_order_relaxed);
         m_pending.store(static_cast<int>(m_workers.size()), std::memory_order_relaxed);
         {
             std::lock_guard<std::mutex> lock(m_mutex);
             m_generation.fetch_add(1, std::memory_order_release);
         }
         m_wake.notify_all();
-        part(0);
+        takeParts();
         while (m_pending.load(std::memory_order_acquire) != 0) AVSS_CPU_RELAX();
         m_fn = nullptr;
         return true;
     }
 
 private:
-    void part(std::int64_t i) const {
-        if (i >= m_parts) return;  // fewer parts than threads: this worker sits the job out
-        const std::int64_t begin = m_n * i / m_parts, end = m_n * (i + 1) / m_parts;
-        if (begin < end) (*m_fn)(begin, end);
+    void takeParts() {
+        for (;;) {
+            const std::int64_t i = m_next.fetch_add(1, std::memory_order_relaxed);
+            if (i >= m_parts) return;
+            const std::int64_t begin = m_n * i / m_parts, end = m_n * (i + 1) / m_parts;
+            if (begin < end) (*m_fn)(begin, end);
+        }
     }
 
-    void loop(int index) {
+    void loop() {
         std::uint64_t seen = 0;
         for (;;) {
             const auto until = std::chrono::steady_clock::now() + kSpin;
@@ -90,7 +97,7 @@ private:
             }
             seen = g;
             if (m_stop) return;
-            part(index);
+            takeParts();
             m_pending.fetch_sub(1, std::memory_order_acq_rel);
         }
     }
@@ -101,6 +108,7 @@ private:
     std::condition_variable m_wake;
     std::atomic<std::uint64_t> m_generation{0};
     std::atomic<int> m_pending{0};
+    std::atomic<std::int64_t> m_next{0};  // the next part to take
     bool m_stop = false;
     const std::function<void(std::int64_t, std::int64_t)>* m_fn = nullptr;
     std::int64_t m_n = 0, m_parts = 1;

@@ -9,7 +9,8 @@
 namespace avss::kernels {
 
 // Runs fn(begin, end) on contiguous parts of [0, n) and returns when all are done. Parts have at
-// least minRows rows. When the set is busy with another caller, this call runs serially on the
+// least minRows rows; the threads take them from a shared counter, up to 8 per thread, so one thread
+// may run several. When the set is busy with another caller, this call runs serially on the
 // calling thread (several analysis workers may run at once), so it never waits for a stranger.
 void parallelRows(std::int64_t n, std::int64_t minRows, const std::function<void(std::int64_t, std::int64_t)>& fn);
 
