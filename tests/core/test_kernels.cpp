@@ -117,7 +117,8 @@ TEST_CASE("q8 products equal a double-precision reference for 1..9 activation ro
     CHECK(kernels::kernelThreads() >= 1);
 }
 
-TEST_CASE("fp32 row products (dot tiles, packed panels) equal a double-precision reference for 1..9, 13, 16 and 32 rows, any row or tile split",
+TEST_CASE("fp32 row products (dot tiles, packed activations, packed weight panels) equal a double-precision reference for 1..9, 13, 16, "
+          "32, 64 and 70 rows, any row or tile split",
           "[kernels][f32]") {
     // 71: two panels of 32 (AVX-512) or four of 16 (AVX2) and a short one; dot tiles of 4 or 2 rows plus leftovers
     const std::int64_t rows = 71, cols = 96;
@@ -131,7 +132,7 @@ TEST_CASE("fp32 row products (dot tiles, packed panels) equal a double-precision
     const auto w = randomMatrix(rows * ldw, 21);
     for (const auto isa : {kernels::RowsIsa::Best, kernels::RowsIsa::Avx2}) {
         if (!kernels::f32RowsAvailable(cols, isa)) continue;
-        for (const std::int64_t m : {1, 2, 3, 4, 5, 6, 7, 8, 9, 13, 16, 32}) {
+        for (const std::int64_t m : {1, 2, 3, 4, 5, 6, 7, 8, 9, 13, 16, 32, 64, 70}) {
             INFO("isa " << static_cast<int>(isa) << ", " << m << " activation rows");
             const std::int64_t ldx = cols + 8, ldy = rows + 3;
             const auto x = randomMatrix(m * ldx, 200 + static_cast<std::uint64_t>(m));
@@ -154,7 +155,10 @@ TEST_CASE("fp32 row products (dot tiles, packed panels) equal a double-precision
                 }
                 for (std::int64_t r = rows; r < ldy; ++r) REQUIRE(whole[static_cast<std::size_t>(i * ldy + r)] == -1.0f);  // padding untouched
             }
-            if (m > kernels::kPanelMinRows) {  // nor on the panel tile a row falls in: the last kPanelMinRows rows alone
+            // Nor on the tile a row falls in: the last kPanelMinRows rows alone (from 70 rows: packed
+            // activations against packed weight panels, so the two kernels give equal sums too).
+            static_assert(kernels::kActivationPanelMaxRows < 70, "70 rows must take the packed weight panels");
+            if (m > kernels::kPanelMinRows) {
                 const std::int64_t i0 = m - kernels::kPanelMinRows;
                 std::vector<float> tail(static_cast<std::size_t>(kernels::kPanelMinRows * ldy), -1.0f);
                 kernels::multiplyF32Rows(w.data(), ldw, cols, x.data() + i0 * ldx, kernels::kPanelMinRows, ldx, tail.data(), ldy, 0, rows, isa);
@@ -165,6 +169,23 @@ TEST_CASE("fp32 row products (dot tiles, packed panels) equal a double-precision
                 }
             }
         }
+    }
+}
+
+TEST_CASE("fp32 products over the kernel threads equal those of one thread, bit for bit, on either side of the packing switch",
+          "[kernels][f32]") {
+    const std::int64_t rows = 200, cols = 64;  // 200: several parts per thread and a short last panel
+    if (!kernels::f32RowsAvailable(cols)) return;
+    const auto w = randomMatrix(rows * cols, 31);
+    for (const std::int64_t m : {kernels::kPanelMinRows, std::int64_t{17}, kernels::kActivationPanelMaxRows,
+                                 kernels::kActivationPanelMaxRows + 1}) {
+        INFO(m << " activation rows");
+        const std::int64_t ldx = cols + 8, ldy = rows + 5;
+        const auto x = randomMatrix(m * ldx, 400 + static_cast<std::uint64_t>(m));
+        std::vector<float> threaded(static_cast<std::size_t>(m * ldy), -1.0f), single = threaded;
+        kernels::multiplyF32(w.data(), rows, cols, x.data(), m, ldx, threaded.data(), ldy);
+        kernels::multiplyF32Rows(w.data(), cols, cols, x.data(), m, ldx, single.data(), ldy, 0, rows);
+        REQUIRE(threaded == single);  // padding included: both leave it untouched
     }
 }
 

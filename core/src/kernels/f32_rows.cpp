@@ -1,6 +1,7 @@
 // Register tiles (f32_rows_body.inc, once per instruction set): up to 4 activation rows take dot
-// products with a few matrix rows held in L1; more rows take packed panels of 2·W matrix rows. Either
-// way the weight comes from memory once per call.
+// products with a few matrix rows held in L1; up to kActivationPanelMaxRows rows are packed into
+// panels of 2·W activation rows; more rows take packed panels of 2·W matrix rows. Every way, the
+// weight comes from memory once per call.
 #include "kernels/f32_rows.h"
 
 #include <algorithm>
@@ -55,6 +56,16 @@ void multiplyQ8Rows(const std::int8_t* q, const float* scales, std::int64_t cols
     throw std::invalid_argument("multiplyQ8Rows: no kernel for rows of " + std::to_string(cols) + " on this CPU");
 }
 
+void multiplyF32(const float* w, std::int64_t rows, std::int64_t cols, const float* x, std::int64_t m, std::int64_t ldx, float* y,
+                 std::int64_t ldy) {
+    switch (isaFor(cols, RowsIsa::Best)) {
+        case Isa::Avx512: return avx512::multiplyAll(w, rows, cols, x, m, ldx, y, ldy);
+        case Isa::Avx2: return avx2::multiplyAll(w, rows, cols, x, m, ldx, y, ldy);
+        case Isa::None: break;
+    }
+    throw std::invalid_argument("multiplyF32: no kernel for rows of " + std::to_string(cols) + " on this CPU");
+}
+
 #else
 
 bool f32RowsAvailable(std::int64_t, RowsIsa) { return false; }
@@ -67,14 +78,10 @@ void multiplyQ8Rows(const std::int8_t*, const float*, std::int64_t, const float*
     throw std::invalid_argument("multiplyQ8Rows: no kernel on this CPU");
 }
 
-#endif
-
-void multiplyF32(const float* w, std::int64_t rows, std::int64_t cols, const float* x, std::int64_t m, std::int64_t ldx, float* y,
-                 std::int64_t ldy) {
-    if (!f32RowsAvailable(cols)) throw std::invalid_argument("multiplyF32: no kernel for rows of " + std::to_string(cols) + " on this CPU");
-    parallelPanels(rows, m, [&](std::int64_t i0, std::int64_t mi, std::int64_t r0, std::int64_t r1) {
-        multiplyF32Rows(w, cols, cols, x + i0 * ldx, mi, ldx, y + i0 * ldy, ldy, r0, r1);
-    });
+void multiplyF32(const float*, std::int64_t, std::int64_t, const float*, std::int64_t, std::int64_t, float*, std::int64_t) {
+    throw std::invalid_argument("multiplyF32: no kernel on this CPU");
 }
+
+#endif
 
 }  // namespace avss::kernels

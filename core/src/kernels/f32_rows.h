@@ -1,7 +1,8 @@
 // Products of a few activation rows with an fp32 weight matrix [rows, cols] that read the weight
-// once, packing at most one panel of it at a time: a step of batched decoding (2–64 rows), where BLAS
-// GEMM first copies the whole weight into its packed layout on every call (half the GEMM rate at 32
-// rows, docs/benchmarks.md). Also the back end of compact (q8) weights at several rows.
+// once, packing the activations or at most one panel of the weight at a time: a step of batched
+// decoding (2–64 rows), where BLAS GEMM first copies the whole weight into its packed layout on every
+// call (half the GEMM rate at 32 rows, docs/benchmarks.md). Also the back end of compact (q8) weights
+// at several rows.
 #pragma once
 
 #include <cstdint>
@@ -15,6 +16,9 @@ enum class RowsIsa { Best, Avx2 };
 // widened into those panels instead of per tile of 4 rows; below, the weight's memory traffic bounds
 // both and the dot-product tiles need no buffer.
 constexpr std::int64_t kPanelMinRows = 5;
+// Up to this many rows the fp32 kernel packs the activations instead (a panel of the weight per call
+// costs more than these rows' products can repay); q8 weights always pack weight panels.
+constexpr std::int64_t kActivationPanelMaxRows = 64;
 
 // Q8Matrix's block: int8 values per fp32 scale along a row (q8_matrix.cpp checks that they agree).
 constexpr std::int64_t kQ8Block = 32;
